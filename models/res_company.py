@@ -1,0 +1,99 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..wechat_protocol import client, masking, tokens
+
+WECHAT_API = "https://api.weixin.qq.com"
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    wechat_appid = fields.Char("WeChat AppID")
+    wechat_app_secret = fields.Char("WeChat AppSecret", groups="base.group_system", copy=False)
+    wechat_token_mode = fields.Selection(
+        [
+            ("stable", "Stable access token (recommended)"),
+            ("classic", "Classic access token"),
+            ("authorizer", "Third-party platform authorizer token"),
+        ],
+        string="WeChat Token Mode",
+        default="stable",
+        required=True,
+    )
+    wechat_authorizer_access_token = fields.Char(
+        "WeChat Authorizer Access Token",
+        groups="base.group_system",
+        copy=False,
+        help="Set by the third-party platform that calls WeChat on this merchant's behalf.",
+    )
+    wechat_api_base_url = fields.Char("WeChat API Base URL", default=WECHAT_API, required=True)
+    wechat_auto_upload = fields.Boolean(
+        "Upload to WeChat on Delivery", default=True,
+        help="Queue an upload of the WeChat order whenever one of its deliveries is validated.",
+    )
+    wechat_strict_mode = fields.Boolean(
+        "Refuse Deliveries WeChat Would Refuse",
+        help="Validating a delivery fails when its WeChat upload lacks data (tracking number, "
+        "carrier code, order key...). Off: the delivery is validated and the upload waits for a fix.",
+    )
+    wechat_consignor_phone = fields.Char(
+        "Consignor Phone", help="Sender phone; WeChat receives it masked, last four digits clear."
+    )
+    wechat_item_id_source = fields.Selection(
+        [("default_code", "Internal Reference"), ("barcode", "Barcode")],
+        string="Merchant Item ID From",
+        default="default_code",
+        required=True,
+        help="The product field that holds the merchant item id used when the order's shopping "
+        "details were given to WeChat; a product's own WeChat Merchant Item ID wins.",
+    )
+
+    @api.constrains("wechat_consignor_phone")
+    def _check_wechat_consignor_phone(self):
+        """A consignor phone WeChat cannot take is refused when it is typed."""
+        for company in self.filtered("wechat_consignor_phone"):
+            try:
+                masking.mask_contact(company.wechat_consignor_phone)
+            except masking.ContactInvalid as error:
+                lang = self.env.lang or "en_US"
+                raise ValidationError(
+                    error.message_zh if lang.startswith("zh") else error.message_en
+                ) from None
+
+    def _wechat_client(self):
+        """A client for this company's WeChat account."""
+        self.ensure_one()
+        company = self.sudo()
+        base_url = company.wechat_api_base_url.rstrip("/")
+        if company.wechat_token_mode == "authorizer":
+            source = tokens.AuthorizerTokenSource(company._wechat_authorizer_token)
+        else:
+            if error := company._wechat_config_error():
+                raise UserError(error)
+            token_class = tokens.StableTokenSource if company.wechat_token_mode == "stable" else tokens.ClassicTokenSource
+            source = token_class(base_url, company.wechat_appid, company.wechat_app_secret)
+        return client.WeChatClient(base_url, source)
+
+    def _wechat_config_error(self):
+        """What keeps this company from calling WeChat, in the user's language, or None."""
+        self.ensure_one()
+        company = self.sudo()
+        if company.wechat_token_mode == "authorizer":
+            missing = not company.wechat_authorizer_access_token
+        else:
+            missing = not company.wechat_appid or not company.wechat_app_secret
+        if not missing:
+            return None
+        return self.env._(
+            "The WeChat credentials of %(company)s are not set (AppID and AppSecret, or the "
+            "authorizer token): Inventory > Configuration > Settings > WeChat Shipping.",
+            company=company.name,
+        )
+
+    def _wechat_authorizer_token(self):
+        """Re-read the authorizer token each time: the platform module rotates it."""
+        token = self.sudo().wechat_authorizer_access_token
+        if not token:
+            raise UserError(_("%s has no WeChat authorizer access token yet.", self.name))
+        return token

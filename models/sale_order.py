@@ -1,0 +1,97 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..wechat_protocol import payload
+
+
+class SaleOrder(models.Model):
+    _name = "sale.order"
+    _inherit = ["sale.order", "wechat.order.key.mixin"]
+
+    wechat_combined_order_id = fields.Many2one(
+        "wechat.combined.order",
+        string="WeChat Combined Order",
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+        help="The combined payment (合单支付) this order is a sub-order of; WeChat then receives "
+        "its shipping information together with the other sub-orders.",
+    )
+    wechat_upload_id = fields.Many2one(
+        "wechat.shipping.upload", compute="_compute_wechat_upload", string="WeChat Upload"
+    )
+    wechat_upload_state = fields.Selection(
+        lambda self: self.env["wechat.shipping.upload"]._fields["state"].selection,
+        compute="_compute_wechat_upload", string="WeChat Upload State",
+    )
+
+    @api.depends("wechat_combined_order_id")
+    def _compute_wechat_upload(self):
+        uploads = self.env["wechat.shipping.upload"].search([
+            "|",
+            ("sale_order_id", "in", self.ids),
+            ("combined_order_id", "in", self.wechat_combined_order_id.ids),
+        ])
+        for order in self:
+            order.wechat_upload_id = uploads.filtered(
+                lambda u: u.sale_order_id == order
+                or (u.combined_order_id and u.combined_order_id == order.wechat_combined_order_id)
+            )[:1]
+            order.wechat_upload_state = order.wechat_upload_id.state
+
+    @api.constrains("wechat_combined_order_id", "wechat_order_number_type")
+    def _check_wechat_combined_number_type(self):
+        """Sub-orders are keyed like their combined order (WeChat's 268485253)."""
+        for order in self.filtered("wechat_combined_order_id"):
+            combined = order.wechat_combined_order_id
+            if order.wechat_order_number_type != combined.wechat_order_number_type:
+                raise ValidationError(_(
+                    "Sale order %(order)s uses another WeChat order number type than combined "
+                    "order %(combined)s; WeChat needs the same type for the main order and "
+                    "every sub-order.",
+                    order=order.name, combined=combined.name,
+                ))
+
+    def action_wechat_upload_now(self):
+        """Send the WeChat orders of these sale orders now."""
+        return self.env["wechat.shipping.upload"]._for_orders(self).action_upload_now()
+
+    def action_view_wechat_uploads(self):
+        """The uploads that carry these orders."""
+        uploads = self.env["wechat.shipping.upload"]._for_orders(self, create=False)
+        return uploads._action_open()
+
+    def _wechat_is_wechat_order(self):
+        """Whether WeChat knows this order: it has a key or belongs to a combined order."""
+        self.ensure_one()
+        return bool(self.wechat_order_number_type or self.wechat_combined_order_id)
+
+    def _wechat_done_deliveries(self):
+        """Outgoing deliveries already shipped, oldest first; cancelled ones never count."""
+        return self.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state == "done"
+        ).sorted(lambda p: (p.date_done, p.id))
+
+    def _wechat_order_shipping(self, path, report):
+        """This order's shipping entries, labelling each wire path with the record behind it."""
+        self.ensure_one()
+        prefix = f"{path}." if path else ""
+        report.label(path, self.name)
+        shipments = []
+        for picking in self._wechat_done_deliveries():
+            contact, contact_problems = picking._wechat_contact()
+            express_company = picking.carrier_id.wechat_express_company_code or ""
+            for tracking_no, items, label in picking._wechat_parcels():
+                parcel_path = f"{prefix}shipping_list[{len(shipments)}]"
+                report.label(parcel_path, label)
+                for index, (_item_id, product_name) in enumerate(items):
+                    report.label(f"{parcel_path}.item_list[{index}]", f"{label} / {product_name}")
+                for field, error in contact_problems:
+                    report.contact_problem(f"{parcel_path}.contact.{field}", error)
+                shipments.append(payload.Shipment(
+                    tracking_no=tracking_no,
+                    express_company=express_company,
+                    merchant_item_ids=tuple(item_id for item_id, _name in items),
+                    contact=contact,
+                ))
+        return payload.OrderShipping(self._wechat_order_key(), tuple(shipments))

@@ -1,0 +1,113 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..wechat_protocol import masking, payload
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    wechat_upload_id = fields.Many2one(
+        "wechat.shipping.upload", compute="_compute_wechat_upload", string="WeChat Upload"
+    )
+    wechat_upload_state = fields.Selection(
+        lambda self: self.env["wechat.shipping.upload"]._fields["state"].selection,
+        compute="_compute_wechat_upload", string="WeChat",
+    )
+    wechat_upload_reason = fields.Text(compute="_compute_wechat_upload", string="WeChat Reason")
+
+    @api.depends("sale_id")
+    @api.depends_context("lang")
+    def _compute_wechat_upload(self):
+        for picking in self:
+            upload = picking.sale_id.wechat_upload_id
+            picking.wechat_upload_id = upload
+            picking.wechat_upload_state = upload.state
+            picking.wechat_upload_reason = upload.reason
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"carrier_tracking_ref", "carrier_id"} & vals.keys():
+            # A corrected tracking number must reach WeChat as an update.
+            self.filtered(lambda p: p.state == "done")._wechat_queue_uploads()
+        return res
+
+    def action_wechat_upload_now(self):
+        """Send the WeChat orders of these deliveries now."""
+        return self.env["wechat.shipping.upload"]._for_orders(self.sale_id).action_upload_now()
+
+    def action_view_wechat_upload(self):
+        """The upload that carries this delivery."""
+        return self.wechat_upload_id._action_open()
+
+    def _action_done(self):
+        res = super()._action_done()
+        self._wechat_queue_uploads()
+        return res
+
+    def _check_carrier_details_compliance(self):
+        """In strict mode, refuse a delivery whose WeChat upload would be refused."""
+        res = super()._check_carrier_details_compliance()
+        strict = self.filtered(
+            lambda p: p.company_id.wechat_strict_mode and p._wechat_is_wechat_delivery()
+        )
+        if strict:
+            uploads = self.env["wechat.shipping.upload"]._for_orders(strict.sale_id)
+            reasons = uploads._check_payloads()
+            if reasons:
+                raise UserError(_("WeChat would refuse this shipping information:\n%s", reasons))
+        return res
+
+    def _wechat_is_wechat_delivery(self):
+        """An outgoing delivery of a sale order WeChat knows."""
+        self.ensure_one()
+        return (
+            self.picking_type_code == "outgoing"
+            and self.sale_id
+            and self.sale_id._wechat_is_wechat_order()
+        )
+
+    def _wechat_queue_uploads(self):
+        """Queue the WeChat orders of these deliveries; the cron sends them, never this transaction."""
+        deliveries = self.filtered(
+            lambda p: p.company_id.wechat_auto_upload and p._wechat_is_wechat_delivery()
+        )
+        if deliveries:
+            self.env["wechat.shipping.upload"]._for_orders(deliveries.sale_id)._request_upload()
+
+    def _wechat_parcels(self):
+        """(tracking number, [(merchant item id, product name)], label) for each parcel."""
+        self.ensure_one()
+        numbers = [n.strip() for n in (self.carrier_tracking_ref or "").split(",") if n.strip()] or [""]
+        lines = self.move_line_ids.filtered("quantity")
+        packages = lines.result_package_id
+        if 1 < len(numbers) == len(packages) and all(lines.mapped("result_package_id")):
+            # stock_delivery appends one tracking number per package, in package order.
+            return [
+                (number, self._wechat_items(lines.filtered(lambda l: l.result_package_id == package)),
+                 f"{self.name} / {package.name}")
+                for number, package in zip(numbers, packages.sorted("id"))
+            ]
+        items = self._wechat_items(lines)
+        return [(number, items, self.name) for number in numbers]
+
+    def _wechat_items(self, move_lines):
+        """Distinct (merchant item id, product name) of the products in these move lines."""
+        products = move_lines.product_id
+        return [(p._wechat_merchant_item_id(self.company_id), p.display_name) for p in products]
+
+    def _wechat_contact(self):
+        """Masked contacts of this delivery, and the phones that could not be masked."""
+        self.ensure_one()
+        numbers = {
+            "consignor_contact": self.company_id.wechat_consignor_phone,
+            "receiver_contact": self.partner_id.mobile or self.partner_id.phone,
+        }
+        masked, problems = {}, []
+        for field, number in numbers.items():
+            if number:
+                try:
+                    masked[field] = masking.mask_contact(number)
+                except masking.ContactInvalid as error:
+                    problems.append((field, error))
+        return (payload.Contact(**masked) if masked else None), problems

@@ -1,0 +1,48 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class WechatCombinedOrder(models.Model):
+    """A combined payment (合单支付): one main order key, one payer, several sale orders."""
+
+    _name = "wechat.combined.order"
+    _inherit = ["wechat.order.key.mixin", "mail.thread"]
+    _description = "WeChat Combined Order"
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, copy=False, default=lambda self: _("New"))
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    sale_order_ids = fields.One2many(
+        "sale.order", "wechat_combined_order_id", string="Sub-orders", check_company=True
+    )
+    upload_ids = fields.One2many("wechat.shipping.upload", "combined_order_id", string="Uploads")
+    upload_state = fields.Selection(related="upload_ids.state", string="WeChat Upload")
+
+    @api.constrains("wechat_order_number_type", "sale_order_ids")
+    def _check_sub_order_number_type(self):
+        """WeChat refuses sub-orders keyed differently from the main order (268485253)."""
+        for combined in self:
+            for order in combined.sale_order_ids:
+                if order.wechat_order_number_type != combined.wechat_order_number_type:
+                    raise ValidationError(_(
+                        "Sale order %(order)s uses another WeChat order number type than combined "
+                        "order %(combined)s; WeChat needs the same type for the main order and "
+                        "every sub-order.",
+                        order=order.name, combined=combined.name,
+                    ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                vals["name"] = (
+                    vals.get("wechat_out_trade_no") or vals.get("wechat_transaction_id") or _("New")
+                )
+        return super().create(vals_list)
+
+    def action_wechat_upload_now(self):
+        """Send this combined order's shipping information now."""
+        return self.env["wechat.shipping.upload"]._for_orders(self.sale_order_ids).action_upload_now()

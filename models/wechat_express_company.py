@@ -1,0 +1,65 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..wechat_protocol import express
+
+
+class WechatExpressCompany(models.Model):
+    """WeChat's express company codes (`delivery_id` of get_delivery_list)."""
+
+    _name = "wechat.express.company"
+    _description = "WeChat Express Company"
+    _order = "sequence, code"
+    _rec_names_search = ["code", "name"]
+
+    code = fields.Char(required=True, index=True, help="WeChat's express_company code, e.g. SF.")
+    name = fields.Char(required=True)
+    sequence = fields.Integer(default=100)
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("code_uniq", "unique(code)", "Each WeChat express company code exists once."),
+    ]
+
+    @api.depends("code", "name")
+    def _compute_display_name(self):
+        for company in self:
+            company.display_name = f"[{company.code}] {company.name}"
+
+    def action_refresh_from_wechat(self):
+        """Load WeChat's full code table with the current company's credentials."""
+        client = self.env.company._wechat_client()
+        try:
+            companies = client.get_delivery_list()
+        except Exception as error:  # the client's errors carry no secret; show them as they are
+            raise UserError(_("WeChat's express company list could not be fetched: %s", error)) from error
+        count = self._upsert(companies)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _("%s WeChat express companies loaded.", count),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def _load_builtin_table(self):
+        """Create the codes this addon ships (called once at install)."""
+        self._upsert(express.EXPRESS_COMPANIES, sequence=10)
+
+    @api.model
+    def _upsert(self, companies, sequence=100):
+        """Create missing codes and rename known ones; returns how many codes were given."""
+        existing = {c.code: c for c in self.with_context(active_test=False).search([])}
+        to_create = []
+        for company in companies:
+            record = existing.get(company.code)
+            if record:
+                if record.name != company.name_zh:
+                    record.name = company.name_zh
+            else:
+                to_create.append({"code": company.code, "name": company.name_zh, "sequence": sequence})
+        self.create(to_create)
+        return len(companies)

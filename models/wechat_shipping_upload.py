@@ -1,0 +1,337 @@
+import json
+import logging
+from datetime import timedelta
+
+import pytz
+
+from odoo import _, api, fields, models
+
+from ..wechat_protocol import catalogue, payload, report, rfc3339
+
+_logger = logging.getLogger(__name__)
+
+STATES = [
+    ("pending", "Pending"),
+    ("sending", "Sending"),
+    ("sent", "Sent"),
+    ("retrying", "Retrying"),
+    ("attention", "Needs Attention"),
+]
+OUTCOME_STATES = {
+    catalogue.Outcome.ACCEPTED: "sent",
+    catalogue.Outcome.RETRYABLE: "retrying",
+    catalogue.Outcome.PERMANENT: "attention",
+    catalogue.Outcome.TOKEN: "attention",
+}
+RETRY_BASE_SECONDS = 60
+RETRY_CAP_SECONDS = 3600
+# A worker that died while sending loses its claim after this long; another worker resends.
+CLAIM_LEASE_SECONDS = 300
+CRON_BATCH = 50
+DEFAULT_TZ = "Asia/Shanghai"
+
+
+class WechatShippingUpload(models.Model):
+    """One WeChat order's shipping information and where its upload stands."""
+
+    _name = "wechat.shipping.upload"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "WeChat Shipping Upload"
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    sale_order_id = fields.Many2one(
+        "sale.order", readonly=True, index="btree_not_null", ondelete="cascade", check_company=True
+    )
+    combined_order_id = fields.Many2one(
+        "wechat.combined.order", readonly=True, index="btree_not_null", ondelete="cascade",
+        check_company=True,
+    )
+    state = fields.Selection(
+        STATES, default="pending", required=True, readonly=True, index=True, tracking=True,
+        help="Pending: waits for the next run of the upload job. Sending: being sent now. "
+        "Sent: WeChat accepted the latest shipping information. Retrying: WeChat could not be "
+        "reached or was busy; sent again automatically. Needs attention: WeChat or this addon "
+        "refused the data; fix what the reason says, then retry.",
+    )
+    revision = fields.Integer(default=1, readonly=True, help="Raised by each change to send.")
+    claimed_revision = fields.Integer(readonly=True)
+    attempt_count = fields.Integer("Attempts", readonly=True)
+    next_attempt_at = fields.Datetime("Next Attempt", default=fields.Datetime.now, readonly=True)
+    claimed_until = fields.Datetime(readonly=True)
+    last_attempt_at = fields.Datetime("Last Attempt", readonly=True)
+    sent_at = fields.Datetime("Accepted On", readonly=True)
+    last_errcode = fields.Integer("WeChat errcode", readonly=True, tracking=True)
+    last_errmsg = fields.Char("WeChat errmsg", readonly=True)
+    problems = fields.Json(readonly=True, copy=False)
+    reason = fields.Text(compute="_compute_reason")
+    upload_time = fields.Char(
+        "Upload Time Sent", readonly=True,
+        help="upload_time of the last request sent; each update carries a later one.",
+    )
+    request_body = fields.Text("Request Body (masked)", readonly=True)
+    picking_ids = fields.Many2many("stock.picking", compute="_compute_picking_ids", string="Deliveries")
+
+    _sql_constraints = [
+        ("sale_order_uniq", "unique(sale_order_id)", "A sale order has one WeChat upload."),
+        ("combined_order_uniq", "unique(combined_order_id)", "A combined order has one WeChat upload."),
+        (
+            "one_order",
+            "CHECK((sale_order_id IS NULL) != (combined_order_id IS NULL))",
+            "An upload carries either one sale order or one combined order.",
+        ),
+    ]
+
+    @api.depends("sale_order_id.name", "combined_order_id.name")
+    def _compute_name(self):
+        for upload in self:
+            upload.name = upload.combined_order_id.name or upload.sale_order_id.name
+
+    @api.depends("problems")
+    @api.depends_context("lang")
+    def _compute_reason(self):
+        lang = self.env.lang or "en_US"
+        for upload in self:
+            upload.reason = report.render(upload.problems, lang) if upload.problems else False
+
+    def _compute_picking_ids(self):
+        for upload in self:
+            orders = upload.combined_order_id.sale_order_ids or upload.sale_order_id
+            upload.picking_ids = orders.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+
+    # ------------------------------------------------------------------ actions
+
+    def action_upload_now(self):
+        """Send now, in this request, and say how it went."""
+        self.check_access("write")
+        uploads = self.sudo()
+        uploads._request_upload(trigger=False)
+        for upload in uploads._claim(uploads.ids):
+            upload._deliver()
+        sent = uploads.filtered(lambda u: u.state == "sent")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if sent == self else "warning",
+                "message": _(
+                    "%(sent)s of %(total)s WeChat uploads accepted; see each upload's reason for the rest.",
+                    sent=len(sent), total=len(self),
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_retry(self):
+        """Queue again at once, whatever the backoff said."""
+        self.check_access("write")
+        self._request_upload()
+
+    def _action_open(self):
+        """Open these uploads (a form for one)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "wechat_shipping.wechat_shipping_upload_action"
+        )
+        if len(self) == 1:
+            action.update(res_id=self.id, view_mode="form", views=[(False, "form")])
+        else:
+            action["domain"] = [("id", "in", self.ids)]
+        return action
+
+    # ------------------------------------------------------------------ business methods
+
+    @api.model
+    def _for_orders(self, orders, create=True):
+        """The uploads that carry these sale orders, created where missing."""
+        orders = orders.filtered(lambda o: o._wechat_is_wechat_order())
+        combined = orders.wechat_combined_order_id
+        singles = orders.filtered(lambda o: not o.wechat_combined_order_id)
+        uploads = self.sudo().search([
+            "|", ("combined_order_id", "in", combined.ids), ("sale_order_id", "in", singles.ids),
+        ])
+        if create:
+            uploads |= uploads.create(
+                [{"combined_order_id": c.id, "company_id": c.company_id.id}
+                 for c in combined - uploads.combined_order_id]
+                + [{"sale_order_id": o.id, "company_id": o.company_id.id}
+                   for o in singles - uploads.sale_order_id]
+            )
+        return uploads.with_env(self.env)
+
+    def _request_upload(self, trigger=True):
+        """Mark for sending; a claim under way keeps its state and sends the change after it."""
+        now = fields.Datetime.now()
+        for upload in self.sudo():
+            vals = {"revision": upload.revision + 1, "next_attempt_at": now}
+            if upload.state != "sending":
+                vals["state"] = "pending"
+            upload.write(vals)
+        if trigger:
+            self.env.ref("wechat_shipping.ir_cron_wechat_shipping_upload").sudo()._trigger()
+
+    @api.model
+    def _cron_send_due(self, batch_size=CRON_BATCH, auto_commit=True):
+        """Send due uploads in batches; the cron comes back while some remain."""
+        uploads = self.sudo()._claim(batch_size=batch_size)
+        if auto_commit:
+            # Other workers must see the claim before the slow HTTP calls begin.
+            self.env.cr.commit()
+        for upload in uploads:
+            upload._deliver()
+            if auto_commit:
+                # WeChat's answer is kept even if a later upload of the batch crashes the worker.
+                self.env.cr.commit()
+        self.env["ir.cron"]._notify_progress(done=len(uploads), remaining=self.sudo()._count_due())
+
+    def _due_condition(self):
+        """SQL condition of the uploads a worker may take (stale claims included)."""
+        return """(state IN ('pending', 'retrying') AND next_attempt_at <= %(now)s)
+                  OR (state = 'sending' AND claimed_until < %(now)s)"""
+
+    @api.model
+    def _count_due(self):
+        """How many uploads are waiting to be sent."""
+        self.env.cr.execute(
+            f"SELECT count(*) FROM wechat_shipping_upload WHERE {self._due_condition()}",
+            {"now": fields.Datetime.now()},
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _claim(self, ids=None, batch_size=CRON_BATCH):
+        """Take due uploads (or the given ones) for this worker; rows another worker holds are skipped."""
+        now = fields.Datetime.now()
+        params = {
+            "now": now, "limit": batch_size, "ids": tuple(ids or (0,)),
+            "until": now + timedelta(seconds=CLAIM_LEASE_SECONDS),
+        }
+        where = (
+            "id IN %(ids)s AND (state != 'sending' OR claimed_until < %(now)s)"
+            if ids else self._due_condition()
+        )
+        self.env.cr.execute(f"""
+            UPDATE wechat_shipping_upload
+               SET state = 'sending', claimed_until = %(until)s, claimed_revision = revision,
+                   attempt_count = attempt_count + 1, last_attempt_at = %(now)s
+             WHERE id IN (SELECT id FROM wechat_shipping_upload
+                           WHERE {where}
+                        ORDER BY next_attempt_at, id
+                           LIMIT %(limit)s
+                             FOR UPDATE SKIP LOCKED)
+         RETURNING id""", params)
+        claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
+        claimed.invalidate_recordset()
+        return claimed
+
+    def _deliver(self):
+        """Build the payload from Odoo's state now and send it unless it is known to be refused."""
+        self.ensure_one()
+        try:
+            info, found = self._build_payload()
+        except Exception:
+            _logger.exception("WeChat upload %s: building the payload failed", self.id)
+            return self._finish("attention", self._odoo_problem(lambda upload: upload.env._(
+                "The shipping information could not be built; see the server log.")))
+        body = json.dumps(info.to_wire(), ensure_ascii=False)
+        found.extend(info.check())
+        if found.problems:
+            return self._finish("attention", found.as_dicts(), body=body, info=info)
+        if self.company_id._wechat_config_error():
+            return self._finish("attention", self._odoo_problem(
+                lambda upload: upload.company_id._wechat_config_error()), body=body)
+        result = self.company_id._wechat_client().upload(info)
+        problems = [] if result.accepted else [{
+            "code": result.errcode, "path": "", "label": "",
+            "en": result.describe("en_US"), "zh": result.describe("zh_CN"),
+        }]
+        self._finish(OUTCOME_STATES[result.outcome], problems, body=body, info=info, result=result)
+
+    def _build_payload(self):
+        """The payload of this WeChat order and the problems found while building it."""
+        found = report.ProblemReport()
+        tz = pytz.timezone(self.company_id.partner_id.tz or DEFAULT_TZ)
+        previous = rfc3339.parse_rfc3339(self.upload_time) if self.upload_time else None
+        upload_time = payload.next_upload_time(previous, fields.Datetime.now().replace(tzinfo=pytz.utc).astimezone(tz))
+        combined = self.combined_order_id
+        if combined:
+            found.label("order_key", combined.name)
+            found.label("payer", combined.name)
+            shipped = combined.sale_order_ids.filtered(lambda o: o._wechat_done_deliveries())
+            sub_orders = tuple(
+                order._wechat_order_shipping(f"sub_orders[{index}]", found)
+                for index, order in enumerate(shipped)
+            )
+            info = payload.CombinedShippingInfo(
+                combined._wechat_order_key(), sub_orders, upload_time, combined.wechat_payer_openid or ""
+            )
+        else:
+            order = self.sale_order_id
+            info = payload.SingleShippingInfo(
+                order._wechat_order_shipping("", found), upload_time, order.wechat_payer_openid or ""
+            )
+        return info, found
+
+    def _odoo_problem(self, message_of):
+        """A problem found by Odoo rather than by WeChat's rules, worded in both languages."""
+        return [{
+            "code": None, "path": "", "label": self.name,
+            "en": message_of(self.with_context(lang="en_US")),
+            "zh": message_of(self.with_context(lang="zh_CN")),
+        }]
+
+    def _check_payloads(self):
+        """Why WeChat would refuse these uploads' payloads, in the user's language ('' if it would not)."""
+        lines = []
+        for upload in self:
+            info, found = upload._build_payload()
+            found.extend(info.check())
+            lines.append(report.render(found.as_dicts(), self.env.lang))
+        return "\n".join(line for line in lines if line)
+
+    def _finish(self, state, problems, body=None, info=None, result=None):
+        """Record how an attempt ended and what comes next."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT revision FROM wechat_shipping_upload WHERE id = %s FOR UPDATE", [self.id]
+        )
+        changed_meanwhile = self.env.cr.fetchone()[0] > self.claimed_revision
+        now = fields.Datetime.now()
+        vals = {"state": state, "problems": problems or False, "claimed_until": False}
+        if body is not None:
+            vals["request_body"] = body
+        if info is not None and result is not None:
+            vals["upload_time"] = rfc3339.format_rfc3339(info.upload_time)
+        if result is not None:
+            vals.update(last_errcode=result.errcode or 0, last_errmsg=result.errmsg)
+        if state == "sent":
+            vals.update(sent_at=now, attempt_count=0)
+        elif state == "retrying":
+            delay = min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2 ** max(self.attempt_count - 1, 0))
+            vals["next_attempt_at"] = now + timedelta(seconds=delay)
+        if changed_meanwhile and state != "retrying":
+            vals.update(state="pending", next_attempt_at=now)
+        was_retrying = self.attempt_count > 1
+        self.write(vals)
+        if state == "attention":
+            self._notify_attention()
+        elif state == "sent" and was_retrying:
+            # WeChat is back: what waits on a backoff goes out with the next run, not in an hour.
+            self.search([
+                ("state", "=", "retrying"), ("company_id", "=", self.company_id.id),
+            ]).write({"next_attempt_at": now})
+
+    def _notify_attention(self):
+        """An activity for the salesperson, unless one is already open."""
+        activity_type = self.env.ref("mail.mail_activity_data_warning")
+        if self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
+            return
+        orders = self.combined_order_id.sale_order_ids or self.sale_order_id
+        user = orders.user_id[:1] or self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
+        self.activity_schedule(
+            activity_type_id=activity_type.id,
+            summary=_("WeChat upload needs attention"),
+            note=self.with_context(lang=user.lang).reason,
+            user_id=user.id,
+        )

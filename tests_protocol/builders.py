@@ -1,0 +1,53 @@
+"""Fresh wire bodies that pass validation, shared by protocol and sandbox tests."""
+OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+MCHID = "1230000109"
+
+
+def valid_combined_body() -> dict:
+    """Return a valid combined body: one split sub-order and one unified sub-order."""
+    return {
+        "order_key": {"order_number_type": 1, "mchid": MCHID, "out_trade_no": "COMBINED-0001"},
+        "sub_orders": [
+            {
+                "order_key": {"order_number_type": 1, "mchid": MCHID, "out_trade_no": "SO0001"},
+                "delivery_mode": 2,
+                "shipping_list": [
+                    {
+                        "tracking_no": "SF1234567890123",
+                        "express_company": "SF",
+                        "item_list": [{"merchant_item_id": "SKU-A"}, {"merchant_item_id": "SKU-B"}],
+                        "contact": {"consignor_contact": "021-****5678", "receiver_contact": "189****1234"},
+                    },
+                    {
+                        "tracking_no": "YT9876543210987",
+                        "express_company": "YTO",
+                        "item_list": [{"merchant_item_id": "SKU-C"}],
+                    },
+                ],
+            },
+            {
+                "order_key": {"order_number_type": 1, "mchid": MCHID, "out_trade_no": "SO0002"},
+                "delivery_mode": 1,
+                "shipping_list": [{"tracking_no": "ZTO73100000001", "express_company": "ZTO"}],
+            },
+        ],
+        "upload_time": "2021-05-20T13:29:35.120+08:00",
+        "payer": {"openid": OPENID},
+    }
+
+
+def valid_single_body() -> dict:
+    """Return a valid single-order body in unified mode paid by WeChat Pay number."""
+    return {
+        "order_key": {"order_number_type": 2, "transaction_id": "4200001234202105201234567890"},
+        "delivery_mode": 1,
+        "shipping_list": [
+            {
+                "tracking_no": "SF1234567890123",
+                "express_company": "SF",
+                "contact": {"receiver_contact": "+86-177****1234"},
+            }
+        ],
+        "upload_time": "2021-05-20T13:29:35.120+08:00",
+        "payer": {"openid": OPENID},
+    }

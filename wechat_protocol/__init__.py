@@ -1,0 +1,1 @@
+"""Plain-Python WeChat shipping protocol: payloads, validation, masking and error catalogue."""

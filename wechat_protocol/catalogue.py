@@ -1,0 +1,200 @@
+"""WeChat error codes with their outcome and a bilingual explanation for warehouse staff."""
+import enum
+from dataclasses import dataclass
+
+
+class Outcome(str, enum.Enum):
+    """What the caller should do with an answer carrying a given code."""
+
+    ACCEPTED = "accepted"
+    RETRYABLE = "retryable"
+    PERMANENT = "permanent"
+    TOKEN = "token"
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """One error code, its outcome and what it means for the user, in English and Chinese."""
+
+    code: int
+    outcome: Outcome
+    meaning_en: str
+    meaning_zh: str
+    action_en: str
+    action_zh: str
+
+    def text(self, lang: str) -> str:
+        """Return "meaning — action" in Chinese for zh* languages, else in English."""
+        if (lang or "").lower().startswith("zh"):
+            return f"{self.meaning_zh} — {self.action_zh}"
+        return f"{self.meaning_en} — {self.action_en}"
+
+
+OK = 0
+SYSTEM_BUSY = -1
+PARAM_ERROR = 268435461
+OPENID_EMPTY = 268485192
+UPLOAD_TIME_MISSING = 268485214
+TRANSACTION_ID_MISSING = 268485195
+MCHID_MISSING = 268485196
+OUT_TRADE_NO_MISSING = 268485197
+ORDER_NUMBER_TYPE_ILLEGAL = 268485194
+ORDER_NUMBER_TYPE_MISMATCH = 268485253
+DELIVERY_MODE_ILLEGAL = 268485224
+SHIPPING_LIST_EMPTY = 268485229
+UNIFIED_NEEDS_ONE_SHIPPING = 268485228
+UNIFIED_NO_ITEMS = 268485231
+TRACKING_NO_EMPTY = 268485226
+EXPRESS_COMPANY_EMPTY = 268485227
+MERCHANT_ITEM_ID_EMPTY = 268485230
+SPLIT_ITEMS_EMPTY = 268485232
+OPENID_INVALID = 268457014
+UPLOAD_TIME_ILLEGAL = 268485216
+MCHID_INVALID = 268485217
+DATA_FORMAT_ERROR = 47001
+TOKEN_INVALID = 40001
+TOKEN_ILLEGAL = 40014
+TOKEN_EXPIRED = 42001
+TOKEN_MISSING = 41001
+RATE_LIMITED = 45009
+RATE_LIMITED_FREQ = 44990
+APPID_INVALID = 40013
+APPSECRET_INVALID = 40125
+IP_NOT_WHITELISTED = 40164
+TOKEN_ARGS_INVALID = 40097
+API_UNAUTHORIZED = 48001
+API_MINUTE_QUOTA = 45011
+ALREADY_SHIPPED = 10060002
+RESHIP_USED_UP = 10060003
+ORDER_BUSY = 10060012
+ORDER_BUSY_RETRY = 10060019
+NOT_MODIFIED = 10060023
+
+_P, _R, _T, _A = Outcome.PERMANENT, Outcome.RETRYABLE, Outcome.TOKEN, Outcome.ACCEPTED
+
+_ROWS = (
+    (OK, _A, "WeChat accepted the shipping information.", "微信已接收发货信息。",
+     "Nothing more to do.", "无需其他操作。"),
+    (SYSTEM_BUSY, _R, "WeChat's system is busy.", "微信系统繁忙。",
+     "The upload will be retried automatically; no change needed.", "系统将自动重试上传，无需修改。"),
+    (PARAM_ERROR, _P, "WeChat rejected a field's value (length, format or count).",
+     "微信拒绝了某个字段的取值（长度、格式或数量不符）。",
+     "Open the upload's error details, correct the named field on the delivery, then resend.",
+     "请查看上传错误详情，在发货单上修正所指字段后重新上传。"),
+    (OPENID_EMPTY, _P, "The payer's WeChat openid is missing.", "缺少付款人的微信 openid。",
+     "Make sure the customer paid through the Mini Program so the order records their openid.",
+     "请确认客户通过小程序付款，订单上需记录其 openid。"),
+    (UPLOAD_TIME_MISSING, _P, "The upload time is missing.", "缺少上传时间。",
+     "This is a module defect: report it to your Odoo administrator.", "这是模块缺陷，请联系 Odoo 管理员。"),
+    (TRANSACTION_ID_MISSING, _P, "The WeChat Pay transaction number is missing.", "缺少微信支付交易单号。",
+     "Record the WeChat Pay transaction id on the order's payment, then resend.",
+     "请在订单的付款记录中填写微信支付交易单号后重新上传。"),
+    (MCHID_MISSING, _P, "The WeChat Pay merchant number (mchid) is missing.", "缺少微信支付商户号（mchid）。",
+     "Set the merchant number in the WeChat settings of the company, then resend.",
+     "请在公司的微信设置中填写商户号后重新上传。"),
+    (OUT_TRADE_NO_MISSING, _P, "The merchant order number (out_trade_no) is missing.",
+     "缺少商户订单号（out_trade_no）。",
+     "Make sure the order keeps the number it was paid with, then resend.",
+     "请确认订单保留了支付时使用的商户订单号后重新上传。"),
+    (ORDER_NUMBER_TYPE_ILLEGAL, _P, "The order number type is not one WeChat knows.",
+     "订单单号类型不合法。",
+     "Use 1 (merchant order number) or 2 (WeChat Pay number) in the WeChat settings.",
+     "请在微信设置中选择 1（商户订单号）或 2（微信支付单号）。"),
+    (ORDER_NUMBER_TYPE_MISMATCH, _P, "The combined order and its sub-orders use different order number types.",
+     "合单的主订单与子订单的单号类型不一致。",
+     "Use the same order number type for the combined order and every sub-order.",
+     "请让主订单和所有子订单使用同一种单号类型。"),
+    (DELIVERY_MODE_ILLEGAL, _P, "The delivery mode is not one WeChat knows.", "物流发货模式不合法。",
+     "This is a module defect: report it to your Odoo administrator.", "这是模块缺陷，请联系 Odoo 管理员。"),
+    (SHIPPING_LIST_EMPTY, _P, "No shipment is listed for the order.", "订单没有填写任何物流信息。",
+     "Validate at least one delivery with a tracking number before uploading.",
+     "请至少确认一张带运单号的发货单后再上传。"),
+    (UNIFIED_NEEDS_ONE_SHIPPING, _P, "A single-parcel shipment must have exactly one tracking number.",
+     "统一发货模式下只能有一个运单号。",
+     "Keep one tracking number, or ship the items as several parcels (split delivery).",
+     "请只保留一个运单号，或改为分拆发货。"),
+    (UNIFIED_NO_ITEMS, _P, "A single-parcel shipment must not list items.", "统一发货模式下不需要填写商品。",
+     "This is a module defect: report it to your Odoo administrator.", "这是模块缺陷，请联系 Odoo 管理员。"),
+    (TRACKING_NO_EMPTY, _P, "A tracking number is empty.", "物流单号为空。",
+     "Set the tracking reference on the delivery, then resend.", "请在发货单上填写运单号后重新上传。"),
+    (EXPRESS_COMPANY_EMPTY, _P, "The express company code is empty.", "物流公司编码为空。",
+     "Set the carrier's WeChat express company code on the carrier form.",
+     "请在承运商表单上设置微信物流公司编码。"),
+    (MERCHANT_ITEM_ID_EMPTY, _P, "An item in a parcel has no merchant item id.", "包裹中的商品缺少商户侧商品 ID。",
+     "Give every shipped product the item id used when the order's shopping details were uploaded.",
+     "请为每个发货商品填写上传购物详情时使用的商品 ID。"),
+    (SPLIT_ITEMS_EMPTY, _P, "A parcel of a split shipment lists no items.", "分拆发货时某个包裹没有商品。",
+     "Make sure every delivery of a split shipment contains at least one product.",
+     "请确认分拆发货的每张发货单至少包含一个商品。"),
+    (OPENID_INVALID, _P, "WeChat cannot decode the payer's openid.", "微信无法解析付款人的 openid。",
+     "Check that the openid recorded on the order belongs to this Mini Program.",
+     "请确认订单记录的 openid 属于本小程序。"),
+    (UPLOAD_TIME_ILLEGAL, _P, "The upload time is not valid RFC 3339 or not later than the previous upload.",
+     "上传时间不符合 RFC 3339 格式，或不晚于上次上传。",
+     "Resend: the module will stamp a later time; if it persists report it to your administrator.",
+     "请重新上传，模块会使用更晚的时间；若仍失败请联系管理员。"),
+    (MCHID_INVALID, _P, "WeChat does not recognise the merchant number.", "微信无法识别该商户号。",
+     "Check the merchant number (8 to 12 digits) in the WeChat settings of the company.",
+     "请核对公司微信设置中的商户号（8 至 12 位数字）。"),
+    (DATA_FORMAT_ERROR, _P, "WeChat could not read the request: a field has the wrong type.",
+     "微信无法解析请求：某字段类型错误。",
+     "This is a module defect: report it to your Odoo administrator.", "这是模块缺陷，请联系 Odoo 管理员。"),
+    (TOKEN_INVALID, _T, "The WeChat access token is invalid or was replaced.", "微信接口调用凭证无效或已被替换。",
+     "The module fetches a new token and retries; if it repeats, make sure no other system uses the same AppID.",
+     "模块会自动刷新凭证并重试；若反复出现，请确认没有其他系统使用同一 AppID 获取凭证。"),
+    (TOKEN_ILLEGAL, _T, "The WeChat access token is not valid.", "微信接口调用凭证不合法。",
+     "The module fetches a new token and retries automatically.", "模块会自动刷新凭证并重试。"),
+    (TOKEN_EXPIRED, _T, "The WeChat access token has expired.", "微信接口调用凭证已过期。",
+     "The module fetches a new token and retries automatically.", "模块会自动刷新凭证并重试。"),
+    (TOKEN_MISSING, _T, "The WeChat access token was missing from the call.", "调用缺少微信接口调用凭证。",
+     "The module fetches a new token and retries automatically.", "模块会自动刷新凭证并重试。"),
+    (RATE_LIMITED, _R, "The daily WeChat call quota is used up.", "微信接口当日调用次数已用完。",
+     "Uploads are retried later automatically; reset the quota in the WeChat console if urgent.",
+     "系统会稍后自动重试；如紧急可在微信后台重置调用次数。"),
+    (RATE_LIMITED_FREQ, _R, "WeChat is limiting the call frequency.", "微信接口调用过于频繁。",
+     "Uploads are retried later automatically.", "系统会稍后自动重试。"),
+    (APPID_INVALID, _P, "WeChat does not recognise the AppID.", "微信无法识别该 AppID。",
+     "Check the Mini Program AppID in the WeChat settings.", "请核对微信设置中的小程序 AppID。"),
+    (APPSECRET_INVALID, _P, "The AppSecret is wrong.", "AppSecret 不正确。",
+     "Enter the current AppSecret from the WeChat console in the WeChat settings.",
+     "请在微信设置中填写微信后台当前的 AppSecret。"),
+    (IP_NOT_WHITELISTED, _P, "This server's IP address is not on the WeChat IP whitelist.",
+     "本服务器 IP 不在微信 IP 白名单中。",
+     "Add the Odoo server's public IP to the API IP whitelist in the WeChat console.",
+     "请在微信后台的接口 IP 白名单中加入 Odoo 服务器的公网 IP。"),
+    (TOKEN_ARGS_INVALID, _P, "WeChat rejected the token request's arguments.", "微信拒绝了获取凭证的请求参数。",
+     "Check the AppID and AppSecret in the WeChat settings.", "请核对微信设置中的 AppID 和 AppSecret。"),
+    (API_UNAUTHORIZED, _P, "The Mini Program is not authorised to use this WeChat API.",
+     "该小程序没有此微信接口的权限。",
+     "Enable the shopping order / shipping service for the Mini Program in the WeChat console.",
+     "请在微信后台为小程序开通购物订单/发货信息管理服务。"),
+    (API_MINUTE_QUOTA, _R, "The per-minute WeChat call quota is used up.", "微信接口每分钟调用次数已用完。",
+     "Uploads are retried in a minute automatically.", "系统会在一分钟后自动重试。"),
+    (ALREADY_SHIPPED, _P, "WeChat already has shipping information for this order.", "微信已有该订单的发货信息。",
+     "Nothing more to send; change the shipment in the WeChat console if it is wrong.",
+     "无需再次上传；如信息有误请在微信后台修改。"),
+    (RESHIP_USED_UP, _P, "The order's one allowed shipping change has been used.", "该订单唯一一次修改发货信息的机会已用完。",
+     "Nothing more can be sent for this order; contact WeChat support if it must change.",
+     "该订单无法再上传；如必须修改请联系微信客服。"),
+    (ORDER_BUSY, _R, "WeChat is busy with this order.", "微信正在处理该订单。",
+     "The upload will be retried automatically.", "系统将自动重试上传。"),
+    (ORDER_BUSY_RETRY, _R, "WeChat's system is busy.", "微信系统繁忙。",
+     "The upload will be retried automatically.", "系统将自动重试上传。"),
+    (NOT_MODIFIED, _P, "WeChat already holds exactly this shipping information.", "微信已有相同的发货信息。",
+     "Nothing more to send.", "无需再次上传。"),
+)
+
+CATALOGUE: dict[int, ErrorInfo] = {row[0]: ErrorInfo(*row) for row in _ROWS}
+
+
+def explain(code: int) -> ErrorInfo:
+    """Return the catalogue entry for code, or a permanent generic entry naming it."""
+    known = CATALOGUE.get(code)
+    if known is not None:
+        return known
+    return ErrorInfo(
+        code, Outcome.PERMANENT,
+        f"WeChat answered with unknown error code {code}.", f"微信返回了未知错误码 {code}。",
+        f"Look up code {code} in WeChat's documentation or report it to your Odoo administrator.",
+        f"请在微信文档中查询错误码 {code}，或联系 Odoo 管理员。",
+    )

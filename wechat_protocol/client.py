@@ -1,0 +1,163 @@
+"""HTTP client for WeChat's shipping-info and delivery-list APIs."""
+import json
+import logging
+from dataclasses import dataclass
+
+import requests
+
+from . import catalogue, express, validation
+from .catalogue import ErrorInfo, Outcome, explain
+from .tokens import TokenError, network_reason, redact
+
+_logger = logging.getLogger(__name__)
+
+COMBINED_PATH = "/user-order/combine-orders/shippings"
+SINGLE_PATH = "/user-order/orders/shippings"
+DELIVERY_LIST_PATH = "/cgi-bin/express/delivery/open_msg/get_delivery_list"
+TOKEN_CODES = frozenset({catalogue.TOKEN_INVALID, catalogue.TOKEN_ILLEGAL,
+                         catalogue.TOKEN_EXPIRED, catalogue.TOKEN_MISSING})
+_CHECKS = {COMBINED_PATH: validation.check_combined, SINGLE_PATH: validation.check_single}
+
+# errmsg of outcomes WeChat itself did not produce -> (English, Chinese) cause.
+_REASONS = {
+    "timeout": ("timeout", "超时"),
+    "connection failed": ("connection failed", "连接失败"),
+    "answer is not JSON": ("its answer was not JSON", "返回内容不是 JSON"),
+    "unexpected answer": ("its answer had no error code", "返回内容缺少错误码"),
+    "authorizer token unavailable": ("no authorizer token", "无法取得授权方凭证"),
+}
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """Outcome of one API call after at most one token replay; never holds a token."""
+
+    outcome: Outcome
+    errcode: int | None
+    errmsg: str
+    info: ErrorInfo | None
+    http_status: int | None
+    data: dict | None
+
+    @property
+    def accepted(self):
+        return self.outcome == Outcome.ACCEPTED
+
+    @property
+    def retryable(self):
+        return self.outcome == Outcome.RETRYABLE
+
+    def describe(self, lang="en"):
+        """Explain the outcome to a person, in Chinese for zh* languages, else English."""
+        zh = (lang or "").lower().startswith("zh")
+        if self.info is not None:
+            return self.info.text(lang)
+        cause_en, cause_zh = _REASONS.get(self.errmsg, (self.errmsg, self.errmsg))
+        if self.retryable:
+            if zh:
+                return "无法连接微信（%s）；系统将稍后重试上传。" % cause_zh
+            return "WeChat could not be reached (%s); the upload will be retried." % cause_en
+        if zh:
+            return "微信调用失败（%s）；请检查微信接口地址设置。" % cause_zh
+        return "The WeChat call failed (%s); check the WeChat API address setting." % cause_en
+
+
+def _result(outcome, errmsg, http_status=None, errcode=None, info=None, data=None):
+    return CallResult(outcome, errcode, errmsg, info, http_status, data)
+
+
+class WeChatCallError(Exception):
+    """A non-upload call (delivery list) failed; `.result` says how."""
+
+    def __init__(self, result):
+        super().__init__(result.describe("en"))
+        self.result = result
+
+
+class WeChatClient:
+    """Calls WeChat with a token source; one requests.Session per client."""
+
+    def __init__(self, base_url, token_source, session=None, timeout=(3.05, 10)):
+        self.base_url = base_url.rstrip("/")
+        self.token_source = token_source
+        self.session = session or requests.Session()
+        self.timeout = timeout
+
+    def __repr__(self):
+        return "WeChatClient(%r, %r)" % (self.base_url, self.token_source)
+
+    def close(self):
+        self.session.close()
+
+    def upload(self, info):
+        """Validate and upload a CombinedShippingInfo or SingleShippingInfo."""
+        return self.upload_wire(info.path, info.to_wire())
+
+    def upload_wire(self, path, body):
+        """Validate a wire dict (raising PayloadInvalid, nothing sent), then upload it."""
+        if path not in _CHECKS:
+            raise ValueError("not a shipping path: %s" % path)
+        problems = _CHECKS[path](body)
+        if problems:
+            raise validation.PayloadInvalid(problems)
+        return self.call(path, body)
+
+    def get_delivery_list(self):
+        """Return WeChat's express companies; raise WeChatCallError on failure."""
+        result = self.call(DELIVERY_LIST_PATH, {})
+        if not result.accepted:
+            raise WeChatCallError(result)
+        return express.parse_delivery_list(result.data)
+
+    def call(self, path, body):
+        """POST body to path with a token; on a token code, refresh and replay exactly once."""
+        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        result = None
+        for attempt in (1, 2):
+            try:
+                token = self.token_source.token()
+            except TokenError as exc:
+                return _token_failure(exc)
+            result = self._post(path, token, payload)
+            if result.errcode not in TOKEN_CODES or attempt == 2:
+                break
+            _logger.info("WeChat %s: token rejected (%s), refreshing once", path, result.errcode)
+            self.token_source.invalidate(token)
+        # A token code after the replay keeps Outcome.TOKEN from the catalogue: a freshly
+        # fetched token was refused too, so callers must treat it like PERMANENT.
+        _logger.info("WeChat %s -> %s %s", path, result.outcome.value,
+                     result.errcode if result.errcode is not None else result.errmsg)
+        return result
+
+    def _post(self, path, token, payload):
+        url = "%s%s?access_token=%s" % (self.base_url, path, token)
+        try:
+            response = self.session.post(
+                url, data=payload, timeout=self.timeout,
+                headers={"Content-Type": "application/json; charset=utf-8"})
+        except requests.RequestException as exc:
+            # Never str(exc): requests quotes the URL, access_token included.
+            return _result(Outcome.RETRYABLE, network_reason(exc))
+        status = response.status_code
+        if status >= 500 or status in (408, 429):
+            return _result(Outcome.RETRYABLE, "HTTP %s" % status, status)
+        if status >= 400:
+            return _result(Outcome.PERMANENT, "HTTP %s" % status, status)
+        try:
+            data = response.json()
+        except ValueError:
+            return _result(Outcome.RETRYABLE, "answer is not JSON", status)
+        if not isinstance(data, dict) or not isinstance(data.get("errcode"), int):
+            return _result(Outcome.RETRYABLE, "unexpected answer", status)
+        info = explain(data["errcode"])
+        errmsg = str(data.get("errmsg", "")).replace(token, "***")
+        return _result(info.outcome, redact(errmsg), status, data["errcode"], info, data)
+
+
+def _token_failure(exc):
+    """CallResult for a token that could not be obtained."""
+    if exc.info is not None:
+        outcome = Outcome.RETRYABLE if exc.retryable else Outcome.PERMANENT
+        return _result(outcome, str(exc), errcode=exc.info.code, info=exc.info)
+    return _result(Outcome.RETRYABLE if exc.retryable else Outcome.PERMANENT,
+                   exc.reason or "token unavailable")

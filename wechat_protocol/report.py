@@ -1,0 +1,53 @@
+"""Problems of one payload, each named after the record a person can fix."""
+from . import catalogue
+from .validation import Problem
+
+
+class ProblemReport:
+    """Collects labels for wire paths (`sub_orders[0]` -> `S00012`) and problems found on them."""
+
+    def __init__(self):
+        self.labels: dict[str, str] = {}
+        self.problems: list[Problem] = []
+
+    def label(self, path: str, text: str) -> None:
+        """Name the record behind a wire path and everything below it."""
+        self.labels[path] = text
+
+    def extend(self, problems) -> None:
+        """Add problems found by validation."""
+        self.problems.extend(problems)
+
+    def contact_problem(self, path: str, error) -> None:
+        """Add a phone number that could not be masked (its value is never kept)."""
+        self.problems.append(Problem(catalogue.PARAM_ERROR, path, error.message_en, error.message_zh))
+
+    def label_for(self, path: str) -> str:
+        """The label of the deepest labelled path that contains `path`."""
+        matches = [
+            prefix for prefix in self.labels
+            if not prefix or path == prefix or path.startswith((prefix + ".", prefix + "["))
+        ]
+        return self.labels[max(matches, key=len)] if matches else ""
+
+    def as_dicts(self) -> list[dict]:
+        """JSON-ready problems: code, path, label, English and Chinese messages."""
+        return [
+            {"code": p.code, "path": p.path, "label": self.label_for(p.path),
+             "en": p.message_en, "zh": p.message_zh}
+            for p in self.problems
+        ]
+
+
+def render(problems: list[dict], lang: str) -> str:
+    """One line per problem in the reader's language: `label: message [code]`."""
+    key = "zh" if (lang or "").startswith("zh") else "en"
+    lines = []
+    for problem in problems:
+        text = problem[key]
+        if problem.get("label"):
+            text = f"{problem['label']}: {text}"
+        if problem.get("code") is not None:
+            text = f"{text} [{problem['code']}]"
+        lines.append(text)
+    return "\n".join(lines)

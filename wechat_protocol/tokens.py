@@ -1,0 +1,265 @@
+"""Access-token sources for WeChat's server API, with one process-wide cache."""
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+
+import requests
+
+from .catalogue import Outcome, explain
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = (3.05, 10)
+SAFETY_MARGIN = 300
+
+_SECRET_QUERY = re.compile(r"((?:access_token|secret|appsecret)=)[^&\s\"']*", re.IGNORECASE)
+
+
+def redact(text):
+    """Return text with access_token=/secret= query values replaced by ***."""
+    return _SECRET_QUERY.sub(r"\1***", text)
+
+
+class _RedactQueryFilter(logging.Filter):
+    """Blanks tokens and secrets in urllib3's debug lines, which quote the request URL."""
+
+    def filter(self, record):
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def _install_log_redaction():
+    """Attach the redacting filter once to the loggers that print request URLs."""
+    for name in ("urllib3.connectionpool", "requests"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _RedactQueryFilter) for f in logger.filters):
+            logger.addFilter(_RedactQueryFilter())
+
+
+_install_log_redaction()
+
+
+def network_reason(exc):
+    """Short, secret-free reason for a requests exception (its own text quotes the URL)."""
+    if isinstance(exc, requests.Timeout):
+        return "timeout"
+    if isinstance(exc, requests.ConnectionError):
+        return "connection failed"
+    return "network error (%s)" % type(exc).__name__
+
+
+class TokenError(Exception):
+    """The access token could not be obtained; text never contains the secret."""
+
+    def __init__(self, message, info=None, reason=None, retryable=False):
+        super().__init__(message)
+        self.info = info
+        self.reason = reason
+        self.retryable = retryable
+
+
+@dataclass
+class _Cached:
+    token: str
+    valid_until: float  # time.monotonic() deadline, already minus the safety margin
+
+
+# Process-wide: WeChat invalidates older classic tokens when a new one is fetched, so every
+# client of one app in this process must share a single fetcher and cache.
+_CACHE = {}
+_REJECTED = {}  # key -> token the API refused, used to decide on stable force_refresh
+_KEY_LOCKS = {}
+_GUARD = threading.Lock()
+
+
+def clear_cache():
+    """Forget every cached token (tests, or after credentials change)."""
+    with _GUARD:
+        _CACHE.clear()
+        _REJECTED.clear()
+
+
+def _key_lock(key):
+    with _GUARD:
+        return _KEY_LOCKS.setdefault(key, threading.Lock())
+
+
+def lifetime(expires_in):
+    """Seconds a token is used: expires_in minus 300 s, or half of it when that is shorter."""
+    expires_in = max(int(expires_in), 0)
+    return expires_in - min(SAFETY_MARGIN, expires_in / 2)
+
+
+class _FetchingSource:
+    """Shared logic of the appid/secret sources: cache, single fetch, invalidation."""
+
+    kind = ""
+
+    def __init__(self, base_url, appid, secret, session=None, timeout=DEFAULT_TIMEOUT):
+        self.base_url = base_url.rstrip("/")
+        self.appid = appid
+        self._secret = secret
+        self._session = session or requests.Session()
+        self.timeout = timeout
+        self._key = (self.base_url, appid, self.kind)
+
+    def __repr__(self):
+        return "%s(base_url=%r, appid=%r, secret='***')" % (
+            type(self).__name__, self.base_url, self.appid)
+
+    def token(self, force_refresh=False):
+        """Return a valid token, fetching at most once even when many threads ask together."""
+        if not force_refresh:
+            cached = self._cached()
+            if cached:
+                return cached
+        with _key_lock(self._key):
+            with _GUARD:
+                entry = _CACHE.get(self._key)
+                if force_refresh and entry:
+                    _REJECTED[self._key] = entry.token
+                    del _CACHE[self._key]
+            # Another thread may have fetched while this one waited for the lock.
+            cached = None if force_refresh else self._cached()
+            if cached:
+                return cached
+            with _GUARD:
+                rejected = _REJECTED.get(self._key)
+            token, expires_in = self._fetch(rejected)
+            with _GUARD:
+                _CACHE[self._key] = _Cached(token, time.monotonic() + lifetime(expires_in))
+                _REJECTED.pop(self._key, None)
+            return token
+
+    def invalidate(self, token):
+        """Drop the cached token if it is still `token`, so racing refreshes don't cascade."""
+        with _GUARD:
+            entry = _CACHE.get(self._key)
+            if entry and entry.token == token:
+                del _CACHE[self._key]
+                _REJECTED[self._key] = token
+
+    def _cached(self):
+        with _GUARD:
+            entry = _CACHE.get(self._key)
+            if entry and entry.valid_until > time.monotonic():
+                return entry.token
+        return None
+
+    def _fetch(self, rejected):
+        raise NotImplementedError
+
+    def _answer(self, send):
+        """Run one token request and return (token, expires_in) or raise TokenError."""
+        try:
+            response = send()
+        except requests.RequestException as exc:
+            reason = network_reason(exc)
+            _logger.warning("WeChat token endpoint unreachable (%s)", reason)
+            # `from None`: the chained requests exception would print the URL/secret.
+            raise TokenError("WeChat token endpoint unreachable (%s)" % reason,
+                             reason=reason, retryable=True) from None
+        if response.status_code >= 500 or response.status_code == 429:
+            reason = "HTTP %s" % response.status_code
+            raise TokenError("WeChat token endpoint answered %s" % reason,
+                             reason=reason, retryable=True)
+        try:
+            data = response.json()
+        except ValueError:
+            raise TokenError("WeChat token endpoint answer is not JSON",
+                             reason="answer is not JSON", retryable=True) from None
+        if not isinstance(data, dict):
+            raise TokenError("WeChat token endpoint answer is not an object",
+                             reason="unexpected answer", retryable=True)
+        token = data.get("access_token")
+        if isinstance(token, str) and token:
+            return token, data.get("expires_in") or 7200
+        code = data.get("errcode")
+        if not isinstance(code, int):
+            raise TokenError("WeChat token endpoint answered without a token",
+                             reason="unexpected answer", retryable=True)
+        info = explain(code)
+        errmsg = str(data.get("errmsg", ""))
+        if self._secret:
+            errmsg = errmsg.replace(self._secret, "***")
+        _logger.warning("WeChat token request for %s refused: %s", self.appid, code)
+        raise TokenError("WeChat refused the token request for %s: %s %s" % (
+            self.appid, code, redact(errmsg)), info=info,
+            retryable=info.outcome == Outcome.RETRYABLE)
+
+
+class StableTokenSource(_FetchingSource):
+    """Token from POST /cgi-bin/stable_token (preferred: independent of other fetchers)."""
+
+    kind = "stable"
+
+    def _fetch(self, rejected):
+        # Decision: stable_token returns the same token while it is valid, and force_refresh
+        # is limited to 20 a day.  After WeChat rejected a token we first ask normally; only
+        # if the answer is that very token (WeChat still thinks it valid, e.g. revoked by a
+        # force refresh elsewhere) do we spend one force_refresh=true call.
+        token, expires_in = self._post(False)
+        if rejected is not None and token == rejected:
+            token, expires_in = self._post(True)
+        return token, expires_in
+
+    def _post(self, force):
+        body = {"grant_type": "client_credential", "appid": self.appid,
+                "secret": self._secret, "force_refresh": force}
+        return self._answer(lambda: self._session.post(
+            self.base_url + "/cgi-bin/stable_token", json=body, timeout=self.timeout))
+
+
+class ClassicTokenSource(_FetchingSource):
+    """Token from GET /cgi-bin/token; each fetch invalidates the app's previous token."""
+
+    kind = "classic"
+
+    def _fetch(self, rejected):
+        params = {"grant_type": "client_credential", "appid": self.appid,
+                  "secret": self._secret}
+        return self._answer(lambda: self._session.get(
+            self.base_url + "/cgi-bin/token", params=params, timeout=self.timeout))
+
+
+class AuthorizerTokenSource:
+    """authorizer_access_token handed in by a third-party platform through get_token()."""
+
+    def __init__(self, get_token):
+        self._get_token = get_token
+        self._token = None
+        self._lock = threading.Lock()
+
+    def __repr__(self):
+        return "AuthorizerTokenSource(get_token=%r)" % getattr(
+            self._get_token, "__qualname__", type(self._get_token).__name__)
+
+    def token(self, force_refresh=False):
+        """Return the held token; a refresh (or an invalidated token) calls get_token again."""
+        with self._lock:
+            if self._token and not force_refresh:
+                return self._token
+            try:
+                token = self._get_token()
+            except TokenError:
+                raise
+            except Exception as exc:
+                raise TokenError("authorizer token unavailable (%s)" % type(exc).__name__,
+                                 reason="authorizer token unavailable",
+                                 retryable=True) from None
+            if not isinstance(token, str) or not token:
+                raise TokenError("authorizer token provider returned no token",
+                                 reason="authorizer token unavailable", retryable=True)
+            self._token = token
+            return token
+
+    def invalidate(self, token):
+        """Forget the token if it is the held one; we cannot refresh it ourselves."""
+        with self._lock:
+            if self._token == token:
+                self._token = None

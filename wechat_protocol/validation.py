@@ -1,0 +1,393 @@
+"""WeChat's documented rules applied to shipping request bodies (wire dicts), all problems at once."""
+import re
+from dataclasses import dataclass
+
+from . import catalogue
+from .masking import looks_masked
+from .rfc3339 import parse_rfc3339
+
+MAX_SHIPMENTS = 10
+MAX_ITEMS = 50
+MAX_TEXT_BYTES = 128
+MAX_ITEM_ID_BYTES = 64
+MAX_OPENID_BYTES = 128
+MAX_TRANSACTION_ID_CHARS = 32
+
+_OPENID = re.compile(r"[A-Za-z0-9_-]+")
+_MCHID = re.compile(r"[0-9]{8,12}")
+_OUT_TRADE_NO = re.compile(r"[0-9A-Za-z_\-|*]{1,32}")
+
+_KINDS = {dict: ("an object", "对象"), list: ("an array", "数组"), str: ("a string", "字符串"), int: ("an integer", "整数")}
+
+_RULES = {
+    "type": (catalogue.DATA_FORMAT_ERROR,
+             "Wrong data type: expected {kind_en}; WeChat cannot read the request.",
+             "数据类型错误：应为{kind_zh}，微信无法解析该请求。"),
+    "order_key_missing": (catalogue.PARAM_ERROR,
+                          "Order key is missing: the order cannot be identified; check its payment reference.",
+                          "缺少订单标识（order_key）：无法识别订单，请核对订单的支付信息。"),
+    "order_number_type": (catalogue.ORDER_NUMBER_TYPE_ILLEGAL,
+                          "Order number type must be 1 (merchant order number) or 2 (WeChat Pay number): "
+                          "check the WeChat settings.",
+                          "订单单号类型必须为 1（商户订单号）或 2（微信支付单号）：请检查微信设置。"),
+    "transaction_id_missing": (catalogue.TRANSACTION_ID_MISSING,
+                               "WeChat Pay transaction id is missing: record it on the order's payment.",
+                               "缺少微信支付交易单号：请在订单的付款记录中填写。"),
+    "transaction_id_too_long": (catalogue.PARAM_ERROR,
+                                "WeChat Pay transaction id is longer than 32 characters: check the payment reference.",
+                                "微信支付交易单号超过 32 个字符：请核对付款单号。"),
+    "mchid_missing": (catalogue.MCHID_MISSING,
+                      "Merchant number (mchid) is missing: set it in the company's WeChat settings.",
+                      "缺少商户号（mchid）：请在公司的微信设置中填写。"),
+    "mchid_invalid": (catalogue.MCHID_INVALID,
+                      "Merchant number must be 8 to 12 digits: check the company's WeChat settings.",
+                      "商户号必须为 8 至 12 位数字：请检查公司的微信设置。"),
+    "out_trade_no_missing": (catalogue.OUT_TRADE_NO_MISSING,
+                             "Merchant order number (out_trade_no) is missing: the order must keep the number "
+                             "it was paid with.",
+                             "缺少商户订单号（out_trade_no）：订单需保留支付时使用的单号。"),
+    "out_trade_no_invalid": (catalogue.PARAM_ERROR,
+                             "Merchant order number must be 1 to 32 letters, digits or _-|*: check the order's "
+                             "payment reference.",
+                             "商户订单号须为 1 至 32 位字母、数字或 _-|*：请核对订单的支付单号。"),
+    "type_mismatch": (catalogue.ORDER_NUMBER_TYPE_MISMATCH,
+                      "Sub-order uses a different order number type from the combined order: use one type for all.",
+                      "子订单的单号类型与主订单不一致：请统一使用同一种单号类型。"),
+    "sub_orders_empty": (catalogue.PARAM_ERROR,
+                         "Combined order lists no sub-orders: add at least one sub-order.",
+                         "合单没有子订单：请至少添加一个子订单。"),
+    "delivery_mode": (catalogue.DELIVERY_MODE_ILLEGAL,
+                      "Delivery mode must be 1 (one parcel) or 2 (split into several parcels).",
+                      "发货模式必须为 1（统一发货）或 2（分拆发货）。"),
+    "shipping_list_empty": (catalogue.SHIPPING_LIST_EMPTY,
+                            "No shipment listed: validate at least one delivery with a tracking number.",
+                            "没有物流信息：请至少确认一张带运单号的发货单。"),
+    "shipping_list_too_long": (catalogue.PARAM_ERROR,
+                               "More than 10 shipments: WeChat accepts at most 10 tracking numbers per order.",
+                               "物流信息超过 10 条：微信每个订单最多接受 10 个运单号。"),
+    "unified_one_shipment": (catalogue.UNIFIED_NEEDS_ONE_SHIPPING,
+                             "One-parcel delivery must have exactly one tracking number: keep one or split "
+                             "the delivery.",
+                             "统一发货必须恰好有一个运单号：请只保留一个，或改为分拆发货。"),
+    "unified_items": (catalogue.UNIFIED_NO_ITEMS,
+                      "One-parcel delivery must not list items: remove the item list.",
+                      "统一发货不需要填写商品：请去掉商品列表。"),
+    "split_items_empty": (catalogue.SPLIT_ITEMS_EMPTY,
+                          "Parcel lists no items: in a split delivery each parcel must name the products it carries.",
+                          "包裹没有商品：分拆发货时每个包裹都需列出所含商品。"),
+    "items_too_long": (catalogue.PARAM_ERROR,
+                       "More than 50 items in one parcel: WeChat accepts at most 50.",
+                       "单个包裹的商品超过 50 个：微信最多接受 50 个。"),
+    "tracking_no_empty": (catalogue.TRACKING_NO_EMPTY,
+                          "Tracking number is empty: set the tracking reference on the delivery.",
+                          "物流单号为空：请在发货单上填写运单号。"),
+    "tracking_no_too_long": (catalogue.PARAM_ERROR,
+                             "Tracking number is longer than 128 bytes: check the tracking reference on the delivery.",
+                             "物流单号超过 128 字节：请核对发货单上的运单号。"),
+    "express_company_empty": (catalogue.EXPRESS_COMPANY_EMPTY,
+                              "Express company code is empty: set the carrier's WeChat express company code on "
+                              "the carrier form.",
+                              "物流公司编码为空：请在承运商表单上设置微信物流公司编码。"),
+    "express_company_too_long": (catalogue.PARAM_ERROR,
+                                 "Express company code is longer than 128 bytes: use the delivery_id from "
+                                 "WeChat's carrier list.",
+                                 "物流公司编码超过 128 字节：请使用微信运力列表中的 delivery_id。"),
+    "merchant_item_id_empty": (catalogue.MERCHANT_ITEM_ID_EMPTY,
+                               "Item has no merchant item id: give the product the id used when the order's "
+                               "shopping details were uploaded.",
+                               "商品缺少商户侧商品 ID：请填写上传购物详情时使用的商品 ID。"),
+    "merchant_item_id_too_long": (catalogue.PARAM_ERROR,
+                                  "Merchant item id is longer than 64 bytes: shorten the product's WeChat item id.",
+                                  "商户侧商品 ID 超过 64 字节：请缩短该商品的微信商品 ID。"),
+    "contact_unmasked": (catalogue.PARAM_ERROR,
+                         "Contact number is not masked: WeChat only accepts forms like 189****1234 with just "
+                         "the last four digits clear.",
+                         "联系电话未遮盖：微信只接受类似 189****1234、仅显示后四位的格式。"),
+    "sf_contact": (catalogue.PARAM_ERROR,
+                   "SF Express needs the sender's or the receiver's phone: set a phone on the warehouse or "
+                   "the delivery address.",
+                   "顺丰速运需要寄件人或收件人电话：请在仓库或收货地址上填写电话。"),
+    "openid_missing": (catalogue.OPENID_EMPTY,
+                       "Payer's openid is missing: the customer must have paid through the Mini Program.",
+                       "缺少付款人 openid：客户需通过小程序付款。"),
+    "openid_invalid": (catalogue.OPENID_INVALID,
+                       "Payer's openid has characters no WeChat openid has: check the openid recorded on the order.",
+                       "付款人 openid 含有非法字符：请核对订单记录的 openid。"),
+    "openid_too_long": (catalogue.PARAM_ERROR,
+                        "Payer's openid is longer than 128 bytes: check the openid recorded on the order.",
+                        "付款人 openid 超过 128 字节：请核对订单记录的 openid。"),
+    "upload_time_missing": (catalogue.UPLOAD_TIME_MISSING,
+                            "Upload time is missing: report this module defect to your administrator.",
+                            "缺少上传时间：这是模块缺陷，请联系管理员。"),
+    "upload_time_illegal": (catalogue.UPLOAD_TIME_ILLEGAL,
+                            "Upload time is not RFC 3339 such as 2021-05-20T13:29:35.120+08:00; a '+' turned "
+                            "into a space is the usual cause.",
+                            "上传时间不符合 RFC 3339 格式（如 2021-05-20T13:29:35.120+08:00）；常见原因是“+”被转成了空格。"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: WeChat's error code, where in the body, and what to do."""
+
+    code: int
+    path: str
+    message_en: str
+    message_zh: str
+
+    def message(self, lang: str) -> str:
+        """Return the message in Chinese for zh* languages, else in English."""
+        return self.message_zh if (lang or "").lower().startswith("zh") else self.message_en
+
+
+class PayloadInvalid(ValueError):
+    """A request body that breaks WeChat's rules; holds every problem found."""
+
+    def __init__(self, problems):
+        self.problems = tuple(problems)
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        """Return one "path: message [code]" line per problem."""
+        return "\n".join(f"{p.path or '(body)'}: {p.message(lang)} [{p.code}]" for p in self.problems)
+
+
+def raise_if_invalid(problems) -> None:
+    """Raise PayloadInvalid when there is any problem."""
+    if problems:
+        raise PayloadInvalid(problems)
+
+
+def check_combined(body) -> list[Problem]:
+    """Return every problem of a combined-order request body."""
+    checker = _Checker()
+    if checker.kind(body, dict, ""):
+        checker.payer(body)
+        checker.upload_time(body)
+        main_type = checker.order_key(body, "")
+        checker.sub_orders(body, main_type)
+    return checker.problems
+
+
+def check_single(body) -> list[Problem]:
+    """Return every problem of a single-order request body."""
+    checker = _Checker()
+    if checker.kind(body, dict, ""):
+        checker.payer(body)
+        checker.upload_time(body)
+        checker.order_key(body, "")
+        checker.shipping(body, "")
+    return checker.problems
+
+
+_MISSING = object()
+_WRONG = object()
+
+
+def _at(path: str, key: str) -> str:
+    """Join a path and a key."""
+    return f"{path}.{key}" if path else key
+
+
+def _blank(value) -> bool:
+    """Tell whether a string field is absent or holds only whitespace."""
+    return value is _MISSING or (isinstance(value, str) and not value.strip())
+
+
+def _size(text: str) -> int:
+    """Count UTF-8 bytes, tolerating lone surrogates that JSON can carry."""
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+class _Checker:
+    """Collects the problems of one body."""
+
+    def __init__(self):
+        self.problems: list[Problem] = []
+
+    def add(self, rule: str, path: str, **values) -> None:
+        """Record a broken rule at path."""
+        code, english, chinese = _RULES[rule]
+        self.problems.append(Problem(code, path, english.format(**values), chinese.format(**values)))
+
+    def kind(self, value, kind: type, path: str) -> bool:
+        """Tell whether value is of kind (bool is no integer), recording a type problem if not."""
+        if isinstance(value, kind) and not isinstance(value, bool):
+            return True
+        kind_en, kind_zh = _KINDS[kind]
+        self.add("type", path, kind_en=kind_en, kind_zh=kind_zh)
+        return False
+
+    def field(self, parent: dict, key: str, kind: type, path: str):
+        """Return parent[key], _MISSING when absent or null, _WRONG after a type problem."""
+        value = parent.get(key)
+        if value is None:
+            return _MISSING
+        return value if self.kind(value, kind, path) else _WRONG
+
+    def payer(self, body: dict) -> None:
+        """Check payer.openid."""
+        payer = self.field(body, "payer", dict, "payer")
+        if payer is _WRONG:
+            return
+        openid = _MISSING if payer is _MISSING else self.field(payer, "openid", str, "payer.openid")
+        if _blank(openid):
+            self.add("openid_missing", "payer.openid")
+        elif isinstance(openid, str):
+            if _size(openid) > MAX_OPENID_BYTES:
+                self.add("openid_too_long", "payer.openid")
+            if not _OPENID.fullmatch(openid):
+                self.add("openid_invalid", "payer.openid")
+
+    def upload_time(self, body: dict) -> None:
+        """Check upload_time is present and RFC 3339."""
+        value = self.field(body, "upload_time", str, "upload_time")
+        if _blank(value):
+            self.add("upload_time_missing", "upload_time")
+        elif isinstance(value, str):
+            try:
+                parse_rfc3339(value)
+            except ValueError:
+                self.add("upload_time_illegal", "upload_time")
+
+    def order_key(self, container: dict, path: str) -> int | None:
+        """Check an order_key and return its order number type when valid."""
+        key_path = _at(path, "order_key")
+        key = self.field(container, "order_key", dict, key_path)
+        if key is _MISSING:
+            self.add("order_key_missing", key_path)
+        if not isinstance(key, dict):
+            return None
+        type_path = _at(key_path, "order_number_type")
+        number_type = self.field(key, "order_number_type", int, type_path)
+        if number_type is _WRONG:
+            return None
+        if number_type not in (1, 2):
+            self.add("order_number_type", type_path)
+            return None
+        if number_type == 2:
+            self.transaction_id(key, key_path)
+        else:
+            self.merchant_numbers(key, key_path)
+        return number_type
+
+    def transaction_id(self, key: dict, path: str) -> None:
+        """Check the WeChat Pay number of a type-2 order key."""
+        value = self.field(key, "transaction_id", str, _at(path, "transaction_id"))
+        if _blank(value):
+            self.add("transaction_id_missing", _at(path, "transaction_id"))
+        elif isinstance(value, str) and len(value) > MAX_TRANSACTION_ID_CHARS:
+            self.add("transaction_id_too_long", _at(path, "transaction_id"))
+
+    def merchant_numbers(self, key: dict, path: str) -> None:
+        """Check mchid and out_trade_no of a type-1 order key."""
+        mchid = self.field(key, "mchid", str, _at(path, "mchid"))
+        if _blank(mchid):
+            self.add("mchid_missing", _at(path, "mchid"))
+        elif isinstance(mchid, str) and not _MCHID.fullmatch(mchid):
+            self.add("mchid_invalid", _at(path, "mchid"))
+        trade_no = self.field(key, "out_trade_no", str, _at(path, "out_trade_no"))
+        if _blank(trade_no):
+            self.add("out_trade_no_missing", _at(path, "out_trade_no"))
+        elif isinstance(trade_no, str) and not _OUT_TRADE_NO.fullmatch(trade_no):
+            self.add("out_trade_no_invalid", _at(path, "out_trade_no"))
+
+    def sub_orders(self, body: dict, main_type: int | None) -> None:
+        """Check every sub-order of a combined body and its type against the main order's."""
+        sub_orders = self.field(body, "sub_orders", list, "sub_orders")
+        if sub_orders is _MISSING or sub_orders == []:
+            self.add("sub_orders_empty", "sub_orders")
+        if not isinstance(sub_orders, list):
+            return
+        for index, sub_order in enumerate(sub_orders):
+            path = f"sub_orders[{index}]"
+            if not self.kind(sub_order, dict, path):
+                continue
+            sub_type = self.order_key(sub_order, path)
+            if main_type and sub_type and sub_type != main_type:
+                self.add("type_mismatch", f"{path}.order_key.order_number_type")
+            self.shipping(sub_order, path)
+
+    def shipping(self, order: dict, path: str) -> None:
+        """Check delivery_mode and shipping_list of one order."""
+        mode_path = _at(path, "delivery_mode")
+        mode = self.field(order, "delivery_mode", int, mode_path)
+        if mode is not _WRONG and mode not in (1, 2):
+            self.add("delivery_mode", mode_path)
+        list_path = _at(path, "shipping_list")
+        entries = self.field(order, "shipping_list", list, list_path)
+        if entries is _MISSING or entries == []:
+            self.add("shipping_list_empty", list_path)
+        if not isinstance(entries, list) or not entries:
+            return
+        if len(entries) > MAX_SHIPMENTS:
+            self.add("shipping_list_too_long", list_path)
+        if mode == 1 and len(entries) != 1:
+            self.add("unified_one_shipment", list_path)
+        for index, entry in enumerate(entries):
+            self.shipment(entry, f"{list_path}[{index}]", mode)
+
+    def shipment(self, entry, path: str, mode) -> None:
+        """Check one shipping_list entry."""
+        if not self.kind(entry, dict, path):
+            return
+        self.text(entry, "tracking_no", path, MAX_TEXT_BYTES)
+        company = self.text(entry, "express_company", path, MAX_TEXT_BYTES)
+        self.items(entry, path, mode)
+        self.contact(entry, path, company)
+
+    def text(self, parent: dict, key: str, path: str, limit: int):
+        """Check a required string with a byte limit and return it."""
+        value = self.field(parent, key, str, _at(path, key))
+        if _blank(value):
+            self.add(f"{key}_empty", _at(path, key))
+        elif isinstance(value, str) and _size(value) > limit:
+            self.add(f"{key}_too_long", _at(path, key))
+        return value
+
+    def items(self, entry: dict, path: str, mode) -> None:
+        """Check item_list against the delivery mode, and each item."""
+        items_path = _at(path, "item_list")
+        items = self.field(entry, "item_list", list, items_path)
+        if mode == 1 and isinstance(items, list) and items:
+            self.add("unified_items", items_path)
+        if mode == 2 and (items is _MISSING or items == []):
+            self.add("split_items_empty", items_path)
+        if not isinstance(items, list):
+            return
+        if len(items) > MAX_ITEMS:
+            self.add("items_too_long", items_path)
+        for index, item in enumerate(items):
+            item_path = f"{items_path}[{index}]"
+            if self.kind(item, dict, item_path):
+                self.text(item, "merchant_item_id", item_path, MAX_ITEM_ID_BYTES)
+
+    def contact(self, entry: dict, path: str, company) -> None:
+        """Check that contacts are masked and that SF shipments have one."""
+        contact_path = _at(path, "contact")
+        contact = self.field(entry, "contact", dict, contact_path)
+        present = contact is _WRONG
+        if isinstance(contact, dict):
+            for key in ("consignor_contact", "receiver_contact"):
+                value = self.field(contact, key, str, _at(contact_path, key))
+                if value is _MISSING or value == "":
+                    continue
+                present = True
+                if isinstance(value, str) and not looks_masked(value):
+                    self.add("contact_unmasked", _at(contact_path, key))
+        if company == "SF" and not present:
+            self.add("sf_contact", contact_path)
+
+
+def check_order_key(key) -> list[Problem]:
+    """Return the problems of an order_key object alone (for forms that hold one)."""
+    checker = _Checker()
+    checker.order_key({"order_key": key}, "")
+    return checker.problems
+
+
+def check_openid(openid) -> list[Problem]:
+    """Return the problems of a payer openid alone (for forms that hold one)."""
+    checker = _Checker()
+    checker.payer({"payer": {"openid": openid}})
+    return checker.problems

@@ -1,0 +1,1 @@
+"""Local server speaking WeChat's shipping-info protocol, for tests and demos."""

@@ -1,0 +1,36 @@
+"""Command line: python -m wechat_sandbox [--host H] [--port P] [--appid A] [--secret S]."""
+import argparse
+import signal
+import sys
+
+from .server import DEFAULT_APPID, DEFAULT_SECRET, SandboxServer
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt  # unwinds serve_forever() in the main thread
+
+
+def main(argv=None):
+    """Serve until SIGINT or SIGTERM; the first stdout line gives the URL."""
+    parser = argparse.ArgumentParser(prog="python -m wechat_sandbox", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument("--appid", default=DEFAULT_APPID)
+    parser.add_argument("--secret", default=DEFAULT_SECRET)
+    args = parser.parse_args(argv)
+    server = SandboxServer((args.host, args.port), args.appid, args.secret)
+    signal.signal(signal.SIGTERM, _stop)
+    print("wechat sandbox listening on http://%s:%s" % (args.host, server.server_address[1]),
+          flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    print("wechat sandbox stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""Client for the sandbox's /sandbox/ control endpoints (tests and demos)."""
+import requests
+
+
+class SandboxControl:
+    """Reads what the sandbox accepted and switches its faults."""
+
+    def __init__(self, url, timeout=(3.05, 10)):
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+        self._session = requests.Session()
+
+    def __repr__(self):
+        return "SandboxControl(%r)" % self.url
+
+    def _call(self, method, path, **kwargs):
+        response = self._session.request(method, self.url + path, timeout=self.timeout, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def uploads(self, order=None):
+        """Accepted uploads, oldest first; `order` filters by order key id."""
+        params = {"order": order} if order is not None else None
+        return self._call("GET", "/sandbox/uploads", params=params)
+
+    def stats(self):
+        """Request counts per path, token fetches, accepted count and pending faults."""
+        return self._call("GET", "/sandbox/stats")
+
+    def fault(self, kind, count=1, errcode=-1, seconds=0):
+        """Make the next `count` API calls answer errcode, HTTP 500, or hang `seconds`."""
+        return self._call("POST", "/sandbox/faults", json={
+            "kind": kind, "count": count, "errcode": errcode, "seconds": seconds})
+
+    def expire_tokens(self):
+        """Expire every issued token now."""
+        return self._call("POST", "/sandbox/tokens/expire")
+
+    def reset(self):
+        """Forget uploads, counts, faults and tokens."""
+        return self._call("POST", "/sandbox/reset")
+
+    def close(self):
+        self._session.close()

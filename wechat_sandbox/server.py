@@ -1,0 +1,249 @@
+"""Threaded HTTP server speaking WeChat's token, shipping and delivery-list protocol."""
+import json
+import logging
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from wechat_protocol import catalogue, express, validation
+from wechat_protocol.rfc3339 import parse_rfc3339
+from wechat_protocol.tokens import redact
+
+from . import page
+from .state import Fault, SandboxState, order_key_id
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_APPID = "wxsandbox0000001"
+DEFAULT_SECRET = "sandbox-secret"
+COMBINED_PATH = "/user-order/combine-orders/shippings"
+SINGLE_PATH = "/user-order/orders/shippings"
+DELIVERY_LIST_PATH = "/cgi-bin/express/delivery/open_msg/get_delivery_list"
+SHIPPING_CHECKS = {COMBINED_PATH: validation.check_combined, SINGLE_PATH: validation.check_single}
+FAULT_KINDS = ("errcode", "http500", "hang", "nonjson")
+_QUIET_ERRORS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+
+
+def _error(code, errmsg):
+    return 200, {"errcode": code, "errmsg": errmsg}
+
+
+class Handler(BaseHTTPRequestHandler):
+    """One request; routes to WeChat endpoints or /sandbox/ control endpoints."""
+
+    server_version = "WeChatSandbox/1.0"
+    protocol_version = "HTTP/1.1"
+
+    @property
+    def state(self):
+        return self.server.state
+
+    # Silence the default access log: its request line carries ?access_token=.
+    def log_request(self, code="-", size="-"):
+        _logger.debug("sandbox %s %s -> %s", self.command, urlsplit(self.path).path, code)
+
+    def log_message(self, format, *args):  # noqa: A002 (stdlib signature)
+        _logger.debug("sandbox: %s", redact(format % args))
+
+    def do_GET(self):
+        self._dispatch()
+
+    def do_POST(self):
+        self._dispatch()
+
+    def _dispatch(self):
+        url = urlsplit(self.path)
+        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            if url.path == "/":
+                self._send(200, page.render(self.state), "text/html; charset=utf-8")
+            elif url.path.startswith("/sandbox/"):
+                self._send_json(*self._control(url.path, query, raw))
+            else:
+                self._api(url.path, query, raw)
+        except _QUIET_ERRORS:
+            pass  # the client gave up (e.g. its read timeout during a "hang" fault)
+
+    def _api(self, path, query, raw):
+        if path in ("/cgi-bin/token", "/cgi-bin/stable_token"):
+            self.state.count_token_fetch("classic" if path == "/cgi-bin/token" else "stable")
+        fault = self.state.count_request(path)
+        if fault and fault.kind == "http500":
+            self._send(500, "Internal Server Error", "text/plain")
+            return
+        if fault and fault.kind == "nonjson":
+            # What a captive portal or misrouted proxy sends: HTTP 200 that is not JSON.
+            self._send(200, "<html><body>gateway</body></html>", "text/html")
+            return
+        if fault and fault.kind == "errcode":
+            self._send_json(*_error(fault.errcode, "sandbox fault: errcode %s" % fault.errcode))
+            return
+        if fault and fault.kind == "hang":
+            time.sleep(fault.seconds)
+        self._send_json(*self._wechat(path, query, raw))
+
+    def _wechat(self, path, query, raw):
+        if path == "/cgi-bin/token":
+            if self.command != "GET":
+                return _error(43001, "require GET method")
+            return self._token("classic", query)
+        if self.command != "POST":
+            return _error(43002, "require POST method")
+        if path == "/cgi-bin/stable_token":
+            body = _json_object(raw)
+            if body is None:
+                return _error(catalogue.DATA_FORMAT_ERROR, "data format error")
+            return self._token("stable", body)
+        if path in SHIPPING_CHECKS or path == DELIVERY_LIST_PATH:
+            code = self.state.check_token(query.get("access_token"))
+            if code:
+                return _error(code, _TOKEN_MESSAGES[code])
+            body = _json_object(raw)
+            if body is None:
+                return _error(catalogue.DATA_FORMAT_ERROR,
+                              "data format error: body must be a JSON object")
+            if path == DELIVERY_LIST_PATH:
+                return 200, _delivery_list()
+            return self._shipping(path, body)
+        return 404, {"errcode": 404, "errmsg": "no such API in the sandbox: %s" % path}
+
+    def _token(self, kind, params):
+        if params.get("grant_type") != "client_credential":
+            return _error(40002, "invalid grant_type")
+        code = self.state.credentials_error(params.get("appid"), params.get("secret"))
+        if code:
+            return _error(code, {40013: "invalid appid", 40125: "invalid appsecret",
+                                 41002: "appid missing", 41004: "appsecret missing"}[code])
+        token, expires_in = self.state.issue(kind, force_refresh=params.get("force_refresh") is True)
+        return 200, {"access_token": token, "expires_in": expires_in}
+
+    def _shipping(self, path, body):
+        problems = SHIPPING_CHECKS[path](body)
+        if problems:
+            # WeChat answers one code: report the first problem, naming where it is.
+            first = problems[0]
+            return _error(first.code, "%s: %s" % (first.path, first.message_en))
+        key_id = order_key_id(body["order_key"])
+        when = parse_rfc3339(body["upload_time"])
+        if not self.state.accept(path, body, key_id, body["upload_time"], when):
+            return _error(catalogue.UPLOAD_TIME_ILLEGAL,
+                          "upload_time %s is not later than the last accepted upload for "
+                          "order %s" % (body["upload_time"], key_id))
+        return _error(0, "ok")
+
+    def _control(self, path, query, raw):
+        state = self.state
+        if self.command == "GET" and path == "/sandbox/uploads":
+            return 200, state.uploads(query.get("order"))
+        if self.command == "GET" and path == "/sandbox/stats":
+            return 200, state.stats()
+        if self.command == "POST" and path == "/sandbox/faults":
+            fault = _parse_fault(_json_object(raw))
+            if fault is None:
+                return 400, {"error": "expected {kind: errcode|http500|hang|nonjson, count>=1, "
+                                      "errcode, seconds}"}
+            state.add_fault(fault)
+            return 200, state.stats()["faults"]
+        if self.command == "POST" and path == "/sandbox/tokens/expire":
+            state.expire_tokens()
+            return 200, {"ok": True}
+        if self.command == "POST" and path == "/sandbox/reset":
+            state.reset()
+            return 200, {"ok": True}
+        return 404, {"error": "unknown control endpoint %s %s" % (self.command, path)}
+
+    def _send_json(self, status, data):
+        body = json.dumps(data, ensure_ascii=False)
+        self._send(status, body, "application/json; charset=utf-8")
+
+    def _send(self, status, text, content_type):
+        payload = text.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+_TOKEN_MESSAGES = {
+    41001: "access_token missing",
+    40001: "invalid credential, access_token is invalid or not latest",
+    42001: "access_token expired",
+}
+
+
+def _json_object(raw):
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _parse_fault(data):
+    if not data or data.get("kind") not in FAULT_KINDS:
+        return None
+    try:
+        count = int(data.get("count", 1))
+        errcode = int(data.get("errcode", -1))
+        seconds = float(data.get("seconds", 0))
+    except (TypeError, ValueError):
+        return None
+    if count < 1 or seconds < 0:
+        return None
+    return Fault(data["kind"], count, errcode, seconds)
+
+
+def _delivery_list():
+    items = [{"delivery_id": c.code, "delivery_name": c.name_zh}
+             for c in express.EXPRESS_COMPANIES]
+    return {"errcode": 0, "errmsg": "ok", "delivery_list": items, "count": len(items)}
+
+
+class SandboxServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer holding the sandbox state; handler threads never block stop()."""
+
+    daemon_threads = True
+    block_on_close = False  # a "hang" fault must not delay shutdown
+
+    def __init__(self, address, appid=DEFAULT_APPID, secret=DEFAULT_SECRET):
+        super().__init__(address, Handler)
+        self.state = SandboxState(appid, secret)
+
+    def handle_error(self, request, client_address):
+        # No traceback: exception texts may quote the request line and its token.
+        _logger.debug("sandbox: request from %s failed (%s)", client_address[0],
+                      sys.exc_info()[0].__name__)
+
+
+class Sandbox:
+    """A sandbox serving from a background thread; `.url`, `.state`, `.stop()`."""
+
+    def __init__(self, server, host):
+        self.server = server
+        self.state = server.state
+        self.url = "http://%s:%s" % (host, server.server_address[1])
+        self._thread = threading.Thread(target=server.serve_forever, name="wechat-sandbox",
+                                        kwargs={"poll_interval": 0.1}, daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        """Stop serving and close the socket."""
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def start(host="127.0.0.1", port=0, appid=DEFAULT_APPID, secret=DEFAULT_SECRET):
+    """Start a sandbox in a background thread and return it."""
+    return Sandbox(SandboxServer((host, port), appid, secret), host)

@@ -1,0 +1,158 @@
+"""In-memory state of the sandbox: tokens, accepted uploads, counters and faults."""
+import secrets
+import threading
+import time
+from collections import Counter, deque
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+TOKEN_LIFETIME = 7200
+
+
+def order_key_id(order_key):
+    """Readable id of a main order key: 'wx:<transaction_id>' or 'mch:<mchid>:<out_trade_no>'."""
+    if order_key.get("order_number_type") == 2:
+        return "wx:%s" % order_key.get("transaction_id")
+    return "mch:%s:%s" % (order_key.get("mchid"), order_key.get("out_trade_no"))
+
+
+@dataclass
+class Fault:
+    """The next `remaining` API calls misbehave as `kind` says."""
+
+    kind: str
+    remaining: int
+    errcode: int = -1
+    seconds: float = 0.0
+
+    def as_dict(self):
+        return {"kind": self.kind, "remaining": self.remaining,
+                "errcode": self.errcode, "seconds": self.seconds}
+
+
+@dataclass
+class _Token:
+    kind: str
+    expires_at: float
+    revoked: bool = False
+
+
+class SandboxState:
+    """Everything the sandbox remembers; every method holds the one lock."""
+
+    def __init__(self, appid, secret):
+        self.appid = appid
+        self.secret = secret
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        """Forget uploads, counters, faults and tokens."""
+        with self._lock:
+            self._tokens = {}
+            self._stable = None
+            self._uploads = []
+            self._last_time = {}
+            self._requests = Counter()
+            self._token_fetches = Counter()
+            self._faults = deque()
+
+    # -- tokens -------------------------------------------------------------------------
+    def credentials_error(self, appid, secret):
+        """WeChat's errcode for bad credentials, or 0."""
+        if not appid:
+            return 41002
+        if appid != self.appid:
+            return 40013
+        if not secret:
+            return 41004
+        if secret != self.secret:
+            return 40125
+        return 0
+
+    def count_token_fetch(self, kind):
+        with self._lock:
+            self._token_fetches[kind] += 1
+
+    def issue(self, kind, force_refresh=False):
+        """Return (token, expires_in); classic revokes older classic tokens, stable reuses."""
+        now = time.time()
+        with self._lock:
+            if kind == "stable" and self._stable and not force_refresh:
+                current = self._tokens[self._stable]
+                if not current.revoked and current.expires_at > now:
+                    return self._stable, int(current.expires_at - now)
+            for record in self._tokens.values():
+                if record.kind == kind:
+                    record.revoked = True
+            token = "SBX%s" % secrets.token_hex(32)
+            self._tokens[token] = _Token(kind, now + TOKEN_LIFETIME)
+            if kind == "stable":
+                self._stable = token
+            return token, TOKEN_LIFETIME
+
+    def check_token(self, token):
+        """0 when usable, else 41001 missing / 40001 unknown or revoked / 42001 expired."""
+        if not token:
+            return 41001
+        with self._lock:
+            record = self._tokens.get(token)
+            if record is None or record.revoked:
+                return 40001
+            if record.expires_at <= time.time():
+                return 42001
+        return 0
+
+    def issued_tokens(self):
+        """Every token handed out since the last reset (tests assert none leaks)."""
+        with self._lock:
+            return list(self._tokens)
+
+    def expire_tokens(self):
+        with self._lock:
+            for record in self._tokens.values():
+                record.expires_at = min(record.expires_at, time.time() - 1)
+
+    # -- faults and counters ------------------------------------------------------------
+    def add_fault(self, fault):
+        with self._lock:
+            self._faults.append(fault)
+
+    def count_request(self, path):
+        """Count an API request and return the fault it must suffer, if any."""
+        with self._lock:
+            self._requests[path] += 1
+            if not self._faults:
+                return None
+            fault = self._faults[0]
+            fault.remaining -= 1
+            if fault.remaining <= 0:
+                self._faults.popleft()
+            return Fault(fault.kind, 1, fault.errcode, fault.seconds)
+
+    def stats(self):
+        with self._lock:
+            return {"requests": dict(self._requests),
+                    "token_fetches": sum(self._token_fetches.values()),
+                    "token_fetches_by_kind": dict(self._token_fetches),
+                    "uploads_accepted": len(self._uploads),
+                    "faults": [f.as_dict() for f in self._faults]}
+
+    # -- uploads ------------------------------------------------------------------------
+    def accept(self, path, body, key_id, upload_time, when):
+        """Store an upload unless an accepted one for this order is as late; True if stored."""
+        with self._lock:
+            last = self._last_time.get(key_id)
+            if last is not None and when <= last:
+                return False
+            self._last_time[key_id] = when
+            self._uploads.append({
+                "seq": len(self._uploads) + 1, "path": path, "order": key_id,
+                "upload_time": upload_time,
+                "received_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+                "body": body})
+            return True
+
+    def uploads(self, order=None):
+        with self._lock:
+            return [dict(u) for u in self._uploads if order is None or u["order"] == order]
