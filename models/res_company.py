@@ -1,8 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import LazyTranslate
 
 from ..wechat_protocol import client, masking, tokens
 
+_lt = LazyTranslate(__name__)
 WECHAT_API = "https://api.weixin.qq.com"
 
 
@@ -70,13 +72,24 @@ class ResCompany(models.Model):
             source = tokens.AuthorizerTokenSource(company._wechat_authorizer_token)
         else:
             if error := company._wechat_config_error():
-                raise UserError(error)
+                raise UserError(str(error))
             token_class = tokens.StableTokenSource if company.wechat_token_mode == "stable" else tokens.ClassicTokenSource
-            source = token_class(base_url, company.wechat_appid, company.wechat_app_secret)
-        return client.WeChatClient(base_url, source)
+            source = token_class(
+                base_url, company.wechat_appid, company.wechat_app_secret, timeout=self._wechat_timeout()
+            )
+        return client.WeChatClient(base_url, source, timeout=self._wechat_timeout())
+
+    def _wechat_timeout(self):
+        """(connect, read) seconds; system parameter `wechat_shipping.timeout`, e.g. "3.05,10"."""
+        value = self.env["ir.config_parameter"].sudo().get_param("wechat_shipping.timeout", "3.05,10")
+        try:
+            connect, read = (float(part) for part in value.split(","))
+        except ValueError:
+            return (3.05, 10.0)
+        return (connect, read)
 
     def _wechat_config_error(self):
-        """What keeps this company from calling WeChat, in the user's language, or None."""
+        """What keeps this company from calling WeChat (a lazy translation), or None."""
         self.ensure_one()
         company = self.sudo()
         if company.wechat_token_mode == "authorizer":
@@ -85,7 +98,7 @@ class ResCompany(models.Model):
             missing = not company.wechat_appid or not company.wechat_app_secret
         if not missing:
             return None
-        return self.env._(
+        return _lt(
             "The WeChat credentials of %(company)s are not set (AppID and AppSecret, or the "
             "authorizer token): Inventory > Configuration > Settings > WeChat Shipping.",
             company=company.name,

@@ -17,6 +17,7 @@ class SaleOrder(models.Model):
         help="The combined payment (合单支付) this order is a sub-order of; WeChat then receives "
         "its shipping information together with the other sub-orders.",
     )
+    wechat_upload_ids = fields.One2many("wechat.shipping.upload", "sale_order_id", string="WeChat Uploads")
     wechat_upload_id = fields.Many2one(
         "wechat.shipping.upload", compute="_compute_wechat_upload", string="WeChat Upload"
     )
@@ -25,17 +26,11 @@ class SaleOrder(models.Model):
         compute="_compute_wechat_upload", string="WeChat Upload State",
     )
 
-    @api.depends("wechat_combined_order_id")
+    @api.depends("wechat_upload_ids.state", "wechat_combined_order_id.upload_ids.state")
     def _compute_wechat_upload(self):
-        uploads = self.env["wechat.shipping.upload"].search([
-            "|",
-            ("sale_order_id", "in", self.ids),
-            ("combined_order_id", "in", self.wechat_combined_order_id.ids),
-        ])
         for order in self:
-            order.wechat_upload_id = uploads.filtered(
-                lambda u: u.sale_order_id == order
-                or (u.combined_order_id and u.combined_order_id == order.wechat_combined_order_id)
+            order.wechat_upload_id = (
+                order.wechat_combined_order_id.upload_ids or order.wechat_upload_ids
             )[:1]
             order.wechat_upload_state = order.wechat_upload_id.state
 

@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytz
 
 from odoo import _, api, fields, models
+from odoo.tools import LazyTranslate
 
 from ..wechat_protocol import catalogue, payload, report, rfc3339
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 STATES = [
     ("pending", "Pending"),
@@ -57,8 +59,8 @@ class WechatShippingUpload(models.Model):
         "refused the data; fix what the reason says, then retry.",
     )
     revision = fields.Integer(default=1, readonly=True, help="Raised by each change to send.")
-    claimed_revision = fields.Integer(readonly=True)
-    attempt_count = fields.Integer("Attempts", readonly=True)
+    claimed_revision = fields.Integer(default=0, readonly=True)
+    attempt_count = fields.Integer("Attempts", default=0, readonly=True)
     next_attempt_at = fields.Datetime("Next Attempt", default=fields.Datetime.now, readonly=True)
     claimed_until = fields.Datetime(readonly=True)
     last_attempt_at = fields.Datetime("Last Attempt", readonly=True)
@@ -193,6 +195,7 @@ class WechatShippingUpload(models.Model):
     @api.model
     def _count_due(self):
         """How many uploads are waiting to be sent."""
+        self.flush_model()
         self.env.cr.execute(
             f"SELECT count(*) FROM wechat_shipping_upload WHERE {self._due_condition()}",
             {"now": fields.Datetime.now()},
@@ -202,6 +205,7 @@ class WechatShippingUpload(models.Model):
     @api.model
     def _claim(self, ids=None, batch_size=CRON_BATCH):
         """Take due uploads (or the given ones) for this worker; rows another worker holds are skipped."""
+        self.flush_model()
         now = fields.Datetime.now()
         params = {
             "now": now, "limit": batch_size, "ids": tuple(ids or (0,)),
@@ -232,15 +236,14 @@ class WechatShippingUpload(models.Model):
             info, found = self._build_payload()
         except Exception:
             _logger.exception("WeChat upload %s: building the payload failed", self.id)
-            return self._finish("attention", self._odoo_problem(lambda upload: upload.env._(
-                "The shipping information could not be built; see the server log.")))
+            return self._finish("attention", self._odoo_problem(
+                _lt("The shipping information could not be built; see the server log.")))
         body = json.dumps(info.to_wire(), ensure_ascii=False)
         found.extend(info.check())
         if found.problems:
             return self._finish("attention", found.as_dicts(), body=body, info=info)
-        if self.company_id._wechat_config_error():
-            return self._finish("attention", self._odoo_problem(
-                lambda upload: upload.company_id._wechat_config_error()), body=body)
+        if config_error := self.company_id._wechat_config_error():
+            return self._finish("attention", self._odoo_problem(config_error), body=body)
         result = self.company_id._wechat_client().upload(info)
         problems = [] if result.accepted else [{
             "code": result.errcode, "path": "", "label": "",
@@ -273,12 +276,11 @@ class WechatShippingUpload(models.Model):
             )
         return info, found
 
-    def _odoo_problem(self, message_of):
+    def _odoo_problem(self, message):
         """A problem found by Odoo rather than by WeChat's rules, worded in both languages."""
         return [{
             "code": None, "path": "", "label": self.name,
-            "en": message_of(self.with_context(lang="en_US")),
-            "zh": message_of(self.with_context(lang="zh_CN")),
+            "en": message._translate("en_US"), "zh": message._translate("zh_CN"),
         }]
 
     def _check_payloads(self):
@@ -293,6 +295,7 @@ class WechatShippingUpload(models.Model):
     def _finish(self, state, problems, body=None, info=None, result=None):
         """Record how an attempt ended and what comes next."""
         self.ensure_one()
+        self.flush_recordset(["revision"])
         self.env.cr.execute(
             "SELECT revision FROM wechat_shipping_upload WHERE id = %s FOR UPDATE", [self.id]
         )

@@ -1,0 +1,5 @@
+from . import test_upload_flow
+from . import test_combined_order
+from . import test_missing_data
+from . import test_outage
+from . import test_security

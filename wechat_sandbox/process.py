@@ -1,0 +1,50 @@
+"""Run the sandbox as a separate process (Odoo tests, demo, drills)."""
+import subprocess
+import sys
+from pathlib import Path
+
+ADDON_ROOT = Path(__file__).resolve().parent.parent
+READY = "wechat sandbox listening on "
+
+
+class SandboxProcess:
+    """A `python -m wechat_sandbox` child on a free loopback port; `.url` once started."""
+
+    def __init__(self, appid, secret, host="127.0.0.1", port=0, python=sys.executable):
+        self.command = [python, "-m", "wechat_sandbox", "--host", host, "--port", str(port),
+                        "--appid", appid, "--secret", secret]
+        self.process = None
+        self.url = None
+
+    def __repr__(self):
+        return "SandboxProcess(%r)" % self.url
+
+    def start(self):
+        """Start the child and wait for its first line."""
+        self.process = subprocess.Popen(
+            self.command, cwd=ADDON_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            text=True)
+        line = self.process.stdout.readline()
+        if not line.startswith(READY):
+            self.stop()
+            raise RuntimeError("the WeChat sandbox did not start: %r" % line)
+        self.url = line[len(READY):].strip()
+        return self
+
+    def stop(self):
+        """Terminate the child and reap it."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process and self.process.stdout:
+            self.process.stdout.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
