@@ -16,7 +16,12 @@ class StockPicking(models.Model):
     )
     wechat_upload_reason = fields.Text(compute="_compute_wechat_upload", string="WeChat Reason")
 
-    @api.depends("sale_id.wechat_upload_id.state", "sale_id.wechat_upload_id.problems")
+    @api.depends(
+        "sale_id.wechat_upload_ids.state",
+        "sale_id.wechat_upload_ids.problems",
+        "sale_id.wechat_combined_order_id.upload_ids.state",
+        "sale_id.wechat_combined_order_id.upload_ids.problems",
+    )
     @api.depends_context("lang")
     def _compute_wechat_upload(self):
         for picking in self:

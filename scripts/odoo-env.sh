@@ -2,7 +2,7 @@
 # shellcheck source=scripts/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 ADDON_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-RUN_DIR=${WECHAT_SHIPPING_RUN_DIR:-$(mktemp -d -t wechat_shipping.XXXXXX)}
+RUN_DIR=${WECHAT_SHIPPING_RUN_DIR:-$(mktemp -d -t ws_run.XXXXXX)}
 
 start_postgres() {
   # Debian's cluster tools when present, else nothing to do: a server is already reachable.
@@ -34,3 +34,18 @@ CONF
 }
 
 odoo_bin() { PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$RUN_DIR/odoo.conf" "$@"; }
+
+# A fresh database with sale_management, stock, delivery and this addon, no demo data.
+install_database() {
+  local db=$1 log=$2
+  dropdb --if-exists "$db"
+  odoo_bin -d "$db" -i sale_management,stock,delivery,wechat_shipping --without-demo=all \
+    --stop-after-init --log-level=warn >"$log" 2>&1 || { tail -50 "$log"; return 1; }
+}
+
+# Run a Python file with `env` bound to the database (superuser); it commits what it wants.
+odoo_python() {
+  local db=$1; shift
+  PYTHONPATH="$ODOO_SRC:$ADDON_ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" \
+    "$VENV/bin/python" "$@" --odoo-config "$RUN_DIR/odoo.conf" --odoo-database "$db"
+}

@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .common import SECRET, WechatShippingCase
+from .common import APPID, SECRET, WechatShippingCase
 
 
 @tagged("post_install", "-at_install")
@@ -11,7 +11,7 @@ class TestSecurity(WechatShippingCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_b = cls.env["res.company"].create({"name": "Hangzhou branch"})
-        cls._configure(cls.company_b)
+        cls.scenario.configure(cls.company_b, cls.sandbox_url, APPID, SECRET)
         cls.stock_user = new_test_user(
             cls.env, "wechat_stock_user", groups="stock.group_stock_user",
             company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)])
@@ -38,7 +38,7 @@ class TestSecurity(WechatShippingCase):
 
     def test_companies_do_not_see_each_others_uploads(self):
         order_a = self._order([(self.tea, 1)])
-        tea_b = self._product("Tea B", "TEA-B", company=self.company_b)
+        tea_b = self.scenario.product("Tea B", "TEA-B", company=self.company_b)
         order_b = self._order([(tea_b, 1)], company=self.company_b)
         self._ship(order_a.picking_ids, "SFS000000002")
         self._ship(order_b.picking_ids.with_company(self.company_b), "SFS000000003")
