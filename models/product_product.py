@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..wechat_protocol import validation
 
 
 class ProductProduct(models.Model):
@@ -9,6 +12,23 @@ class ProductProduct(models.Model):
         help="The merchant-side item id used when orders' shopping details were uploaded to "
         "WeChat. Empty: the field chosen in the settings (internal reference by default).",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # create() inserts before constraints run, and PostgreSQL refuses NUL with a database error.
+        for vals in vals_list:
+            if "\x00" in str(vals.get("wechat_merchant_item_id") or ""):
+                self.new(vals)._check_wechat_merchant_item_id()
+        return super().create(vals_list)
+
+    @api.constrains("wechat_merchant_item_id")
+    def _check_wechat_merchant_item_id(self):
+        """An item id WeChat would refuse (blank, over 64 bytes, control characters) is refused here."""
+        lang = self.env.lang or "en_US"
+        for product in self.filtered("wechat_merchant_item_id"):
+            if problems := validation.check_merchant_item_id(product.wechat_merchant_item_id):
+                raise ValidationError("\n".join(
+                    f"{product.display_name}: {p.message(lang)} [{p.code}]" for p in problems))
 
     def _wechat_merchant_item_id(self, company):
         """The merchant item id WeChat knows this product by in `company`, or an empty string."""

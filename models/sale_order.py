@@ -51,6 +51,10 @@ class SaleOrder(models.Model):
         """Send the WeChat orders of these sale orders now."""
         return self.env["wechat.shipping.upload"]._for_orders(self).action_upload_now()
 
+    def action_wechat_retry(self):
+        """Queue the WeChat orders of these sale orders again at once."""
+        self.wechat_upload_id.action_retry()
+
     def action_view_wechat_uploads(self):
         """The uploads that carry these orders."""
         uploads = self.env["wechat.shipping.upload"]._for_orders(self, create=False)

@@ -41,6 +41,10 @@ class StockPicking(models.Model):
         """Send the WeChat orders of these deliveries now."""
         return self.env["wechat.shipping.upload"]._for_orders(self.sale_id).action_upload_now()
 
+    def action_wechat_retry(self):
+        """Queue the WeChat orders of these deliveries again at once."""
+        self.sale_id.wechat_upload_id.action_retry()
+
     def action_view_wechat_upload(self):
         """The upload that carries this delivery."""
         return self.wechat_upload_id._action_open()

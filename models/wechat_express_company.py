@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
-from ..wechat_protocol import express
+from ..wechat_protocol import express, validation
 
 
 class WechatExpressCompany(models.Model):
@@ -20,6 +20,22 @@ class WechatExpressCompany(models.Model):
     _sql_constraints = [
         ("code_uniq", "unique(code)", "Each WeChat express company code exists once."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # create() inserts before constraints run, and PostgreSQL refuses NUL with a database error.
+        for vals in vals_list:
+            if "\x00" in str(vals.get("code") or ""):
+                self.new(vals)._check_code()
+        return super().create(vals_list)
+
+    @api.constrains("code")
+    def _check_code(self):
+        """A code WeChat would refuse as express_company (blank, over 128 bytes, control characters)."""
+        lang = self.env.lang or "en_US"
+        for company in self:
+            if problems := validation.check_express_company(company.code):
+                raise ValidationError("\n".join(f"{p.message(lang)} [{p.code}]" for p in problems))
 
     @api.depends("code", "name")
     def _compute_display_name(self):

@@ -44,6 +44,16 @@ class WechatOrderKeyMixin(models.AbstractModel):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # create() inserts before constraints run, and PostgreSQL refuses NUL characters with a
+        # database error: check such keys first, so the user reads WeChat's rule instead.
+        for vals in vals_list:
+            if any("\x00" in value for name, value in vals.items()
+                   if name.startswith("wechat_") and isinstance(value, str)):
+                self.new(vals)._check_wechat_order_key()
+        return super().create(vals_list)
+
     @api.constrains(
         "wechat_order_number_type",
         "wechat_mchid",
@@ -55,19 +65,20 @@ class WechatOrderKeyMixin(models.AbstractModel):
         """Refuse incomplete or malformed keys where they are typed, not when WeChat answers."""
         lang = self.env.lang or "en_US"
         for record in self:
+            label = record.display_name or record._description
             problems = []
             if record.wechat_order_number_type:
                 problems += validation.check_order_key(record._wechat_order_key().to_wire())
             elif record.wechat_mchid or record.wechat_out_trade_no or record.wechat_transaction_id:
                 raise ValidationError(
                     _("%(record)s: choose the WeChat order number type for its WeChat order key.",
-                      record=record.display_name)
+                      record=label)
                 )
             if record.wechat_payer_openid:
                 problems += validation.check_openid(record.wechat_payer_openid)
             if problems:
                 raise ValidationError(
-                    "\n".join(f"{record.display_name}: {p.message(lang)} [{p.code}]" for p in problems)
+                    "\n".join(f"{label}: {p.message(lang)} [{p.code}]" for p in problems)
                 )
 
     def _wechat_order_key(self):

@@ -92,3 +92,17 @@ class TestMissingData(WechatShippingCase):
         self._ship(order.picking_ids, "SFM000000008")
         self._run_cron()
         self.assertEqual(order.wechat_upload_id.state, "sent")
+
+    def test_retry_from_the_delivery_after_fixing_the_carrier(self):
+        sf = self.carrier.wechat_express_company_id
+        self.carrier.wechat_express_company_id = False
+        order = self._order([(self.tea, 1)])
+        self._ship(order.picking_ids, "SFM000000009")
+        upload = self._attention(order)
+        self.carrier.wechat_express_company_id = sf
+        self._run_cron()
+        self.assertEqual(upload.state, "attention", "fixing data elsewhere does not resend by itself")
+        order.picking_ids.action_wechat_retry()
+        self.assertEqual(upload.state, "pending")
+        self._run_cron()
+        self.assertEqual(upload.state, "sent")

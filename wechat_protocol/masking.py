@@ -1,17 +1,20 @@
 """Masking of contact phone numbers the way WeChat wants them: only the last four digits clear."""
 import re
+import unicodedata
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
 CLEAR_TAIL = 4
 MIN_STARS = 4
+# E.164 allows 15 digits; room for an international prefix (00) and an extension.
+MAX_DIGITS = 20
 
 # Digits, usual separators, and at most one extension introduced by a marker phonenumbers knows.
 _ALLOWED = re.compile(r"[\d\s\-.()+]+(?:(?:ext\.?|x|#|转|分机)\s*\d+#?)?", re.IGNORECASE)
 # A dash-separated tail after a landline, e.g. 021-12345678-8008, which phonenumbers reads as digits.
 _DASH_EXTENSION = re.compile(r"(?P<head>.*\d)\s*-\s*(?P<ext>\d{1,6})")
-_MASKED = re.compile(r"(?P<cc>\+\d{1,3}-)?(?P<body>[\d*]+(?:-[\d*]+)*)")
+_MASKED = re.compile(r"(?P<cc>\+[0-9]{1,3}-)?(?P<body>[0-9*]+(?:-[0-9*]+)*)")
 _LANDLINE_TYPES = (PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 _EXPLICIT_PREFIX = (
     phonenumbers.CountryCodeSource.FROM_NUMBER_WITH_PLUS_SIGN,
@@ -48,7 +51,7 @@ def looks_masked(text: str) -> bool:
 
 def mask_contact(number: str, region: str = "CN") -> str:
     """Return number masked in WeChat's style, or raise ContactInvalid."""
-    text = number.strip() if isinstance(number, str) else ""
+    text = _ascii_digits(number).strip() if isinstance(number, str) else ""
     if not text:
         raise ContactInvalid("The phone number is empty.", "电话号码为空。")
     if "*" in text:
@@ -61,9 +64,9 @@ def mask_contact(number: str, region: str = "CN") -> str:
         )
     if not _ALLOWED.fullmatch(text):
         raise ContactInvalid(
-            "The phone number contains letters or symbols; use only digits, spaces, dashes, brackets "
-            "and an optional extension.",
-            "电话号码含有字母或符号；请只使用数字、空格、短横线、括号及可选的分机号。",
+            "The phone number contains letters, symbols or invisible characters; use only digits, "
+            "spaces, dashes, brackets and an optional extension.",
+            "电话号码含有字母、符号或不可见字符；请只使用数字、空格、短横线、括号及可选的分机号。",
         )
     digits = re.sub(r"\D", "", text)
     if len(digits) < CLEAR_TAIL:
@@ -71,10 +74,23 @@ def mask_contact(number: str, region: str = "CN") -> str:
             "The phone number has fewer than four digits; WeChat needs the last four.",
             "电话号码少于四位数字；微信需要显示后四位。",
         )
+    if len(digits) > MAX_DIGITS:
+        raise ContactInvalid(
+            "The phone number has more than 20 digits; enter a single phone number, with its "
+            "extension if any.",
+            "电话号码超过 20 位数字；请只填写一个电话号码（如有分机号可附上）。",
+        )
     parsed = _parse(text.replace("分机", " ext ").replace("转", " ext "), region)
     if parsed is None:
         return _mask_groups([(digits, 0)])
     return _format(parsed)
+
+
+def _ascii_digits(text: str) -> str:
+    """Fold full-width forms (１３８, ＋, （）) to ASCII and any other script's digits to 0-9."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
+                   for ch in text)
 
 
 def _parse(text: str, region: str):

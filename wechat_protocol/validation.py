@@ -1,5 +1,6 @@
 """WeChat's documented rules applied to shipping request bodies (wire dicts), all problems at once."""
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from . import catalogue
@@ -16,6 +17,13 @@ MAX_TRANSACTION_ID_CHARS = 32
 _OPENID = re.compile(r"[A-Za-z0-9_-]+")
 _MCHID = re.compile(r"[0-9]{8,12}")
 _OUT_TRADE_NO = re.compile(r"[0-9A-Za-z_\-|*]{1,32}")
+_TRANSACTION_ID = re.compile(r"[0-9A-Za-z]+")
+# Names of the free-text fields in the "invisible characters" message.
+_TEXT_NAMES = {
+    "tracking_no": ("Tracking number", "物流单号"),
+    "express_company": ("Express company code", "物流公司编码"),
+    "merchant_item_id": ("Merchant item id", "商户侧商品 ID"),
+}
 
 _KINDS = {dict: ("an object", "对象"), list: ("an array", "数组"), str: ("a string", "字符串"), int: ("an integer", "整数")}
 
@@ -36,6 +44,10 @@ _RULES = {
     "transaction_id_too_long": (catalogue.PARAM_ERROR,
                                 "WeChat Pay transaction id is longer than 32 characters: check the payment reference.",
                                 "微信支付交易单号超过 32 个字符：请核对付款单号。"),
+    "transaction_id_invalid": (catalogue.PARAM_ERROR,
+                               "WeChat Pay transaction id must be letters and digits only: check the payment "
+                               "reference.",
+                               "微信支付交易单号只能包含字母和数字：请核对付款单号。"),
     "mchid_missing": (catalogue.MCHID_MISSING,
                       "Merchant number (mchid) is missing: set it in the company's WeChat settings.",
                       "缺少商户号（mchid）：请在公司的微信设置中填写。"),
@@ -92,6 +104,10 @@ _RULES = {
                                  "Express company code is longer than 128 bytes: use the delivery_id from "
                                  "WeChat's carrier list.",
                                  "物流公司编码超过 128 字节：请使用微信运力列表中的 delivery_id。"),
+    "express_company_spaces": (catalogue.PARAM_ERROR,
+                               "Express company code contains spaces: use the delivery_id exactly as in "
+                               "WeChat's carrier list, e.g. SF.",
+                               "物流公司编码含有空格：请完全按照微信运力列表中的 delivery_id 填写，例如 SF。"),
     "merchant_item_id_empty": (catalogue.MERCHANT_ITEM_ID_EMPTY,
                                "Item has no merchant item id: give the product the id used when the order's "
                                "shopping details were uploaded.",
@@ -99,6 +115,10 @@ _RULES = {
     "merchant_item_id_too_long": (catalogue.PARAM_ERROR,
                                   "Merchant item id is longer than 64 bytes: shorten the product's WeChat item id.",
                                   "商户侧商品 ID 超过 64 字节：请缩短该商品的微信商品 ID。"),
+    "text_invisible": (catalogue.PARAM_ERROR,
+                       "{name_en} contains invisible or control characters (line break, tab, NUL, direction "
+                       "mark...): remove them.",
+                       "{name_zh}含有不可见字符或控制字符（换行、制表符、NUL、方向标记等）：请删除。"),
     "contact_unmasked": (catalogue.PARAM_ERROR,
                          "Contact number is not masked: WeChat only accepts forms like 189****1234 with just "
                          "the last four digits clear.",
@@ -194,6 +214,12 @@ def _blank(value) -> bool:
     return value is _MISSING or (isinstance(value, str) and not value.strip())
 
 
+def _invisible(text: str) -> bool:
+    """Tell whether text holds control, format (bidi, zero-width) or line-separator characters."""
+    return any(unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp")
+               for ch in text)
+
+
 def _size(text: str) -> int:
     """Count UTF-8 bytes, tolerating lone surrogates that JSON can carry."""
     return len(text.encode("utf-8", "surrogatepass"))
@@ -276,8 +302,11 @@ class _Checker:
         value = self.field(key, "transaction_id", str, _at(path, "transaction_id"))
         if _blank(value):
             self.add("transaction_id_missing", _at(path, "transaction_id"))
-        elif isinstance(value, str) and len(value) > MAX_TRANSACTION_ID_CHARS:
-            self.add("transaction_id_too_long", _at(path, "transaction_id"))
+        elif isinstance(value, str):
+            if len(value) > MAX_TRANSACTION_ID_CHARS:
+                self.add("transaction_id_too_long", _at(path, "transaction_id"))
+            if not _TRANSACTION_ID.fullmatch(value):
+                self.add("transaction_id_invalid", _at(path, "transaction_id"))
 
     def merchant_numbers(self, key: dict, path: str) -> None:
         """Check mchid and out_trade_no of a type-1 order key."""
@@ -332,17 +361,28 @@ class _Checker:
         if not self.kind(entry, dict, path):
             return
         self.text(entry, "tracking_no", path, MAX_TEXT_BYTES)
-        company = self.text(entry, "express_company", path, MAX_TEXT_BYTES)
+        company = self.express_company(entry, path)
         self.items(entry, path, mode)
         self.contact(entry, path, company)
+
+    def express_company(self, parent: dict, path: str):
+        """Check an express_company code (a delivery_id never has spaces) and return it."""
+        company = self.text(parent, "express_company", path, MAX_TEXT_BYTES)
+        if isinstance(company, str) and company.strip() and any(ch.isspace() for ch in company):
+            self.add("express_company_spaces", _at(path, "express_company"))
+        return company
 
     def text(self, parent: dict, key: str, path: str, limit: int):
         """Check a required string with a byte limit and return it."""
         value = self.field(parent, key, str, _at(path, key))
         if _blank(value):
             self.add(f"{key}_empty", _at(path, key))
-        elif isinstance(value, str) and _size(value) > limit:
-            self.add(f"{key}_too_long", _at(path, key))
+        elif isinstance(value, str):
+            if _size(value) > limit:
+                self.add(f"{key}_too_long", _at(path, key))
+            if _invisible(value):
+                name_en, name_zh = _TEXT_NAMES[key]
+                self.add("text_invisible", _at(path, key), name_en=name_en, name_zh=name_zh)
         return value
 
     def items(self, entry: dict, path: str, mode) -> None:
@@ -390,4 +430,18 @@ def check_openid(openid) -> list[Problem]:
     """Return the problems of a payer openid alone (for forms that hold one)."""
     checker = _Checker()
     checker.payer({"payer": {"openid": openid}})
+    return checker.problems
+
+
+def check_merchant_item_id(item_id) -> list[Problem]:
+    """Return the problems of a merchant item id alone (for the product form)."""
+    checker = _Checker()
+    checker.text({"merchant_item_id": item_id}, "merchant_item_id", "", MAX_ITEM_ID_BYTES)
+    return checker.problems
+
+
+def check_express_company(code) -> list[Problem]:
+    """Return the problems of an express company code alone (for the express company list)."""
+    checker = _Checker()
+    checker.express_company({"express_company": code}, "")
     return checker.problems

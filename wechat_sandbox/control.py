@@ -27,6 +27,10 @@ class SandboxControl:
         """Request counts per path, token fetches, accepted count and pending faults."""
         return self._call("GET", "/sandbox/stats")
 
+    def tokens(self):
+        """Every access token the sandbox issued since its last reset."""
+        return self._call("GET", "/sandbox/tokens")
+
     def fault(self, kind, count=1, errcode=-1, seconds=0):
         """Make the next `count` API calls answer errcode, HTTP 500, or hang `seconds`."""
         return self._call("POST", "/sandbox/faults", json={

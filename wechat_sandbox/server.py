@@ -56,7 +56,13 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self):
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
-        length = int(self.headers.get("Content-Length") or 0)
+        length = _content_length(self.headers.get("Content-Length"))
+        if length is None:
+            # Unreadable length: the body cannot be delimited, so answer and drop the connection.
+            self.close_connection = True
+            self._send_json(400, {"errcode": catalogue.DATA_FORMAT_ERROR,
+                                  "errmsg": "invalid Content-Length"})
+            return
         raw = self.rfile.read(length) if length else b""
         try:
             if url.path == "/":
@@ -141,6 +147,9 @@ class Handler(BaseHTTPRequestHandler):
             return 200, state.uploads(query.get("order"))
         if self.command == "GET" and path == "/sandbox/stats":
             return 200, state.stats()
+        if self.command == "GET" and path == "/sandbox/tokens":
+            # A test double's own tokens: tests search logs and records for them.
+            return 200, state.issued_tokens()
         if self.command == "POST" and path == "/sandbox/faults":
             fault = _parse_fault(_json_object(raw))
             if fault is None:
@@ -176,10 +185,20 @@ _TOKEN_MESSAGES = {
 }
 
 
+def _content_length(header):
+    """The request's Content-Length as a non-negative int (0 when absent), None when invalid."""
+    try:
+        length = int(header or 0)
+    except ValueError:
+        return None
+    return length if length >= 0 else None
+
+
 def _json_object(raw):
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # RecursionError: a body nested deeper than the parser's stack (e.g. 100000 "[").
         return None
     return data if isinstance(data, dict) else None
 
@@ -193,7 +212,7 @@ def _parse_fault(data):
         seconds = float(data.get("seconds", 0))
     except (TypeError, ValueError):
         return None
-    if count < 1 or seconds < 0:
+    if count < 1 or not 0 <= seconds < float("inf"):  # also refuses NaN, which sleep() cannot take
         return None
     return Fault(data["kind"], count, errcode, seconds)
 

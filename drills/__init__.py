@@ -1,0 +1,1 @@
+"""Failure drills run by scripts/drill: WeChat outage, concurrent workers, a killed worker."""

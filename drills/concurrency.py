@@ -1,0 +1,114 @@
+"""Drill: two Odoo processes drain one queue, first as it stands, then while deliveries change.
+
+Both processes run the upload cron's own progress loop (ir.cron._run_job) at the same moment.
+Real Odoo never runs one ir.cron job in two workers at once (the scheduler locks the job's
+row), so this is stricter than production: only the addon's claims (FOR UPDATE SKIP LOCKED,
+a lease per claim) keep the two apart, as they must against a manual "Upload now" or a second
+Odoo instance calling the method.
+"""
+import collections
+
+from .common import by_order, check, tracking_numbers, upload_time_regressions
+
+ORDERS = 300
+NEW_ORDERS = 30
+CHANGED = 60     # orders whose tracking number is corrected while the queue drains
+TWICE = 20       # ... of which this many are corrected twice in a row
+LATENCY = 0.05   # seconds the sandbox takes per call in the second stage
+RETRIED = "SERIALIZATION_FAILURE"  # what odoo.service.model.retrying logs before a retry
+
+
+def run(ctx, say):
+    db = ctx.database("concurrency")
+    sandbox, wechat = ctx.sandbox()
+    warehouse, first, second = ctx.workers(db.name, "warehouse", "cron-a", "cron-b")
+    ctx.configure(warehouse, sandbox)
+    orders = warehouse.call("orders")["orders"]
+    check(len(orders) >= ORDERS + NEW_ORDERS,
+          "the template has %s unshipped orders, %s needed" % (len(orders), ORDERS + NEW_ORDERS))
+    queued, fresh = orders[:ORDERS], orders[ORDERS:ORDERS + NEW_ORDERS]
+
+    # Stage 1: a queue of 300 pending uploads, drained by both processes at once.
+    answer = warehouse.call("validate_batches",
+                            deliveries=[[o["picking"], "SF5%09d" % o["order"]] for o in queued])
+    check(answer["validated"] == ORDERS, "%s of %s deliveries validated" % (answer["validated"], ORDERS))
+    check(db.states() == {"pending": ORDERS}, "queue before draining: %s" % dict(db.states()))
+    first.send("drain")
+    second.send("drain")
+    results = [first.recv(), second.recv()]
+    sent = [len(r["delivered"]) for r in results]
+    overlap = set(results[0]["delivered"]) & set(results[1]["delivered"])
+    failed_runs = [run_ for r in results for run_ in r["runs"] if run_["status"] == "failed"]
+    uploads = wechat.uploads()
+    grouped = by_order(uploads)
+    say("stage 1: cron-a sent %s, cron-b sent %s, sandbox accepted %s uploads for %s orders, queue %s"
+        % (sent[0], sent[1], len(uploads), len(grouped), dict(db.states())))
+    check(not overlap, "both processes sent uploads %s" % sorted(overlap)[:5])
+    check(not failed_runs, "%s cron runs failed; see the cron logs" % len(failed_runs))
+    check(db.states() == {"sent": ORDERS}, "queue after draining: %s" % dict(db.states()))
+    duplicates = {order: len(items) for order, items in grouped.items() if len(items) > 1}
+    check(not duplicates, "orders uploaded more than once: %s" % list(duplicates.items())[:5])
+    check(set(grouped) == db.upload_keys(), "the sandbox does not hold exactly the %s orders" % ORDERS)
+    check(all(sent), "one process sent nothing (%s): the drill did not exercise concurrency" % sent)
+    conflicts = sum(worker.log_count(RETRIED) for worker in (first, second))
+    stage1 = ("stage 1: %s pending uploads, cron-a sent %s, cron-b sent %s, each order exactly "
+              "once, %s serialization conflicts retried by the crons" % (ORDERS, sent[0], sent[1], conflicts))
+
+    # Stage 2: while both drain, the warehouse corrects tracking numbers (some twice in a row,
+    # so that a change lands while its order is being sent) and validates new deliveries.
+    accepted_before = len(uploads)
+    wechat.fault("hang", count=1_000_000, seconds=LATENCY)
+    changes = []
+    for index, order in enumerate(queued[:CHANGED]):
+        changes.append([order["picking"], "SF6%09d" % order["order"]])
+        if index < TWICE:
+            changes.append([order["picking"], "SF8%09d" % order["order"]])
+    stop = ctx.stop_file("concurrency")
+    first.send("drain", stop_file=stop)
+    second.send("drain", stop_file=stop)
+    retracked = warehouse.call("retrack", changes=changes, pause=0.02)
+    validated = warehouse.call("validate", deliveries=[[o["picking"], "SF9%09d" % o["order"]] for o in fresh])
+    open(stop, "w").close()
+    results = [first.recv(), second.recv()]
+    check(not retracked["failed"], "tracking changes failed: %s" % retracked["failed"][:3])
+    check(validated["validated"] == NEW_ORDERS and not validated["failed"],
+          "%s of %s new deliveries validated: %s" % (validated["validated"], NEW_ORDERS, validated["failed"][:3]))
+    sent = [len(r["delivered"]) for r in results]
+    failed_runs = [run_ for r in results for run_ in r["runs"] if run_["status"] == "failed"]
+    states = db.states()
+    say("stage 2: %s tracking changes and %s validations committed (%s serialization retries), "
+        "cron-a sent %s, cron-b sent %s, queue %s"
+        % (len(changes), NEW_ORDERS, retracked["serialization_retries"] + validated["serialization_retries"],
+           sent[0], sent[1], dict(states)))
+    check(not failed_runs, "%s cron runs failed; see the cron logs" % len(failed_runs))
+    check(states == {"sent": ORDERS + NEW_ORDERS}, "queue after the second drain: %s" % dict(states))
+
+    uploads = wechat.uploads()
+    new = by_order([u for u in uploads if u["seq"] > accepted_before])
+    per_order = collections.Counter()
+    key_of = {o["picking"]: o["key"] for o in orders}
+    for picking, _ in changes:
+        per_order[key_of[picking]] += 1
+    for order in fresh:
+        per_order[order["key"]] += 1
+    check(set(new) == set(per_order),
+          "orders uploaded in stage 2 differ from the orders changed: %s missing, %s unexpected"
+          % (sorted(set(per_order) - set(new))[:3], sorted(set(new) - set(per_order))[:3]))
+    too_many = {key: (len(new[key]), per_order[key]) for key in new if len(new[key]) > per_order[key]}
+    check(not too_many, "more uploads than changes (uploads, changes): %s" % list(too_many.items())[:5])
+    tracking = db.tracking()
+    stale = [key for key, items in new.items() if tracking_numbers(items[-1]["body"]) != [tracking[key]]]
+    check(not stale, "last accepted tracking number is not Odoo's for %s" % stale[:3])
+    regressions = upload_time_regressions(by_order(uploads))
+    check(not regressions, "upload_time went back for %s" % regressions[:3])
+    conflicts = sum(worker.log_count(RETRIED) for worker in (first, second)) - conflicts
+    coalesced = sum(per_order.values()) - sum(len(items) for items in new.values())
+    resent = sum(1 for key, items in new.items() if len(items) > 1)
+    return ("%s; stage 2 (changes while draining): %s changes to %s orders (%s corrected twice) and %s "
+            "new validations, cron-a sent %s, cron-b sent %s (%s serialization conflicts retried by "
+            "the crons, %s by the warehouse); sandbox got %s uploads, never more than one per change "
+            "(%s changes coalesced, %s orders sent twice), last accepted tracking number = Odoo's "
+            "for all %s orders, upload_time always increasing"
+            % (stage1, len(changes), CHANGED, TWICE, NEW_ORDERS, sent[0], sent[1], conflicts,
+               retracked["serialization_retries"] + validated["serialization_retries"],
+               sum(len(items) for items in new.values()), coalesced, resent, len(new)))

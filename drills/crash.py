@@ -1,0 +1,88 @@
+"""Drill: the Odoo process draining the queue is killed (SIGKILL) in the middle of a batch.
+
+The sandbox answers slowly so that the kill lands inside a batch: the rows that process claimed
+stay 'sending'. A new process is started; its drains must leave those rows alone until their
+claim lease expires (system parameter wechat_shipping.claim_lease_seconds, short here), then send
+them. Only an upload in flight at the kill (WeChat got it, Odoo never recorded the answer) may
+reach WeChat twice.
+"""
+import time
+
+from .common import by_order, check, tracking_numbers, upload_time_regressions, wait_for
+
+ORDERS = 80
+LEASE = 25        # seconds (system parameter); the default is 300
+LATENCY = 0.1     # seconds the sandbox takes per call while the first process drains
+SLOW_CALLS = 45
+KILL_AFTER = 15   # accepted uploads before the kill
+
+
+def run(ctx, say):
+    db = ctx.database("crash")
+    sandbox, wechat = ctx.sandbox()
+    warehouse, doomed = ctx.workers(db.name, "warehouse", "cron-killed")
+    ctx.configure(warehouse, sandbox, claim_lease_seconds=LEASE)
+    orders = warehouse.call("orders")["orders"][:ORDERS]
+    check(len(orders) == ORDERS, "the template has %s unshipped orders, %s needed" % (len(orders), ORDERS))
+    answer = warehouse.call("validate_batches",
+                            deliveries=[[o["picking"], "SF3%09d" % o["order"]] for o in orders])
+    check(answer["validated"] == ORDERS, "%s of %s deliveries validated" % (answer["validated"], ORDERS))
+
+    wechat.fault("hang", count=SLOW_CALLS, seconds=LATENCY)
+    doomed.send("drain")
+    wait_for(lambda: wechat.stats()["uploads_accepted"] >= KILL_AFTER, 60,
+             what="%s uploads before the kill" % KILL_AFTER)
+    doomed.kill()
+    killed_at = time.monotonic()
+    time.sleep(LATENCY + 0.5)  # a request in flight at the kill still completes inside WeChat
+    sending = db.upload_keys("u.state = 'sending'")
+    accepted = {u["order"] for u in wechat.uploads()}
+    in_flight = sending & accepted
+    states_after_kill = dict(db.states())
+    say("killed the draining process (SIGKILL) after %s accepted uploads: queue %s, %s of the "
+        "'sending' rows already reached WeChat (in flight at the kill)"
+        % (len(accepted), states_after_kill, len(in_flight)))
+    check(sending, "no row was 'sending' after the kill: the kill did not land inside a batch")
+    check(len(in_flight) <= 1, "%s uploads in flight at once in one process" % len(in_flight))
+
+    # Restart: a new process drains at once; the dead process's claims are not due yet.
+    (restarted,) = ctx.workers(db.name, "cron-restarted")
+    early = restarted.call("drain")
+    leased = db.scalar("SELECT min(claimed_until) > now() at time zone 'utc' FROM wechat_shipping_upload"
+                       " WHERE state = 'sending'")
+    still = db.upload_keys("u.state = 'sending'")
+    say("restarted process %.1fs after the kill, first drain: sent %s, %s rows still 'sending' "
+        "(lease %s)" % (time.monotonic() - killed_at, len(early["delivered"]), len(still),
+                        "not expired yet" if leased else "expired meanwhile"))
+    if leased:  # every dead claim was still leased during that drain: none may have been taken
+        check(still == sending, "a claim was taken over before its lease expired: %s"
+              % sorted(sending - still)[:3])
+    expires = db.scalar("SELECT extract(epoch FROM max(claimed_until) - (now() at time zone 'utc'))"
+                        "  FROM wechat_shipping_upload WHERE state = 'sending'")
+    if expires is not None and expires > -1:
+        # Odoo's clock (fields.Datetime.now) has whole seconds: a lease is over one second after.
+        time.sleep(float(expires) + 1.2)
+    late = restarted.call("drain")
+    say("after the lease expired: sent %s" % len(late["delivered"]))
+
+    states = db.states()
+    check(states == {"sent": ORDERS}, "queue after restart: %s" % dict(states))
+    uploads = wechat.uploads()
+    grouped = by_order(uploads)
+    check(set(grouped) == db.upload_keys(),
+          "sandbox orders differ from Odoo's: %s missing" % len(db.upload_keys() - set(grouped)))
+    duplicates = {key for key, items in grouped.items() if len(items) > 1}
+    check(duplicates <= in_flight,
+          "orders sent twice that were not in flight at the kill: %s" % sorted(duplicates - in_flight)[:3])
+    regressions = upload_time_regressions(grouped)
+    check(not regressions, "upload_time went back for %s" % regressions[:3])
+    tracking = db.tracking()
+    wrong = [key for key, items in grouped.items() if tracking_numbers(items[-1]["body"]) != [tracking[key]]]
+    check(not wrong, "last accepted tracking differs from Odoo for %s" % wrong[:3])
+    return ("killed mid-batch after %s of %s accepted, leaving %s rows 'sending' (%s in flight); "
+            "restarted process sent %s at once and left the claimed rows alone until the %ss lease "
+            "expired, then sent %s; all %s orders in the sandbox, none 'sending', %s duplicate(s)%s, "
+            "upload_time always increasing"
+            % (len(accepted), ORDERS, len(sending), len(in_flight), len(early["delivered"]), LEASE,
+               len(late["delivered"]), ORDERS, len(duplicates),
+               " (the upload in flight at the kill)" if duplicates else ""))

@@ -1,0 +1,108 @@
+"""Drill: WeChat answers -1, then HTTP 500, then hangs, while 200 deliveries are validated.
+
+Two Odoo processes: a warehouse validating deliveries one committed request at a time, and a
+cron worker running the upload cron whenever work is due (as validations trigger it) during
+each phase. Between phases the cron's scheduled runs happen: the queue's clock is moved on by
+the cron interval (5 minutes) instead of sleeping, and one run is made. After recovery the drill
+allows two cron runs: the first right away, the second one interval later.
+"""
+from .common import by_order, check, shipping_requests, tracking_numbers, upload_time_regressions
+
+ORDERS = 200
+READ_TIMEOUT = 0.5
+# (fault kind, its arguments, words, deliveries validated, scheduled runs after them)
+PHASES = (
+    ("errcode", {"errcode": -1}, "errcode -1", 80, 1),
+    ("http500", {}, "HTTP 500", 80, 2),
+    # A hang costs the read timeout per attempt: no scheduled run here, to keep the drill short.
+    ("hang", {"seconds": 3600}, "hang > %ss read timeout" % READ_TIMEOUT, 40, 0),
+)
+
+
+def run(ctx, say):
+    db = ctx.database("outage")
+    sandbox, wechat = ctx.sandbox()
+    warehouse, cron = ctx.workers(db.name, "warehouse", "cron")
+    ctx.configure(warehouse, sandbox, timeout="2,%s" % READ_TIMEOUT)
+    orders = warehouse.call("orders")["orders"][:ORDERS]
+    check(len(orders) == ORDERS, "the template has %s unshipped orders, %s needed" % (len(orders), ORDERS))
+    interval = db.cron_interval_seconds()
+    cron.call("warm_token")  # a running cron worker already holds an access token
+
+    validated, failures, attempts, figures, start = 0, [], 0, [], 0
+    for kind, fault, words, count, scheduled in PHASES:
+        chunk = orders[start:start + count]
+        start += count
+        wechat.reset()
+        wechat.fault(kind, count=1_000_000, **fault)
+        stop = ctx.stop_file("outage-%s" % kind)
+        warehouse.send("validate", deliveries=[[o["picking"], "SF7%09d" % o["order"]] for o in chunk])
+        cron.send("drain", stop_file=stop)
+        answer = warehouse.recv()
+        open(stop, "w").close()
+        drained = cron.recv()
+        for _ in range(scheduled):  # the cron's next scheduled run, one interval later
+            db.advance_clock(interval)
+            cron.call("cron")
+        validated += answer["validated"]
+        failures += answer["failed"]
+        stats = wechat.stats()
+        tried = shipping_requests(stats) + stats["token_fetches"]
+        attempts += tried
+        check(not stats["uploads_accepted"] and not wechat.uploads(),
+              "%s uploads reached WeChat during the %s phase" % (stats["uploads_accepted"], words))
+        figures.append("%s: %s validated, %s calls failed" % (words, answer["validated"], tried))
+        say("%s: %s validations committed, %s cron runs while validating, %s scheduled run(s) "
+            "after, %s failed calls, 0 accepted, queue %s"
+            % (words, answer["validated"], len(drained["runs"]), scheduled, tried, dict(db.states())))
+    check(not failures, "validations failed during the outage: %s" % failures[:3])
+    check(validated == ORDERS, "%s of %s validations succeeded" % (validated, ORDERS))
+    check(db.states() == {"retrying": ORDERS},
+          "after the outage the queue is %s, expected %s retrying" % (dict(db.states()), ORDERS))
+
+    # Recovery: WeChat answers again. Run 1 comes at once, run 2 one cron interval later.
+    wechat.reset()
+    runs = []
+    for number in (1, 2):
+        if number == 2:
+            db.advance_clock(interval)
+        backoff = db.scalar("SELECT count(*) FROM wechat_shipping_upload WHERE state = 'retrying'"
+                            " AND next_attempt_at > now() at time zone 'utc'")
+        run_ = cron.call("cron")["runs"][0]
+        runs.append((number, run_, backoff, wechat.stats()["uploads_accepted"]))
+        say("recovery run %s (%s): %s uploads sent in %s batches (%s), %s were still waiting on "
+            "their backoff before it, sandbox holds %s"
+            % (number, "right away" if number == 1 else "clock advanced one cron interval, %ss" % interval,
+               len(run_["delivered"]), run_["batches"], run_["status"], backoff, runs[-1][3]))
+        if not db.states().keys() - {"sent"}:
+            break
+
+    states = db.states()
+    check(states == {"sent": ORDERS}, "after %s cron runs the queue is %s" % (len(runs), dict(states)))
+    uploads = wechat.uploads()
+    grouped = by_order(uploads)
+    expected = db.upload_keys()
+    check(set(grouped) == expected,
+          "sandbox orders differ: %s missing, %s unexpected" % (len(expected - set(grouped)),
+                                                                len(set(grouped) - expected)))
+    check(len(uploads) == ORDERS, "%s uploads for %s orders (duplicates)" % (len(uploads), ORDERS))
+    regressions = upload_time_regressions(grouped)
+    check(not regressions, "upload_time went back for %s" % regressions[:3])
+    refused = db.scalar("SELECT count(*) FROM wechat_shipping_upload WHERE last_errcode != 0")
+    check(not refused, "%s uploads were last answered with a WeChat error" % refused)
+    tracking = db.tracking()
+    wrong = [key for key, items in grouped.items() if tracking_numbers(items[-1]["body"]) != [tracking[key]]]
+    check(not wrong, "last accepted tracking differs from Odoo for %s" % wrong[:3])
+    pulled = runs[-1][2]
+    if len(runs) == 2 and pulled:
+        pulled_words = "; %s of them were still on backoff and were pulled forward" % pulled
+    else:
+        pulled_words = ""
+    return (
+        "%s/%s validations committed during the outage (%s); %s failed calls, 0 reached WeChat; "
+        "after recovery all %s orders reached the sandbox in %s cron run(s) (%s%s); "
+        "%s uploads, 0 duplicates, 0 upload_time regressions, 0 refusals"
+        % (validated, ORDERS, "; ".join(figures), attempts, ORDERS, len(runs),
+           ", ".join("run %s: %s sent in %s batches" % (n, len(r["delivered"]), r["batches"])
+                     for n, r, _, _ in runs), pulled_words, len(uploads)))
+

@@ -1,0 +1,147 @@
+"""Demo data for scripts/demo: a combined WeChat order shipped and uploaded to the sandbox, then checked.
+
+Run through scripts/odoo-env.sh's odoo_python; exits 1 when the sandbox did not get what it should."""
+import argparse
+import json
+import logging
+import sys
+
+from odoo_session import environment, parse_args
+
+UNIFIED_TRACKING = "SF1400000000011"
+SPLIT_TRACKING = ("SF1400000000022", "SF1400000000033")
+
+
+def build(env, args):
+    """Build, ship and upload the demo orders; return what the sandbox and Odoo must show."""
+    from odoo.addons.wechat_shipping.demo.scenario import Scenario
+
+    admin = env.ref("base.user_admin")
+    # The database is created without demo data; set the login scripts/demo prints.
+    admin.write({"login": "admin", "password": "admin", "tz": "Asia/Shanghai"})
+    cny = env.ref("base.CNY")
+    cny.active = True
+    env.company.write({"name": "茶语 Tea House", "phone": "+86 571 8888 1234", "currency_id": cny.id})
+    env["stock.warehouse"].search([("company_id", "=", env.company.id)]).name = "杭州仓 Hangzhou"
+    scenario = Scenario(env, args.sandbox_url, args.appid, args.secret, prefix="DEMO")
+    address = {"city": "杭州 Hangzhou", "zip": "310012", "country_id": env.ref("base.cn").id}
+    scenario.customer.write({"street": "西湖区文三路 90 号", **address})
+    meimei = env["res.partner"].create({
+        "name": "韩梅梅", "mobile": "+86 138 0013 8000", "street": "上城区河坊街 12 号", **address})
+
+    catalogue = [
+        ("西湖龙井 West Lake Longjing tea, 250 g", "TEA-LJ-250", 268),
+        ("景德镇白瓷盖碗 Jingdezhen porcelain gaiwan", "WARE-GW-001", 128),
+        ("宜兴紫砂壶 Yixing clay teapot", "WARE-YX-002", 680),
+        ("龙泉青瓷品茗杯 Longquan celadon cups, set of 4", "WARE-QC-004", 196),
+    ]
+    products = []
+    for name, code, price in catalogue:
+        products.append(scenario.product(name, code))
+        products[-1].list_price = price
+    tea, gaiwan, teapot, cups = products
+    # The salesperson gets the "needs attention" activity; the admin should see it.
+    seller = {"user_id": admin.id}
+
+    combined = scenario.combined()
+    unified = scenario.order([(tea, 2), (gaiwan, 1)], combined=combined, **seller)
+    split = scenario.order([(teapot, 1), (cups, 1), (tea, 1)], combined=combined, **seller)
+    scenario.ship(unified.picking_ids, UNIFIED_TRACKING)
+    scenario.ship(split.picking_ids, ",".join(SPLIT_TRACKING), packages=[teapot | cups, tea])
+    # Shipped without a tracking number: WeChat would refuse it, so it waits for a fix.
+    lonely = scenario.order([(gaiwan, 2)], partner_id=meimei.id, **seller)
+    scenario.ship(lonely.picking_ids, False)
+
+    env["wechat.shipping.upload"]._cron_send_due()
+    env.cr.commit()
+    return {
+        "combined": (combined.wechat_mchid, combined.wechat_out_trade_no),
+        "upload_state": combined.upload_ids.state,
+        "unified": (unified.wechat_out_trade_no, [UNIFIED_TRACKING]),
+        "split": (split.wechat_out_trade_no, {
+            SPLIT_TRACKING[0]: sorted([teapot.default_code, cups.default_code]),
+            SPLIT_TRACKING[1]: [tea.default_code],
+        }),
+        "deliveries": [
+            (order.name, picking.id, picking.name, picking.state, picking.wechat_upload_state,
+             picking.wechat_upload_reason)
+            for order in (unified, split, lonely) for picking in order.picking_ids
+        ],
+        "lonely_state": lonely.wechat_upload_state,
+    }
+
+
+def check(upload, expected):
+    """What is wrong with the combined upload the sandbox accepted (an empty list when all is well)."""
+    from odoo.addons.wechat_shipping.wechat_protocol.masking import looks_masked
+
+    if upload is None:
+        return ["the sandbox holds no upload for the combined order"]
+    body, wrong = upload["body"], []
+    if not upload["path"].endswith("/combine-orders/shippings"):
+        wrong.append(f"the combined order went to {upload['path']}")
+    subs = {s["order_key"].get("out_trade_no"): s for s in body.get("sub_orders", [])}
+    unified_no, unified_tracking = expected["unified"]
+    split_no, split_items = expected["split"]
+    if set(subs) != {unified_no, split_no}:
+        return wrong + [f"sub-orders {sorted(subs)} instead of {sorted([unified_no, split_no])}"]
+    unified, split = subs[unified_no], subs[split_no]
+    if unified["delivery_mode"] != 1 or [p["tracking_no"] for p in unified["shipping_list"]] != unified_tracking:
+        wrong.append(f"sub-order {unified_no} is not one unified parcel {unified_tracking}")
+    parcels = {p["tracking_no"]: sorted(i["merchant_item_id"] for i in p.get("item_list", []))
+               for p in split["shipping_list"]}
+    if split["delivery_mode"] != 2 or parcels != split_items:
+        wrong.append(f"sub-order {split_no} parcels {parcels} instead of split {split_items}")
+    for sub in subs.values():
+        for parcel in sub["shipping_list"]:
+            if parcel.get("express_company") != "SF":
+                wrong.append(f"parcel {parcel['tracking_no']} has express company {parcel.get('express_company')!r}")
+            contact = parcel.get("contact") or {}
+            for field in ("consignor_contact", "receiver_contact"):
+                if not looks_masked(contact.get(field)):
+                    wrong.append(f"parcel {parcel['tracking_no']} {field} is {contact.get(field)!r}, not masked")
+    if expected["upload_state"] != "sent":
+        wrong.append(f"Odoo shows the combined upload as {expected['upload_state']!r}, not sent")
+    if expected["lonely_state"] != "attention":
+        wrong.append(f"the order without a tracking number is {expected['lonely_state']!r}, not attention")
+    return wrong
+
+
+def main():
+    """Build the demo, print what the sandbox received and check it."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sandbox-url", required=True)
+    parser.add_argument("--appid", required=True)
+    parser.add_argument("--secret", required=True)
+    parser.add_argument("--web-url", default="http://127.0.0.1:8069")
+    args = parse_args(parser)
+    # Odoo's INFO lines (registry loading) would bury the demo's own output.
+    logging.getLogger("odoo").setLevel(logging.WARNING)
+    with environment(args.odoo_database) as env:
+        expected = build(env, args)
+    from odoo.addons.wechat_shipping.wechat_sandbox.control import SandboxControl
+
+    mchid, out_trade_no = expected["combined"]
+    accepted = SandboxControl(args.sandbox_url).uploads(order=f"mch:{mchid}:{out_trade_no}")
+    upload = accepted[-1] if accepted else None
+    if upload:
+        print(f"demo: the sandbox accepted this on {upload['path']}:")
+        print(json.dumps(upload["body"], ensure_ascii=False, indent=2))
+    print("demo: deliveries")
+    for order, picking_id, picking, picking_state, state, reason in expected["deliveries"]:
+        print(f"  {order} {picking} ({picking_state}): WeChat {state}  "
+              f"{args.web_url}/odoo/action-stock.action_picking_tree_all/{picking_id}")
+        if reason:
+            print("    reason: " + reason.replace("\n", "\n    "))
+    wrong = check(upload, expected)
+    for line in wrong:
+        print(f"demo: FAILED: {line}", file=sys.stderr)
+    if wrong:
+        return 1
+    print("demo: check passed: combined upload with both sub-orders (unified, split with items "
+          "per parcel), SF codes, masked contacts; the order without tracking needs attention")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
