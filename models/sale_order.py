@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..wechat_protocol import payload
+from .wechat_shipping_upload import STATES as UPLOAD_STATES
 
 
 class SaleOrder(models.Model):
@@ -22,7 +23,7 @@ class SaleOrder(models.Model):
         "wechat.shipping.upload", compute="_compute_wechat_upload", string="WeChat Upload"
     )
     wechat_upload_state = fields.Selection(
-        lambda self: self.env["wechat.shipping.upload"]._fields["state"].selection,
+        UPLOAD_STATES,
         compute="_compute_wechat_upload", string="WeChat Upload State",
     )
 

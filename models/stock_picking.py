@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..wechat_protocol import masking, payload
+from .wechat_shipping_upload import STATES as UPLOAD_STATES
 
 
 class StockPicking(models.Model):
@@ -11,7 +12,7 @@ class StockPicking(models.Model):
         "wechat.shipping.upload", compute="_compute_wechat_upload", string="WeChat Upload"
     )
     wechat_upload_state = fields.Selection(
-        lambda self: self.env["wechat.shipping.upload"]._fields["state"].selection,
+        UPLOAD_STATES,
         compute="_compute_wechat_upload", string="WeChat",
     )
     wechat_upload_reason = fields.Text(compute="_compute_wechat_upload", string="WeChat Reason")

@@ -1,7 +1,7 @@
 import functools
 import json
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytz
 
@@ -180,22 +180,23 @@ class WechatShippingUpload(models.Model):
 
     @api.model
     def _cron_send_due(self, batch_size=CRON_BATCH, auto_commit=True):
-        """Send due uploads in batches; the cron comes back while some remain."""
-        claim = functools.partial(self.sudo()._claim, batch_size=batch_size)
-        if auto_commit:
-            # Other workers must see the claim before the slow HTTP calls begin: retrying()
-            # commits it. It also retries a serialization failure, which REPEATABLE READ raises
-            # when another worker claimed (or a delivery changed) a due row since this
-            # transaction's snapshot; without it the whole cron run failed.
-            uploads = retrying(claim, self.env)
-        else:
-            uploads = claim()
-        for upload in uploads:
+        """Send up to `batch_size` due uploads, claiming one at a time; the cron comes back for more.
+
+        One claim at a time: a claim's lease then outlasts the one delivery it covers however
+        slowly WeChat answers, and parallel workers share the queue."""
+        uploads = self.sudo()
+        claim = functools.partial(uploads._claim, batch_size=1)
+        sent = 0
+        while sent < batch_size:
+            # retrying() commits the claim, so that other workers see it before the slow HTTP
+            # call, and retries the serialization failure REPEATABLE READ raises when another
+            # worker claimed, or a delivery changed, a due row since this transaction began.
+            upload = retrying(claim, self.env) if auto_commit else claim()
+            if not upload:
+                break
             upload._deliver(commit=auto_commit)
-            if auto_commit:
-                # WeChat's answer is kept even if a later upload of the batch crashes the worker.
-                self.env.cr.commit()
-        self.env["ir.cron"]._notify_progress(done=len(uploads), remaining=self.sudo()._count_due())
+            sent += 1
+        self.env["ir.cron"]._notify_progress(done=sent, remaining=uploads._count_due())
 
     def _due_condition(self):
         """SQL condition of the uploads a worker may take (stale claims included)."""
@@ -280,12 +281,12 @@ class WechatShippingUpload(models.Model):
         found = report.ProblemReport()
         tz = pytz.timezone(self.company_id.partner_id.tz or DEFAULT_TZ)
         previous = rfc3339.parse_rfc3339(self.upload_time) if self.upload_time else None
-        upload_time = payload.next_upload_time(previous, fields.Datetime.now().replace(tzinfo=pytz.utc).astimezone(tz))
+        upload_time = payload.next_upload_time(previous, datetime.now(tz))
         combined = self.combined_order_id
         if combined:
             found.label("order_key", combined.name)
             found.label("payer", combined.name)
-            shipped = combined.sale_order_ids.filtered(lambda o: o._wechat_done_deliveries())
+            shipped = combined.sale_order_ids.filtered(lambda o: o._wechat_done_deliveries()).sorted("id")
             sub_orders = tuple(
                 order._wechat_order_shipping(f"sub_orders[{index}]", found)
                 for index, order in enumerate(shipped)
@@ -348,14 +349,17 @@ class WechatShippingUpload(models.Model):
             vals["next_attempt_at"] = now + timedelta(seconds=delay)
         if changed_meanwhile and state != "retrying":
             vals.update(state="pending", next_attempt_at=now)
-        was_retrying = self.attempt_count > 1
         self.write(vals)
         if state == "attention":
             self._notify_attention()
-        elif state == "sent" and was_retrying:
-            # WeChat is back: what waits on a backoff goes out with the next run, not in an hour.
+        elif state == "sent":
+            self.activity_ids.filtered(
+                lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_warning")
+            ).action_feedback(feedback=_("WeChat accepted the shipping information."))
+            # WeChat answers again: what waits on a backoff goes out with the next run.
             self.search([
                 ("state", "=", "retrying"), ("company_id", "=", self.company_id.id),
+                ("next_attempt_at", ">", now),
             ]).write({"next_attempt_at": now})
 
     def _notify_attention(self):
@@ -365,9 +369,10 @@ class WechatShippingUpload(models.Model):
             return
         orders = self.combined_order_id.sale_order_ids or self.sale_order_id
         user = orders.user_id[:1] or self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
+        in_user_lang = self.with_context(lang=user.lang)
         self.activity_schedule(
             activity_type_id=activity_type.id,
-            summary=_("WeChat upload needs attention"),
-            note=self.with_context(lang=user.lang).reason,
+            summary=in_user_lang.env._("WeChat upload needs attention"),
+            note=in_user_lang.reason,
             user_id=user.id,
         )

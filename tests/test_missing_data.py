@@ -67,6 +67,7 @@ class TestMissingData(WechatShippingCase):
         self._run_cron()
         self.assertEqual(upload.state, "sent")
         self.assertFalse(upload.reason)
+        self.assertFalse(upload.activity_ids, "the warning activity is done once WeChat accepts")
 
     def test_missing_credentials(self):
         self.company.wechat_app_secret = False
