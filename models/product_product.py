@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..wechat_protocol import validation
+from ..wechat_protocol import report, validation
 
 
 class ProductProduct(models.Model):
@@ -27,8 +27,7 @@ class ProductProduct(models.Model):
         lang = self.env.lang or "en_US"
         for product in self.filtered("wechat_merchant_item_id"):
             if problems := validation.check_merchant_item_id(product.wechat_merchant_item_id):
-                raise ValidationError("\n".join(
-                    f"{product.display_name}: {p.message(lang)} [{p.code}]" for p in problems))
+                raise ValidationError(report.describe(problems, lang, product.display_name))
 
     def _wechat_merchant_item_id(self, company):
         """The merchant item id WeChat knows this product by in `company`, or an empty string."""

@@ -58,10 +58,7 @@ class ResCompany(models.Model):
             try:
                 masking.mask_contact(company.wechat_consignor_phone)
             except masking.ContactInvalid as error:
-                lang = self.env.lang or "en_US"
-                raise ValidationError(
-                    error.message_zh if lang.startswith("zh") else error.message_en
-                ) from None
+                raise ValidationError(error.message(self.env.lang)) from None
 
     def _wechat_client(self):
         """A client for this company's WeChat account."""

@@ -1,5 +1,4 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
 
 
 class WechatCombinedOrder(models.Model):
@@ -24,15 +23,7 @@ class WechatCombinedOrder(models.Model):
     @api.constrains("wechat_order_number_type", "sale_order_ids")
     def _check_sub_order_number_type(self):
         """WeChat refuses sub-orders keyed differently from the main order (268485253)."""
-        for combined in self:
-            for order in combined.sale_order_ids:
-                if order.wechat_order_number_type != combined.wechat_order_number_type:
-                    raise ValidationError(_(
-                        "Sale order %(order)s uses another WeChat order number type than combined "
-                        "order %(combined)s; WeChat needs the same type for the main order and "
-                        "every sub-order.",
-                        order=order.name, combined=combined.name,
-                    ))
+        self.sale_order_ids._check_wechat_combined_number_type()
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..wechat_protocol import express, validation
+from ..wechat_protocol import express, report, validation
 
 
 class WechatExpressCompany(models.Model):
@@ -35,7 +35,7 @@ class WechatExpressCompany(models.Model):
         lang = self.env.lang or "en_US"
         for company in self:
             if problems := validation.check_express_company(company.code):
-                raise ValidationError("\n".join(f"{p.message(lang)} [{p.code}]" for p in problems))
+                raise ValidationError(report.describe(problems, lang))
 
     @api.depends("code", "name")
     def _compute_display_name(self):

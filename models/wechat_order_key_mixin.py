@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..wechat_protocol import payload, validation
+from ..wechat_protocol import payload, report, validation
 
 NUMBER_TYPES = {
     "merchant_trade_number": payload.OrderNumberType.MERCHANT_TRADE_NUMBER,
@@ -77,9 +77,7 @@ class WechatOrderKeyMixin(models.AbstractModel):
             if record.wechat_payer_openid:
                 problems += validation.check_openid(record.wechat_payer_openid)
             if problems:
-                raise ValidationError(
-                    "\n".join(f"{label}: {p.message(lang)} [{p.code}]" for p in problems)
-                )
+                raise ValidationError(report.describe(problems, lang, label))
 
     def _wechat_order_key(self):
         """The order key in the protocol's terms."""

@@ -39,6 +39,12 @@ class ProblemReport:
         ]
 
 
+def describe(problems, lang: str, label: str = "") -> str:
+    """Validation problems as text for a form's error: `label: message [code]` per line."""
+    return render([{"code": p.code, "label": label, "en": p.message_en, "zh": p.message_zh}
+                   for p in problems], lang)
+
+
 def render(problems: list[dict], lang: str) -> str:
     """One line per problem in the reader's language: `label: message [code]`."""
     key = "zh" if (lang or "").startswith("zh") else "en"
