@@ -72,9 +72,12 @@ class ResCompany(models.Model):
                 raise UserError(str(error))
             token_class = tokens.StableTokenSource if company.wechat_token_mode == "stable" else tokens.ClassicTokenSource
             source = token_class(
-                base_url, company.wechat_appid, company.wechat_app_secret, timeout=self._wechat_timeout()
+                base_url, company.wechat_appid, company.wechat_app_secret,
+                session=client.thread_session(), timeout=self._wechat_timeout(),
             )
-        return client.WeChatClient(base_url, source, timeout=self._wechat_timeout())
+        return client.WeChatClient(
+            base_url, source, session=client.thread_session(), timeout=self._wechat_timeout()
+        )
 
     def _wechat_timeout(self):
         """(connect, read) seconds; system parameter `wechat_shipping.timeout`, e.g. "3.05,10"."""

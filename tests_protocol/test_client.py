@@ -262,3 +262,17 @@ def test_no_secret_or_token_in_logs_results_or_exceptions(sandbox, control, capl
     assert SECRET not in everything
     for token in tokens:
         assert token not in everything
+
+
+def test_thread_session_is_one_per_thread():
+    import threading
+
+    from wechat_protocol.client import thread_session
+
+    mine = thread_session()
+    assert thread_session() is mine
+    other = []
+    worker = threading.Thread(target=lambda: other.append(thread_session()))
+    worker.start()
+    worker.join()
+    assert other[0] is not mine

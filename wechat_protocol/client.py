@@ -1,6 +1,7 @@
 """HTTP client for WeChat's shipping-info and delivery-list APIs."""
 import json
 import logging
+import threading
 from dataclasses import dataclass
 
 import requests
@@ -60,6 +61,17 @@ class CallResult:
         if zh:
             return "微信调用失败（%s）；请检查微信接口地址设置。" % cause_zh
         return "The WeChat call failed (%s); check the WeChat API address setting." % cause_en
+
+
+_local = threading.local()
+
+
+def thread_session():
+    """This thread's requests.Session: connections to WeChat stay open from one call to the next."""
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = _local.session = requests.Session()
+    return session
 
 
 def _result(outcome, errmsg, http_status=None, errcode=None, info=None, data=None):

@@ -35,6 +35,9 @@ class Handler(BaseHTTPRequestHandler):
 
     server_version = "WeChatSandbox/1.0"
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; without TCP_NODELAY a kept-alive client
+    # waits for Nagle's delay (about 40 ms) on every answer.
+    disable_nagle_algorithm = True
 
     @property
     def state(self):

@@ -1,0 +1,373 @@
+"""Figures 1 and 2 in a dedicated Odoo database, against the sandbox running as its own process.
+
+1. Validation overhead: outgoing deliveries of WeChat sale orders (1 to 3 lines) validated one
+   by one, each in its own transaction like one click in the UI (button_validate, flush, commit;
+   the cache is cold at each start because commit clears it), with the company's
+   `wechat_auto_upload` on or off. On and off alternate in blocks (ABBA order, mirrored each
+   round) so that drift (tables growing, other load on the machine) hits both alike. Orders are
+   created and their pickings prepared (quantities, tracking number) outside the timer.
+2. Drain: the deliveries of figure 1 (all shipped) are queued again and sent to the sandbox by
+   `_cron_send_due()` called in a loop with auto_commit=True until nothing is due, as the cron
+   does. Then SQL queries per upload for orders of 10 lines and of 100 lines (each shipped as two
+   parcels, so every item is on the wire), counted with the cursor's sql_log_count.
+
+Run by scripts/bench through odoo_python; writes its figures as JSON to --out."""
+import argparse
+import contextlib
+import cProfile
+import io
+import json
+import pstats
+import secrets
+import statistics
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import odoo
+import odoo_session
+from odoo import SUPERUSER_ID, api, fields
+
+APPID = "wxbench0000000001"
+SECRET = "bench-secret-" + secrets.token_hex(8)
+SMALL_PRODUCTS = 20
+BIG_LINES = 100
+
+
+HOOK_SECONDS = [0.0]
+
+
+def time_queue_hook():
+    """Add the time spent in stock.picking._wechat_queue_uploads (the addon's part of a
+    validation) to HOOK_SECONDS."""
+    from odoo.addons.wechat_shipping.models import stock_picking
+
+    original = stock_picking.StockPicking._wechat_queue_uploads
+
+    def _wechat_queue_uploads(self):
+        start = time.perf_counter()
+        try:
+            return original(self)
+        finally:
+            HOOK_SECONDS[0] += time.perf_counter() - start
+
+    stock_picking.StockPicking._wechat_queue_uploads = _wechat_queue_uploads
+
+
+def say(message):
+    print("bench: " + message, flush=True)
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+class Bench:
+    def __init__(self, env, sandbox_url, args):
+        from odoo.addons.wechat_shipping.demo.scenario import Scenario
+        from odoo.addons.wechat_shipping.wechat_protocol import tokens
+        from odoo.addons.wechat_shipping.wechat_sandbox.control import SandboxControl
+
+        self.env = env
+        self.cr = env.cr
+        self.args = args
+        self.tokens = tokens
+        self.control = SandboxControl(sandbox_url)
+        self.scenario = Scenario(env, sandbox_url, APPID, SECRET, prefix="B" + secrets.token_hex(3))
+        self.company = self.scenario.company
+        # stock_sms asks once per company, outside tests, whether to text customers (a wizard
+        # instead of a validation) and then texts them through IAP: not what is measured here.
+        self.company.stock_move_sms_validation = False
+        self.products = [
+            self.scenario.product(f"Bench item {index}", f"BI-{index:03d}") for index in range(BIG_LINES)
+        ]
+        self.Upload = env["wechat.shipping.upload"]
+        self.serial = 0
+        self.cr.commit()
+
+    # ------------------------------------------------------------------ helpers
+
+    def small_order(self, index):
+        """One to three lines, quantities 1 to 3, among the first SMALL_PRODUCTS products."""
+        lines = [
+            (self.products[(index * 7 + line * 3) % SMALL_PRODUCTS], 1 + line)
+            for line in range(1 + index % 3)
+        ]
+        return self.scenario.order(lines)
+
+    def tracking(self):
+        self.serial += 1
+        return f"SF{self.serial:013d}"
+
+    def prepare(self, picking):
+        """What Scenario.ship does before validating: tracking number, quantities, picked."""
+        picking.carrier_tracking_ref = self.tracking()
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+
+    @contextlib.contextmanager
+    def fresh(self):
+        """A new cursor and environment, as an HTTP request or a cron run gets; committed at the end.
+
+        Timed work never runs on the set-up cursor: a transaction keeps every environment made
+        in it (one per context, e.g. per button_validate) and Odoo scans them all whenever it
+        makes another, which would slow the later measurements down."""
+        self.cr.commit()  # the set-up transaction's snapshot must not hide what comes next
+        with self.env.registry.cursor() as cr:
+            yield api.Environment(cr, SUPERUSER_ID, {})
+        self.env.invalidate_all()
+
+    def set_auto_upload(self, on):
+        self.company.wechat_auto_upload = on
+        self.cr.commit()
+
+    def park_due(self, keep=()):
+        """Push every due upload except `keep` a day ahead, so a drain sends only what it measures."""
+        self.Upload.flush_model()
+        self.cr.execute(
+            "UPDATE wechat_shipping_upload SET next_attempt_at = %s "
+            "WHERE state IN ('pending', 'retrying') AND NOT (id = ANY(%s))",
+            [fields.Datetime.now() + timedelta(days=1), list(keep) or [0]],
+        )
+        self.cr.commit()
+
+    # ------------------------------------------------------------------ figure 1
+
+    def validation(self, deliveries, rounds, block):
+        results = {"on": [], "off": [], "ratio": [], "on_core": [], "off_core": [],
+                   "ratio_core": [], "on_queries": [], "off_queries": [], "on_each_ms": [],
+                   "off_each_ms": [], "ratio_each": [], "on_hook_ms": [], "off_hook_ms": []}
+        shipped = []
+        for round_index in range(rounds):
+            start = time.perf_counter()
+            orders = [self.small_order(len(shipped) + index) for index in range(2 * deliveries)]
+            picking_ids = []
+            for order in orders:
+                self.prepare(order.picking_ids)
+                picking_ids.extend(order.picking_ids.ids)
+            self.cr.commit()
+            if len(picking_ids) != 2 * deliveries:
+                raise SystemExit("bench: expected one delivery per order, got %d" % len(picking_ids))
+            made = time.perf_counter() - start
+            total = {True: 0.0, False: 0.0}
+            core = {True: 0.0, False: 0.0}
+            queries = {True: 0, False: 0}
+            done = {True: [], False: []}
+            each = {True: [], False: []}
+            hook = {True: 0.0, False: 0.0}
+            blocks = [picking_ids[i:i + block] for i in range(0, len(picking_ids), block)]
+            for block_index, ids in enumerate(blocks):
+                # ABBA ABBA ... in even rounds, BAAB BAAB ... in odd ones.
+                on = (block_index % 4 in (0, 3)) != bool(round_index % 2)
+                self.set_auto_upload(on)
+                for picking_id in ids:
+                    with self.fresh() as env:
+                        picking = env["stock.picking"].browse(picking_id)
+                        count = env.cr.sql_log_count
+                        HOOK_SECONDS[0] = 0.0
+                        t0 = time.perf_counter()
+                        picking.with_context(skip_backorder=True, skip_sms=True).button_validate()
+                        env.flush_all()
+                        t1 = time.perf_counter()
+                        env.cr.commit()
+                        t2 = time.perf_counter()
+                        queries[on] += env.cr.sql_log_count - count
+                    core[on] += t1 - t0
+                    total[on] += t2 - t0
+                    each[on].append(t2 - t0)
+                    hook[on] += HOOK_SECONDS[0]
+                    done[on].append(picking_id)
+            self.check_validated(done)
+            shipped.extend(o.id for o in orders)
+            results["on"].append(total[True])
+            results["off"].append(total[False])
+            results["ratio"].append(total[True] / total[False])
+            results["on_core"].append(core[True])
+            results["off_core"].append(core[False])
+            results["ratio_core"].append(core[True] / core[False])
+            results["on_queries"].append(queries[True] / len(done[True]))
+            results["off_queries"].append(queries[False] / len(done[False]))
+            results["on_each_ms"].append(1000 * median(each[True]))
+            results["off_each_ms"].append(1000 * median(each[False]))
+            results["ratio_each"].append(median(each[True]) / median(each[False]))
+            results["on_hook_ms"].append(1000 * hook[True] / len(done[True]))
+            results["off_hook_ms"].append(1000 * hook[False] / len(done[False]))
+            say("figure 1 round %d/%d: on %.2f s, off %.2f s, ratio %.3f; addon hook %.1f ms/delivery "
+                "(orders made in %.0f s)" % (round_index + 1, rounds, total[True], total[False],
+                                             total[True] / total[False], results["on_hook_ms"][-1], made))
+        self.set_auto_upload(True)
+        return {
+            "deliveries": deliveries, "rounds": rounds, "block": block,
+            **{key: values for key, values in results.items()},
+            **{key + "_median": median(values) for key, values in results.items()},
+        }, shipped
+
+    def check_validated(self, done):
+        """Every delivery done; an upload queued for each one validated with auto-upload on only."""
+        pickings = self.env["stock.picking"].browse(done[True] + done[False])
+        if set(pickings.mapped("state")) != {"done"}:
+            raise SystemExit("bench: some deliveries were not validated: %s" % set(pickings.mapped("state")))
+        on = self.Upload.search_count([("sale_order_id", "in", pickings.browse(done[True]).sale_id.ids)])
+        off = self.Upload.search_count([("sale_order_id", "in", pickings.browse(done[False]).sale_id.ids)])
+        if on != len(done[True]) or off:
+            raise SystemExit(f"bench: expected {len(done[True])} queued uploads and 0, got {on} and {off}")
+
+    # ------------------------------------------------------------------ figure 2
+
+    def drain(self, upload_ids, profile=None):
+        """Queue these uploads again and send them all as the cron would; figures of that drain."""
+        uploads = self.Upload.browse(upload_ids)
+        self.park_due(keep=upload_ids)
+        uploads._request_upload(trigger=False)
+        self.cr.commit()
+        self.control.reset()
+        self.tokens.clear_cache()
+        queries = calls = 0
+        if profile:
+            profile.enable()
+        start = time.perf_counter()
+        due = True
+        while due:
+            # One cron run per batch, each on its own cursor as the scheduler runs it.
+            with self.fresh() as env:
+                Upload = env["wechat.shipping.upload"]
+                Upload._cron_send_due(auto_commit=True)
+                due = Upload._count_due()
+                queries += env.cr.sql_log_count
+            calls += 1
+        elapsed = time.perf_counter() - start
+        if profile:
+            profile.disable()
+        accepted = self.control.stats()["uploads_accepted"]
+        sent = self.Upload.search_count([("id", "in", upload_ids), ("state", "=", "sent")])
+        if accepted != len(upload_ids) or sent != len(upload_ids):
+            raise SystemExit(
+                f"bench: drain of {len(upload_ids)} uploads: sandbox accepted {accepted}, {sent} sent")
+        return {"uploads": len(upload_ids), "seconds": elapsed, "per_second": len(upload_ids) / elapsed,
+                "queries_per_upload": queries / len(upload_ids), "cron_calls": calls}
+
+    def throughput(self, order_ids, size, runs):
+        orders = self.env["sale.order"].browse(order_ids)
+        missing = size - len(orders)
+        if missing > 0:
+            say("figure 2: shipping %d more orders" % missing)
+            extra = [self.small_order(len(orders) + index) for index in range(missing)]
+            for order in extra:
+                self.scenario.ship(order.picking_ids, self.tracking())
+            orders |= self.env["sale.order"].concat(*extra)
+            self.cr.commit()
+        orders = orders[:size]
+        upload_ids = self.drain_upload_ids = self.Upload._for_orders(orders).ids
+        self.cr.commit()
+        drains = []
+        for run in range(runs):
+            drains.append(self.drain(upload_ids))
+            say("figure 2 drain %d/%d: %d uploads in %.2f s, %.0f/s, %.1f queries/upload" % (
+                run + 1, runs, size, drains[-1]["seconds"], drains[-1]["per_second"],
+                drains[-1]["queries_per_upload"]))
+        return {
+            "uploads": size, "runs": drains,
+            "per_second_median": median([d["per_second"] for d in drains]),
+            "seconds_median": median([d["seconds"] for d in drains]),
+            "queries_per_upload_median": median([d["queries_per_upload"] for d in drains]),
+        }
+
+    def big_orders(self, lines, count):
+        """`count` orders of `lines` products, each delivered in two packages (two parcels)."""
+        products = self.products[:lines]
+        halves = [products[: lines // 2], products[lines // 2:]]
+        orders = []
+        for _index in range(count):
+            order = self.scenario.order([(product, 1) for product in products])
+            self.scenario.ship(order.picking_ids, f"{self.tracking()},{self.tracking()}", packages=halves)
+            orders.append(order)
+        self.cr.commit()
+        return self.Upload._for_orders(self.env["sale.order"].concat(*orders)).ids
+
+    def queries_by_lines(self, count, runs):
+        start = time.perf_counter()
+        groups = {10: self.big_orders(10, count), BIG_LINES: self.big_orders(BIG_LINES, count)}
+        say("figure 2: %d orders of 10 and of %d lines shipped in %.0f s" % (
+            count, BIG_LINES, time.perf_counter() - start))
+        self.check_wire(groups)
+        results = {lines: [] for lines in groups}
+        for _run in range(runs):
+            for lines, upload_ids in groups.items():
+                results[lines].append(self.drain(upload_ids))
+        figures = {
+            lines: {
+                "orders": count,
+                "queries_per_upload": [d["queries_per_upload"] for d in drains],
+                "queries_per_upload_median": median([d["queries_per_upload"] for d in drains]),
+                "ms_per_upload_median": median([1000 * d["seconds"] / d["uploads"] for d in drains]),
+            }
+            for lines, drains in results.items()
+        }
+        ratio = figures[BIG_LINES]["queries_per_upload_median"] / figures[10]["queries_per_upload_median"]
+        say("figure 2: queries/upload %.1f (10 lines) vs %.1f (%d lines), ratio %.2f" % (
+            figures[10]["queries_per_upload_median"], figures[BIG_LINES]["queries_per_upload_median"],
+            BIG_LINES, ratio))
+        return {"10": figures[10], str(BIG_LINES): figures[BIG_LINES], "ratio": ratio}
+
+    def check_wire(self, groups):
+        """The big orders really put all their items on the wire (split delivery, two parcels)."""
+        self.drain(groups[BIG_LINES][:1])
+        body = self.control.uploads()[-1]["body"]
+        items = [item for parcel in body["shipping_list"] for item in parcel.get("item_list", ())]
+        if body["delivery_mode"] != 2 or len(items) != BIG_LINES:
+            raise SystemExit("bench: a %d-line order went out with %d items in mode %s" % (
+                BIG_LINES, len(items), body["delivery_mode"]))
+
+    def profile(self, upload_ids, path):
+        profile = cProfile.Profile()
+        figures = self.drain(upload_ids, profile=profile)
+        profile.dump_stats(path)
+        text = io.StringIO()
+        stats = pstats.Stats(path, stream=text)
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(30)
+        Path(path + ".txt").write_text(text.getvalue())
+        say("profile of one drain of %d uploads (%.2f s under cProfile): %s.txt" % (
+            len(upload_ids), figures["seconds"], path))
+        return figures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--deliveries", type=int, default=200, help="per mode and round (figure 1)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--block", type=int, default=10, help="deliveries per on/off block")
+    parser.add_argument("--drain", type=int, default=1000, help="uploads per drain (figure 2)")
+    parser.add_argument("--drain-runs", type=int, default=3)
+    parser.add_argument("--line-orders", type=int, default=50, help="orders of 10 and of 100 lines")
+    parser.add_argument("--line-runs", type=int, default=2)
+    parser.add_argument("--profile", help="cProfile one drain of the figure-2 uploads into this file")
+    args = odoo_session.parse_args(parser)
+    odoo.modules.module.initialize_sys_path()
+    from odoo.addons.wechat_shipping.wechat_sandbox.process import SandboxProcess
+
+    time_queue_hook()
+    sandbox = SandboxProcess(APPID, SECRET).start()
+    try:
+        with odoo_session.environment(args.odoo_database) as env:
+            env.cr.execute("SHOW server_version")
+            figures = {"postgresql": env.cr.fetchone()[0], "odoo": odoo.release.version}
+            bench = Bench(env, sandbox.url, args)
+            start = time.perf_counter()
+            figures["validation"], shipped = bench.validation(args.deliveries, args.rounds, args.block)
+            figures["validation"]["seconds_total"] = time.perf_counter() - start
+            start = time.perf_counter()
+            figures["drain"] = bench.throughput(shipped, args.drain, args.drain_runs)
+            figures["queries"] = bench.queries_by_lines(args.line_orders, args.line_runs)
+            figures["drain"]["seconds_total"] = time.perf_counter() - start
+            if args.profile:
+                figures["profile"] = bench.profile(bench.drain_upload_ids, args.profile)
+    finally:
+        sandbox.stop()
+    Path(args.out).write_text(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    main()
