@@ -113,7 +113,7 @@ class WechatShippingUpload(models.Model):
         self.check_access("write")
         uploads = self.sudo()
         uploads._request_upload(trigger=False)
-        for upload in uploads._claim(uploads.ids):
+        for upload in uploads._claim(uploads.ids, batch_size=len(uploads)):
             upload._deliver()
         sent = uploads.filtered(lambda u: u.state == "sent")
         return {

@@ -119,3 +119,14 @@ class TestUploadFlow(WechatShippingCase):
         self._run_cron()
         self.assertEqual(upload.state, "sent")
         self.assertEqual(len(self._received()), 1)
+
+    def test_list_action_sends_every_selected_upload(self):
+        self.company.wechat_auto_upload = False
+        orders = self._order([(self.tea, 1)]) | self._order([(self.cup, 1)])
+        for order in orders:
+            self._ship(order.picking_ids, f"SFL{order.id:09d}")
+        uploads = self.Upload._for_orders(orders)
+        action = uploads.action_upload_now()
+        self.assertEqual(uploads.mapped("state"), ["sent", "sent"])
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(len(self._received()), 2)
