@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..wechat_protocol import report, validation
+from .nul_guard import check_nul_before_create
 
 
 class ProductProduct(models.Model):
@@ -15,10 +16,9 @@ class ProductProduct(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # create() inserts before constraints run, and PostgreSQL refuses NUL with a database error.
-        for vals in vals_list:
-            if "\x00" in str(vals.get("wechat_merchant_item_id") or ""):
-                self.new(vals)._check_wechat_merchant_item_id()
+        check_nul_before_create(
+            self, vals_list, ["wechat_merchant_item_id"], lambda p: p._check_wechat_merchant_item_id()
+        )
         return super().create(vals_list)
 
     @api.constrains("wechat_merchant_item_id")

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..wechat_protocol import express, report, validation
+from .nul_guard import check_nul_before_create
 
 
 class WechatExpressCompany(models.Model):
@@ -23,10 +24,7 @@ class WechatExpressCompany(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # create() inserts before constraints run, and PostgreSQL refuses NUL with a database error.
-        for vals in vals_list:
-            if "\x00" in str(vals.get("code") or ""):
-                self.new(vals)._check_code()
+        check_nul_before_create(self, vals_list, ["code"], lambda c: c._check_code())
         return super().create(vals_list)
 
     @api.constrains("code")

@@ -2,7 +2,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..wechat_protocol import payload, report, validation
+from .nul_guard import check_nul_before_create
 
+KEY_FIELDS = [
+    "wechat_order_number_type", "wechat_mchid", "wechat_out_trade_no", "wechat_transaction_id",
+    "wechat_payer_openid",
+]
 NUMBER_TYPES = {
     "merchant_trade_number": payload.OrderNumberType.MERCHANT_TRADE_NUMBER,
     "wxpay_trade_number": payload.OrderNumberType.WXPAY_TRADE_NUMBER,
@@ -46,21 +51,10 @@ class WechatOrderKeyMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # create() inserts before constraints run, and PostgreSQL refuses NUL characters with a
-        # database error: check such keys first, so the user reads WeChat's rule instead.
-        for vals in vals_list:
-            if any("\x00" in value for name, value in vals.items()
-                   if name.startswith("wechat_") and isinstance(value, str)):
-                self.new(vals)._check_wechat_order_key()
+        check_nul_before_create(self, vals_list, KEY_FIELDS, lambda r: r._check_wechat_order_key())
         return super().create(vals_list)
 
-    @api.constrains(
-        "wechat_order_number_type",
-        "wechat_mchid",
-        "wechat_out_trade_no",
-        "wechat_transaction_id",
-        "wechat_payer_openid",
-    )
+    @api.constrains(*KEY_FIELDS)
     def _check_wechat_order_key(self):
         """Refuse incomplete or malformed keys where they are typed, not when WeChat answers."""
         lang = self.env.lang or "en_US"
