@@ -226,16 +226,20 @@ class WechatShippingUpload(models.Model):
             "id IN %(ids)s AND (state != 'sending' OR claimed_until < %(now)s)"
             if ids else self._due_condition()
         )
+        # The locking SELECT sits in a CTE, which PostgreSQL runs once; as an IN (subquery) with
+        # LIMIT the planner may run it again per row and claim more rows than the limit.
         self.env.cr.execute(f"""
-            UPDATE wechat_shipping_upload
+            WITH due AS (SELECT id FROM wechat_shipping_upload
+                          WHERE {where}
+                       ORDER BY next_attempt_at, id
+                          LIMIT %(limit)s
+                            FOR UPDATE SKIP LOCKED)
+            UPDATE wechat_shipping_upload upload
                SET state = 'sending', claimed_until = %(until)s, claimed_revision = revision,
                    attempt_count = attempt_count + 1, last_attempt_at = %(now)s
-             WHERE id IN (SELECT id FROM wechat_shipping_upload
-                           WHERE {where}
-                        ORDER BY next_attempt_at, id
-                           LIMIT %(limit)s
-                             FOR UPDATE SKIP LOCKED)
-         RETURNING id""", params)
+              FROM due
+             WHERE upload.id = due.id
+         RETURNING upload.id""", params)
         claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
         claimed.invalidate_recordset()
         return claimed

@@ -130,3 +130,13 @@ class TestUploadFlow(WechatShippingCase):
         self.assertEqual(uploads.mapped("state"), ["sent", "sent"])
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(len(self._received()), 2)
+
+    def test_a_claim_takes_no_more_than_asked(self):
+        for product in (self.tea, self.cup, self.tea):
+            order = self._order([(product, 1)])
+            self._ship(order.picking_ids, f"SFK{order.id:09d}")
+        first = self.Upload._claim(batch_size=1)
+        self.assertEqual(len(first), 1)
+        rest = self.Upload._claim(batch_size=5)
+        self.assertEqual(len(rest), 2)
+        self.assertFalse(first & rest)
