@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..wechat_protocol import masking, payload
+from ..wechat_protocol import payload
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
 
 
@@ -109,15 +109,6 @@ class StockPicking(models.Model):
     def _wechat_contact(self):
         """Masked contacts of this delivery, and the phones that could not be masked."""
         self.ensure_one()
-        numbers = {
-            "consignor_contact": self.company_id.wechat_consignor_phone,
-            "receiver_contact": self.partner_id.mobile or self.partner_id.phone,
-        }
-        masked, problems = {}, []
-        for field, number in numbers.items():
-            if number:
-                try:
-                    masked[field] = masking.mask_contact(number)
-                except masking.ContactInvalid as error:
-                    problems.append((field, error))
-        return (payload.Contact(**masked) if masked else None), problems
+        return payload.Contact.mask(
+            self.company_id.wechat_consignor_phone, self.partner_id.mobile or self.partner_id.phone
+        )

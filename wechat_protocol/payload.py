@@ -50,12 +50,25 @@ class Contact:
     receiver_contact: str | None = None
 
     @classmethod
+    def mask(cls, consignor_phone=None, receiver_phone=None, region="CN"):
+        """Mask what can be masked: (Contact or None, [(field, ContactInvalid), ...])."""
+        phones = {"consignor_contact": consignor_phone, "receiver_contact": receiver_phone}
+        masked, errors = {}, []
+        for field, number in phones.items():
+            if number:
+                try:
+                    masked[field] = masking.mask_contact(number, region)
+                except masking.ContactInvalid as error:
+                    errors.append((field, error))
+        return (cls(**masked) if masked else None), errors
+
+    @classmethod
     def from_phones(cls, consignor_phone=None, receiver_phone=None, region="CN") -> "Contact":
         """Build a contact by masking clear phone numbers; raises masking.ContactInvalid."""
-        return cls(
-            masking.mask_contact(consignor_phone, region) if consignor_phone else None,
-            masking.mask_contact(receiver_phone, region) if receiver_phone else None,
-        )
+        contact, errors = cls.mask(consignor_phone, receiver_phone, region)
+        if errors:
+            raise errors[0][1]
+        return contact or cls()
 
     def to_wire(self) -> dict:
         """Return the wire object without empty fields."""
