@@ -84,8 +84,11 @@ class SaleOrder(models.Model):
             for tracking_no, items, label in picking._wechat_parcels():
                 parcel_path = f"{prefix}shipping_list[{len(shipments)}]"
                 report.label(parcel_path, label)
-                for index, (_item_id, product_name) in enumerate(items):
-                    report.label(f"{parcel_path}.item_list[{index}]", f"{label} / {product_name}")
+                for index, (_item_id, product) in enumerate(items):
+                    report.label(
+                        f"{parcel_path}.item_list[{index}]",
+                        lambda label=label, product=product: f"{label} / {product.display_name}",
+                    )
                 for field, error in contact_problems:
                     report.contact_problem(f"{parcel_path}.contact.{field}", error)
                 shipments.append(payload.Shipment(

@@ -86,7 +86,7 @@ class StockPicking(models.Model):
             self.env["wechat.shipping.upload"]._for_orders(deliveries.sale_id)._request_upload()
 
     def _wechat_parcels(self):
-        """(tracking number, [(merchant item id, product name)], label) for each parcel."""
+        """(tracking number, [(merchant item id, product)], label) for each parcel."""
         self.ensure_one()
         numbers = [n.strip() for n in (self.carrier_tracking_ref or "").split(",") if n.strip()] or [""]
         lines = self.move_line_ids.filtered("quantity")
@@ -102,9 +102,8 @@ class StockPicking(models.Model):
         return [(number, items, self.name) for number in numbers]
 
     def _wechat_items(self, move_lines):
-        """Distinct (merchant item id, product name) of the products in these move lines."""
-        products = move_lines.product_id
-        return [(p._wechat_merchant_item_id(self.company_id), p.display_name) for p in products]
+        """Distinct (merchant item id, product) of the products in these move lines."""
+        return [(p._wechat_merchant_item_id(self.company_id), p) for p in move_lines.product_id]
 
     def _wechat_contact(self):
         """Masked contacts of this delivery, and the phones that could not be masked."""

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import WechatShippingCase
@@ -140,3 +143,46 @@ class TestUploadFlow(WechatShippingCase):
         rest = self.Upload._claim(batch_size=5)
         self.assertEqual(len(rest), 2)
         self.assertFalse(first & rest)
+
+    def test_a_claim_about_to_run_out_hands_back_what_it_has_not_sent(self):
+        orders = [self._order([(self.tea, 1)]) for _index in range(3)]
+        for order in orders:
+            self._ship(order.picking_ids, f"SFR{order.id:09d}")
+        claimed = self.Upload._claim(batch_size=3)
+        self.assertEqual(len(claimed), 3)
+        # Less than the four calls of two seconds (the tests' timeouts) one upload may take.
+        claimed.write({"claimed_until": fields.Datetime.now() + timedelta(seconds=10)})
+
+        self.assertEqual(claimed._send_claimed(), 1, "the first upload of a claim always goes out")
+
+        sent, released = claimed[:1], claimed[1:]
+        self.assertEqual(sent.state, "sent")
+        self.assertEqual(released.mapped("state"), ["pending", "pending"])
+        self.assertEqual(released.mapped("attempt_count"), [0, 0], "a handed-back claim is no attempt")
+        self.assertFalse(any(released.mapped("claimed_until")))
+        self.assertEqual(len(self._received()), 1)
+        self._run_cron()
+        self.assertEqual(set(claimed.mapped("state")), {"sent"})
+        self.assertEqual(len(self._received()), 3, "each upload reached WeChat once")
+
+    def test_a_burst_of_deliveries_wakes_the_upload_job_once(self):
+        cron = self.env.ref("wechat_shipping.ir_cron_wechat_shipping_upload")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+
+        def triggers():
+            now = fields.Datetime.now()
+            found = Trigger.search([("cron_id", "=", cron.id)])
+            return found.filtered(lambda t: t.call_at <= now), found.filtered(lambda t: t.call_at > now)
+
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        first, second = self._order([(self.tea, 1)]), self._order([(self.cup, 1)])
+        self._ship(first.picking_ids, "SFW000000001")
+        due, later = triggers()
+        self.assertEqual((len(due), len(later)), (1, 0), "the first delivery wakes the job now")
+
+        self._ship(second.picking_ids, "SFW000000002")
+        due_after, later = triggers()
+        self.assertEqual(due_after, due, "the wake-up already due serves the second delivery")
+        self.assertEqual(len(later), 1, "a later trigger covers a run that began meanwhile")
+        self.assertEqual(
+            (first | second).wechat_upload_id.mapped("state"), ["pending", "pending"])

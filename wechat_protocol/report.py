@@ -1,4 +1,6 @@
 """Problems of one payload, each named after the record a person can fix."""
+from collections.abc import Callable
+
 from . import catalogue
 from .validation import Problem
 
@@ -7,11 +9,14 @@ class ProblemReport:
     """Collects labels for wire paths (`sub_orders[0]` -> `S00012`) and problems found on them."""
 
     def __init__(self):
-        self.labels: dict[str, str] = {}
+        self.labels: dict[str, str | Callable[[], str]] = {}
         self.problems: list[Problem] = []
 
-    def label(self, path: str, text: str) -> None:
-        """Name the record behind a wire path and everything below it."""
+    def label(self, path: str, text: str | Callable[[], str]) -> None:
+        """Name the record behind a wire path and everything below it.
+
+        A callable is called only when a problem is reported under the path: most payloads
+        have none, and some names cost a database read each."""
         self.labels[path] = text
 
     def extend(self, problems) -> None:
@@ -28,7 +33,10 @@ class ProblemReport:
             prefix for prefix in self.labels
             if not prefix or path == prefix or path.startswith((prefix + ".", prefix + "["))
         ]
-        return self.labels[max(matches, key=len)] if matches else ""
+        if not matches:
+            return ""
+        text = self.labels[max(matches, key=len)]
+        return text() if callable(text) else text
 
     def as_dicts(self) -> list[dict]:
         """JSON-ready problems: code, path, label, English and Chinese messages."""

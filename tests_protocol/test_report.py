@@ -1,0 +1,60 @@
+"""Problem reports: each problem named after the record behind its wire path."""
+from wechat_protocol import catalogue, masking
+from wechat_protocol.report import ProblemReport, render
+from wechat_protocol.validation import Problem
+
+
+def _problem(path):
+    return Problem(catalogue.PARAM_ERROR, path, "bad value", "取值错误")
+
+
+def test_the_deepest_label_containing_the_path_names_the_problem():
+    report = ProblemReport()
+    report.label("", "C0001")
+    report.label("sub_orders[1]", "S00012")
+    report.label("sub_orders[1].shipping_list[0]", "WH/OUT/00007")
+    report.extend([
+        _problem("sub_orders[1].shipping_list[0].tracking_no"),
+        _problem("sub_orders[1].order_key"),
+        _problem("sub_orders[10].order_key"),
+        _problem("payer.openid"),
+    ])
+    assert [p["label"] for p in report.as_dicts()] == ["WH/OUT/00007", "S00012", "C0001", "C0001"]
+
+
+def test_a_callable_label_is_called_only_for_a_problem_under_its_path():
+    calls = []
+
+    def product_name():
+        calls.append(1)
+        return "WH/OUT/00007 / Longjing tea"
+
+    report = ProblemReport()
+    report.label("shipping_list[0]", "WH/OUT/00007")
+    report.label("shipping_list[0].item_list[0]", product_name)
+    report.extend([_problem("shipping_list[0].tracking_no")])
+    assert report.as_dicts()[0]["label"] == "WH/OUT/00007"
+    assert calls == [], "a label nobody reads is never computed"
+
+    report.extend([_problem("shipping_list[0].item_list[0].merchant_item_id")])
+    assert report.as_dicts()[1]["label"] == "WH/OUT/00007 / Longjing tea"
+    assert calls
+
+
+def test_a_contact_problem_keeps_no_digit_of_the_number():
+    report = ProblemReport()
+    try:
+        masking.mask_contact("12")
+    except masking.ContactInvalid as error:
+        report.contact_problem("shipping_list[0].contact.receiver_contact", error)
+    [problem] = report.as_dicts()
+    assert problem["code"] == catalogue.PARAM_ERROR
+    assert "12" not in problem["en"] + problem["zh"]
+
+
+def test_render_speaks_the_readers_language_with_label_and_code():
+    problems = [{"code": 10060001, "label": "S00012", "en": "Not found.", "zh": "未找到。"},
+                {"code": None, "label": "", "en": "No credentials.", "zh": "未设置凭据。"}]
+    assert render(problems, "en_US") == "S00012: Not found. [10060001]\nNo credentials."
+    assert render(problems, "zh_CN") == "S00012: 未找到。 [10060001]\n未设置凭据。"
+    assert render(problems, None) == render(problems, "en_US")
