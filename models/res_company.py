@@ -79,6 +79,11 @@ class ResCompany(models.Model):
             base_url, source, session=client.thread_session(), timeout=self._wechat_timeout()
         )
 
+    def _wechat_sender(self):
+        """(client, None) for this company's WeChat account, or (None, what keeps it from calling)."""
+        error = self._wechat_config_error()
+        return (None, error) if error else (self._wechat_client(), None)
+
     def _wechat_timeout(self):
         """(connect, read) seconds; system parameter `wechat_shipping.timeout`, e.g. "3.05,10"."""
         value = self.env["ir.config_parameter"].sudo().get_param("wechat_shipping.timeout", "3.05,10")

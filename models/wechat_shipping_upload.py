@@ -279,18 +279,33 @@ class WechatShippingUpload(models.Model):
         and claimed again, then built anew."""
         lease_end = self[:1].claimed_until
         built = [(upload, upload._build_payload_or_problem()) for upload in self]
+        senders = {company.id: company._wechat_sender() for company in self.company_id}
         call_budget = timedelta(seconds=CALLS_PER_UPLOAD * sum(self.env.company._wechat_timeout()))
+        sent = len(self)
         for index, (upload, payload_and_problems) in enumerate(built):
             if index and fields.Datetime.now() + call_budget > lease_end:
                 self[index:]._release_claim()
-                if commit:
-                    self.env.cr.commit()
-                return index
-            upload._deliver(payload_and_problems, commit=commit)
-        return len(self)
+                sent = index
+                break
+            upload._deliver(payload_and_problems, *senders[upload.company_id.id], commit=commit)
+        pull = self[:sent]._pull_forward_retrying
+        retrying(pull, self.env) if commit else pull()
+        return sent
+
+    def _pull_forward_retrying(self):
+        """WeChat answers again: what waits on a backoff in the companies of these uploads that
+        it accepted goes out with the next run."""
+        companies = self.filtered(lambda upload: upload.state == "sent").company_id
+        if companies:
+            now = fields.Datetime.now()
+            self.search([
+                ("state", "=", "retrying"), ("company_id", "in", companies.ids),
+                ("next_attempt_at", ">", now),
+            ]).write({"next_attempt_at": now})
 
     def _release_claim(self):
         """Hand claimed uploads back to the queue as they were due, this attempt not counted."""
+        self.flush_recordset()
         self.env.cr.execute("""
             UPDATE wechat_shipping_upload
                SET state = 'pending', claimed_until = NULL, attempt_count = attempt_count - 1
@@ -306,11 +321,12 @@ class WechatShippingUpload(models.Model):
             return None, self._odoo_problem(
                 _lt("The shipping information could not be built; see the server log."))
 
-    def _deliver(self, built, commit=False):
+    def _deliver(self, built, client, config_error, commit=False):
         """Send a payload built by _build_payload_or_problem unless it is known to be refused.
 
-        `commit`: the caller owns the transaction (the cron); the outcome is then recorded and
-        committed through _finish_committed."""
+        `client`, `config_error`: the company's res.company._wechat_sender(). `commit`: the
+        caller owns the transaction (the cron); the outcome is then recorded and committed
+        through _finish_committed."""
         self.ensure_one()
         finish = self._finish_committed if commit else self._finish
         info, found = built
@@ -323,9 +339,9 @@ class WechatShippingUpload(models.Model):
         found.extend(info.check())
         if found.problems:
             return finish("attention", found.as_dicts(), body=body, info=info)
-        if config_error := self.company_id._wechat_config_error():
+        if config_error:
             return finish("attention", self._odoo_problem(config_error), body=body)
-        result = self.company_id._wechat_client().upload(info)
+        result = client.upload(info)
         problems = [] if result.accepted else [{
             "code": result.errcode, "path": "", "label": "",
             "en": result.describe("en_US"), "zh": result.describe("zh_CN"),
@@ -405,18 +421,17 @@ class WechatShippingUpload(models.Model):
             vals["next_attempt_at"] = now + timedelta(seconds=delay)
         if changed_meanwhile and state != "retrying":
             vals.update(state="pending", next_attempt_at=now)
-        self.write(vals)
+        # An acceptance after an attempt that went well leaves no chatter line, as a job queue
+        # logs failures rather than each success ("Accepted On" says when); every failure, and
+        # the acceptance that ends one, stays in the chatter.
+        routine = state == "sent" and not self.problems
+        (self.with_context(mail_notrack=True) if routine else self).write(vals)
         if state == "attention":
             self._notify_attention()
-        elif state == "sent":
+        elif state == "sent" and not routine:
             self.activity_ids.filtered(
                 lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_warning")
             ).action_feedback(feedback=_("WeChat accepted the shipping information."))
-            # WeChat answers again: what waits on a backoff goes out with the next run.
-            self.search([
-                ("state", "=", "retrying"), ("company_id", "=", self.company_id.id),
-                ("next_attempt_at", ">", now),
-            ]).write({"next_attempt_at": now})
 
     def _notify_attention(self):
         """An activity for the salesperson, unless one is already open."""

@@ -81,3 +81,36 @@ class TestOutage(WechatShippingCase):
         self.assertEqual(upload.state, "attention")
         self.assertIn("40125", upload.reason)
         self.assertNotIn("not-the-secret", upload.reason + (upload.last_errmsg or ""))
+
+    def test_chatter_keeps_failures_and_the_acceptance_that_ends_them(self):
+        upload = self._shipped("SFO000000009")
+
+        def run_cron():
+            """A run of the job, then what its commit does: write the tracking to the chatter."""
+            self._run_cron()
+            self.env.cr.precommit.run()
+
+        def state_lines():
+            """New states in the chatter, oldest first."""
+            messages = self.env["mail.message"].search(
+                [("model", "=", upload._name), ("res_id", "=", upload.id)])
+            values = messages.tracking_value_ids.filtered(lambda v: v.field_id.name == "state")
+            return values.sorted("id").mapped("new_value_char")
+
+        run_cron()
+        self.assertEqual(upload.state, "sent")
+        self.assertEqual(state_lines(), [], "a routine acceptance leaves no chatter line")
+
+        self.wechat.fault("errcode", count=1, errcode=-1)  # the token is cached: the upload call fails
+        upload._request_upload()
+        run_cron()
+        self.assertEqual(upload.state, "retrying")
+        self._make_due(upload)
+        run_cron()
+        self.assertEqual(upload.state, "sent")
+        self.assertEqual(state_lines(), ["Retrying", "Sent"])
+
+        upload._request_upload()
+        run_cron()
+        self.assertEqual(state_lines(), ["Retrying", "Sent"], "the next routine acceptance adds none")
+        self.assertEqual(len(self._received()), 3)
