@@ -34,6 +34,8 @@ RETRY_CAP_SECONDS = 3600
 # System parameter `wechat_shipping.claim_lease_seconds` overrides it (drills use a short one).
 CLAIM_LEASE_SECONDS = 300
 CRON_BATCH = 50
+# A wake-up this much later covers a job run that starts while a delivery's transaction is open.
+WAKE_UP_LATER_SECONDS = 10
 # Uploads claimed together; their payloads are built with a few reads for all of them.
 CLAIM_SIZE = 10
 # Calls one upload may make: a token, the upload, and on a token error a new token and a replay.
@@ -188,14 +190,15 @@ class WechatShippingUpload(models.Model):
 
         A trigger for now also wakes the cron workers after the commit (ir.cron._notifydb, about
         5 ms, the largest part of what auto-upload adds to a validation). When one is already
-        due, a trigger a minute later, which wakes nobody, only covers a run that began before
-        this transaction's commit and would miss its upload."""
+        due, a trigger a few seconds later, which wakes nobody, only covers a run that began
+        before this transaction's commit and would miss its upload: a cron worker then finds it
+        when it next looks (Odoo's cron threads look at least once a minute)."""
         cron = self.env.ref("wechat_shipping.ir_cron_wechat_shipping_upload").sudo()
         now = fields.Datetime.now()
         already_due = self.env["ir.cron.trigger"].sudo().search_count(
             [("cron_id", "=", cron.id), ("call_at", "<=", now)], limit=1
         )
-        cron._trigger(now + timedelta(minutes=1) if already_due else now)
+        cron._trigger(now + timedelta(seconds=WAKE_UP_LATER_SECONDS) if already_due else now)
 
     @api.model
     def _cron_send_due(self, batch_size=CRON_BATCH, auto_commit=True):
@@ -270,27 +273,37 @@ class WechatShippingUpload(models.Model):
         return seconds if seconds > 0 else CLAIM_LEASE_SECONDS
 
     def _send_claimed(self, commit=False):
-        """Send these claimed uploads one by one; how many went out while their claim lasted.
+        """Send these claimed uploads one by one; how many were delivered under this worker's claim.
 
         Their payloads are built together first, so that the ORM reads the records of the whole
         claim in a few queries; each outcome is then committed on its own, which empties the
-        cache. A payload is sent only while the claim still covers a whole call: after that
-        another worker may have taken the upload and sent newer data, so the rest is released
-        and claimed again, then built anew."""
-        lease_end = self[:1].claimed_until
-        built = [(upload, upload._build_payload_or_problem()) for upload in self]
+        cache. Before each call after the first, a claim that no longer covers a whole upload
+        with room to spare is renewed; an upload that another worker took over meanwhile is left
+        to it, so a payload built under a claim that ran out never goes out. Should anything
+        fail, the uploads not yet tried go back to the queue at once."""
+        held_until = self[:1].claimed_until
+        built = [upload._build_payload_or_problem() for upload in self]
         senders = {company.id: company._wechat_sender() for company in self.company_id}
-        call_budget = timedelta(seconds=CALLS_PER_UPLOAD * sum(self.env.company._wechat_timeout()))
-        sent = len(self)
-        for index, (upload, payload_and_problems) in enumerate(built):
-            if index and fields.Datetime.now() + call_budget > lease_end:
-                self[index:]._release_claim()
-                sent = index
-                break
-            upload._deliver(payload_and_problems, *senders[upload.company_id.id], commit=commit)
-        pull = self[:sent]._pull_forward_retrying
+        margin = timedelta(seconds=2 * CALLS_PER_UPLOAD * sum(self.env.company._wechat_timeout()))
+        held = self
+        tried = delivered = self.browse()
+        try:
+            for index, upload in enumerate(self):
+                if index and fields.Datetime.now() + margin > held_until:
+                    renew = functools.partial(self[index:]._renew_claim, held_until)
+                    held, held_until = retrying(renew, self.env) if commit else renew()
+                if upload in held:
+                    tried |= upload
+                    sender = senders[upload.company_id.id]
+                    delivered |= upload._deliver(built[index], sender, held_until, commit=commit)
+        except Exception:
+            if commit:
+                self.env.cr.rollback()
+                retrying(functools.partial((held - tried)._release_claim, held_until), self.env)
+            raise
+        pull = delivered._pull_forward_retrying
         retrying(pull, self.env) if commit else pull()
-        return sent
+        return len(delivered)
 
     def _pull_forward_retrying(self):
         """WeChat answers again: what waits on a backoff in the companies of these uploads that
@@ -303,13 +316,28 @@ class WechatShippingUpload(models.Model):
                 ("next_attempt_at", ">", now),
             ]).write({"next_attempt_at": now})
 
-    def _release_claim(self):
-        """Hand claimed uploads back to the queue as they were due, this attempt not counted."""
+    def _renew_claim(self, held_until):
+        """Extend this worker's claim on these uploads: (the ones still held, the new end)."""
+        self.flush_recordset()
+        until = fields.Datetime.now() + timedelta(seconds=self._claim_lease_seconds())
+        self.env.cr.execute("""
+            UPDATE wechat_shipping_upload SET claimed_until = %s
+             WHERE id IN %s AND state = 'sending' AND claimed_until = %s
+         RETURNING id""", [until, tuple(self.ids), held_until])
+        held = self.browse([row[0] for row in self.env.cr.fetchall()])
+        self.invalidate_recordset(["claimed_until"])
+        return held, until
+
+    def _release_claim(self, held_until):
+        """Hand uploads this worker still holds back to the queue, this attempt not counted."""
+        if not self:
+            return
         self.flush_recordset()
         self.env.cr.execute("""
             UPDATE wechat_shipping_upload
                SET state = 'pending', claimed_until = NULL, attempt_count = attempt_count - 1
-             WHERE id IN %s AND state = 'sending'""", [tuple(self.ids)])
+             WHERE id IN %s AND state = 'sending' AND claimed_until = %s""",
+            [tuple(self.ids), held_until])
         self.invalidate_recordset()
 
     def _build_payload_or_problem(self):
@@ -321,14 +349,16 @@ class WechatShippingUpload(models.Model):
             return None, self._odoo_problem(
                 _lt("The shipping information could not be built; see the server log."))
 
-    def _deliver(self, built, client, config_error, commit=False):
-        """Send a payload built by _build_payload_or_problem unless it is known to be refused.
+    def _deliver(self, built, sender, held_until, commit=False):
+        """Send a payload built by _build_payload_or_problem unless it is known to be refused;
+        this upload if its outcome was recorded (its claim still held), else an empty recordset.
 
-        `client`, `config_error`: the company's res.company._wechat_sender(). `commit`: the
-        caller owns the transaction (the cron); the outcome is then recorded and committed
-        through _finish_committed."""
+        `sender`: the company's res.company._wechat_sender(). `held_until`: the end of this
+        worker's claim. `commit`: the caller owns the transaction (the cron); the outcome is then
+        recorded and committed through _finish_committed."""
         self.ensure_one()
-        finish = self._finish_committed if commit else self._finish
+        client, config_error = sender
+        finish = functools.partial(self._finish_committed if commit else self._finish, held_until)
         info, found = built
         if info is None:
             return finish("attention", found)
@@ -346,7 +376,7 @@ class WechatShippingUpload(models.Model):
             "code": result.errcode, "path": "", "label": "",
             "en": result.describe("en_US"), "zh": result.describe("zh_CN"),
         }]
-        finish(OUTCOME_STATES[result.outcome], problems, body=body, info=info, result=result)
+        return finish(OUTCOME_STATES[result.outcome], problems, body=body, info=info, result=result)
 
     def _build_payload(self):
         """The payload of this WeChat order and the problems found while building it."""
@@ -398,14 +428,24 @@ class WechatShippingUpload(models.Model):
         and leaving the rest of the batch 'sending' until the claim lease runs out."""
         return retrying(functools.partial(self._finish, *args, **kwargs), self.env)
 
-    def _finish(self, state, problems, body=None, info=None, result=None):
-        """Record how an attempt ended and what comes next."""
+    def _finish(self, held_until, state, problems, body=None, info=None, result=None):
+        """Record how an attempt ended and what comes next; this upload, or an empty recordset
+        when the claim that ended at `held_until` ran out and another worker took the upload
+        over (that worker's outcome is the one to keep)."""
         self.ensure_one()
-        self.flush_recordset(["revision"])
+        self.flush_recordset(["revision", "claimed_until"])
         self.env.cr.execute(
-            "SELECT revision FROM wechat_shipping_upload WHERE id = %s FOR UPDATE", [self.id]
+            "SELECT revision, claimed_until FROM wechat_shipping_upload WHERE id = %s FOR UPDATE",
+            [self.id],
         )
-        changed_meanwhile = self.env.cr.fetchone()[0] > self.claimed_revision
+        revision, claimed_until = self.env.cr.fetchone()
+        if claimed_until != held_until:
+            _logger.warning(
+                "WeChat upload %s: the claim ran out during the attempt and another worker took "
+                "the upload over; this attempt's outcome (%s) is left to it", self.id, state,
+            )
+            return self.browse()
+        changed_meanwhile = revision > self.claimed_revision
         now = fields.Datetime.now()
         vals = {"state": state, "problems": problems or False, "claimed_until": False}
         if body is not None:
@@ -432,6 +472,7 @@ class WechatShippingUpload(models.Model):
             self.activity_ids.filtered(
                 lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_warning")
             ).action_feedback(feedback=_("WeChat accepted the shipping information."))
+        return self
 
     def _notify_attention(self):
         """An activity for the salesperson, unless one is already open."""

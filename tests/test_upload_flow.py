@@ -144,26 +144,58 @@ class TestUploadFlow(WechatShippingCase):
         self.assertEqual(len(rest), 2)
         self.assertFalse(first & rest)
 
-    def test_a_claim_about_to_run_out_hands_back_what_it_has_not_sent(self):
-        orders = [self._order([(self.tea, 1)]) for _index in range(3)]
-        for order in orders:
+    def _claim_shipped(self, count):
+        """`count` shipped orders' uploads, claimed by this worker with a lease of 10 s: less than
+        a whole upload may take with room to spare (four calls of the tests' 2 + 2 s, twice)."""
+        for _index in range(count):
+            order = self._order([(self.tea, 1)])
             self._ship(order.picking_ids, f"SFR{order.id:09d}")
-        claimed = self.Upload._claim(batch_size=3)
-        self.assertEqual(len(claimed), 3)
-        # Less than the four calls of two seconds (the tests' timeouts) one upload may take.
+        claimed = self.Upload._claim(batch_size=count)
+        self.assertEqual(len(claimed), count)
         claimed.write({"claimed_until": fields.Datetime.now() + timedelta(seconds=10)})
+        claimed.flush_recordset()
+        return claimed
 
-        self.assertEqual(claimed._send_claimed(), 1, "the first upload of a claim always goes out")
-
-        sent, released = claimed[:1], claimed[1:]
-        self.assertEqual(sent.state, "sent")
-        self.assertEqual(released.mapped("state"), ["pending", "pending"])
-        self.assertEqual(released.mapped("attempt_count"), [0, 0], "a handed-back claim is no attempt")
-        self.assertFalse(any(released.mapped("claimed_until")))
-        self.assertEqual(len(self._received()), 1)
-        self._run_cron()
-        self.assertEqual(set(claimed.mapped("state")), {"sent"})
+    def test_a_claim_about_to_run_out_is_renewed_before_each_call(self):
+        claimed = self._claim_shipped(3)
+        self.assertEqual(claimed._send_claimed(), 3)
+        self.assertEqual(claimed.mapped("state"), ["sent"] * 3)
+        self.assertFalse(any(claimed.mapped("claimed_until")))
         self.assertEqual(len(self._received()), 3, "each upload reached WeChat once")
+
+    def test_an_upload_another_worker_took_over_is_left_to_it(self):
+        first, taken = self._claim_shipped(2)
+        # The claim ran out and another worker claimed the second upload.
+        other_until = fields.Datetime.now() + timedelta(seconds=300)
+        taken.write({"claimed_until": other_until})
+        taken.flush_recordset()
+
+        self.assertEqual((first | taken)._send_claimed(), 1)
+
+        self.assertEqual(first.state, "sent")
+        self.assertEqual((taken.state, taken.claimed_until), ("sending", other_until))
+        self.assertEqual(len(self._received()), 1, "the payload built under the lost claim was not sent")
+
+    def test_an_outcome_after_a_takeover_is_left_to_the_new_holder(self):
+        [upload] = self._claim_shipped(1)
+        held_until = upload.claimed_until
+        other_until = held_until + timedelta(seconds=300)
+        upload.write({"claimed_until": other_until})
+        self.assertFalse(upload._finish(held_until, "attention", [{"code": 268485216}]))
+        self.assertEqual((upload.state, upload.claimed_until, upload.problems),
+                         ("sending", other_until, False))
+
+    def test_handing_back_touches_only_what_this_worker_holds(self):
+        mine, taken = self._claim_shipped(2)
+        held_until = mine.claimed_until
+        taken.write({"claimed_until": held_until + timedelta(seconds=300)})
+
+        (mine | taken)._release_claim(held_until)
+
+        self.assertEqual((mine.state, mine.claimed_until, mine.attempt_count), ("pending", False, 0),
+                         "a handed-back claim is due again and no attempt")
+        self.assertEqual((taken.state, taken.attempt_count), ("sending", 1))
+        self.assertEqual(self.Upload._claim(batch_size=5), mine)
 
     def test_a_burst_of_deliveries_wakes_the_upload_job_once(self):
         cron = self.env.ref("wechat_shipping.ir_cron_wechat_shipping_upload")
