@@ -318,27 +318,29 @@ class WechatShippingUpload(models.Model):
 
     def _renew_claim(self, held_until):
         """Extend this worker's claim on these uploads: (the ones still held, the new end)."""
-        self.flush_recordset()
         until = fields.Datetime.now() + timedelta(seconds=self._claim_lease_seconds())
-        self.env.cr.execute("""
-            UPDATE wechat_shipping_upload SET claimed_until = %s
-             WHERE id IN %s AND state = 'sending' AND claimed_until = %s
-         RETURNING id""", [until, tuple(self.ids), held_until])
-        held = self.browse([row[0] for row in self.env.cr.fetchall()])
-        self.invalidate_recordset(["claimed_until"])
-        return held, until
+        return self._update_held(held_until, "claimed_until = %(until)s", until=until), until
 
     def _release_claim(self, held_until):
         """Hand uploads this worker still holds back to the queue, this attempt not counted."""
+        self._update_held(
+            held_until,
+            "state = 'pending', claimed_until = NULL, attempt_count = attempt_count - 1",
+        )
+
+    def _update_held(self, held_until, assignments, **params):
+        """Apply `assignments` to those of these uploads this worker's claim (ending at
+        `held_until`) still holds; those uploads."""
         if not self:
-            return
+            return self
         self.flush_recordset()
-        self.env.cr.execute("""
-            UPDATE wechat_shipping_upload
-               SET state = 'pending', claimed_until = NULL, attempt_count = attempt_count - 1
-             WHERE id IN %s AND state = 'sending' AND claimed_until = %s""",
-            [tuple(self.ids), held_until])
+        self.env.cr.execute(f"""
+            UPDATE wechat_shipping_upload SET {assignments}
+             WHERE id IN %(ids)s AND state = 'sending' AND claimed_until = %(held_until)s
+         RETURNING id""", {"ids": tuple(self.ids), "held_until": held_until, **params})
+        held = self.browse([row[0] for row in self.env.cr.fetchall()])
         self.invalidate_recordset()
+        return held
 
     def _build_payload_or_problem(self):
         """_build_payload, or (None, the problem that kept the payload from being built)."""
@@ -362,9 +364,9 @@ class WechatShippingUpload(models.Model):
         info, found = built
         if info is None:
             return finish("attention", found)
-        # A payload built a moment ago goes out with the time it is sent, never an earlier one.
-        sent_now = payload.next_upload_time(None, datetime.now(info.upload_time.tzinfo))
-        info = dataclasses.replace(info, upload_time=max(info.upload_time, sent_now))
+        # A payload built a moment ago goes out with the time it is sent.
+        sent_now = self._next_upload_time(datetime.now(info.upload_time.tzinfo))
+        info = dataclasses.replace(info, upload_time=sent_now)
         body = json.dumps(info.to_wire(), ensure_ascii=False)
         found.extend(info.check())
         if found.problems:
@@ -382,8 +384,7 @@ class WechatShippingUpload(models.Model):
         """The payload of this WeChat order and the problems found while building it."""
         found = report.ProblemReport()
         tz = pytz.timezone(self.company_id.partner_id.tz or DEFAULT_TZ)
-        previous = rfc3339.parse_rfc3339(self.upload_time) if self.upload_time else None
-        upload_time = payload.next_upload_time(previous, datetime.now(tz))
+        upload_time = self._next_upload_time(datetime.now(tz))
         combined = self.combined_order_id
         if combined:
             found.label("order_key", combined.name)
@@ -402,6 +403,11 @@ class WechatShippingUpload(models.Model):
                 order._wechat_order_shipping("", found), upload_time, order.wechat_payer_openid or ""
             )
         return info, found
+
+    def _next_upload_time(self, now):
+        """`now` at the wire's precision, later than the upload_time last sent for this order."""
+        previous = rfc3339.parse_rfc3339(self.upload_time) if self.upload_time else None
+        return payload.next_upload_time(previous, now)
 
     def _odoo_problem(self, message):
         """A problem found by Odoo rather than by WeChat's rules, worded in both languages."""
