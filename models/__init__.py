@@ -1,3 +1,4 @@
+from . import wechat_field_guard
 from . import wechat_order_key_mixin
 from . import wechat_express_company
 from . import wechat_combined_order

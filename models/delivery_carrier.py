@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class DeliveryCarrier(models.Model):
-    _inherit = "delivery.carrier"
+    _name = "delivery.carrier"
+    _inherit = ["delivery.carrier", "wechat.field.guard"]
 
     wechat_express_company_id = fields.Many2one(
         "wechat.express.company",

@@ -2,24 +2,17 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..wechat_protocol import report, validation
-from .nul_guard import check_nul_before_create
 
 
 class ProductProduct(models.Model):
-    _inherit = "product.product"
+    _name = "product.product"
+    _inherit = ["product.product", "wechat.field.guard"]
 
     wechat_merchant_item_id = fields.Char(
         "WeChat Merchant Item ID",
         help="The merchant-side item id used when orders' shopping details were uploaded to "
         "WeChat. Empty: the field chosen in the settings (internal reference by default).",
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_nul_before_create(
-            self, vals_list, ["wechat_merchant_item_id"], lambda p: p._check_wechat_merchant_item_id()
-        )
-        return super().create(vals_list)
 
     @api.constrains("wechat_merchant_item_id")
     def _check_wechat_merchant_item_id(self):

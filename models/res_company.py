@@ -1,18 +1,26 @@
+from urllib.parse import urlsplit
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import LazyTranslate
 
-from ..wechat_protocol import client, masking, tokens
+from ..wechat_protocol import client, masking, report, tokens, validation
 
 _lt = LazyTranslate(__name__)
 WECHAT_API = "https://api.weixin.qq.com"
+# What decides where the credentials go is for system administrators only, read and write:
+# an AppSecret is sent to the API base URL, so whoever sets that URL can receive the secret.
+CREDENTIALS_GROUP = "base.group_system"
+# The other WeChat settings are read by internal users only (portal users read res.company).
+INTERNAL_USERS = "base.group_user"
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "wechat.field.guard"]
 
-    wechat_appid = fields.Char("WeChat AppID")
-    wechat_app_secret = fields.Char("WeChat AppSecret", groups="base.group_system", copy=False)
+    wechat_appid = fields.Char("WeChat AppID", groups=CREDENTIALS_GROUP)
+    wechat_app_secret = fields.Char("WeChat AppSecret", groups=CREDENTIALS_GROUP, copy=False)
     wechat_token_mode = fields.Selection(
         [
             ("stable", "Stable access token (recommended)"),
@@ -22,31 +30,37 @@ class ResCompany(models.Model):
         string="WeChat Token Mode",
         default="stable",
         required=True,
+        groups=CREDENTIALS_GROUP,
     )
     wechat_authorizer_access_token = fields.Char(
         "WeChat Authorizer Access Token",
-        groups="base.group_system",
+        groups=CREDENTIALS_GROUP,
         copy=False,
         help="Set by the third-party platform that calls WeChat on this merchant's behalf.",
     )
-    wechat_api_base_url = fields.Char("WeChat API Base URL", default=WECHAT_API, required=True)
+    wechat_api_base_url = fields.Char(
+        "WeChat API Base URL", default=WECHAT_API, required=True, groups=CREDENTIALS_GROUP
+    )
     wechat_auto_upload = fields.Boolean(
-        "Upload to WeChat on Delivery", default=True,
+        "Upload to WeChat on Delivery", default=True, groups=INTERNAL_USERS,
         help="Queue an upload of the WeChat order whenever one of its deliveries is validated.",
     )
     wechat_strict_mode = fields.Boolean(
         "Refuse Deliveries WeChat Would Refuse",
+        groups=INTERNAL_USERS,
         help="Validating a delivery fails when its WeChat upload lacks data (tracking number, "
         "carrier code, order key...). Off: the delivery is validated and the upload waits for a fix.",
     )
     wechat_consignor_phone = fields.Char(
-        "Consignor Phone", help="Sender phone; WeChat receives it masked, last four digits clear."
+        "Consignor Phone", groups=INTERNAL_USERS,
+        help="Sender phone; WeChat receives it masked, last four digits clear.",
     )
     wechat_item_id_source = fields.Selection(
         [("default_code", "Internal Reference"), ("barcode", "Barcode")],
         string="Merchant Item ID From",
         default="default_code",
         required=True,
+        groups=INTERNAL_USERS,
         help="The product field that holds the merchant item id used when the order's shopping "
         "details were given to WeChat; a product's own WeChat Merchant Item ID wins.",
     )
@@ -59,6 +73,22 @@ class ResCompany(models.Model):
                 masking.mask_contact(company.wechat_consignor_phone)
             except masking.ContactInvalid as error:
                 raise ValidationError(error.message(self.env.lang)) from None
+
+    @api.constrains("wechat_appid")
+    def _check_wechat_appid(self):
+        """An AppID WeChat cannot know is refused when it is typed, not at the first token request."""
+        for company in self.sudo().filtered("wechat_appid"):
+            if problems := validation.check_appid(company.wechat_appid):
+                raise ValidationError(report.describe(problems, self.env.lang, company.name))
+
+    @api.constrains("wechat_api_base_url")
+    def _check_wechat_api_base_url(self):
+        """The address the AppSecret goes to: an http(s) URL with a host and nothing after the path."""
+        for company in self.sudo():
+            if not _is_api_url(company.wechat_api_base_url or ""):
+                raise ValidationError(self.env._(
+                    "WeChat API Base URL: an address such as %(example)s (http or https, a host, "
+                    "no query).", example=WECHAT_API))
 
     def _wechat_client(self):
         """A client for this company's WeChat account."""
@@ -115,3 +145,13 @@ class ResCompany(models.Model):
         if not token:
             raise UserError(_("%s has no WeChat authorizer access token yet.", self.name))
         return token
+
+
+def _is_api_url(text):
+    """An http(s) URL with a host (and a valid port, if any), without query or fragment."""
+    try:
+        url = urlsplit(text)
+        url.port  # noqa: B018 - raises ValueError on a port that is no number
+    except ValueError:
+        return False
+    return url.scheme in ("http", "https") and bool(url.hostname) and not (url.query or url.fragment)

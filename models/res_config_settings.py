@@ -1,15 +1,22 @@
 from odoo import fields, models
 
+from .res_company import CREDENTIALS_GROUP
+
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _name = "res.config.settings"
+    _inherit = ["res.config.settings", "wechat.field.guard"]
 
-    wechat_appid = fields.Char(related="company_id.wechat_appid", readonly=False)
+    wechat_appid = fields.Char(related="company_id.wechat_appid", readonly=False, groups=CREDENTIALS_GROUP)
     wechat_app_secret = fields.Char(
-        related="company_id.wechat_app_secret", readonly=False, groups="base.group_system"
+        related="company_id.wechat_app_secret", readonly=False, groups=CREDENTIALS_GROUP
     )
-    wechat_token_mode = fields.Selection(related="company_id.wechat_token_mode", readonly=False)
-    wechat_api_base_url = fields.Char(related="company_id.wechat_api_base_url", readonly=False)
+    wechat_token_mode = fields.Selection(
+        related="company_id.wechat_token_mode", readonly=False, groups=CREDENTIALS_GROUP
+    )
+    wechat_api_base_url = fields.Char(
+        related="company_id.wechat_api_base_url", readonly=False, groups=CREDENTIALS_GROUP
+    )
     wechat_auto_upload = fields.Boolean(related="company_id.wechat_auto_upload", readonly=False)
     wechat_strict_mode = fields.Boolean(related="company_id.wechat_strict_mode", readonly=False)
     wechat_consignor_phone = fields.Char(related="company_id.wechat_consignor_phone", readonly=False)

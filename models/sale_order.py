@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..wechat_protocol import payload
+from .wechat_order_key_mixin import WECHAT_USERS
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
 
 
@@ -15,16 +16,21 @@ class SaleOrder(models.Model):
         copy=False,
         index="btree_not_null",
         check_company=True,
+        groups=WECHAT_USERS,
         help="The combined payment (合单支付) this order is a sub-order of; WeChat then receives "
         "its shipping information together with the other sub-orders.",
     )
-    wechat_upload_ids = fields.One2many("wechat.shipping.upload", "sale_order_id", string="WeChat Uploads")
+    wechat_upload_ids = fields.One2many(
+        "wechat.shipping.upload", "sale_order_id", string="WeChat Uploads", readonly=True,
+        groups=WECHAT_USERS,
+    )
     wechat_upload_id = fields.Many2one(
-        "wechat.shipping.upload", compute="_compute_wechat_upload", string="WeChat Upload"
+        "wechat.shipping.upload", compute="_compute_wechat_upload", string="WeChat Upload",
+        groups=WECHAT_USERS,
     )
     wechat_upload_state = fields.Selection(
         UPLOAD_STATES,
-        compute="_compute_wechat_upload", string="WeChat Upload State",
+        compute="_compute_wechat_upload", string="WeChat Upload State", groups=WECHAT_USERS,
     )
 
     @api.depends("wechat_upload_ids.state", "wechat_combined_order_id.upload_ids.state")
@@ -50,15 +56,15 @@ class SaleOrder(models.Model):
 
     def action_wechat_upload_now(self):
         """Send the WeChat orders of these sale orders now."""
-        return self.env["wechat.shipping.upload"]._for_orders(self).action_upload_now()
+        return self.env["wechat.shipping.upload"]._for_orders_of_user(self).action_upload_now()
 
     def action_wechat_retry(self):
         """Queue the WeChat orders of these sale orders again at once."""
-        self.wechat_upload_id.action_retry()
+        self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False).action_retry()
 
     def action_view_wechat_uploads(self):
         """The uploads that carry these orders."""
-        uploads = self.env["wechat.shipping.upload"]._for_orders(self, create=False)
+        uploads = self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False)
         return uploads._action_open()
 
     def _wechat_is_wechat_order(self):

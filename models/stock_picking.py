@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..wechat_protocol import payload
+from .wechat_order_key_mixin import WECHAT_USERS
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
 
 
@@ -9,13 +10,15 @@ class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     wechat_upload_id = fields.Many2one(
-        "wechat.shipping.upload", compute="_compute_wechat_upload", string="WeChat Upload"
+        "wechat.shipping.upload", compute="_compute_wechat_upload", string="WeChat Upload",
+        groups=WECHAT_USERS,
     )
     wechat_upload_state = fields.Selection(
-        UPLOAD_STATES,
-        compute="_compute_wechat_upload", string="WeChat",
+        UPLOAD_STATES, compute="_compute_wechat_upload", string="WeChat", groups=WECHAT_USERS,
     )
-    wechat_upload_reason = fields.Text(compute="_compute_wechat_upload", string="WeChat Reason")
+    wechat_upload_reason = fields.Text(
+        compute="_compute_wechat_upload", string="WeChat Reason", groups=WECHAT_USERS
+    )
 
     @api.depends(
         "sale_id.wechat_upload_ids.state",
@@ -40,15 +43,20 @@ class StockPicking(models.Model):
 
     def action_wechat_upload_now(self):
         """Send the WeChat orders of these deliveries now."""
-        return self.env["wechat.shipping.upload"]._for_orders(self.sale_id).action_upload_now()
+        return self._wechat_uploads_of_user().action_upload_now()
 
     def action_wechat_retry(self):
         """Queue the WeChat orders of these deliveries again at once."""
-        self.sale_id.wechat_upload_id.action_retry()
+        self._wechat_uploads_of_user(create=False).action_retry()
 
     def action_view_wechat_upload(self):
         """The upload that carries this delivery."""
-        return self.wechat_upload_id._action_open()
+        return self._wechat_uploads_of_user(create=False)._action_open()
+
+    def _wechat_uploads_of_user(self, create=True):
+        """The uploads of these deliveries' sale orders, for a person's action on them."""
+        self.check_access("read")
+        return self.env["wechat.shipping.upload"]._for_orders_of_user(self.sale_id, create=create)
 
     def _action_done(self):
         res = super()._action_done()
@@ -59,10 +67,11 @@ class StockPicking(models.Model):
         """In strict mode, refuse a delivery whose WeChat upload would be refused."""
         res = super()._check_carrier_details_compliance()
         strict = self.filtered(
-            lambda p: p.company_id.wechat_strict_mode and p._wechat_is_wechat_delivery()
+            lambda p: p.company_id.sudo().wechat_strict_mode and p._wechat_is_wechat_delivery()
         )
         if strict:
-            uploads = self.env["wechat.shipping.upload"]._for_orders(strict.sale_id)
+            # Built as the job builds it, whoever validates (it reads WeChat fields of the order).
+            uploads = self.env["wechat.shipping.upload"]._for_orders(strict.sale_id).sudo()
             reasons = uploads._check_payloads()
             if reasons:
                 raise UserError(_("WeChat would refuse this shipping information:\n%s", reasons))
@@ -74,13 +83,13 @@ class StockPicking(models.Model):
         return (
             self.picking_type_code == "outgoing"
             and self.sale_id
-            and self.sale_id._wechat_is_wechat_order()
+            and self.sale_id.sudo()._wechat_is_wechat_order()
         )
 
     def _wechat_queue_uploads(self):
         """Queue the WeChat orders of these deliveries; the cron sends them, never this transaction."""
         deliveries = self.filtered(
-            lambda p: p.company_id.wechat_auto_upload and p._wechat_is_wechat_delivery()
+            lambda p: p.company_id.sudo().wechat_auto_upload and p._wechat_is_wechat_delivery()
         )
         if deliveries:
             self.env["wechat.shipping.upload"]._for_orders(deliveries.sale_id)._request_upload()

@@ -36,4 +36,6 @@ class WechatCombinedOrder(models.Model):
 
     def action_wechat_upload_now(self):
         """Send this combined order's shipping information now."""
-        return self.env["wechat.shipping.upload"]._for_orders(self.sale_order_ids).action_upload_now()
+        self.check_access("read")
+        uploads = self.env["wechat.shipping.upload"]._for_orders_of_user(self.sale_order_ids)
+        return uploads.action_upload_now()

@@ -2,13 +2,13 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..wechat_protocol import express, report, validation
-from .nul_guard import check_nul_before_create
 
 
 class WechatExpressCompany(models.Model):
     """WeChat's express company codes (`delivery_id` of get_delivery_list)."""
 
     _name = "wechat.express.company"
+    _inherit = ["wechat.field.guard"]
     _description = "WeChat Express Company"
     _order = "sequence, code"
     _rec_names_search = ["code", "name"]
@@ -22,11 +22,6 @@ class WechatExpressCompany(models.Model):
         ("code_uniq", "unique(code)", "Each WeChat express company code exists once."),
     ]
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_nul_before_create(self, vals_list, ["code"], lambda c: c._check_code())
-        return super().create(vals_list)
-
     @api.constrains("code")
     def _check_code(self):
         """A code WeChat would refuse as express_company (blank, over 128 bytes, control characters)."""
@@ -35,13 +30,28 @@ class WechatExpressCompany(models.Model):
             if problems := validation.check_express_company(company.code):
                 raise ValidationError(report.describe(problems, lang))
 
+    def _wechat_clean_vals(self, vals, creating=False):
+        vals = super()._wechat_clean_vals(vals, creating)
+        if vals.get("code"):
+            # Named here, before the unique constraint would log a database error.
+            other = self.with_context(active_test=False).search(
+                [("code", "=", vals["code"]), ("id", "not in", self.ids)], limit=1)
+            if other:
+                raise ValidationError(self.env._(
+                    "WeChat express company code %(code)s exists already (%(name)s).",
+                    code=other.code, name=report.shorten(other.name, 80)))
+        return vals
+
     @api.depends("code", "name")
     def _compute_display_name(self):
         for company in self:
             company.display_name = f"[{company.code}] {company.name}"
 
     def action_refresh_from_wechat(self):
-        """Load WeChat's full code table with the current company's credentials."""
+        """Load WeChat's full code table with the current company's credentials (managers)."""
+        # Rights first: the call to WeChat must not go out for someone who may not store its answer.
+        self.browse().check_access("create")
+        self.browse().check_access("write")
         client = self.env.company._wechat_client()
         try:
             companies = client.get_delivery_list()

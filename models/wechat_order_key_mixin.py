@@ -1,13 +1,21 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import LazyTranslate
 
 from ..wechat_protocol import payload, report, validation
-from .nul_guard import check_nul_before_create
 
 KEY_FIELDS = [
     "wechat_order_number_type", "wechat_mchid", "wechat_out_trade_no", "wechat_transaction_id",
     "wechat_payer_openid",
 ]
+_lt = LazyTranslate(__name__)
+# Keys unique within a company, with what a person calls them.
+UNIQUE_KEYS = [
+    (("wechat_transaction_id",), _lt("WeChat Pay transaction id")),
+    (("wechat_mchid", "wechat_out_trade_no"), _lt("Merchant order number")),
+]
+# WeChat's keys of an order are for the people who ship it, never for portal users.
+WECHAT_USERS = "wechat_shipping.group_wechat_shipping_user"
 NUMBER_TYPES = {
     "merchant_trade_number": payload.OrderNumberType.MERCHANT_TRADE_NUMBER,
     "wxpay_trade_number": payload.OrderNumberType.WXPAY_TRADE_NUMBER,
@@ -18,6 +26,7 @@ class WechatOrderKeyMixin(models.AbstractModel):
     """The keys WeChat knows a paid order by: number type, merchant or WeChat Pay numbers, payer."""
 
     _name = "wechat.order.key.mixin"
+    _inherit = ["wechat.field.guard"]
     _description = "WeChat order key"
 
     wechat_order_number_type = fields.Selection(
@@ -27,14 +36,15 @@ class WechatOrderKeyMixin(models.AbstractModel):
         ],
         string="WeChat Order Number Type",
         copy=False,
+        groups=WECHAT_USERS,
         help="How WeChat identifies the order: by the merchant id and the merchant's order "
         "number, or by WeChat Pay's transaction id. Use the type used when the order's "
         "shopping details were uploaded.",
     )
-    wechat_mchid = fields.Char("WeChat Pay Merchant ID", copy=False)
-    wechat_out_trade_no = fields.Char("Merchant Order Number", copy=False)
-    wechat_transaction_id = fields.Char("WeChat Pay Transaction ID", copy=False)
-    wechat_payer_openid = fields.Char("Payer OpenID", copy=False)
+    wechat_mchid = fields.Char("WeChat Pay Merchant ID", copy=False, groups=WECHAT_USERS)
+    wechat_out_trade_no = fields.Char("Merchant Order Number", copy=False, groups=WECHAT_USERS)
+    wechat_transaction_id = fields.Char("WeChat Pay Transaction ID", copy=False, groups=WECHAT_USERS)
+    wechat_payer_openid = fields.Char("Payer OpenID", copy=False, groups=WECHAT_USERS)
 
     _sql_constraints = [
         (
@@ -49,17 +59,12 @@ class WechatOrderKeyMixin(models.AbstractModel):
         ),
     ]
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_nul_before_create(self, vals_list, KEY_FIELDS, lambda r: r._check_wechat_order_key())
-        return super().create(vals_list)
-
     @api.constrains(*KEY_FIELDS)
     def _check_wechat_order_key(self):
         """Refuse incomplete or malformed keys where they are typed, not when WeChat answers."""
         lang = self.env.lang or "en_US"
         for record in self:
-            label = record.display_name or record._description
+            label = report.shorten(record.display_name or record._description, report.MAX_LABEL_CHARS)
             problems = []
             if record.wechat_order_number_type:
                 problems += validation.check_order_key(record._wechat_order_key().to_wire())
@@ -72,6 +77,39 @@ class WechatOrderKeyMixin(models.AbstractModel):
                 problems += validation.check_openid(record.wechat_payer_openid)
             if problems:
                 raise ValidationError(report.describe(problems, lang, label))
+
+    def _wechat_clean_vals(self, vals, creating=False):
+        vals = super()._wechat_clean_vals(vals, creating)
+        self._check_wechat_key_free(vals)
+        return vals
+
+    def _check_wechat_key_free(self, vals):
+        """Refuse a key another order of the company already has, saying which order; the
+        unique constraints stay for two writes that race."""
+        if not any(name in vals for names, _kind in UNIQUE_KEYS for name in names):
+            return
+        for record in self or [self.browse()]:
+            def value(name, record=record):
+                return vals[name] if name in vals else record[name]
+            company = value("company_id")
+            if not isinstance(company, models.BaseModel):
+                company = self.env["res.company"].browse(company)
+            company = company or self.env.company
+            for names, kind in UNIQUE_KEYS:
+                if not all(value(name) for name in names):
+                    continue
+                other = self.sudo().search([
+                    ("company_id", "=", company.id), ("id", "!=", record.id or 0),
+                    *((name, "=", value(name)) for name in names),
+                ], limit=1)
+                if other:
+                    raise ValidationError(self.env._(
+                        "%(kind)s %(key)s is already the WeChat key of %(other)s (%(company)s); "
+                        "a WeChat payment belongs to one order of a company.",
+                        kind=kind._translate(self.env.lang), company=company.name,
+                        key=report.shorten(" / ".join(value(name) for name in names), 80),
+                        other=report.shorten(other.display_name, 80),
+                    ))
 
     def _wechat_order_key(self):
         """The order key in the protocol's terms."""

@@ -8,7 +8,7 @@ import pytz
 
 from odoo import _, api, fields, models
 from odoo.service.model import retrying
-from odoo.tools import LazyTranslate
+from odoo.tools import SQL, LazyTranslate
 
 from ..wechat_protocol import catalogue, payload, report, rfc3339
 
@@ -44,13 +44,19 @@ DEFAULT_TZ = "Asia/Shanghai"
 
 
 class WechatShippingUpload(models.Model):
-    """One WeChat order's shipping information and where its upload stands."""
+    """One WeChat order's shipping information and where its upload stands.
+
+    Every field belongs to the upload job: people read uploads (ir.model.access grants no
+    write, create or unlink to anyone) and act on them only through the actions below, which
+    check their rights before anything is written or sent. They still discuss an upload and
+    close its activities with read access alone."""
 
     _name = "wechat.shipping.upload"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "WeChat Shipping Upload"
     _order = "id desc"
     _check_company_auto = True
+    _mail_post_access = "read"
 
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
@@ -117,7 +123,7 @@ class WechatShippingUpload(models.Model):
 
     def action_upload_now(self):
         """Send now, in this request, and say how it went."""
-        self.check_access("write")
+        self._check_send_access()
         uploads = self.sudo()
         uploads._request_upload(trigger=False)
         uploads._claim(uploads.ids, batch_size=len(uploads))._send_claimed()
@@ -137,8 +143,13 @@ class WechatShippingUpload(models.Model):
 
     def action_retry(self):
         """Queue again at once, whatever the backoff said."""
-        self.check_access("write")
+        self._check_send_access()
         self._request_upload()
+
+    def _check_send_access(self):
+        """Who may send or retry: the WeChat Shipping group (which alone reads uploads), for
+        uploads of their own companies (the record rule). Raises AccessError otherwise."""
+        self.check_access("read")
 
     def _action_open(self):
         """Open these uploads (a form for one)."""
@@ -154,9 +165,17 @@ class WechatShippingUpload(models.Model):
     # ------------------------------------------------------------------ business methods
 
     @api.model
+    def _for_orders_of_user(self, orders, create=True):
+        """_for_orders for a person's action on `orders`: their rights on the orders and on
+        uploads are checked first, so a refused action writes and sends nothing."""
+        orders.check_access("read")
+        self.check_access("read")
+        return self._for_orders(orders, create=create)
+
+    @api.model
     def _for_orders(self, orders, create=True):
         """The uploads that carry these sale orders, created where missing."""
-        orders = orders.filtered(lambda o: o._wechat_is_wechat_order())
+        orders = orders.sudo().filtered(lambda o: o._wechat_is_wechat_order())
         combined = orders.wechat_combined_order_id
         singles = orders.filtered(lambda o: not o.wechat_combined_order_id)
         uploads = self.sudo().search([
@@ -175,7 +194,10 @@ class WechatShippingUpload(models.Model):
 
     def _request_upload(self, trigger=True):
         """Mark for sending; a claim under way keeps its state and sends the change after it."""
+        if not self:
+            return
         now = fields.Datetime.now()
+        self._lock_for_update()
         for upload in self.sudo():
             vals = {"revision": upload.revision + 1, "next_attempt_at": now}
             if upload.state != "sending":
@@ -183,6 +205,18 @@ class WechatShippingUpload(models.Model):
             upload.write(vals)
         if trigger:
             self._wake_upload_job()
+
+    def _lock_for_update(self):
+        """Lock these rows before changing them, waiting for a worker that holds them.
+
+        A row another transaction changed since this one began raises PostgreSQL's
+        serialization failure here, where it is not logged, and Odoo retries the request or
+        job (retrying() for the job): left to the ORM's UPDATE, the same failure is first
+        logged as an ERROR "bad query"."""
+        self.env.cr.execute(
+            SQL("SELECT id FROM wechat_shipping_upload WHERE id IN %s FOR UPDATE", tuple(self.ids)),
+            log_exceptions=False,
+        )
 
     @api.model
     def _wake_upload_job(self):
@@ -257,7 +291,7 @@ class WechatShippingUpload(models.Model):
                    attempt_count = attempt_count + 1, last_attempt_at = %(now)s
               FROM due
              WHERE upload.id = due.id
-         RETURNING upload.id""", params)
+         RETURNING upload.id""", params, log_exceptions=False)
         claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
         claimed.invalidate_recordset()
         return claimed
@@ -311,10 +345,13 @@ class WechatShippingUpload(models.Model):
         companies = self.filtered(lambda upload: upload.state == "sent").company_id
         if companies:
             now = fields.Datetime.now()
-            self.search([
+            waiting = self.search([
                 ("state", "=", "retrying"), ("company_id", "in", companies.ids),
                 ("next_attempt_at", ">", now),
-            ]).write({"next_attempt_at": now})
+            ])
+            if waiting:
+                waiting._lock_for_update()
+                waiting.write({"next_attempt_at": now})
 
     def _renew_claim(self, held_until):
         """Extend this worker's claim on these uploads: (the ones still held, the new end)."""
@@ -337,7 +374,8 @@ class WechatShippingUpload(models.Model):
         self.env.cr.execute(f"""
             UPDATE wechat_shipping_upload SET {assignments}
              WHERE id IN %(ids)s AND state = 'sending' AND claimed_until = %(held_until)s
-         RETURNING id""", {"ids": tuple(self.ids), "held_until": held_until, **params})
+         RETURNING id""", {"ids": tuple(self.ids), "held_until": held_until, **params},
+            log_exceptions=False)
         held = self.browse([row[0] for row in self.env.cr.fetchall()])
         self.invalidate_recordset()
         return held
@@ -406,7 +444,11 @@ class WechatShippingUpload(models.Model):
 
     def _next_upload_time(self, now):
         """`now` at the wire's precision, later than the upload_time last sent for this order."""
-        previous = rfc3339.parse_rfc3339(self.upload_time) if self.upload_time else None
+        try:
+            previous = rfc3339.parse_rfc3339(self.upload_time) if self.upload_time else None
+        except ValueError:
+            # Damaged: WeChat needs a time later than the one it accepted, which `now` is.
+            previous = None
         return payload.next_upload_time(previous, now)
 
     def _odoo_problem(self, message):
@@ -442,7 +484,7 @@ class WechatShippingUpload(models.Model):
         self.flush_recordset(["revision", "claimed_until"])
         self.env.cr.execute(
             "SELECT revision, claimed_until FROM wechat_shipping_upload WHERE id = %s FOR UPDATE",
-            [self.id],
+            [self.id], log_exceptions=False,  # a serialization failure is retried, see _lock_for_update
         )
         revision, claimed_until = self.env.cr.fetchone()
         if claimed_until != held_until:

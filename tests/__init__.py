@@ -6,3 +6,6 @@ from . import test_security
 from . import test_bad_input
 from . import test_secrets
 from . import test_translation
+from . import test_access_drill
+from . import test_concurrency
+from . import test_neutralize

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import TransactionCase
+from odoo.tests import HttpCase, TransactionCase
 
 from ..demo.scenario import CONSIGNOR_PHONE, CUSTOMER_PHONE, Scenario
 from ..wechat_protocol import rfc3339, tokens
@@ -29,7 +29,7 @@ def sandbox():
     return _sandbox
 
 
-class WechatShippingCase(TransactionCase):
+class WechatShippingSetup:
     """A company wired to the sandbox, an SF carrier, two products and a WeChat customer."""
 
     @classmethod
@@ -90,3 +90,11 @@ class WechatShippingCase(TransactionCase):
     @staticmethod
     def _body(upload):
         return json.loads(upload.request_body)
+
+
+class WechatShippingCase(WechatShippingSetup, TransactionCase):
+    """The Odoo tier's usual test case: one transaction per test, rolled back after it."""
+
+
+class WechatShippingHttpCase(WechatShippingSetup, HttpCase):
+    """The same, with Odoo's HTTP server answering real requests inside the test's transaction."""

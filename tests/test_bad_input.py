@@ -36,7 +36,7 @@ BAD_TRANSACTION_IDS = [
     ("4200-0012-34", c.PARAM_ERROR), (" ", c.TRANSACTION_ID_MISSING),
 ]
 BAD_OPENIDS = [
-    ("oUpF8 uMuAJO", c.OPENID_INVALID), (" " + OPENID, c.OPENID_INVALID), ("o" * 129, c.PARAM_ERROR),
+    ("oUpF8 uMuAJO", c.OPENID_INVALID), ("o" * 129, c.PARAM_ERROR),
     ("<script>alert(1)</script>", c.OPENID_INVALID), ("oUp\x00F8", c.OPENID_INVALID),
     ("用户标识", c.OPENID_INVALID), ("oUpF8uMu\nAJO", c.OPENID_INVALID),
     ("'; DROP TABLE res_users;--", c.OPENID_INVALID), ("\u200foUpF8", c.OPENID_INVALID),
@@ -59,12 +59,12 @@ GOOD_PHONES = [
 ]
 BAD_EXPRESS_CODES = [
     ("   ", c.EXPRESS_COMPANY_EMPTY), ("S" * 129, c.PARAM_ERROR), ("顺" * 43, c.PARAM_ERROR),
-    ("S F", c.PARAM_ERROR), (" SF", c.PARAM_ERROR), ("SF\n", c.PARAM_ERROR), ("SF\x00", c.PARAM_ERROR),
+    ("S F", c.PARAM_ERROR), ("S\nF", c.PARAM_ERROR), ("SF\x00", c.PARAM_ERROR),
     ("\u200bSF", c.PARAM_ERROR), ("'; DROP TABLE x;--", c.PARAM_ERROR),
 ]
 BAD_ITEM_IDS = [
-    ("   ", c.MERCHANT_ITEM_ID_EMPTY), ("X" * 65, c.PARAM_ERROR), ("品" * 22, c.PARAM_ERROR),
-    ("SKU\x00A", c.PARAM_ERROR), ("SKU-A\r\n", c.PARAM_ERROR), ("\ufeffSKU-A", c.PARAM_ERROR),
+    ("X" * 65, c.PARAM_ERROR), ("品" * 22, c.PARAM_ERROR),
+    ("SKU\x00A", c.PARAM_ERROR), ("SKU-A\r\nB", c.PARAM_ERROR), ("\ufeffSKU-A", c.PARAM_ERROR),
     ("SKU\u202eA", c.PARAM_ERROR),
 ]
 
@@ -182,6 +182,26 @@ class TestBadInput(WechatShippingCase):
         self.assertRefused(self.order, {"wechat_mchid": "1230000110", "wechat_out_trade_no": "bad no",
                                         "wechat_payer_openid": "oNEWopenid"}, c.PARAM_ERROR)
 
+    def test_keys_are_stored_trimmed(self):
+        # Trimmed as a form trims them, so that uniqueness holds on what WeChat receives.
+        self.order.write({"wechat_mchid": "\u3000 1230000109 ", "wechat_out_trade_no": " SO-T-1\t",
+                          "wechat_payer_openid": " " + OPENID + "\n"})
+        self.order.invalidate_recordset()
+        self.assertEqual(
+            (self.order.wechat_mchid, self.order.wechat_out_trade_no, self.order.wechat_payer_openid),
+            ("1230000109", "SO-T-1", OPENID))
+        self.order.write({"wechat_payer_openid": "   "})
+        self.assertFalse(self.order.wechat_payer_openid)
+
+    def test_blank_or_padded_codes_and_item_ids_are_trimmed(self):
+        express = self.env["wechat.express.company"].create({"code": " ZJS\n", "name": " 宅急送 "})
+        self.assertEqual((express.code, express.name), ("ZJS", "宅急送"))
+        self.cup.wechat_merchant_item_id = "SKU-A\r\n"
+        self.assertEqual(self.cup.wechat_merchant_item_id, "SKU-A")
+        self.cup.wechat_merchant_item_id = "   "
+        self.assertFalse(self.cup.wechat_merchant_item_id, "blank: the settings' source applies")
+        self.assertEqual(self.cup._wechat_merchant_item_id(self.company), "CUP-002")
+
     def test_acceptable_keys_are_normalized(self):
         self.order.write({"wechat_mchid": " 1230000109 ", "wechat_out_trade_no": " WX-1|2*3_4 "})
         key = self.order._wechat_order_key().to_wire()
@@ -248,7 +268,7 @@ class TestBadInput(WechatShippingCase):
                 form = self._settings_form("en_US")
                 form.wechat_consignor_phone = number
                 form.save().execute()
-                self.assertEqual(self.company.wechat_consignor_phone, number)
+                self.assertEqual(self.company.wechat_consignor_phone, number.strip())
                 contact, problems = picking._wechat_contact()
                 self.assertEqual(problems, [])
                 self.assertEqual(contact.consignor_contact, masked)

@@ -744,3 +744,19 @@ def test_sandbox_lists_the_tokens_it_issued(sandbox, control):
 def test_tokens_endpoint_is_read_only(sandbox):
     response = requests.post(sandbox.url + "/sandbox/tokens", timeout=5)
     assert response.status_code == 404
+
+
+# ------------------------------------------------------------------------------ AppID
+
+BAD_APPIDS = ["", " ", "wx 1234567890abcdef", "wx1234567890abcdef\n", "wx" + "0" * 31, "wx-123", "微信应用",
+              "\u200bwx1234567890abcdef", "wx1234'--", None, 12345, ["wx1234567890abcdef"]]
+
+
+@pytest.mark.parametrize("appid", BAD_APPIDS, ids=[f"appid{i}" for i in range(len(BAD_APPIDS))])
+def test_bad_appid(appid):
+    assert_refused(validation.check_appid(appid), "appid", c.APPID_INVALID, appid)
+
+
+@pytest.mark.parametrize("appid", ["wx1234567890abcdef", APPID, "A" * 32])
+def test_well_formed_appid_is_accepted(appid):
+    assert validation.check_appid(appid) == []

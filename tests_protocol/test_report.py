@@ -58,3 +58,28 @@ def test_render_speaks_the_readers_language_with_label_and_code():
     assert render(problems, "en_US") == "S00012: Not found. [10060001]\nNo credentials."
     assert render(problems, "zh_CN") == "S00012: 未找到。 [10060001]\n未设置凭据。"
     assert render(problems, None) == render(problems, "en_US")
+
+
+def test_render_reads_any_stored_value_without_failing():
+    unreadable_en = "The stored reason of this upload cannot be read"
+    for stored in ("oops", 42, {"en": "x"}, [None], [1, 2], [{"zh": "只有中文"}], [{"en": 5}],
+                   [{"en": "Bad.", "label": ["S1"], "code": "268485226"}], [[{"en": "nested"}]]):
+        english, chinese = render(stored, "en_US"), render(stored, "zh_CN")
+        assert english and chinese
+        if stored == [{"en": "Bad.", "label": ["S1"], "code": "268485226"}]:
+            assert english == "Bad." and chinese.startswith("此上传记录")
+        else:
+            assert english.startswith(unreadable_en)
+    assert render([], "en_US") == ""
+
+
+def test_render_bounds_what_it_quotes():
+    text = render([{"code": 1, "label": "L" * 10_000, "en": "M" * 10_000, "zh": "中" * 10_000}], "en_US")
+    assert len(text) < 700
+    assert text.endswith("… [1]")
+    assert "L" * 79 + "…: " in text
+
+
+def test_render_writes_a_repeated_line_once():
+    problem = {"code": 268485226, "label": "WH/OUT/1", "en": "No tracking number.", "zh": "无单号。"}
+    assert render([problem, dict(problem)], "en_US") == "WH/OUT/1: No tracking number. [268485226]"

@@ -177,3 +177,29 @@ def test_authorizer_provider_failure_becomes_retryable_token_error():
         AuthorizerTokenSource(provider).token()
     assert caught.value.retryable is True
     assert "abc" not in "".join(traceback.format_exception(caught.value))
+
+
+@pytest.mark.parametrize("source_class", [StableTokenSource, ClassicTokenSource])
+def test_changed_secret_never_reuses_the_cached_token(sandbox, control, source_class):
+    # A token fetched with the old AppSecret is not served once the secret changed: the new
+    # secret is asked of WeChat, which refuses a wrong one (40125) instead.
+    source_class(sandbox.url, APPID, SECRET).token()
+    with pytest.raises(TokenError) as caught:
+        source_class(sandbox.url, APPID, "changed-" + SECRET).token()
+    assert caught.value.info.code == 40125
+    assert SECRET not in str(caught.value)
+    assert fetches(control) == 2
+
+
+def test_changed_appid_never_reuses_the_cached_token(sandbox, control):
+    StableTokenSource(sandbox.url, APPID, SECRET).token()
+    with pytest.raises(TokenError) as caught:
+        StableTokenSource(sandbox.url, "wxother0000000001", SECRET).token()
+    assert caught.value.info.code == 40013
+    assert fetches(control) == 2
+
+
+def test_the_cache_key_holds_no_secret(sandbox):
+    source = StableTokenSource(sandbox.url, APPID, SECRET)
+    source.token()
+    assert SECRET not in repr(source._key)

@@ -47,21 +47,43 @@ class ProblemReport:
         ]
 
 
+# Bounds of what a line quotes: a label or message typed or stored at any length reads whole
+# up to here, and no error or log line grows with its input.
+MAX_LABEL_CHARS = 80
+MAX_MESSAGE_CHARS = 500
+UNREADABLE = {
+    "en": "The stored reason of this upload cannot be read; Retry builds the upload again.",
+    "zh": "此上传记录保存的原因无法读取；请点击重试重新生成上传内容。",
+}
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, the cut marked with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def describe(problems, lang: str, label: str = "") -> str:
     """Validation problems as text for a form's error: `label: message [code]` per line."""
     return render([{"code": p.code, "label": label, "en": p.message_en, "zh": p.message_zh}
                    for p in problems], lang)
 
 
-def render(problems: list[dict], lang: str) -> str:
-    """One line per problem in the reader's language: `label: message [code]`."""
+def render(problems, lang: str) -> str:
+    """One line per problem in the reader's language: `label: message [code]`.
+
+    `problems` is read as stored: anything that is not such a problem (a hand-edited or
+    damaged value) reads as one line saying the reason cannot be read, never as an error."""
     key = "zh" if (lang or "").startswith("zh") else "en"
     lines = []
-    for problem in problems:
-        text = problem[key]
-        if problem.get("label"):
-            text = f"{problem['label']}: {text}"
-        if problem.get("code") is not None:
-            text = f"{text} [{problem['code']}]"
+    for problem in problems if isinstance(problems, list) else [UNREADABLE]:
+        if not isinstance(problem, dict) or not isinstance(problem.get(key), str):
+            problem = UNREADABLE
+        text = shorten(problem[key], MAX_MESSAGE_CHARS)
+        label = problem.get("label")
+        if label and isinstance(label, str):
+            text = f"{shorten(label, MAX_LABEL_CHARS)}: {text}"
+        code = problem.get("code")
+        if isinstance(code, int) and not isinstance(code, bool):
+            text = f"{text} [{code}]"
         lines.append(text)
-    return "\n".join(lines)
+    return "\n".join(dict.fromkeys(lines))

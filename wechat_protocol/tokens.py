@@ -1,4 +1,5 @@
 """Access-token sources for WeChat's server API, with one process-wide cache."""
+import hashlib
 import logging
 import re
 import threading
@@ -84,6 +85,11 @@ def clear_cache():
         _REJECTED.clear()
 
 
+def _credentials_digest(secret):
+    """A digest that tells AppSecrets apart without holding them."""
+    return hashlib.sha256((secret or "").encode("utf-8")).hexdigest()
+
+
 def _key_lock(key):
     with _GUARD:
         return _KEY_LOCKS.setdefault(key, threading.Lock())
@@ -106,7 +112,10 @@ class _FetchingSource:
         self._secret = secret
         self._session = session or requests.Session()
         self.timeout = timeout
-        self._key = (self.base_url, appid, self.kind)
+        # Keyed by the credentials themselves: once the AppSecret or AppID changes, no worker
+        # process uses a token fetched with the old ones (each builds its sources from the
+        # database), with no message between processes. Only a digest of the secret is kept.
+        self._key = (self.base_url, appid, self.kind, _credentials_digest(secret))
 
     def __repr__(self):
         return "%s(base_url=%r, appid=%r, secret='***')" % (

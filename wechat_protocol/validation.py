@@ -15,6 +15,7 @@ MAX_OPENID_BYTES = 128
 MAX_TRANSACTION_ID_CHARS = 32
 
 _OPENID = re.compile(r"[A-Za-z0-9_-]+")
+_APPID = re.compile(r"[A-Za-z0-9]{1,32}")
 _MCHID = re.compile(r"[0-9]{8,12}")
 _OUT_TRADE_NO = re.compile(r"[0-9A-Za-z_\-|*]{1,32}")
 _TRANSACTION_ID = re.compile(r"[0-9A-Za-z]+")
@@ -136,6 +137,10 @@ _RULES = {
     "openid_too_long": (catalogue.PARAM_ERROR,
                         "Payer's openid is longer than 128 bytes: check the openid recorded on the order.",
                         "付款人 openid 超过 128 字节：请核对订单记录的 openid。"),
+    "appid_invalid": (catalogue.APPID_INVALID,
+                      "An AppID is 1 to 32 letters and digits (wx and 16 more in WeChat's console): copy it "
+                      "from the Mini Program's development settings.",
+                      "AppID 由 1 至 32 位字母和数字组成（微信后台显示为 wx 加 16 位）：请从小程序的开发设置中复制。"),
     "upload_time_missing": (catalogue.UPLOAD_TIME_MISSING,
                             "Upload time is missing: report this module defect to your administrator.",
                             "缺少上传时间：这是模块缺陷，请联系管理员。"),
@@ -430,6 +435,14 @@ def check_openid(openid) -> list[Problem]:
     """Return the problems of a payer openid alone (for forms that hold one)."""
     checker = _Checker()
     checker.payer({"payer": {"openid": openid}})
+    return checker.problems
+
+
+def check_appid(appid) -> list[Problem]:
+    """Return the problems of an AppID (for the company's WeChat settings)."""
+    checker = _Checker()
+    if not isinstance(appid, str) or not _APPID.fullmatch(appid):
+        checker.add("appid_invalid", "appid")
     return checker.problems
 
 
