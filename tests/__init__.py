@@ -9,3 +9,4 @@ from . import test_translation
 from . import test_access_drill
 from . import test_concurrency
 from . import test_neutralize
+from . import test_migration
