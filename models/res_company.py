@@ -34,6 +34,7 @@ class ResCompany(models.Model):
     )
     wechat_authorizer_access_token = fields.Char(
         "WeChat Authorizer Access Token",
+        size=2048,  # WeChat asks to keep room for 512 characters at least
         groups=CREDENTIALS_GROUP,
         copy=False,
         help="Set by the third-party platform that calls WeChat on this merchant's behalf.",

@@ -32,15 +32,27 @@ class WechatExpressCompany(models.Model):
 
     def _wechat_clean_vals(self, vals, creating=False):
         vals = super()._wechat_clean_vals(vals, creating)
-        if vals.get("code"):
-            # Named here, before the unique constraint would log a database error.
-            other = self.with_context(active_test=False).search(
-                [("code", "=", vals["code"]), ("id", "not in", self.ids)], limit=1)
-            if other:
-                raise ValidationError(self.env._(
-                    "WeChat express company code %(code)s exists already (%(name)s).",
-                    code=other.code, name=report.shorten(other.name, 80)))
+        if vals.get("code") and not creating:
+            self._check_codes_free([vals["code"]] * len(self))
         return vals
+
+    def _wechat_check_batch(self, vals_list):
+        super()._wechat_check_batch(vals_list)
+        self._check_codes_free([vals["code"] for vals in vals_list if vals.get("code")])
+
+    def _check_codes_free(self, codes):
+        """Refuse codes another record has, or that several records would share, before the
+        unique constraint would log a database error."""
+        if len(set(codes)) < len(codes):
+            raise ValidationError(self.env._(
+                "WeChat express company code %(code)s is given twice; each code exists once.",
+                code=report.shorten(max(codes, key=codes.count), 80)))
+        other = self.with_context(active_test=False).search(
+            [("code", "in", codes), ("id", "not in", self.ids)], limit=1) if codes else None
+        if other:
+            raise ValidationError(self.env._(
+                "WeChat express company code %(code)s exists already (%(name)s).",
+                code=other.code, name=report.shorten(other.name, 80)))
 
     @api.depends("code", "name")
     def _compute_display_name(self):

@@ -26,9 +26,13 @@ class WechatFieldGuard(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # A default someone set (context, ir.default) is a value like any other: checked as one.
+        if defaults := self._wechat_set_defaults():
+            vals_list = [{**defaults, **vals} for vals in vals_list]
         if self._wechat_required_names() or any(map(self._wechat_own_names, vals_list)):
             self.browse().check_access("create")
             vals_list = [self._wechat_clean_vals(vals, creating=True) for vals in vals_list]
+            self._wechat_check_batch(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -40,6 +44,21 @@ class WechatFieldGuard(models.AbstractModel):
     def _wechat_own_names(self, vals):
         """The names in `vals` of fields this addon defines on this model."""
         return [name for name in vals if self._wechat_own_field(name) is not None]
+
+    def _wechat_set_defaults(self):
+        """Defaults of this addon's stored fields that differ from the field's own default:
+        those someone set in the context or as a user default (ir.default)."""
+        names = [name for name, field in self._fields.items()
+                 if field.store and MODULE in (field._modules or ())]
+        defaults = self.default_get(names) if names else {}
+        return {
+            name: value for name, value in defaults.items()
+            if value != self._fields[name].convert_to_write(
+                self._fields[name].default(self) if self._fields[name].default else False, self)
+        }
+
+    def _wechat_check_batch(self, vals_list):
+        """Refuse values of several new records that conflict with one another (none here)."""
 
     def _wechat_clean_vals(self, vals, creating=False):
         """`vals` with this addon's text trimmed; a ValidationError for a value this addon's
@@ -61,12 +80,13 @@ class WechatFieldGuard(models.AbstractModel):
     def _wechat_own_field(self, name):
         """The field `name` if this addon defines it on this model, else None."""
         field = self._fields.get(name)
-        return field if field is not None and field._module == MODULE else None
+        # _modules, not _module: a module that redefines the field later leaves it ours.
+        return field if field is not None and MODULE in (field._modules or ()) else None
 
     def _wechat_required_names(self):
         """The stored required fields this addon defines on this model."""
         return [name for name, field in self._fields.items()
-                if field._module == MODULE and field.store and field.required]
+                if MODULE in (field._modules or ()) and field.store and field.required]
 
     def _wechat_check_storable(self, vals, creating):
         """Refuse what a column cannot take (invisible characters, a missing required value)
@@ -143,7 +163,10 @@ def _is_command(command):
     """An x2many command such as (4, id) or (6, 0, [ids]), its ids integers."""
     if not isinstance(command, (list, tuple)) or not command or not _is_int(command[0]):
         return False
-    if command[0] not in range(7) or (len(command) > 1 and command[1] is not False and not _is_int(command[1])):
+    if command[0] not in range(7):
+        return False
+    # Command.create's second element is a placeholder the web client fills ("virtual_3").
+    if command[0] != 0 and len(command) > 1 and command[1] is not False and not _is_int(command[1]):
         return False
     return command[0] != 6 or (len(command) == 3 and isinstance(command[2], (list, tuple))
                                and all(map(_is_int, command[2])))

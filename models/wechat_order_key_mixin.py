@@ -80,36 +80,52 @@ class WechatOrderKeyMixin(models.AbstractModel):
 
     def _wechat_clean_vals(self, vals, creating=False):
         vals = super()._wechat_clean_vals(vals, creating)
-        self._check_wechat_key_free(vals)
+        if not creating:
+            self._check_wechat_keys_free([(record, vals) for record in self])
         return vals
 
-    def _check_wechat_key_free(self, vals):
-        """Refuse a key another order of the company already has, saying which order; the
-        unique constraints stay for two writes that race."""
-        if not any(name in vals for names, _kind in UNIQUE_KEYS for name in names):
+    def _wechat_check_batch(self, vals_list):
+        super()._wechat_check_batch(vals_list)
+        self._check_wechat_keys_free([(self.browse(), vals) for vals in vals_list])
+
+    def _check_wechat_keys_free(self, changes):
+        """Refuse a key another order of the company has, saying which, or one given to several
+        orders at once; `changes`: (record, or an empty one for a new record, its new values).
+        The unique constraints stay for two transactions that race."""
+        given = {}
+        for index, kind, company, names, values, record in self._wechat_unique_keys(changes):
+            text = report.shorten(" / ".join(values), 80)
+            if given.setdefault((company.id, names, values), index) != index:
+                raise ValidationError(self.env._(
+                    "%(kind)s %(key)s is given to several orders at once; a WeChat payment "
+                    "belongs to one order of a company.", kind=kind, key=text))
+            other = self.sudo().search([
+                ("company_id", "=", company.id), ("id", "!=", record.id or 0),
+                *((name, "=", value) for name, value in zip(names, values, strict=True)),
+            ], limit=1)
+            if other:
+                raise ValidationError(self.env._(
+                    "%(kind)s %(key)s is already the WeChat key of %(other)s (%(company)s); "
+                    "a WeChat payment belongs to one order of a company.",
+                    kind=kind, key=text, company=company.name, other=report.shorten(other.display_name, 80),
+                ))
+
+    def _wechat_unique_keys(self, changes):
+        """(index of the change, what the key is called, company, field names, values, record) of
+        each complete unique key the changed records will have."""
+        if not any(name in vals for _record, vals in changes for names, _kind in UNIQUE_KEYS for name in names):
             return
-        for record in self or [self.browse()]:
-            def value(name, record=record):
+        for index, (record, vals) in enumerate(changes):
+            def value(name, record=record, vals=vals):
                 return vals[name] if name in vals else record[name]
             company = value("company_id")
             if not isinstance(company, models.BaseModel):
                 company = self.env["res.company"].browse(company)
             company = company or self.env.company
             for names, kind in UNIQUE_KEYS:
-                if not all(value(name) for name in names):
-                    continue
-                other = self.sudo().search([
-                    ("company_id", "=", company.id), ("id", "!=", record.id or 0),
-                    *((name, "=", value(name)) for name in names),
-                ], limit=1)
-                if other:
-                    raise ValidationError(self.env._(
-                        "%(kind)s %(key)s is already the WeChat key of %(other)s (%(company)s); "
-                        "a WeChat payment belongs to one order of a company.",
-                        kind=kind._translate(self.env.lang), company=company.name,
-                        key=report.shorten(" / ".join(value(name) for name in names), 80),
-                        other=report.shorten(other.display_name, 80),
-                    ))
+                values = tuple(value(name) for name in names)
+                if all(values):
+                    yield index, kind._translate(self.env.lang), company, names, values, record
 
     def _wechat_order_key(self):
         """The order key in the protocol's terms."""

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 
 import pytz
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import _, api, fields, models
 from odoo.service.model import retrying
 from odoo.tools import SQL, LazyTranslate
@@ -206,17 +208,21 @@ class WechatShippingUpload(models.Model):
         if trigger:
             self._wake_upload_job()
 
-    def _lock_for_update(self):
-        """Lock these rows before changing them, waiting for a worker that holds them.
+    def _lock_for_update(self, skip_locked=False):
+        """Lock these rows before changing them, waiting for a worker that holds them (or,
+        `skip_locked`, leaving those out); the ids locked.
 
         A row another transaction changed since this one began raises PostgreSQL's
         serialization failure here, where it is not logged, and Odoo retries the request or
         job (retrying() for the job): left to the ORM's UPDATE, the same failure is first
         logged as an ERROR "bad query"."""
-        self.env.cr.execute(
-            SQL("SELECT id FROM wechat_shipping_upload WHERE id IN %s FOR UPDATE", tuple(self.ids)),
-            log_exceptions=False,
-        )
+        if not self:
+            return []
+        self.env.cr.execute(SQL(
+            "SELECT id FROM wechat_shipping_upload WHERE id IN %s FOR UPDATE %s",
+            tuple(self.ids), SQL("SKIP LOCKED") if skip_locked else SQL(),
+        ), log_exceptions=False)
+        return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
     def _wake_upload_job(self):
@@ -341,17 +347,23 @@ class WechatShippingUpload(models.Model):
 
     def _pull_forward_retrying(self):
         """WeChat answers again: what waits on a backoff in the companies of these uploads that
-        it accepted goes out with the next run."""
+        it accepted goes out with the next run.
+
+        Best effort: uploads another transaction changed meanwhile keep their backoff. Failing
+        here would have Odoo retry the whole request of "Upload now", and send again what
+        WeChat has just accepted."""
         companies = self.filtered(lambda upload: upload.state == "sent").company_id
-        if companies:
-            now = fields.Datetime.now()
-            waiting = self.search([
-                ("state", "=", "retrying"), ("company_id", "in", companies.ids),
-                ("next_attempt_at", ">", now),
-            ])
-            if waiting:
-                waiting._lock_for_update()
-                waiting.write({"next_attempt_at": now})
+        if not companies:
+            return
+        now = fields.Datetime.now()
+        waiting = self.search([
+            ("state", "=", "retrying"), ("company_id", "in", companies.ids), ("next_attempt_at", ">", now),
+        ])
+        try:
+            with self.env.cr.savepoint():
+                waiting.browse(waiting._lock_for_update(skip_locked=True)).write({"next_attempt_at": now})
+        except SerializationFailure:
+            _logger.info("WeChat uploads changed meanwhile keep their backoff: %s", waiting.ids)
 
     def _renew_claim(self, held_until):
         """Extend this worker's claim on these uploads: (the ones still held, the new end)."""

@@ -11,7 +11,7 @@ YES, NO = "✓", "—"
 # README column header -> the groups such a user has (base.group_user comes with each but portal).
 ROLES = {
     "System admin": "base.group_system,stock.group_stock_manager,sales_team.group_sale_manager",
-    "Access-rights admin": "base.group_erp_manager",
+    "Access-rights admin": "base.group_erp_manager,base.group_partner_manager",
     "Inventory manager": "stock.group_stock_manager",
     "Inventory user": "stock.group_stock_user",
     "Sales user": "sales_team.group_sale_salesman",

@@ -82,6 +82,15 @@ class TestAccessDrill(WechatShippingHttpCase):
         tea_b = cls.scenario.product("Tea B", "TEA-DB", company=cls.company_b)
         cls.order_b = cls.scenario.order([(tea_b, 1)], company=cls.company_b)
         cls.scenario.ship(cls.order_b.picking_ids.with_company(cls.company_b), "SFD000000B01")
+        # A colleague's orders: a sales user limited to their own documents does not see these.
+        colleague = new_test_user(env, "drill_colleague", groups="sales_team.group_sale_salesman",
+                                  company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)])
+        cls.colleague_order = cls.scenario.order([(cls.tea, 1)], user_id=colleague.id)
+        cls.colleague_combined = cls.scenario.combined()
+        colleague_sub = cls.scenario.order([(cls.cup, 1)], combined=cls.colleague_combined,
+                                           user_id=colleague.id, wechat_payer_openid=False)
+        for order in (cls.colleague_order, colleague_sub):
+            cls.scenario.ship(order.picking_ids, "SFD%09d" % order.id)
         cls.upload = cls.order.wechat_upload_id
         cls.upload_b = cls.order_b.wechat_upload_id
         cls.sf = cls.carrier.wechat_express_company_id
@@ -233,6 +242,11 @@ class TestAccessDrill(WechatShippingHttpCase):
         self.cell(WRITE_UPLOADS, role, "wechat.shipping.upload", "create",
                   [{"sale_order_id": self.other_order.id, "company_id": self.company.id}])
         self.cell(WRITE_UPLOADS, role, "wechat.shipping.upload", "unlink", [ids])
+        for other in (self.colleague_order.wechat_upload_id, self.colleague_combined.upload_ids):
+            # Sales users see their own orders' uploads, as Odoo's sale rules go; the others all.
+            expected = allowed(SEE_UPLOADS, role) and role != "Sales user"
+            self.probe(role, "wechat.shipping.upload", "read", [other.ids, ["state"]], ok=expected)
+            self.probe(role, "wechat.shipping.upload", "action_retry", [other.ids], ok=expected)
         if role == "Other company's user":
             # The same user sends their own company's upload: the refusals above are the company's.
             calls = self._wechat_calls()
@@ -317,6 +331,12 @@ class TestAccessDrill(WechatShippingHttpCase):
         # Creating settings writes the related company fields at once (unchanged ones are dropped).
         self.cell(CREDENTIALS, role, "res.config.settings", "create",
                   [{"wechat_api_base_url": company.sudo().wechat_api_base_url}], check=self.assertTrue)
+        # A default set in the context reaches a new company's fields like a value does.
+        attacker = {"default_wechat_api_base_url": "https://attacker.example", "default_wechat_appid": "wxattacker"}
+        self.cell(CREDENTIALS, role, "res.company", "create", [{"name": f"Drill company of {role}"}],
+                  {"context": attacker},
+                  check=lambda new_id: self.assertEqual(
+                      self.env["res.company"].browse(new_id).sudo().wechat_api_base_url, "https://attacker.example"))
         self.cell(SEE_SETTINGS, role, "res.company", "read", [ids, OTHER_SETTINGS],
                   check=lambda rows: self.assertEqual(rows[0]["wechat_item_id_source"], "default_code"))
 
@@ -383,6 +403,49 @@ class TestAccessDrill(WechatShippingHttpCase):
         for vals in ({"wechat_token_mode": 5}, {"wechat_api_base_url": ["x"]}, {"wechat_auto_upload": "yes"}):
             self.probe(admin, "res.config.settings", "create", [vals], ok=False, mentions="WeChat")
 
+    def test_a_user_default_is_checked_like_a_value(self):
+        admin = "Access-rights admin"  # may create companies, may not decide where secrets go
+        self.probe(admin, "ir.default", "set", ["res.company", "wechat_api_base_url", "https://attacker.example"],
+                   {"user_id": True}, ok=True)
+        self.probe(admin, "res.company", "create", [{"name": "Drill company by default"}], ok=False)
+        self.probe(admin, "ir.default", "set", ["res.company", "wechat_token_mode", "classic"],
+                   {"user_id": True}, ok=True)
+        self.probe("System admin", "ir.default", "set", ["res.company", "wechat_token_mode", "5"],
+                   {"user_id": True}, ok=False, mentions="")
+        self.env["ir.default"].search([("user_id", "=", self.users[admin].id)]).unlink()
+        self.probe(admin, "res.company", "create", [{"name": "Drill company, plain"}], ok=True,
+                   check=lambda new_id: self.assertEqual(
+                       self.env["res.company"].browse(new_id).sudo().wechat_api_base_url, "https://api.weixin.qq.com"))
+
+    def test_batches_and_lines_are_checked_as_a_whole(self):
+        order, other = self.order, self.other_order
+        self.probe("Sales user", "sale.order", "write", [(order | other).ids, {"wechat_out_trade_no": "DRILL-SAME"}],
+                   ok=False, mentions="several orders")
+        self.probe("Inventory manager", "wechat.express.company", "create",
+                   [[{"code": "DUP-1", "name": "A"}, {"code": " DUP-1", "name": "B"}]], ok=False, mentions="DUP-1")
+        self.probe("Inventory manager", "wechat.express.company", "write",
+                   [self.env["wechat.express.company"].search([], limit=2).ids, {"code": "DUP-2"}],
+                   ok=False, mentions="DUP-2")
+        # The web client's own command for a new line, with its placeholder id.
+        line = {"partner_id": self.customer.id, "wechat_order_number_type": "merchant_trade_number",
+                "wechat_mchid": order.wechat_mchid, "wechat_out_trade_no": "DRILL-SUB-1"}
+
+        def linked(_result):
+            sub = self.combined.sale_order_ids.filtered(lambda o: o.wechat_out_trade_no == "DRILL-SUB-1")
+            self.assertEqual(len(sub), 1)
+            sub.unlink()
+        self.probe("System admin", "wechat.combined.order", "write",
+                   [self.combined.ids, {"sale_order_ids": [(0, "virtual_7", line)]}], ok=True, check=linked)
+        token = "t" * 512
+
+        def kept(_result):
+            self.assertEqual(self.company.sudo().wechat_authorizer_access_token, token)
+            self._restore(self.company, {"wechat_authorizer_access_token": False})
+        self.probe("System admin", "res.company", "write", [self.company.ids, {"wechat_authorizer_access_token": token}],
+                   ok=True, check=kept)
+        self.probe("System admin", "res.company", "write",
+                   [self.company.ids, {"wechat_authorizer_access_token": "t" * 3000}], ok=False, mentions="2048")
+
     def test_acceptable_values_are_trimmed_and_duplicates_named(self):
         order, other = self.order, self.other_order
         number = order.wechat_out_trade_no
@@ -405,3 +468,22 @@ class TestAccessDrill(WechatShippingHttpCase):
             self.assertEqual(self.company.sudo().wechat_api_base_url, url)
         self.probe("System admin", "res.company", "write", [self.company.ids, {"wechat_api_base_url": f" {url}\n"}],
                    ok=True, check=url_trimmed)
+
+    def test_imports_report_bad_values_and_import_nothing(self):
+        fields = ["name", "wechat_order_number_type", "wechat_transaction_id", "wechat_payer_openid"]
+        rows = [
+            (["CB-IMPORT-1", "WeChat Pay transaction id", "4200\x00001", OPENID], "[268435461]"),
+            (["CB-IMPORT-2", "WeChat Pay transaction id", "4" * 10_000, OPENID], "at most 256 characters"),
+            (["CB\x00IMPORT-3", "WeChat Pay transaction id", "4200000003", OPENID], "invisible or control"),
+            (["CB-IMPORT-4", "WeChat Pay transaction id", "4200000004", "not an openid!"], "[268457014]"),
+        ]
+        Combined = self.env["wechat.combined.order"]
+        count = Combined.search_count([])
+        for row, says in rows:
+            def reported(answer, says=says):
+                self.assertFalse(answer["ids"], "nothing imported")
+                messages = " ".join(message["message"] for message in answer["messages"])
+                self.assertIn(says, messages)
+                self.assertLessEqual(len(messages), 1000)
+            self.probe("Inventory user", "wechat.combined.order", "load", [fields, [row]], ok=True, check=reported)
+        self.assertEqual(Combined.search_count([]), count)

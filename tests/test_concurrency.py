@@ -5,10 +5,11 @@ it; the log must not call that an ERROR. These tests commit, on cursors of their
 order and its upload, and remove them afterwards."""
 import logging
 from contextlib import contextmanager
+from datetime import timedelta
 
 from psycopg2.errors import SerializationFailure
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.tests import BaseCase, tagged
@@ -37,13 +38,13 @@ class TestConcurrentChanges(BaseCase):
     def setUp(self):
         super().setUp()
         with self._env() as env:
-            combined = env["wechat.combined.order"].create({
+            combined = env["wechat.combined.order"].create([{
                 "wechat_order_number_type": "merchant_trade_number", "wechat_mchid": MCHID,
-                "wechat_out_trade_no": "CONCURRENCY-1", "wechat_payer_openid": OPENID,
-            })
-            upload = env["wechat.shipping.upload"].create(
-                {"combined_order_id": combined.id, "company_id": combined.company_id.id})
-            self.combined_id, self.upload_id = combined.id, upload.id
+                "wechat_out_trade_no": f"CONCURRENCY-{index}", "wechat_payer_openid": OPENID,
+            } for index in (1, 2)])
+            uploads = env["wechat.shipping.upload"].create([
+                {"combined_order_id": order.id, "company_id": order.company_id.id} for order in combined])
+            self.combined_ids, (self.upload_id, self.other_id) = combined.ids, uploads.ids
         self.addCleanup(self._remove)
         self.errors = _Errors()
         logging.getLogger().addHandler(self.errors)
@@ -57,8 +58,8 @@ class TestConcurrentChanges(BaseCase):
 
     def _remove(self):
         with self._env() as env:
-            env["wechat.shipping.upload"].browse(self.upload_id).unlink()
-            env["wechat.combined.order"].browse(self.combined_id).unlink()
+            env["wechat.shipping.upload"].browse([self.upload_id, self.other_id]).unlink()
+            env["wechat.combined.order"].browse(self.combined_ids).unlink()
 
     def test_upload_now_meeting_the_job_is_retried_without_an_error_line(self):
         with self._env() as request, self._env() as job:
@@ -106,3 +107,23 @@ class TestConcurrentChanges(BaseCase):
             request.cr.rollback()
         self.assertTrue(any("bad query" in line for line in self.errors.lines), self.errors.lines)
         self.errors.lines.clear()
+
+    def test_pull_forward_after_an_acceptance_gives_way_to_a_change(self):
+        # "Upload now" has had WeChat accept one upload; the company's retrying ones are pulled
+        # forward in the same request. One of them changed meanwhile: it keeps its backoff, and
+        # the request goes on rather than failing (Odoo would retry it and send again).
+        later = fields.Datetime.now() + timedelta(hours=1)
+        with self._env() as env:
+            env["wechat.shipping.upload"].browse(self.upload_id).write({"state": "sent"})
+            env["wechat.shipping.upload"].browse(self.other_id).write({"state": "retrying", "next_attempt_at": later})
+        with self._env() as request, self._env() as job:
+            accepted = request["wechat.shipping.upload"].browse(self.upload_id)
+            accepted.state  # noqa: B018 - the request's snapshot starts here
+            job["wechat.shipping.upload"].browse(self.other_id)._request_upload(trigger=False)
+            job.cr.commit()
+            accepted._pull_forward_retrying()
+            request.cr.commit()
+        with self._env() as env:
+            other = env["wechat.shipping.upload"].browse(self.other_id)
+            self.assertEqual((other.state, other.revision), ("pending", 2), "the job's change stands")
+        self.assertEqual(self.errors.lines, [])
