@@ -14,12 +14,12 @@ import psycopg2
 ADDON_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ADDON_ROOT))  # wechat_sandbox and wechat_protocol, as plain packages
 
+from wechat_protocol.endpoints import SHOPPING_SHIPPING as SHIPPING_PATHS  # noqa: E402
 from wechat_protocol.rfc3339 import parse_rfc3339  # noqa: E402
 from wechat_sandbox.control import SandboxControl  # noqa: E402
 from wechat_sandbox.process import SandboxProcess  # noqa: E402
 
 APPID = "wxdrill0000000001"
-SHIPPING_PATHS = ("/user-order/orders/shippings", "/user-order/combine-orders/shippings")
 
 
 class DrillFailed(Exception):

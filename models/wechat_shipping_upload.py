@@ -29,6 +29,9 @@ OUTCOME_STATES = {
     catalogue.Outcome.RETRYABLE: "retrying",
     catalogue.Outcome.PERMANENT: "attention",
     catalogue.Outcome.TOKEN: "attention",
+    # Codes of Order Shipping Management only, which this upload does not call yet.
+    catalogue.Outcome.RETRY_BRIEFLY: "retrying",
+    catalogue.Outcome.ALREADY_HELD: "attention",
 }
 RETRY_BASE_SECONDS = 60
 RETRY_CAP_SECONDS = 3600

@@ -51,3 +51,34 @@ def valid_single_body() -> dict:
         "upload_time": "2021-05-20T13:29:35.120+08:00",
         "payer": {"openid": OPENID},
     }
+
+
+def valid_osm_body(out_trade_no="OSM0001", all_delivered=True, parcels=1) -> dict:
+    """Return a valid upload_shipping_info body: express, by merchant order number."""
+    return {
+        "order_key": {"order_number_type": 1, "mchid": MCHID, "out_trade_no": out_trade_no},
+        "logistics_type": 1,
+        "delivery_mode": 1 if parcels == 1 and all_delivered else 2,
+        "is_all_delivered": all_delivered,
+        "shipping_list": [
+            {"tracking_no": f"SF{index:013d}", "express_company": "SF", "item_desc": f"龙井茶礼盒*{index + 1}",
+             "contact": {"receiver_contact": "189****1234"}}
+            for index in range(parcels)
+        ],
+        "upload_time": "2022-12-15T13:29:35.120+08:00",
+        "payer": {"openid": OPENID},
+    }
+
+
+def valid_osm_combined_body() -> dict:
+    """Return a valid upload_combined_shipping_info body: a split and a same-city sub-order."""
+    split = valid_osm_body("OSM-SUB-1", parcels=2)
+    same_city = valid_osm_body("OSM-SUB-2")
+    same_city.update(logistics_type=2, shipping_list=[{"item_desc": "青瓷杯*1"}])
+    keys = ("order_key", "logistics_type", "delivery_mode", "is_all_delivered", "shipping_list")
+    return {
+        "order_key": {"order_number_type": 1, "mchid": MCHID, "out_trade_no": "OSM-MAIN-1"},
+        "sub_orders": [{key: sub[key] for key in keys} for sub in (split, same_city)],
+        "upload_time": "2022-12-15T13:29:35.120+08:00",
+        "payer": {"openid": OPENID},
+    }

@@ -16,7 +16,9 @@ from conftest import APPID, SECRET
 
 from wechat_protocol import catalogue as c
 from wechat_protocol import express, validation
-from wechat_protocol.client import COMBINED_PATH, SINGLE_PATH, WeChatClient
+from wechat_protocol.client import WeChatClient
+from wechat_protocol.endpoints import SHOPPING_COMBINED_SHIPPING as COMBINED_PATH
+from wechat_protocol.endpoints import SHOPPING_SINGLE_SHIPPING as SINGLE_PATH
 from wechat_protocol.masking import ContactInvalid, looks_masked, mask_contact
 from wechat_protocol.tokens import StableTokenSource
 

@@ -9,8 +9,14 @@ TOKEN = (40001, 40014, 42001, 41001)
 PERMANENT = (
     268435461, 268485192, 268485214, 268485195, 268485196, 268485197, 268485194, 268485253, 268485224,
     268485229, 268485228, 268485231, 268485226, 268485227, 268485230, 268485232, 268457014, 268485216,
-    268485217, 47001, 40013, 40125, 40164, 40097, 48001, 10060002, 10060003, 10060023,
+    268485217, 47001, 40013, 40125, 40164, 40097, 48001,
+    # Order Shipping Management (the note's error table): attention.
+    10060003, 10060004, 10060005, 10060006, 10060007, 10060008, 10060009, 10060011, 10060013, 10060014,
+    10060020, 10060024, 10060025, 10060026, 10060028, 10060029, 10060030, 10060031, 10060032,
 )
+# Order Shipping Management: "retry briefly, then attention" and "WeChat already has it".
+RETRY_BRIEFLY = (10060001,)
+ALREADY_HELD = (10060002, 10060023)
 
 
 @pytest.mark.parametrize("code", RETRYABLE)
@@ -28,12 +34,22 @@ def test_permanent_codes(code):
     assert explain(code).outcome is Outcome.PERMANENT
 
 
+@pytest.mark.parametrize("code", RETRY_BRIEFLY)
+def test_retry_briefly_codes(code):
+    assert explain(code).outcome is Outcome.RETRY_BRIEFLY
+
+
+@pytest.mark.parametrize("code", ALREADY_HELD)
+def test_already_held_codes(code):
+    assert explain(code).outcome is Outcome.ALREADY_HELD
+
+
 def test_ok_is_accepted():
     assert explain(catalogue.OK).outcome is Outcome.ACCEPTED
 
 
 def test_catalogue_covers_exactly_the_listed_codes():
-    assert set(CATALOGUE) == {0, *RETRYABLE, *TOKEN, *PERMANENT}
+    assert set(CATALOGUE) == {0, *RETRYABLE, *TOKEN, *PERMANENT, *RETRY_BRIEFLY, *ALREADY_HELD}
 
 
 def test_named_constants_match_codes():

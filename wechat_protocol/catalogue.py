@@ -8,6 +8,10 @@ class Outcome(str, enum.Enum):
 
     ACCEPTED = "accepted"
     RETRYABLE = "retryable"
+    # WeChat may not know a payment yet (about a minute after it): retry for a while, then stop.
+    RETRY_BRIEFLY = "retry_briefly"
+    # WeChat holds shipping for the order already: accepted if its record matches the upload's.
+    ALREADY_HELD = "already_held"
     PERMANENT = "permanent"
     TOKEN = "token"
 
@@ -64,13 +68,34 @@ IP_NOT_WHITELISTED = 40164
 TOKEN_ARGS_INVALID = 40097
 API_UNAUTHORIZED = 48001
 API_MINUTE_QUOTA = 45011
+# Order Shipping Management (/wxa/sec/order).
+PAYMENT_NOT_FOUND = 10060001
 ALREADY_SHIPPED = 10060002
 RESHIP_USED_UP = 10060003
+NOT_SHIPPABLE = 10060004
+LOGISTICS_TYPE_ILLEGAL = 10060005
+SPLIT_NOT_EXPRESS = 10060006
+ALL_DELIVERED_MISSING = 10060007
+ITEM_DESC_EMPTY = 10060008
+ITEM_DESC_TOO_LONG = 10060009
+BAD_LAST_INDEX = 10060011
 ORDER_BUSY = 10060012
+DUPLICATE_SUB_ORDER = 10060013
+OSM_PARAM_ERROR = 10060014
 ORDER_BUSY_RETRY = 10060019
+NO_ITEM_DESC = 10060020
 NOT_MODIFIED = 10060023
+TOO_MANY_PARCELS = 10060024
+EXPRESS_COMPANY_TOO_LONG = 10060025
+TRACKING_NO_TOO_LONG = 10060026
+NOT_SHIPPED = 10060028
+RECEIVED_TIME_INVALID = 10060029
+REMINDER_USED = 10060030
+PAYER_MISMATCH = 10060031
+NOT_EXPRESS = 10060032
 
 _P, _R, _T, _A = Outcome.PERMANENT, Outcome.RETRYABLE, Outcome.TOKEN, Outcome.ACCEPTED
+_B, _H = Outcome.RETRY_BRIEFLY, Outcome.ALREADY_HELD
 
 _ROWS = (
     (OK, _A, "WeChat accepted the shipping information.", "微信已接收发货信息。",
@@ -170,18 +195,61 @@ _ROWS = (
      "请在微信后台为小程序开通购物订单/发货信息管理服务。"),
     (API_MINUTE_QUOTA, _R, "The per-minute WeChat call quota is used up.", "微信接口每分钟调用次数已用完。",
      "Uploads are retried in a minute automatically.", "系统会在一分钟后自动重试。"),
-    (ALREADY_SHIPPED, _P, "WeChat already has shipping information for this order.", "微信已有该订单的发货信息。",
-     "Nothing more to send; change the shipment in the WeChat console if it is wrong.",
-     "无需再次上传；如信息有误请在微信后台修改。"),
+    (PAYMENT_NOT_FOUND, _B, "WeChat does not know this payment (yet).", "微信未找到该支付单。",
+     "Retried for a while (WeChat knows a payment about a minute after it); if it lasts, check the AppID, "
+     "the order key and, for a service provider, the sub-merchant's mchid.",
+     "系统会在一段时间内自动重试（支付约一分钟后微信才能查到）；若持续出现，请核对 AppID、订单单号，服务商模式下请使用子商户号。"),
+    (ALREADY_SHIPPED, _H, "WeChat already holds complete shipping information for this order.",
+     "微信已有该订单的完整发货信息。",
+     "Nothing more to send when WeChat's record matches; otherwise change it in the WeChat console.",
+     "若微信的记录与本单一致则无需再上传；否则请在微信后台修改。"),
     (RESHIP_USED_UP, _P, "The order's one allowed shipping change has been used.", "该订单唯一一次修改发货信息的机会已用完。",
      "Nothing more can be sent for this order; contact WeChat support if it must change.",
      "该订单无法再上传；如必须修改请联系微信客服。"),
+    (NOT_SHIPPABLE, _P, "WeChat cannot take shipping for this order now (refunded, or receipt confirmed).",
+     "该订单当前无法发货（已退款或已确认收货）。",
+     "Look the order up in WeChat; nothing more can be sent for it.", "请在微信中查看订单状态；该订单无法再上传。"),
+    (LOGISTICS_TYPE_ILLEGAL, _P, "The logistics type is not one WeChat knows.", "物流模式不合法。",
+     "Set the carrier's WeChat logistics type (express, same-city, pickup).", "请在承运商上设置微信物流模式（快递、同城配送、自提）。"),
+    (SPLIT_NOT_EXPRESS, _P, "Only express shipments can be split into several parcels.", "只有快递发货可以分拆发货。",
+     "Ship same-city, virtual and pickup orders in one delivery.", "同城配送、虚拟商品和自提订单请一次性发货。"),
+    (ALL_DELIVERED_MISSING, _P, "A split shipment does not say whether everything has shipped.", "分拆发货未说明是否已全部发货。",
+     "This is a module defect: report it to your Odoo administrator.", "这是模块缺陷，请联系 Odoo 管理员。"),
+    (ITEM_DESC_EMPTY, _P, "A parcel has no description of what it holds.", "包裹缺少商品描述。",
+     "Give the shipped products a name.", "请为发货商品填写名称。"),
+    (ITEM_DESC_TOO_LONG, _P, "A parcel's description is longer than 120 characters.", "包裹的商品描述超过 120 个字。",
+     "This is a module defect: report it to your Odoo administrator.", "这是模块缺陷，请联系 Odoo 管理员。"),
+    (BAD_LAST_INDEX, _P, "WeChat refused the page position of an order list.", "订单列表的翻页位置不合法。",
+     "This is a module defect: report it to your Odoo administrator.", "这是模块缺陷，请联系 Odoo 管理员。"),
     (ORDER_BUSY, _R, "WeChat is busy with this order.", "微信正在处理该订单。",
      "The upload will be retried automatically.", "系统将自动重试上传。"),
+    (DUPLICATE_SUB_ORDER, _P, "A combined order lists the same sub-order twice.", "合单中同一子订单出现了两次。",
+     "Link each sale order to the combined order once.", "请确保每个销售订单只关联一次合单。"),
+    (OSM_PARAM_ERROR, _P, "WeChat rejected a field's value.", "微信拒绝了某个字段的取值。",
+     "Open the upload's error details, correct the named field, then resend.", "请查看上传错误详情，修正所指字段后重新上传。"),
     (ORDER_BUSY_RETRY, _R, "WeChat's system is busy.", "微信系统繁忙。",
      "The upload will be retried automatically.", "系统将自动重试上传。"),
-    (NOT_MODIFIED, _P, "WeChat already holds exactly this shipping information.", "微信已有相同的发货信息。",
+    (NO_ITEM_DESC, _P, "Shipping cannot be completed without any parcel description.", "没有任何商品描述，无法完成发货。",
+     "Give the shipped products a name.", "请为发货商品填写名称。"),
+    (NOT_MODIFIED, _H, "WeChat already holds exactly this shipping information.", "微信已有相同的发货信息。",
      "Nothing more to send.", "无需再次上传。"),
+    (TOO_MANY_PARCELS, _P, "More parcels than WeChat accepts for one order (15).", "包裹数量超过微信的上限（15 个）。",
+     "Ship the order in at most 15 parcels.", "请将订单分为最多 15 个包裹发货。"),
+    (EXPRESS_COMPANY_TOO_LONG, _P, "The express company code is too long.", "物流公司编码过长。",
+     "Use the delivery_id from WeChat's carrier list on the carrier.", "请在承运商上使用微信运力列表中的 delivery_id。"),
+    (TRACKING_NO_TOO_LONG, _P, "A tracking number is too long.", "物流单号过长。",
+     "Check the tracking reference on the delivery.", "请核对发货单上的运单号。"),
+    (NOT_SHIPPED, _P, "The order has not shipped yet.", "订单尚未发货。",
+     "Upload its shipping first.", "请先上传发货信息。"),
+    (RECEIVED_TIME_INVALID, _P, "The time the parcel was signed for is not after its shipping.", "签收时间不晚于发货时间。",
+     "Give the time the carrier reports the parcel delivered.", "请填写承运商报告的签收时间。"),
+    (REMINDER_USED, _P, "The buyer was already reminded to confirm receipt.", "已提醒过买家确认收货。",
+     "WeChat allows one reminder per order.", "微信每个订单只允许提醒一次。"),
+    (PAYER_MISMATCH, _P, "The payment does not belong to this openid.", "该支付单不属于此 openid。",
+     "Check the payer's openid on the order: it must be the Mini Program user who paid.",
+     "请核对订单上的付款人 openid：必须是付款的小程序用户。"),
+    (NOT_EXPRESS, _P, "Only express orders can remind the buyer to confirm receipt.", "只有快递订单可以提醒买家确认收货。",
+     "Nothing to do for this order.", "该订单无需操作。"),
 )
 
 CATALOGUE: dict[int, ErrorInfo] = {row[0]: ErrorInfo(*row) for row in _ROWS}

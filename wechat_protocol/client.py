@@ -1,4 +1,4 @@
-"""HTTP client for WeChat's shipping-info and delivery-list APIs."""
+"""HTTP client for WeChat's shipping APIs (both families), order queries and delivery list."""
 import json
 import logging
 import threading
@@ -6,18 +6,20 @@ from dataclasses import dataclass
 
 import requests
 
-from . import catalogue, express, validation
+from . import catalogue, endpoints, express, order_shipping_validation, validation
 from .catalogue import ErrorInfo, Outcome, explain
 from .tokens import TokenError, network_reason, redact
 
 _logger = logging.getLogger(__name__)
 
-COMBINED_PATH = "/user-order/combine-orders/shippings"
-SINGLE_PATH = "/user-order/orders/shippings"
-DELIVERY_LIST_PATH = "/cgi-bin/express/delivery/open_msg/get_delivery_list"
 TOKEN_CODES = frozenset({catalogue.TOKEN_INVALID, catalogue.TOKEN_ILLEGAL,
                          catalogue.TOKEN_EXPIRED, catalogue.TOKEN_MISSING})
-_CHECKS = {COMBINED_PATH: validation.check_combined, SINGLE_PATH: validation.check_single}
+_CHECKS = {
+    endpoints.SHOPPING_COMBINED_SHIPPING: validation.check_combined,
+    endpoints.SHOPPING_SINGLE_SHIPPING: validation.check_single,
+    endpoints.OSM_COMBINED_SHIPPING: order_shipping_validation.check_combined,
+    endpoints.OSM_SINGLE_SHIPPING: order_shipping_validation.check_single,
+}
 
 # errmsg of outcomes WeChat itself did not produce -> (English, Chinese) cause.
 _REASONS = {
@@ -102,7 +104,7 @@ class WeChatClient:
         self.session.close()
 
     def upload(self, info):
-        """Validate and upload a CombinedShippingInfo or SingleShippingInfo."""
+        """Validate and upload a shipping payload of either family (payload, order_shipping)."""
         return self.upload_wire(info.path, info.to_wire())
 
     def upload_wire(self, path, body):
@@ -116,10 +118,15 @@ class WeChatClient:
 
     def get_delivery_list(self):
         """Return WeChat's express companies; raise WeChatCallError on failure."""
-        result = self.call(DELIVERY_LIST_PATH, {})
+        result = self.call(endpoints.DELIVERY_LIST, {})
         if not result.accepted:
             raise WeChatCallError(result)
         return express.parse_delivery_list(result.data)
+
+    def get_order(self, order_key):
+        """WeChat's record of a payment order (Order Shipping Management): the CallResult, its
+        `data["order"]` when accepted. `order_key`: a payload.OrderKey."""
+        return self.call(endpoints.OSM_GET_ORDER, order_query(order_key))
 
     def call(self, path, body):
         """POST body to path with a token; on a token code, refresh and replay exactly once."""
@@ -173,3 +180,11 @@ def _token_failure(exc):
         return _result(outcome, str(exc), errcode=exc.info.code, info=exc.info)
     return _result(Outcome.RETRYABLE if exc.retryable else Outcome.PERMANENT,
                    exc.reason or "token unavailable")
+
+
+def order_query(order_key):
+    """The body naming a payment in WeChat's order queries, which call the merchant keys
+    merchant_id / merchant_trade_no where uploads say mchid / out_trade_no."""
+    if order_key.transaction_id and int(order_key.order_number_type) == 2:
+        return {"transaction_id": order_key.transaction_id}
+    return {"merchant_id": order_key.mchid, "merchant_trade_no": order_key.out_trade_no}

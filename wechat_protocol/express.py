@@ -11,7 +11,8 @@ class ExpressCompany:
     name_en: str
 
 
-# Only codes seen in WeChat's own shipping examples; other WeChat products use other tables.
+# Only codes WeChat's get_delivery_list is known to hold (its examples and live output): EMS, JD
+# and OTHER are codes of the WeChat Channels store's table, which differs (韵达 is YUNDA there).
 EXPRESS_COMPANIES: tuple[ExpressCompany, ...] = (
     ExpressCompany("SF", "顺丰速运", "SF Express"),
     ExpressCompany("ZTO", "中通快递", "ZTO Express"),
@@ -19,10 +20,7 @@ EXPRESS_COMPANIES: tuple[ExpressCompany, ...] = (
     ExpressCompany("STO", "申通快递", "STO Express"),
     ExpressCompany("YD", "韵达速递", "Yunda Express"),
     ExpressCompany("JTSD", "极兔速递", "J&T Express"),
-    ExpressCompany("EMS", "中国邮政速递物流", "China Post EMS"),
-    ExpressCompany("JD", "京东物流", "JD Logistics"),
     ExpressCompany("DHL", "DHL", "DHL"),
-    ExpressCompany("OTHER", "其它", "Other"),
 )
 
 _BY_CODE = {company.code: company for company in EXPRESS_COMPANIES}

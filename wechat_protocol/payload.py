@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
 
-from . import masking, validation
+from . import endpoints, masking, validation
 from .rfc3339 import format_rfc3339
 
 
@@ -124,7 +124,7 @@ class OrderShipping:
 class CombinedShippingInfo:
     """Shipping of a combined order's sub-orders."""
 
-    path: ClassVar[str] = "/user-order/combine-orders/shippings"
+    path: ClassVar[str] = endpoints.SHOPPING_COMBINED_SHIPPING
 
     order_key: OrderKey
     sub_orders: tuple[OrderShipping, ...]
@@ -149,7 +149,7 @@ class CombinedShippingInfo:
 class SingleShippingInfo:
     """Shipping of one order."""
 
-    path: ClassVar[str] = "/user-order/orders/shippings"
+    path: ClassVar[str] = endpoints.SHOPPING_SINGLE_SHIPPING
 
     order: OrderShipping
     upload_time: datetime

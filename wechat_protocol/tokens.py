@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import requests
 
+from . import endpoints
 from .catalogue import Outcome, explain
 
 _logger = logging.getLogger(__name__)
@@ -221,7 +222,7 @@ class StableTokenSource(_FetchingSource):
         body = {"grant_type": "client_credential", "appid": self.appid,
                 "secret": self._secret, "force_refresh": force}
         return self._answer(lambda: self._session.post(
-            self.base_url + "/cgi-bin/stable_token", json=body, timeout=self.timeout))
+            self.base_url + endpoints.STABLE_TOKEN, json=body, timeout=self.timeout))
 
 
 class ClassicTokenSource(_FetchingSource):
@@ -233,7 +234,7 @@ class ClassicTokenSource(_FetchingSource):
         params = {"grant_type": "client_credential", "appid": self.appid,
                   "secret": self._secret}
         return self._answer(lambda: self._session.get(
-            self.base_url + "/cgi-bin/token", params=params, timeout=self.timeout))
+            self.base_url + endpoints.TOKEN, params=params, timeout=self.timeout))
 
 
 class AuthorizerTokenSource:

@@ -20,15 +20,16 @@ _MCHID = re.compile(r"[0-9]{8,12}")
 _OUT_TRADE_NO = re.compile(r"[0-9A-Za-z_\-|*]{1,32}")
 _TRANSACTION_ID = re.compile(r"[0-9A-Za-z]+")
 # Names of the free-text fields in the "invisible characters" message.
-_TEXT_NAMES = {
+TEXT_NAMES = {
     "tracking_no": ("Tracking number", "物流单号"),
     "express_company": ("Express company code", "物流公司编码"),
     "merchant_item_id": ("Merchant item id", "商户侧商品 ID"),
 }
 
-_KINDS = {dict: ("an object", "对象"), list: ("an array", "数组"), str: ("a string", "字符串"), int: ("an integer", "整数")}
+_KINDS = {dict: ("an object", "对象"), list: ("an array", "数组"), str: ("a string", "字符串"), int: ("an integer", "整数"),
+          bool: ("true or false", "布尔值（true 或 false）")}
 
-_RULES = {
+RULES = {
     "type": (catalogue.DATA_FORMAT_ERROR,
              "Wrong data type: expected {kind_en}; WeChat cannot read the request.",
              "数据类型错误：应为{kind_zh}，微信无法解析该请求。"),
@@ -185,7 +186,7 @@ def raise_if_invalid(problems) -> None:
 
 def check_combined(body) -> list[Problem]:
     """Return every problem of a combined-order request body."""
-    checker = _Checker()
+    checker = Checker()
     if checker.kind(body, dict, ""):
         checker.payer(body)
         checker.upload_time(body)
@@ -196,7 +197,7 @@ def check_combined(body) -> list[Problem]:
 
 def check_single(body) -> list[Problem]:
     """Return every problem of a single-order request body."""
-    checker = _Checker()
+    checker = Checker()
     if checker.kind(body, dict, ""):
         checker.payer(body)
         checker.upload_time(body)
@@ -205,67 +206,68 @@ def check_single(body) -> list[Problem]:
     return checker.problems
 
 
-_MISSING = object()
-_WRONG = object()
+MISSING = object()
+WRONG = object()
 
 
-def _at(path: str, key: str) -> str:
+def at(path: str, key: str) -> str:
     """Join a path and a key."""
     return f"{path}.{key}" if path else key
 
 
-def _blank(value) -> bool:
+def blank(value) -> bool:
     """Tell whether a string field is absent or holds only whitespace."""
-    return value is _MISSING or (isinstance(value, str) and not value.strip())
+    return value is MISSING or (isinstance(value, str) and not value.strip())
 
 
-def _invisible(text: str) -> bool:
+def invisible(text: str) -> bool:
     """Tell whether text holds control, format (bidi, zero-width) or line-separator characters."""
     return any(unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp")
                for ch in text)
 
 
-def _size(text: str) -> int:
+def size_of(text: str) -> int:
     """Count UTF-8 bytes, tolerating lone surrogates that JSON can carry."""
     return len(text.encode("utf-8", "surrogatepass"))
 
 
-class _Checker:
-    """Collects the problems of one body."""
+class Checker:
+    """Collects the problems of one body against a family's rules (rule name -> code, texts)."""
 
-    def __init__(self):
+    def __init__(self, rules=RULES):
+        self.rules = rules
         self.problems: list[Problem] = []
 
     def add(self, rule: str, path: str, **values) -> None:
         """Record a broken rule at path."""
-        code, english, chinese = _RULES[rule]
+        code, english, chinese = self.rules[rule]
         self.problems.append(Problem(code, path, english.format(**values), chinese.format(**values)))
 
     def kind(self, value, kind: type, path: str) -> bool:
         """Tell whether value is of kind (bool is no integer), recording a type problem if not."""
-        if isinstance(value, kind) and not isinstance(value, bool):
+        if isinstance(value, kind) and (kind is bool or not isinstance(value, bool)):
             return True
         kind_en, kind_zh = _KINDS[kind]
         self.add("type", path, kind_en=kind_en, kind_zh=kind_zh)
         return False
 
     def field(self, parent: dict, key: str, kind: type, path: str):
-        """Return parent[key], _MISSING when absent or null, _WRONG after a type problem."""
+        """Return parent[key], MISSING when absent or null, WRONG after a type problem."""
         value = parent.get(key)
         if value is None:
-            return _MISSING
-        return value if self.kind(value, kind, path) else _WRONG
+            return MISSING
+        return value if self.kind(value, kind, path) else WRONG
 
     def payer(self, body: dict) -> None:
         """Check payer.openid."""
         payer = self.field(body, "payer", dict, "payer")
-        if payer is _WRONG:
+        if payer is WRONG:
             return
-        openid = _MISSING if payer is _MISSING else self.field(payer, "openid", str, "payer.openid")
-        if _blank(openid):
+        openid = MISSING if payer is MISSING else self.field(payer, "openid", str, "payer.openid")
+        if blank(openid):
             self.add("openid_missing", "payer.openid")
         elif isinstance(openid, str):
-            if _size(openid) > MAX_OPENID_BYTES:
+            if size_of(openid) > MAX_OPENID_BYTES:
                 self.add("openid_too_long", "payer.openid")
             if not _OPENID.fullmatch(openid):
                 self.add("openid_invalid", "payer.openid")
@@ -273,7 +275,7 @@ class _Checker:
     def upload_time(self, body: dict) -> None:
         """Check upload_time is present and RFC 3339."""
         value = self.field(body, "upload_time", str, "upload_time")
-        if _blank(value):
+        if blank(value):
             self.add("upload_time_missing", "upload_time")
         elif isinstance(value, str):
             try:
@@ -283,15 +285,15 @@ class _Checker:
 
     def order_key(self, container: dict, path: str) -> int | None:
         """Check an order_key and return its order number type when valid."""
-        key_path = _at(path, "order_key")
+        key_path = at(path, "order_key")
         key = self.field(container, "order_key", dict, key_path)
-        if key is _MISSING:
+        if key is MISSING:
             self.add("order_key_missing", key_path)
         if not isinstance(key, dict):
             return None
-        type_path = _at(key_path, "order_number_type")
+        type_path = at(key_path, "order_number_type")
         number_type = self.field(key, "order_number_type", int, type_path)
-        if number_type is _WRONG:
+        if number_type is WRONG:
             return None
         if number_type not in (1, 2):
             self.add("order_number_type", type_path)
@@ -304,32 +306,32 @@ class _Checker:
 
     def transaction_id(self, key: dict, path: str) -> None:
         """Check the WeChat Pay number of a type-2 order key."""
-        value = self.field(key, "transaction_id", str, _at(path, "transaction_id"))
-        if _blank(value):
-            self.add("transaction_id_missing", _at(path, "transaction_id"))
+        value = self.field(key, "transaction_id", str, at(path, "transaction_id"))
+        if blank(value):
+            self.add("transaction_id_missing", at(path, "transaction_id"))
         elif isinstance(value, str):
             if len(value) > MAX_TRANSACTION_ID_CHARS:
-                self.add("transaction_id_too_long", _at(path, "transaction_id"))
+                self.add("transaction_id_too_long", at(path, "transaction_id"))
             if not _TRANSACTION_ID.fullmatch(value):
-                self.add("transaction_id_invalid", _at(path, "transaction_id"))
+                self.add("transaction_id_invalid", at(path, "transaction_id"))
 
     def merchant_numbers(self, key: dict, path: str) -> None:
         """Check mchid and out_trade_no of a type-1 order key."""
-        mchid = self.field(key, "mchid", str, _at(path, "mchid"))
-        if _blank(mchid):
-            self.add("mchid_missing", _at(path, "mchid"))
+        mchid = self.field(key, "mchid", str, at(path, "mchid"))
+        if blank(mchid):
+            self.add("mchid_missing", at(path, "mchid"))
         elif isinstance(mchid, str) and not _MCHID.fullmatch(mchid):
-            self.add("mchid_invalid", _at(path, "mchid"))
-        trade_no = self.field(key, "out_trade_no", str, _at(path, "out_trade_no"))
-        if _blank(trade_no):
-            self.add("out_trade_no_missing", _at(path, "out_trade_no"))
+            self.add("mchid_invalid", at(path, "mchid"))
+        trade_no = self.field(key, "out_trade_no", str, at(path, "out_trade_no"))
+        if blank(trade_no):
+            self.add("out_trade_no_missing", at(path, "out_trade_no"))
         elif isinstance(trade_no, str) and not _OUT_TRADE_NO.fullmatch(trade_no):
-            self.add("out_trade_no_invalid", _at(path, "out_trade_no"))
+            self.add("out_trade_no_invalid", at(path, "out_trade_no"))
 
     def sub_orders(self, body: dict, main_type: int | None) -> None:
         """Check every sub-order of a combined body and its type against the main order's."""
         sub_orders = self.field(body, "sub_orders", list, "sub_orders")
-        if sub_orders is _MISSING or sub_orders == []:
+        if sub_orders is MISSING or sub_orders == []:
             self.add("sub_orders_empty", "sub_orders")
         if not isinstance(sub_orders, list):
             return
@@ -344,13 +346,13 @@ class _Checker:
 
     def shipping(self, order: dict, path: str) -> None:
         """Check delivery_mode and shipping_list of one order."""
-        mode_path = _at(path, "delivery_mode")
+        mode_path = at(path, "delivery_mode")
         mode = self.field(order, "delivery_mode", int, mode_path)
-        if mode is not _WRONG and mode not in (1, 2):
+        if mode is not WRONG and mode not in (1, 2):
             self.add("delivery_mode", mode_path)
-        list_path = _at(path, "shipping_list")
+        list_path = at(path, "shipping_list")
         entries = self.field(order, "shipping_list", list, list_path)
-        if entries is _MISSING or entries == []:
+        if entries is MISSING or entries == []:
             self.add("shipping_list_empty", list_path)
         if not isinstance(entries, list) or not entries:
             return
@@ -374,29 +376,29 @@ class _Checker:
         """Check an express_company code (a delivery_id never has spaces) and return it."""
         company = self.text(parent, "express_company", path, MAX_TEXT_BYTES)
         if isinstance(company, str) and company.strip() and any(ch.isspace() for ch in company):
-            self.add("express_company_spaces", _at(path, "express_company"))
+            self.add("express_company_spaces", at(path, "express_company"))
         return company
 
     def text(self, parent: dict, key: str, path: str, limit: int):
         """Check a required string with a byte limit and return it."""
-        value = self.field(parent, key, str, _at(path, key))
-        if _blank(value):
-            self.add(f"{key}_empty", _at(path, key))
+        value = self.field(parent, key, str, at(path, key))
+        if blank(value):
+            self.add(f"{key}_empty", at(path, key))
         elif isinstance(value, str):
-            if _size(value) > limit:
-                self.add(f"{key}_too_long", _at(path, key))
-            if _invisible(value):
-                name_en, name_zh = _TEXT_NAMES[key]
-                self.add("text_invisible", _at(path, key), name_en=name_en, name_zh=name_zh)
+            if size_of(value) > limit:
+                self.add(f"{key}_too_long", at(path, key))
+            if invisible(value):
+                name_en, name_zh = TEXT_NAMES[key]
+                self.add("text_invisible", at(path, key), name_en=name_en, name_zh=name_zh)
         return value
 
     def items(self, entry: dict, path: str, mode) -> None:
         """Check item_list against the delivery mode, and each item."""
-        items_path = _at(path, "item_list")
+        items_path = at(path, "item_list")
         items = self.field(entry, "item_list", list, items_path)
         if mode == 1 and isinstance(items, list) and items:
             self.add("unified_items", items_path)
-        if mode == 2 and (items is _MISSING or items == []):
+        if mode == 2 and (items is MISSING or items == []):
             self.add("split_items_empty", items_path)
         if not isinstance(items, list):
             return
@@ -409,38 +411,38 @@ class _Checker:
 
     def contact(self, entry: dict, path: str, company) -> None:
         """Check that contacts are masked and that SF shipments have one."""
-        contact_path = _at(path, "contact")
+        contact_path = at(path, "contact")
         contact = self.field(entry, "contact", dict, contact_path)
-        present = contact is _WRONG
+        present = contact is WRONG
         if isinstance(contact, dict):
             for key in ("consignor_contact", "receiver_contact"):
-                value = self.field(contact, key, str, _at(contact_path, key))
-                if value is _MISSING or value == "":
+                value = self.field(contact, key, str, at(contact_path, key))
+                if value is MISSING or value == "":
                     continue
                 present = True
                 if isinstance(value, str) and not looks_masked(value):
-                    self.add("contact_unmasked", _at(contact_path, key))
+                    self.add("contact_unmasked", at(contact_path, key))
         if company == "SF" and not present:
             self.add("sf_contact", contact_path)
 
 
 def check_order_key(key) -> list[Problem]:
     """Return the problems of an order_key object alone (for forms that hold one)."""
-    checker = _Checker()
+    checker = Checker()
     checker.order_key({"order_key": key}, "")
     return checker.problems
 
 
 def check_openid(openid) -> list[Problem]:
     """Return the problems of a payer openid alone (for forms that hold one)."""
-    checker = _Checker()
+    checker = Checker()
     checker.payer({"payer": {"openid": openid}})
     return checker.problems
 
 
 def check_appid(appid) -> list[Problem]:
     """Return the problems of an AppID (for the company's WeChat settings)."""
-    checker = _Checker()
+    checker = Checker()
     if not isinstance(appid, str) or not _APPID.fullmatch(appid):
         checker.add("appid_invalid", "appid")
     return checker.problems
@@ -448,13 +450,13 @@ def check_appid(appid) -> list[Problem]:
 
 def check_merchant_item_id(item_id) -> list[Problem]:
     """Return the problems of a merchant item id alone (for the product form)."""
-    checker = _Checker()
+    checker = Checker()
     checker.text({"merchant_item_id": item_id}, "merchant_item_id", "", MAX_ITEM_ID_BYTES)
     return checker.problems
 
 
 def check_express_company(code) -> list[Problem]:
     """Return the problems of an express company code alone (for the express company list)."""
-    checker = _Checker()
+    checker = Checker()
     checker.express_company({"express_company": code}, "")
     return checker.problems

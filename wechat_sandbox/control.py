@@ -40,6 +40,23 @@ class SandboxControl:
         """Expire every issued token now."""
         return self._call("POST", "/sandbox/tokens/expire")
 
+    def pay(self, openid, **key):
+        """Register a payment as WeChat Pay knows it (`transaction_id`, `mchid` + `out_trade_no`,
+        `paid_at`, `sub_orders`...); the payment as get_order shows it."""
+        return self._call("POST", "/sandbox/payments", json={"openid": openid, **key})
+
+    def payments(self):
+        """Every registered payment, with WeChat's side of its shipping."""
+        return self._call("GET", "/sandbox/payments")
+
+    def unknown_younger_than(self, seconds):
+        """Payments younger than `seconds` are unknown to WeChat (10060001); 0 turns it off."""
+        return self._call("POST", "/sandbox/payments/young", json={"seconds": seconds})
+
+    def order_event(self, event, **key):
+        """confirm_receipt, settle or refund the payment the key names."""
+        return self._call("POST", f"/sandbox/orders/{event}", json=key)
+
     def reset(self):
         """Forget uploads, counts, faults and tokens."""
         return self._call("POST", "/sandbox/reset")

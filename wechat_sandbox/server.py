@@ -7,21 +7,27 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from wechat_protocol import catalogue, express, validation
+from wechat_protocol import catalogue, endpoints, express, order_shipping_validation, validation
 from wechat_protocol.rfc3339 import parse_rfc3339
 from wechat_protocol.tokens import redact
 
 from . import page
+from .payments import PaymentError
 from .state import Fault, SandboxState, order_key_id
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_APPID = "wxsandbox0000001"
 DEFAULT_SECRET = "sandbox-secret"
-COMBINED_PATH = "/user-order/combine-orders/shippings"
-SINGLE_PATH = "/user-order/orders/shippings"
-DELIVERY_LIST_PATH = "/cgi-bin/express/delivery/open_msg/get_delivery_list"
-SHIPPING_CHECKS = {COMBINED_PATH: validation.check_combined, SINGLE_PATH: validation.check_single}
+SHIPPING_CHECKS = {
+    endpoints.SHOPPING_COMBINED_SHIPPING: validation.check_combined,
+    endpoints.SHOPPING_SINGLE_SHIPPING: validation.check_single,
+    endpoints.OSM_COMBINED_SHIPPING: order_shipping_validation.check_combined,
+    endpoints.OSM_SINGLE_SHIPPING: order_shipping_validation.check_single,
+}
+ORDER_CALLS = (endpoints.OSM_GET_ORDER, endpoints.OSM_GET_ORDER_LIST, endpoints.OSM_NOTIFY_CONFIRM_RECEIVE,
+               endpoints.OSM_IS_TRADE_MANAGED, endpoints.OSM_IS_CONFIRMATION_COMPLETED)
+ORDER_EVENTS = ("confirm_receipt", "settle", "refund")
 FAULT_KINDS = ("errcode", "http500", "hang", "nonjson")
 _QUIET_ERRORS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 
@@ -78,8 +84,8 @@ class Handler(BaseHTTPRequestHandler):
             pass  # the client gave up (e.g. its read timeout during a "hang" fault)
 
     def _api(self, path, query, raw):
-        if path in ("/cgi-bin/token", "/cgi-bin/stable_token"):
-            self.state.count_token_fetch("classic" if path == "/cgi-bin/token" else "stable")
+        if path in (endpoints.TOKEN, endpoints.STABLE_TOKEN):
+            self.state.count_token_fetch("classic" if path == endpoints.TOKEN else "stable")
         fault = self.state.count_request(path)
         if fault and fault.kind == "http500":
             self._send(500, "Internal Server Error", "text/plain")
@@ -96,18 +102,18 @@ class Handler(BaseHTTPRequestHandler):
         self._send_json(*self._wechat(path, query, raw))
 
     def _wechat(self, path, query, raw):
-        if path == "/cgi-bin/token":
+        if path == endpoints.TOKEN:
             if self.command != "GET":
                 return _error(43001, "require GET method")
             return self._token("classic", query)
         if self.command != "POST":
             return _error(43002, "require POST method")
-        if path == "/cgi-bin/stable_token":
+        if path == endpoints.STABLE_TOKEN:
             body = _json_object(raw)
             if body is None:
                 return _error(catalogue.DATA_FORMAT_ERROR, "data format error")
             return self._token("stable", body)
-        if path in SHIPPING_CHECKS or path == DELIVERY_LIST_PATH:
+        if path in SHIPPING_CHECKS or path in ORDER_CALLS or path == endpoints.DELIVERY_LIST:
             code = self.state.check_token(query.get("access_token"))
             if code:
                 return _error(code, _TOKEN_MESSAGES[code])
@@ -115,8 +121,10 @@ class Handler(BaseHTTPRequestHandler):
             if body is None:
                 return _error(catalogue.DATA_FORMAT_ERROR,
                               "data format error: body must be a JSON object")
-            if path == DELIVERY_LIST_PATH:
+            if path == endpoints.DELIVERY_LIST:
                 return 200, _delivery_list()
+            if path in ORDER_CALLS:
+                return self._order_call(path, body)
             return self._shipping(path, body)
         return 404, {"errcode": 404, "errmsg": "no such API in the sandbox: %s" % path}
 
@@ -138,14 +146,65 @@ class Handler(BaseHTTPRequestHandler):
             return _error(first.code, "%s: %s" % (first.path, first.message_en))
         key_id = order_key_id(body["order_key"])
         when = parse_rfc3339(body["upload_time"])
+        if path in endpoints.OSM_SHIPPING:
+            with self.state.payments() as book:
+                upload = book.upload_combined if path == endpoints.OSM_COMBINED_SHIPPING else book.upload
+                code = upload(body, when)
+            if code == 0:
+                self.state.keep(path, body, key_id, body["upload_time"])
+            return _error(code, "ok" if code == 0 else catalogue.explain(code).meaning_en)
         if not self.state.accept(path, body, key_id, body["upload_time"], when):
             return _error(catalogue.UPLOAD_TIME_ILLEGAL,
                           "upload_time %s is not later than the last accepted upload for "
                           "order %s" % (body["upload_time"], key_id))
         return _error(0, "ok")
 
+    def _order_call(self, path, body):
+        """get_order, get_order_list, notify_confirm_receive and the trade-management questions."""
+        with self.state.payments() as book:
+            if path == endpoints.OSM_GET_ORDER_LIST:
+                return 200, book.order_list(body)
+            if path == endpoints.OSM_IS_TRADE_MANAGED:
+                return 200, {"errcode": 0, "errmsg": "ok", "is_trade_managed": book.trade_managed}
+            if path == endpoints.OSM_IS_CONFIRMATION_COMPLETED:
+                return 200, {"errcode": 0, "errmsg": "ok", "completed": book.trade_managed}
+            if path == endpoints.OSM_NOTIFY_CONFIRM_RECEIVE:
+                code = book.confirm_receive(body, body.get("received_time"))
+                return _error(code, "ok" if code == 0 else catalogue.explain(code).meaning_en)
+            payment = book.known(body)
+            if payment is None:
+                return _error(catalogue.PAYMENT_NOT_FOUND, catalogue.explain(catalogue.PAYMENT_NOT_FOUND).meaning_en)
+            return 200, {"errcode": 0, "errmsg": "ok", "order": payment.as_order()}
+
+    def _payments_control(self, path, raw):
+        """POST /sandbox/payments, /sandbox/payments/young, /sandbox/orders/<event>, /sandbox/trade_managed."""
+        body = _json_object(raw)
+        try:
+            with self.state.payments() as book:
+                if path == "/sandbox/payments":
+                    return 200, book.register(body)
+                if path == "/sandbox/payments/young":
+                    seconds = (body or {}).get("seconds")
+                    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
+                        raise PaymentError("expected {seconds: N >= 0}")
+                    book.unknown_younger_than = seconds
+                    return 200, {"unknown_younger_than": seconds}
+                if path == "/sandbox/trade_managed":
+                    book.trade_managed = bool((body or {}).get("managed", True))
+                    return 200, {"is_trade_managed": book.trade_managed}
+                event = path.rsplit("/", 1)[-1]
+                return 200, book.summary(book.move(body, event))
+        except PaymentError as error:
+            return 400, {"error": str(error)}
+
     def _control(self, path, query, raw):
         state = self.state
+        if self.command == "POST" and (path.startswith(("/sandbox/payments", "/sandbox/orders/"))
+                                       or path == "/sandbox/trade_managed"):
+            return self._payments_control(path, raw)
+        if self.command == "GET" and path == "/sandbox/payments":
+            with state.payments() as book:
+                return 200, [book.summary(p) for p in book.payments.values() if not p.main]
         if self.command == "GET" and path == "/sandbox/uploads":
             return 200, state.uploads(query.get("order"))
         if self.command == "GET" and path == "/sandbox/stats":

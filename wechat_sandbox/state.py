@@ -3,8 +3,11 @@ import secrets
 import threading
 import time
 from collections import Counter, deque
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+
+from .payments import PaymentBook
 
 TOKEN_LIFETIME = 7200
 
@@ -56,6 +59,13 @@ class SandboxState:
             self._requests = Counter()
             self._token_fetches = Counter()
             self._faults = deque()
+            self._payments = PaymentBook()
+
+    @contextmanager
+    def payments(self):
+        """The payments and their Order Shipping Management records, under the state's lock."""
+        with self._lock:
+            yield self._payments
 
     # -- tokens -------------------------------------------------------------------------
     def credentials_error(self, appid, secret):
@@ -136,6 +146,7 @@ class SandboxState:
                     "token_fetches": sum(self._token_fetches.values()),
                     "token_fetches_by_kind": dict(self._token_fetches),
                     "uploads_accepted": len(self._uploads),
+                    "payments": len(self._payments.payments),
                     "faults": [f.as_dict() for f in self._faults]}
 
     # -- uploads ------------------------------------------------------------------------
@@ -146,12 +157,18 @@ class SandboxState:
             if last is not None and when <= last:
                 return False
             self._last_time[key_id] = when
-            self._uploads.append({
-                "seq": len(self._uploads) + 1, "path": path, "order": key_id,
-                "upload_time": upload_time,
-                "received_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-                "body": body})
+            self._keep(path, body, key_id, upload_time)
             return True
+
+    def keep(self, path, body, key_id, upload_time):
+        """Store an upload the caller's own rules accepted (Order Shipping Management)."""
+        with self._lock:
+            self._keep(path, body, key_id, upload_time)
+
+    def _keep(self, path, body, key_id, upload_time):
+        self._uploads.append({
+            "seq": len(self._uploads) + 1, "path": path, "order": key_id, "upload_time": upload_time,
+            "received_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "body": body})
 
     def uploads(self, order=None):
         with self._lock:

@@ -1,0 +1,187 @@
+"""Order Shipping Management payloads, parcel descriptions and validation rules (no network)."""
+import copy
+import unicodedata
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from builders import OPENID, valid_osm_body, valid_osm_combined_body
+
+from wechat_protocol import catalogue as c
+from wechat_protocol import endpoints
+from wechat_protocol.client import order_query
+from wechat_protocol.order_shipping import (CombinedShippingInfo, LogisticsType, OrderShipment, Parcel,
+                                            ShippingInfo, describe_items)
+from wechat_protocol.order_shipping_validation import check_combined, check_single
+from wechat_protocol.payload import Contact, DeliveryMode, OrderKey, OrderNumberType
+
+TZ = timezone(timedelta(hours=8))
+WHEN = datetime(2022, 12, 15, 13, 29, 35, 120000, tzinfo=TZ)
+KEY = OrderKey(OrderNumberType.MERCHANT_TRADE_NUMBER, mchid="1230000109", out_trade_no="OSM0001")
+CONTACT = Contact(receiver_contact="189****1234")
+
+
+def _express(index):
+    return Parcel(f"龙井茶礼盒*{index + 1}", f"SF{index:013d}", "SF", CONTACT)
+
+
+# ------------------------------------------------------------------ payloads
+
+def test_one_parcel_carrying_everything_is_unified_and_matches_the_documented_body():
+    info = ShippingInfo(OrderShipment(KEY, LogisticsType.EXPRESS, (_express(0),), True), WHEN, OPENID)
+    assert info.to_wire() == valid_osm_body()
+    assert info.path == "/wxa/sec/order/upload_shipping_info" == endpoints.OSM_SINGLE_SHIPPING
+    assert info.check() == []
+
+
+def test_parcels_while_more_may_follow_are_split_and_say_so():
+    partial = OrderShipment(KEY, LogisticsType.EXPRESS, (_express(0),), False)
+    assert partial.delivery_mode == DeliveryMode.SPLIT_DELIVERY
+    assert partial.to_wire()["is_all_delivered"] is False
+    complete = OrderShipment(KEY, LogisticsType.EXPRESS, (_express(0), _express(1)), True)
+    assert ShippingInfo(complete, WHEN, OPENID).to_wire() == valid_osm_body(parcels=2)
+
+
+@pytest.mark.parametrize("kind", [LogisticsType.SAME_CITY, LogisticsType.VIRTUAL, LogisticsType.PICKUP])
+def test_non_express_parcels_carry_no_tracking_fields(kind):
+    shipment = OrderShipment(KEY, kind, (Parcel("会员卡*1", "IGNORED", "SF"),), True)
+    assert shipment.to_wire()["shipping_list"] == [{"item_desc": "会员卡*1"}]
+    assert shipment.to_wire()["logistics_type"] == int(kind)
+    assert ShippingInfo(shipment, WHEN, OPENID).check() == []
+
+
+def test_combined_body_matches_the_documented_shape():
+    main = OrderKey(OrderNumberType.MERCHANT_TRADE_NUMBER, mchid="1230000109", out_trade_no="OSM-MAIN-1")
+    split = OrderShipment(KEY.__class__(KEY.order_number_type, mchid=KEY.mchid, out_trade_no="OSM-SUB-1"),
+                          LogisticsType.EXPRESS, (_express(0), _express(1)), True)
+    same_city = OrderShipment(OrderKey(OrderNumberType.MERCHANT_TRADE_NUMBER, mchid=KEY.mchid,
+                                       out_trade_no="OSM-SUB-2"), LogisticsType.SAME_CITY,
+                              (Parcel("青瓷杯*1"),), True)
+    info = CombinedShippingInfo(main, (split, same_city), WHEN, OPENID)
+    assert info.to_wire() == valid_osm_combined_body()
+    assert info.path == endpoints.OSM_COMBINED_SHIPPING
+    assert info.check() == []
+
+
+def test_order_queries_name_the_merchant_keys_their_own_way():
+    assert order_query(KEY) == {"merchant_id": "1230000109", "merchant_trade_no": "OSM0001"}
+    assert order_query(OrderKey(OrderNumberType.WXPAY_TRADE_NUMBER, transaction_id="42001")) == {
+        "transaction_id": "42001"}
+
+
+# ------------------------------------------------------------------ parcel descriptions
+
+def test_a_description_names_each_product_with_its_quantity():
+    assert describe_items([("龙井茶礼盒", 2), ("青瓷杯", 1.0)]) == "龙井茶礼盒*2、青瓷杯*1"
+    assert describe_items([("Tea", 1.5), ("Cup", 3)], "en_US") == "Tea*1.5, Cup*3"
+    assert describe_items([("Tea\n gift   box", 1)], "en_US") == "Tea gift box*1"
+
+
+def test_a_long_description_keeps_whole_items_and_says_how_many_more():
+    items = [(f"龙井茶礼盒{i}", 1) for i in range(30)]
+    text = describe_items(items)
+    assert len(text) <= 120
+    kept = text.split("等另外")[0].split("、")
+    assert all(word in {f"龙井茶礼盒{i}*1" for i in range(30)} for word in kept)
+    assert text.endswith(f"等另外 {30 - len(kept)} 种商品")
+    english = describe_items([("Longjing tea gift box", 2)] * 20, "en_US")
+    assert len(english) <= 120 and english.endswith(" and 16 more")
+
+
+@pytest.mark.parametrize("name", ["茶" * 300, "e\u0301" * 200, "👨\u200d👩\u200d👧" * 60, "A\U0001F44D\U0001F3FD" * 90])
+def test_a_name_too_long_alone_is_cut_without_parting_a_character(name):
+    for items in ([(name, 1)], [(name, 1), ("杯", 2)]):
+        text = describe_items(items)
+        assert len(text) <= 120
+        head = text.split("…")[0]
+        assert name.startswith(head)
+        rest = name[len(head):]
+        assert not rest or not (unicodedata.category(rest[0]).startswith("M") or rest[0] in "\u200d\U0001F3FD"
+                                or head.endswith("\u200d"))
+    assert describe_items([(name, 1), ("杯", 2)]).endswith("等另外 1 种商品")
+
+
+# ------------------------------------------------------------------ rules and their codes
+
+def _set(path, value):
+    def mutate(body):
+        target = body
+        for step in path[:-1]:
+            target = target[step]
+        if value is DELETE:
+            del target[path[-1]]
+        else:
+            target[path[-1]] = value
+    return mutate
+
+
+DELETE = object()
+SINGLE_MUTATIONS = [
+    ("logistics type 5", _set(["logistics_type"], 5), c.LOGISTICS_TYPE_ILLEGAL),
+    ("logistics type missing", _set(["logistics_type"], DELETE), c.LOGISTICS_TYPE_ILLEGAL),
+    ("logistics type as text", _set(["logistics_type"], "EXPRESS"), c.DATA_FORMAT_ERROR),
+    ("delivery mode 3", _set(["delivery_mode"], 3), c.DELIVERY_MODE_ILLEGAL),
+    ("split same-city", lambda b: b.update(logistics_type=2, delivery_mode=2,
+                                           shipping_list=[{"item_desc": "x*1"}]), c.SPLIT_NOT_EXPRESS),
+    ("split without is_all_delivered", lambda b: (b.update(delivery_mode=2), b.pop("is_all_delivered")),
+     c.ALL_DELIVERED_MISSING),
+    ("is_all_delivered as text", _set(["is_all_delivered"], "true"), c.DATA_FORMAT_ERROR),
+    ("no parcel", _set(["shipping_list"], []), c.OSM_PARAM_ERROR),
+    ("16 parcels", lambda b: b.update(delivery_mode=2, shipping_list=b["shipping_list"] * 16), c.TOO_MANY_PARCELS),
+    ("unified with two parcels", lambda b: b.update(shipping_list=b["shipping_list"] * 2),
+     c.UNIFIED_NEEDS_ONE_SHIPPING),
+    ("no item_desc", _set(["shipping_list", 0, "item_desc"], DELETE), c.ITEM_DESC_EMPTY),
+    ("item_desc blank", _set(["shipping_list", 0, "item_desc"], "  "), c.ITEM_DESC_EMPTY),
+    ("item_desc of 121", _set(["shipping_list", 0, "item_desc"], "茶" * 121), c.ITEM_DESC_TOO_LONG),
+    ("item_desc with a NUL", _set(["shipping_list", 0, "item_desc"], "茶\x00*1"), c.OSM_PARAM_ERROR),
+    ("express without tracking", _set(["shipping_list", 0, "tracking_no"], DELETE), c.TRACKING_NO_EMPTY),
+    ("express without code", _set(["shipping_list", 0, "express_company"], ""), c.EXPRESS_COMPANY_EMPTY),
+    ("tracking of 129 bytes", _set(["shipping_list", 0, "tracking_no"], "S" * 129), c.TRACKING_NO_TOO_LONG),
+    ("code of 129 bytes", _set(["shipping_list", 0, "express_company"], "S" * 129), c.EXPRESS_COMPANY_TOO_LONG),
+    ("pickup with tracking", _set(["logistics_type"], 4), c.OSM_PARAM_ERROR),
+    ("unmasked contact", _set(["shipping_list", 0, "contact", "receiver_contact"], "18912341234"),
+     c.OSM_PARAM_ERROR),
+    ("SF without contact", _set(["shipping_list", 0, "contact"], DELETE), c.OSM_PARAM_ERROR),
+    ("no upload_time", _set(["upload_time"], DELETE), c.UPLOAD_TIME_MISSING),
+    ("upload_time with a space", _set(["upload_time"], "2022-12-15T13:29:35.120 08:00"), c.UPLOAD_TIME_ILLEGAL),
+    ("no openid", _set(["payer"], {}), c.OPENID_EMPTY),
+    ("order number type 3", _set(["order_key", "order_number_type"], 3), c.ORDER_NUMBER_TYPE_ILLEGAL),
+    ("no out_trade_no", _set(["order_key", "out_trade_no"], DELETE), c.OUT_TRADE_NO_MISSING),
+    ("shipping_list as object", _set(["shipping_list"], {"tracking_no": "x"}), c.DATA_FORMAT_ERROR),
+]
+
+
+@pytest.mark.parametrize("name, mutate, code", SINGLE_MUTATIONS, ids=[m[0] for m in SINGLE_MUTATIONS])
+def test_each_rule_of_a_single_upload_gives_its_code(name, mutate, code):
+    body = valid_osm_body()
+    mutate(body)
+    problems = check_single(body)
+    assert code in {p.code for p in problems}, problems
+    for problem in problems:
+        assert problem.message_en.isascii() and problem.message_zh and not problem.message_zh.isascii()
+
+
+def test_a_partial_split_upload_is_valid():
+    assert check_single(valid_osm_body(all_delivered=False)) == []
+
+
+def test_combined_rules():
+    body = valid_osm_combined_body()
+    assert check_combined(body) == []
+    mismatch = copy.deepcopy(body)
+    mismatch["sub_orders"][1]["order_key"] = {"order_number_type": 2, "transaction_id": "4200009"}
+    assert {p.code for p in check_combined(mismatch)} == {c.ORDER_NUMBER_TYPE_MISMATCH}
+    twice = copy.deepcopy(body)
+    twice["sub_orders"][1]["order_key"] = dict(twice["sub_orders"][0]["order_key"])
+    assert [p.code for p in check_combined(twice)] == [c.DUPLICATE_SUB_ORDER]
+    empty = copy.deepcopy(body)
+    empty["sub_orders"] = []
+    assert c.PARAM_ERROR in {p.code for p in check_combined(empty)}
+    nested = copy.deepcopy(body)
+    nested["sub_orders"][0]["logistics_type"] = 9
+    assert [(p.code, p.path) for p in check_combined(nested)] == [
+        (c.LOGISTICS_TYPE_ILLEGAL, "sub_orders[0].logistics_type")]
+
+
+@pytest.mark.parametrize("body", [None, [], "x", 5, {"order_key": []}])
+def test_anything_is_checked_without_an_exception(body):
+    assert check_single(body) and check_combined(body)

@@ -1,0 +1,278 @@
+"""The sandbox's Order Shipping Management over real HTTP: payments as WeChat Pay knows them, the
+family's rules on them (unknown payment, payer, one correction, unchanged re-send, partial split
+uploads), WeChat's side of each order (get_order, get_order_list, notify_confirm_receive) and the
+control endpoints that move an order on."""
+import copy
+import time
+
+import pytest
+import requests
+from builders import MCHID, OPENID, valid_osm_body, valid_osm_combined_body
+from conftest import APPID, SECRET
+
+from wechat_protocol import catalogue as c
+from wechat_protocol import endpoints
+
+SINGLE, COMBINED = endpoints.OSM_SINGLE_SHIPPING, endpoints.OSM_COMBINED_SHIPPING
+
+
+@pytest.fixture
+def wechat(sandbox):
+    """call(path, body) with a valid token, and control(path, body) on the sandbox."""
+    token = requests.post(sandbox.url + endpoints.STABLE_TOKEN, timeout=5, json={
+        "grant_type": "client_credential", "appid": APPID, "secret": SECRET}).json()["access_token"]
+
+    class Wechat:
+        @staticmethod
+        def call(path, body):
+            return requests.post(sandbox.url + path, params={"access_token": token}, json=body, timeout=5).json()
+
+        @staticmethod
+        def control(path, body=None, status=200):
+            answer = requests.post(sandbox.url + path, json=body, timeout=5)
+            assert answer.status_code == status, answer.text
+            return answer.json()
+
+        @staticmethod
+        def pay(out_trade_no="OSM0001", **extra):
+            return Wechat.control("/sandbox/payments", {"openid": OPENID, "mchid": MCHID,
+                                                        "out_trade_no": out_trade_no, **extra})
+
+        @staticmethod
+        def order(out_trade_no="OSM0001"):
+            answer = Wechat.call(endpoints.OSM_GET_ORDER, {"merchant_id": MCHID, "merchant_trade_no": out_trade_no})
+            assert answer["errcode"] == 0, answer
+            return answer["order"]
+
+    return Wechat
+
+
+def _later(body, seconds):
+    """The body with an upload_time `seconds` later than the documented example's."""
+    body = copy.deepcopy(body)
+    body["upload_time"] = "2022-12-15T13:%02d:%02d.120+08:00" % (30 + seconds // 60, seconds % 60)
+    return body
+
+
+def test_registered_payment_is_known_by_either_key(wechat):
+    payment = wechat.pay()
+    assert payment["transaction_id"].startswith("42") and payment["order_state"] == 1
+    by_id = wechat.call(endpoints.OSM_GET_ORDER, {"transaction_id": payment["transaction_id"]})["order"]
+    assert by_id == wechat.order()
+    assert by_id["merchant_trade_no"] == "OSM0001" and by_id["openid"] == OPENID
+    assert by_id["shipping"]["finish_shipping_count"] == 0
+
+
+def test_unknown_young_and_foreign_payments_are_refused(wechat):
+    assert wechat.call(SINGLE, valid_osm_body())["errcode"] == c.PAYMENT_NOT_FOUND
+    wechat.control("/sandbox/payments/young", {"seconds": 60})
+    wechat.pay()
+    assert wechat.call(SINGLE, valid_osm_body())["errcode"] == c.PAYMENT_NOT_FOUND
+    assert wechat.call(endpoints.OSM_GET_ORDER, {"merchant_id": MCHID, "merchant_trade_no": "OSM0001"})[
+        "errcode"] == c.PAYMENT_NOT_FOUND
+    wechat.control("/sandbox/payments/young", {"seconds": 0})
+    other_payer = valid_osm_body()
+    other_payer["payer"]["openid"] = "oSomebodyElse"
+    assert wechat.call(SINGLE, other_payer)["errcode"] == c.PAYER_MISMATCH
+    assert wechat.call(SINGLE, valid_osm_body())["errcode"] == 0
+
+
+def test_partial_uploads_then_completion_then_one_correction(wechat):
+    wechat.pay()
+    partial = valid_osm_body(all_delivered=False)
+    assert wechat.call(SINGLE, partial)["errcode"] == 0
+    assert wechat.call(SINGLE, _later(valid_osm_body(all_delivered=False, parcels=2), 1))["errcode"] == 0
+    assert wechat.order()["shipping"]["finish_shipping_count"] == 0, "partial uploads are not counted"
+    assert wechat.order()["order_state"] == 1
+    complete = _later(valid_osm_body(parcels=2), 2)
+    assert wechat.call(SINGLE, complete)["errcode"] == 0
+    order = wechat.order()
+    assert (order["order_state"], order["shipping"]["finish_shipping_count"]) == (2, 1)
+    assert [p["goods_desc"] for p in order["shipping"]["shipping_list"]] == ["龙井茶礼盒*1", "龙井茶礼盒*2"]
+    # An unchanged re-send changes nothing and is not the correction.
+    assert wechat.call(SINGLE, _later(complete, 3))["errcode"] == c.NOT_MODIFIED
+    assert wechat.order()["shipping"]["finish_shipping_count"] == 1
+    # A partial upload after completion: WeChat already has it all.
+    assert wechat.call(SINGLE, _later(valid_osm_body(all_delivered=False), 4))["errcode"] == c.ALREADY_SHIPPED
+    corrected = _later(complete, 5)
+    corrected["shipping_list"][1]["tracking_no"] = "SF9999999999999"
+    assert wechat.call(SINGLE, corrected)["errcode"] == 0
+    assert wechat.order()["shipping"]["finish_shipping_count"] == 2
+    again = _later(corrected, 6)
+    again["shipping_list"][1]["tracking_no"] = "SF8888888888888"
+    assert wechat.call(SINGLE, again)["errcode"] == c.RESHIP_USED_UP
+    assert wechat.order()["shipping"]["shipping_list"][1]["tracking_no"] == "SF9999999999999"
+
+
+def test_upload_time_must_be_later_and_rules_are_answered_with_their_codes(wechat):
+    wechat.pay()
+    assert wechat.call(SINGLE, valid_osm_body(all_delivered=False))["errcode"] == 0
+    assert wechat.call(SINGLE, valid_osm_body())["errcode"] == c.UPLOAD_TIME_ILLEGAL
+    split_virtual = _later(valid_osm_body(), 1)
+    split_virtual.update(logistics_type=3, delivery_mode=2, shipping_list=[{"item_desc": "会员卡*1"}])
+    answer = wechat.call(SINGLE, split_virtual)
+    assert answer["errcode"] == c.SPLIT_NOT_EXPRESS and "delivery_mode" in answer["errmsg"]
+    long_desc = _later(valid_osm_body(), 1)
+    long_desc["shipping_list"][0]["item_desc"] = "茶" * 121
+    assert wechat.call(SINGLE, long_desc)["errcode"] == c.ITEM_DESC_TOO_LONG
+    assert wechat.order()["shipping"]["finish_shipping_count"] == 0, "refused uploads change nothing"
+
+
+@pytest.mark.parametrize("event, state", [("refund", 5), ("confirm_receipt", 3)])
+def test_refunded_or_received_orders_take_no_more_shipping(wechat, event, state):
+    wechat.pay()
+    assert wechat.call(SINGLE, valid_osm_body())["errcode"] == 0
+    assert wechat.control(f"/sandbox/orders/{event}", {"mchid": MCHID, "out_trade_no": "OSM0001"})[
+        "order_state"] == state
+    changed = _later(valid_osm_body(), 1)
+    changed["shipping_list"][0]["tracking_no"] = "SF7777777777777"
+    assert wechat.call(SINGLE, changed)["errcode"] == c.NOT_SHIPPABLE
+
+
+def test_orders_move_on_only_as_they_can(wechat):
+    wechat.pay()
+    key = {"mchid": MCHID, "out_trade_no": "OSM0001"}
+    assert "shipped" in wechat.control("/sandbox/orders/confirm_receipt", key, status=400)["error"]
+    wechat.call(SINGLE, valid_osm_body())
+    assert wechat.control("/sandbox/orders/settle", key)["order_state"] == 4
+    assert wechat.control("/sandbox/orders/vanish", key, status=400)["error"]
+    assert wechat.control("/sandbox/orders/settle", {"transaction_id": "nope"}, status=400)["error"]
+
+
+def test_combined_payments(wechat):
+    main = wechat.control("/sandbox/payments", {
+        "openid": OPENID, "mchid": MCHID, "out_trade_no": "OSM-MAIN-1",
+        "sub_orders": [{"mchid": MCHID, "out_trade_no": "OSM-SUB-1"}, {"mchid": MCHID, "out_trade_no": "OSM-SUB-2"}]})
+    assert [sub["merchant_trade_no"] for sub in main["sub_orders"]] == ["OSM-SUB-1", "OSM-SUB-2"]
+    body = valid_osm_combined_body()
+    sub_alone = valid_osm_body("OSM-SUB-1", parcels=2)
+    assert wechat.call(SINGLE, sub_alone)["errcode"] == c.PAYMENT_NOT_FOUND, "sub-orders go in the combined call"
+    stranger = copy.deepcopy(body)
+    stranger["sub_orders"][1]["order_key"]["out_trade_no"] = "OSM-NOT-HERE"
+    assert wechat.call(COMBINED, stranger)["errcode"] == c.PAYMENT_NOT_FOUND
+    assert wechat.call(COMBINED, body)["errcode"] == 0
+    assert [wechat.order(n)["shipping"]["finish_shipping_count"] for n in ("OSM-SUB-1", "OSM-SUB-2")] == [1, 1]
+    assert wechat.order("OSM-SUB-2")["shipping"]["logistics_type"] == 2
+    assert wechat.call(COMBINED, _later(body, 1))["errcode"] == c.NOT_MODIFIED
+    corrected = _later(body, 2)
+    corrected["sub_orders"][0]["shipping_list"][0]["tracking_no"] = "SF5555555555555"
+    assert wechat.call(COMBINED, corrected)["errcode"] == 0
+    assert [wechat.order(n)["shipping"]["finish_shipping_count"] for n in ("OSM-SUB-1", "OSM-SUB-2")] == [2, 1]
+    assert wechat.call(COMBINED, _later(corrected, 1))["errcode"] == c.UPLOAD_TIME_ILLEGAL
+
+
+def test_order_list_by_time_state_and_payer_in_pages(wechat):
+    now = int(time.time())
+    for index in range(5):
+        wechat.pay(f"LIST{index}", paid_at=now - 100 + index, openid=OPENID if index % 2 else "oOther")
+    wechat.call(SINGLE, valid_osm_body("LIST1"))
+    first = wechat.call(endpoints.OSM_GET_ORDER_LIST, {"pay_time_range": {"begin_time": now - 99, "end_time": now},
+                                                       "page_size": 2})
+    assert [o["merchant_trade_no"] for o in first["order_list"]] == ["LIST1", "LIST2"] and first["has_more"]
+    rest = wechat.call(endpoints.OSM_GET_ORDER_LIST, {"pay_time_range": {"begin_time": now - 99, "end_time": now},
+                                                      "page_size": 2, "last_index": first["last_index"]})
+    assert [o["merchant_trade_no"] for o in rest["order_list"]] == ["LIST3", "LIST4"] and not rest["has_more"]
+    awaiting = wechat.call(endpoints.OSM_GET_ORDER_LIST, {"order_state": 1, "openid": OPENID})
+    assert [o["merchant_trade_no"] for o in awaiting["order_list"]] == ["LIST3"]
+    assert wechat.call(endpoints.OSM_GET_ORDER_LIST, {"last_index": "not-an-index"})["errcode"] == c.BAD_LAST_INDEX
+    assert wechat.call(endpoints.OSM_GET_ORDER_LIST, {"page_size": 0})["errcode"] == c.OSM_PARAM_ERROR
+
+
+def test_the_buyer_is_reminded_once_of_a_shipped_express_order(wechat):
+    payment = wechat.pay()
+    key = {"transaction_id": payment["transaction_id"]}
+    far = int(time.time()) + 3600
+    assert wechat.call(endpoints.OSM_NOTIFY_CONFIRM_RECEIVE, {**key, "received_time": far})["errcode"] == c.NOT_SHIPPED
+    wechat.call(SINGLE, valid_osm_body())
+    assert wechat.call(endpoints.OSM_NOTIFY_CONFIRM_RECEIVE, {**key, "received_time": 1})[
+        "errcode"] == c.RECEIVED_TIME_INVALID
+    assert wechat.call(endpoints.OSM_NOTIFY_CONFIRM_RECEIVE, {**key, "received_time": far})["errcode"] == 0
+    assert wechat.call(endpoints.OSM_NOTIFY_CONFIRM_RECEIVE, {**key, "received_time": far})[
+        "errcode"] == c.REMINDER_USED
+    virtual = wechat.pay("OSM-VIRTUAL")
+    body = valid_osm_body("OSM-VIRTUAL")
+    body.update(logistics_type=3, shipping_list=[{"item_desc": "会员卡*1"}])
+    assert wechat.call(SINGLE, body)["errcode"] == 0
+    assert wechat.call(endpoints.OSM_NOTIFY_CONFIRM_RECEIVE, {"transaction_id": virtual["transaction_id"],
+                                                              "received_time": far})["errcode"] == c.NOT_EXPRESS
+
+
+def test_trade_management_questions(wechat):
+    assert wechat.call(endpoints.OSM_IS_TRADE_MANAGED, {"appid": APPID})["is_trade_managed"] is True
+    wechat.control("/sandbox/trade_managed", {"managed": False})
+    assert wechat.call(endpoints.OSM_IS_TRADE_MANAGED, {"appid": APPID})["is_trade_managed"] is False
+    assert wechat.call(endpoints.OSM_IS_CONFIRMATION_COMPLETED, {"appid": APPID})["completed"] is False
+
+
+def test_calls_need_a_valid_token_and_registrations_are_checked(sandbox, wechat):
+    answer = requests.post(sandbox.url + SINGLE, params={"access_token": "forged"}, json=valid_osm_body(),
+                           timeout=5).json()
+    assert answer["errcode"] == c.TOKEN_INVALID
+    assert wechat.control("/sandbox/payments", {"mchid": MCHID}, status=400)["error"]
+    wechat.pay("DUP")
+    assert "already" in wechat.control("/sandbox/payments", {"openid": OPENID, "mchid": MCHID,
+                                                             "out_trade_no": "DUP"}, status=400)["error"]
+    assert wechat.control("/sandbox/payments", {"openid": OPENID, "paid_at": "yesterday"}, status=400)
+    assert wechat.control("/sandbox/payments/young", {"seconds": -1}, status=400)
+    listed = requests.get(sandbox.url + "/sandbox/payments", timeout=5).json()
+    assert [p["merchant_trade_no"] for p in listed] == ["DUP"]
+    requests.post(sandbox.url + "/sandbox/reset", timeout=5)
+    assert requests.get(sandbox.url + "/sandbox/payments", timeout=5).json() == []
+
+
+def test_the_page_shows_payments_and_both_families(sandbox, wechat):
+    wechat.pay()
+    body = valid_osm_body(parcels=2)
+    body["shipping_list"][1]["item_desc"] = "<i>青瓷杯</i>*1"
+    assert wechat.call(SINGLE, body)["errcode"] == 0
+    html = requests.get(sandbox.url + "/", timeout=5).text
+    for text in ("Payments (Order Shipping Management)", "1230000109 / OSM0001", "shipped",
+                 "express, SPLIT_DELIVERY, all delivered", "龙井茶礼盒*1", "&lt;i&gt;青瓷杯&lt;/i&gt;*1",
+                 endpoints.OSM_SINGLE_SHIPPING):
+        assert text in html
+    assert "<i>" not in html
+
+
+def test_the_client_uploads_checks_and_reads_back(sandbox, wechat):
+    from datetime import datetime, timedelta, timezone
+
+    from wechat_protocol.catalogue import Outcome
+    from wechat_protocol.client import WeChatClient
+    from wechat_protocol.order_shipping import LogisticsType, OrderShipment, Parcel, ShippingInfo
+    from wechat_protocol.payload import Contact, OrderKey, OrderNumberType
+    from wechat_protocol.tokens import StableTokenSource
+    from wechat_protocol.validation import PayloadInvalid
+
+    client = WeChatClient(sandbox.url, StableTokenSource(sandbox.url, APPID, SECRET))
+    key = OrderKey(OrderNumberType.MERCHANT_TRADE_NUMBER, mchid=MCHID, out_trade_no="OSM-CLIENT")
+    now = datetime.now(timezone(timedelta(hours=8)))
+    parcel = Parcel("龙井茶礼盒*1", "SF0000000000001", "SF", Contact(receiver_contact="189****1234"))
+
+    def info(parcels, seconds):
+        return ShippingInfo(OrderShipment(key, LogisticsType.EXPRESS, parcels, True), now + timedelta(seconds=seconds),
+                            OPENID)
+    assert client.upload(info((parcel,), 0)).outcome is Outcome.RETRY_BRIEFLY, "not paid yet: 10060001"
+    wechat.pay("OSM-CLIENT")
+    assert client.upload(info((parcel,), 1)).accepted
+    assert client.upload(info((parcel,), 2)).outcome is Outcome.ALREADY_HELD, "unchanged: 10060023"
+    calls = sum(requests.get(sandbox.url + "/sandbox/stats", timeout=5).json()["requests"].values())
+    with pytest.raises(PayloadInvalid) as refused:
+        client.upload(info((parcel,) * 16, 3))
+    assert {p.code for p in refused.value.problems} >= {c.TOO_MANY_PARCELS}
+    assert sum(requests.get(sandbox.url + "/sandbox/stats", timeout=5).json()["requests"].values()) == calls
+    record = client.get_order(key)
+    assert record.accepted and record.data["order"]["shipping"]["finish_shipping_count"] == 1
+    assert not client.get_order(OrderKey(OrderNumberType.WXPAY_TRADE_NUMBER, transaction_id="4299")).accepted
+
+
+def test_the_control_client_registers_and_moves_payments(sandbox):
+    from wechat_sandbox.control import SandboxControl
+
+    control = SandboxControl(sandbox.url)
+    payment = control.pay(OPENID, mchid=MCHID, out_trade_no="CTL-1", paid_amount=1200)
+    assert payment["paid_amount"] == 1200
+    assert control.unknown_younger_than(30) == {"unknown_younger_than": 30}
+    assert [p["transaction_id"] for p in control.payments()] == [payment["transaction_id"]]
+    with pytest.raises(requests.HTTPError):
+        control.order_event("settle", transaction_id=payment["transaction_id"])  # not shipped yet
+    assert control.order_event("refund", transaction_id=payment["transaction_id"])["order_state"] == 5

@@ -1,0 +1,170 @@
+"""Order Shipping Management (发货信息管理, `/wxa/sec/order/...`): typed shipping payloads that
+serialize to exactly WeChat's wire JSON.
+
+This family releases a merchant's WeChat Pay funds once shipping is recorded. It shares order
+keys, masked contacts and upload times with the Shopping Order family (payload.py); its parcels
+carry a description (`item_desc`) instead of item ids, and an order says how it travels
+(`logistics_type`) and whether everything has shipped (`is_all_delivered`)."""
+import enum
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from . import endpoints, order_shipping_validation
+from .payload import Contact, DeliveryMode, OrderKey
+from .rfc3339 import format_rfc3339
+
+MAX_ITEM_DESC_CHARS = 120
+
+
+class LogisticsType(enum.IntEnum):
+    """How an order reaches the buyer."""
+
+    EXPRESS = 1
+    SAME_CITY = 2
+    VIRTUAL = 3
+    PICKUP = 4
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """One parcel: what it holds in words and, for express, its tracking number and carrier."""
+
+    item_desc: str
+    tracking_no: str | None = None
+    express_company: str | None = None
+    contact: Contact | None = None
+
+    def to_wire(self, logistics_type: LogisticsType) -> dict:
+        """Return the shipping_list entry; tracking fields only for express shipments."""
+        wire = {}
+        if logistics_type == LogisticsType.EXPRESS:
+            wire.update(tracking_no=self.tracking_no, express_company=self.express_company)
+        wire["item_desc"] = self.item_desc
+        contact = self.contact.to_wire() if self.contact else {}
+        if contact:
+            wire["contact"] = contact
+        return wire
+
+
+@dataclass(frozen=True)
+class OrderShipment:
+    """One payment order's shipping so far: every parcel shipped, and whether that is all."""
+
+    order_key: OrderKey
+    logistics_type: LogisticsType
+    parcels: tuple[Parcel, ...]
+    is_all_delivered: bool
+
+    @property
+    def delivery_mode(self) -> DeliveryMode:
+        """Unified for one parcel carrying everything; split while more parcels may follow."""
+        if len(self.parcels) == 1 and self.is_all_delivered:
+            return DeliveryMode.UNIFIED_DELIVERY
+        return DeliveryMode.SPLIT_DELIVERY
+
+    def to_wire(self) -> dict:
+        """Return order_key, logistics_type, delivery_mode, is_all_delivered and shipping_list."""
+        return {
+            "order_key": self.order_key.to_wire(),
+            "logistics_type": int(self.logistics_type),
+            "delivery_mode": int(self.delivery_mode),
+            "is_all_delivered": self.is_all_delivered,
+            "shipping_list": [parcel.to_wire(self.logistics_type) for parcel in self.parcels],
+        }
+
+
+@dataclass(frozen=True)
+class ShippingInfo:
+    """upload_shipping_info: the shipping of one payment order."""
+
+    path: ClassVar[str] = endpoints.OSM_SINGLE_SHIPPING
+
+    order: OrderShipment
+    upload_time: datetime
+    payer_openid: str
+
+    def to_wire(self) -> dict:
+        """Return the request body."""
+        wire = self.order.to_wire()
+        wire["upload_time"] = format_rfc3339(self.upload_time)
+        wire["payer"] = {"openid": self.payer_openid}
+        return wire
+
+    def check(self) -> list:
+        """Return the validation problems of the request body."""
+        return order_shipping_validation.check_single(self.to_wire())
+
+
+@dataclass(frozen=True)
+class CombinedShippingInfo:
+    """upload_combined_shipping_info: the shipping of a combined payment's sub-orders."""
+
+    path: ClassVar[str] = endpoints.OSM_COMBINED_SHIPPING
+
+    order_key: OrderKey
+    sub_orders: tuple[OrderShipment, ...]
+    upload_time: datetime
+    payer_openid: str
+
+    def to_wire(self) -> dict:
+        """Return the request body; sub-orders carry no order-level upload time or payer."""
+        return {
+            "order_key": self.order_key.to_wire(),
+            "sub_orders": [sub_order.to_wire() for sub_order in self.sub_orders],
+            "upload_time": format_rfc3339(self.upload_time),
+            "payer": {"openid": self.payer_openid},
+        }
+
+    def check(self) -> list:
+        """Return the validation problems of the request body."""
+        return order_shipping_validation.check_combined(self.to_wire())
+
+
+_MORE = {"zh": "等另外 {count} 种商品", "en": " and {count} more"}
+_SEPARATOR = {"zh": "、", "en": ", "}
+
+
+def describe_items(items, lang: str = "zh_CN", limit: int = MAX_ITEM_DESC_CHARS) -> str:
+    """What a parcel holds, in words: `茶叶礼盒*2、青瓷杯*1`.
+
+    `items`: (name, quantity) pairs. Longer than `limit` characters, the text keeps the items
+    that fit whole and says how many more there are; a first name that alone is too long is
+    cut, never inside a character (combining marks stay with their letter)."""
+    key = "zh" if (lang or "").lower().startswith("zh") else "en"
+    words = [f"{' '.join(str(name).split())}*{_quantity(quantity)}" for name, quantity in items]
+    separator = _SEPARATOR[key]
+    kept = []
+    for index, word in enumerate(words):
+        rest = len(words) - index - 1
+        tail = _MORE[key].format(count=rest) if rest else ""
+        if len(separator.join([*kept, word]) + tail) <= limit:
+            kept.append(word)
+            continue
+        if not kept:
+            tail = _MORE[key].format(count=len(words) - 1) if len(words) > 1 else ""
+            return _cut(word, limit - len(tail) - 1) + "…" + tail
+        return separator.join(kept) + _MORE[key].format(count=len(words) - len(kept))
+    return separator.join(kept)
+
+
+def _quantity(quantity) -> str:
+    """2.0 -> '2'; 1.5 -> '1.5'."""
+    number = float(quantity)
+    return str(int(number)) if number.is_integer() else f"{number:g}"
+
+
+def _cut(text: str, length: int) -> str:
+    """At most `length` characters of text, never parting a letter from its marks or an
+    emoji from its joiners, selectors and modifiers."""
+    cut = max(min(length, len(text)), 0)
+    while 0 < cut < len(text) and (_extends(text[cut]) or text[cut - 1] == "\u200d"):
+        cut -= 1
+    return text[:cut]
+
+
+def _extends(char: str) -> bool:
+    """A character that belongs to the one before it (a mark, a joiner, a selector, a skin tone)."""
+    return (unicodedata.category(char) in ("Mn", "Me", "Mc") or char == "\u200d"
+            or 0xFE00 <= ord(char) <= 0xFE0F or 0x1F3FB <= ord(char) <= 0x1F3FF)

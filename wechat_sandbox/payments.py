@@ -1,0 +1,272 @@
+"""WeChat Pay payments as the sandbox knows them, and their Order Shipping Management records.
+
+A payment is registered through the control endpoint (`POST /sandbox/payments`), as WeChat Pay
+would know it; uploads to `/wxa/sec/order/...` then follow WeChat's rules on it: the payment
+must be known (10060001, also while younger than the configured delay), paid by the payer
+(10060031) and still shippable (10060004); a complete shipping can be corrected once (10060003);
+an unchanged re-send changes nothing (10060023) and is never counted as the correction; partial
+split uploads (is_all_delivered false) before completion are not counted either. Callers hold
+the state's lock."""
+import itertools
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from wechat_protocol import catalogue as c
+
+AWAITING_SHIPMENT, SHIPPED, RECEIPT_CONFIRMED, TRADE_COMPLETE, REFUNDED, AWAITING_SETTLEMENT = range(1, 7)
+EXPRESS = 1
+_NUMBERS = itertools.count(1)
+
+
+class PaymentError(ValueError):
+    """A registration the sandbox refuses; its text says why."""
+
+
+@dataclass
+class Payment:
+    """One payment order and WeChat's shipping record of it."""
+
+    transaction_id: str
+    openid: str
+    paid_at: int
+    mchid: str | None = None
+    out_trade_no: str | None = None
+    paid_amount: int = 0
+    description: str = ""
+    main: str | None = None  # transaction id of the combined payment this is a sub-order of
+    sub_orders: list = field(default_factory=list)  # transaction ids, for a combined payment
+    order_state: int = AWAITING_SHIPMENT
+    shipping: dict | None = None  # the last accepted logistics_type, delivery_mode, ... of it
+    finish_count: int = 0
+    last_upload: datetime | None = None  # the upload_time of the last accepted upload
+    shipped_at: int | None = None
+    reminded_at: int | None = None
+    confirmed_at: int | None = None
+    settled_at: int | None = None
+
+    def as_order(self) -> dict:
+        """The `order` object get_order answers (times in Unix seconds)."""
+        shipping = self.shipping or {}
+        parcels = [
+            {"tracking_no": parcel.get("tracking_no", ""), "express_company": parcel.get("express_company", ""),
+             "goods_desc": parcel.get("item_desc", ""), "upload_time": int(self.last_upload.timestamp()),
+             "contact": parcel.get("contact") or {}}
+            for parcel in shipping.get("shipping_list", ())
+        ]
+        return {
+            "transaction_id": self.transaction_id, "merchant_id": self.mchid or "",
+            "sub_merchant_id": "", "merchant_trade_no": self.out_trade_no or "",
+            "description": self.description, "paid_amount": self.paid_amount, "openid": self.openid,
+            "trade_create_time": self.paid_at, "pay_time": self.paid_at, "order_state": self.order_state,
+            "in_complaint": False,
+            "shipping": {
+                "delivery_mode": shipping.get("delivery_mode", 0),
+                "logistics_type": shipping.get("logistics_type", 0),
+                "finish_shipping": self.finish_count > 0, "finish_shipping_count": self.finish_count,
+                "goods_desc": "；".join(parcel["goods_desc"] for parcel in parcels),
+                "shipping_list": parcels,
+            },
+        }
+
+
+class PaymentBook:
+    """Every registered payment, found by transaction id or by merchant id and order number."""
+
+    def __init__(self):
+        self.payments: dict[str, Payment] = {}
+        self.unknown_younger_than = 0  # seconds: a payment this recent is not found yet
+        self.trade_managed = True
+
+    # -- registration (control endpoint) ----------------------------------------------------
+    def register(self, body) -> dict:
+        """Register a payment (and, with `sub_orders`, a combined payment's sub-orders)."""
+        if not isinstance(body, dict) or not _text(body.get("openid")):
+            raise PaymentError("expected {openid, transaction_id?, mchid?, out_trade_no?, paid_at?, sub_orders?}")
+        paid_at = body.get("paid_at", int(time.time()))
+        if not isinstance(paid_at, int) or isinstance(paid_at, bool):
+            raise PaymentError("paid_at: Unix seconds")
+        main = self._add(body, body["openid"], paid_at)
+        for sub in body.get("sub_orders") or ():
+            if not isinstance(sub, dict):
+                raise PaymentError("sub_orders: a list of {transaction_id?, mchid?, out_trade_no?}")
+            payment = self._add(sub, sub.get("openid") or body["openid"], paid_at, main=main.transaction_id)
+            main.sub_orders.append(payment.transaction_id)
+        return self.summary(main)
+
+    def _add(self, body, openid, paid_at, main=None) -> Payment:
+        transaction_id = body.get("transaction_id") or "42%026d" % next(_NUMBERS)
+        mchid, out_trade_no = body.get("mchid"), body.get("out_trade_no")
+        if not all(_text(v) for v in (transaction_id, openid)) or bool(mchid) != bool(out_trade_no):
+            raise PaymentError("a payment has a transaction_id (or none, to generate one), an openid, and "
+                               "mchid with out_trade_no or neither")
+        if transaction_id in self.payments or (mchid and self.find({"mchid": mchid, "out_trade_no": out_trade_no})):
+            raise PaymentError("payment %s is registered already" % (out_trade_no or transaction_id))
+        amount = body.get("paid_amount", 0)
+        payment = Payment(transaction_id, openid, paid_at, mchid, out_trade_no,
+                          amount if isinstance(amount, int) else 0, str(body.get("description", "")), main)
+        self.payments[transaction_id] = payment
+        return payment
+
+    def summary(self, payment) -> dict:
+        """What the control endpoints answer about a payment."""
+        return {**payment.as_order(), "main_transaction_id": payment.main,
+                "sub_orders": [self.summary(self.payments[tid]) for tid in payment.sub_orders]}
+
+    # -- lookups ---------------------------------------------------------------------------
+    def find(self, key) -> Payment | None:
+        """The payment an order key names (upload keys or query keys), known or not yet."""
+        if not isinstance(key, dict):
+            return None
+        if key.get("transaction_id"):
+            return self.payments.get(key["transaction_id"])
+        mchid = key.get("mchid") or key.get("merchant_id")
+        number = key.get("out_trade_no") or key.get("merchant_trade_no")
+        return next((p for p in self.payments.values() if mchid and p.mchid == mchid and p.out_trade_no == number),
+                    None)
+
+    def known(self, key) -> Payment | None:
+        """The payment, unless it is unknown to WeChat yet (just paid)."""
+        payment = self.find(key)
+        if payment is None or payment.paid_at > time.time() - self.unknown_younger_than:
+            return None
+        return payment
+
+    # -- uploads ---------------------------------------------------------------------------
+    def upload(self, body, when) -> int:
+        """Apply an upload_shipping_info body (already valid); WeChat's errcode."""
+        payment = self.known(body["order_key"])
+        if payment is None or payment.main or payment.sub_orders:
+            return c.PAYMENT_NOT_FOUND  # a combined payment's keys go to the combined call
+        code = _shippable(payment, body["payer"]["openid"], when)
+        if code:
+            return code
+        change = _order_change(payment, body)
+        if isinstance(change, int):
+            return change
+        _record(payment, change, when)
+        return c.OK
+
+    def upload_combined(self, body, when) -> int:
+        """Apply an upload_combined_shipping_info body (already valid); WeChat's errcode."""
+        main = self.known(body["order_key"])
+        if main is None or not main.sub_orders:
+            return c.PAYMENT_NOT_FOUND
+        code = _shippable(main, body["payer"]["openid"], when)
+        if code:
+            return code
+        changes = []
+        for sub_order in body["sub_orders"]:
+            payment = self.known(sub_order["order_key"])
+            if payment is None or payment.main != main.transaction_id:
+                return c.PAYMENT_NOT_FOUND
+            code = _shippable(payment, main.openid, when)
+            change = code or _order_change(payment, sub_order)
+            if isinstance(change, int) and change != c.NOT_MODIFIED:
+                return change
+            changes.append((payment, change))
+        if all(change == c.NOT_MODIFIED for _payment, change in changes):
+            return c.NOT_MODIFIED
+        for payment, change in changes:
+            if change != c.NOT_MODIFIED:
+                _record(payment, change, when)
+        main.last_upload = when
+        if all(self.payments[tid].finish_count for tid in main.sub_orders):
+            main.order_state = SHIPPED
+        return c.OK
+
+    # -- what happens to an order after shipping (control endpoints) -----------------------------
+    def confirm_receive(self, key, received_time) -> int:
+        """notify_confirm_receive: remind the buyer once, for a shipped express order."""
+        payment = self.known(key)
+        if payment is None:
+            return c.PAYMENT_NOT_FOUND
+        if not isinstance(received_time, int) or isinstance(received_time, bool):
+            return c.OSM_PARAM_ERROR
+        if payment.finish_count == 0:
+            return c.NOT_SHIPPED
+        if payment.shipping["logistics_type"] != EXPRESS:
+            return c.NOT_EXPRESS
+        if received_time <= payment.shipped_at:
+            return c.RECEIVED_TIME_INVALID
+        if payment.reminded_at is not None:
+            return c.REMINDER_USED
+        payment.reminded_at = received_time
+        return c.OK
+
+    def move(self, key, event) -> Payment:
+        """The buyer confirms receipt, the funds are settled, or the payment is refunded."""
+        payment = self.find(key)
+        if payment is None:
+            raise PaymentError("no such payment")
+        now = int(time.time())
+        if event == "confirm_receipt":
+            if payment.order_state != SHIPPED:
+                raise PaymentError("only a shipped order's receipt can be confirmed")
+            payment.order_state, payment.confirmed_at = RECEIPT_CONFIRMED, now
+        elif event == "settle":
+            if payment.order_state not in (SHIPPED, RECEIPT_CONFIRMED, AWAITING_SETTLEMENT):
+                raise PaymentError("only a shipped order is settled")
+            payment.order_state, payment.settled_at = TRADE_COMPLETE, now
+        elif event == "refund":
+            payment.order_state = REFUNDED
+        else:
+            raise PaymentError("event: confirm_receipt, settle or refund")
+        return payment
+
+    def order_list(self, body) -> dict:
+        """get_order_list: payments paid in a time range, by state and payer, a page at a time."""
+        window = body.get("pay_time_range") or {}
+        begin, end = window.get("begin_time", 0), window.get("end_time", 2**62)
+        size, start = body.get("page_size", 100), body.get("last_index", "")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (begin, end, size)) or not 0 < size <= 100:
+            return {"errcode": c.OSM_PARAM_ERROR, "errmsg": "pay_time_range and page_size (1..100) are integers"}
+        if not isinstance(start, str) or (start and not start.isdigit()):
+            return {"errcode": c.BAD_LAST_INDEX, "errmsg": "invalid last_index"}
+        found = sorted(
+            (p for p in self.payments.values()
+             if begin <= p.paid_at <= end and body.get("order_state") in (None, p.order_state)
+             and body.get("openid") in (None, p.openid) and p.paid_at <= time.time() - self.unknown_younger_than),
+            key=lambda p: (p.paid_at, p.transaction_id))
+        offset = int(start or 0)
+        page = found[offset:offset + size]
+        return {"errcode": 0, "errmsg": "ok", "order_list": [p.as_order() for p in page],
+                "last_index": str(offset + len(page)), "has_more": offset + len(page) < len(found)}
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _shippable(payment, openid, when) -> int:
+    """WeChat's errcode when this payment cannot take an upload from `openid` at `when`."""
+    if openid != payment.openid:
+        return c.PAYER_MISMATCH
+    if payment.order_state not in (AWAITING_SHIPMENT, SHIPPED):
+        return c.NOT_SHIPPABLE
+    if payment.last_upload and when <= payment.last_upload:
+        return c.UPLOAD_TIME_ILLEGAL
+    return 0
+
+
+def _order_change(payment, order) -> dict | int:
+    """The shipping `order` (a wire order) would record on `payment`, or why WeChat refuses it."""
+    new = {name: order[name] for name in ("logistics_type", "delivery_mode", "shipping_list")}
+    new["is_all_delivered"] = bool(order.get("is_all_delivered")) or new["delivery_mode"] == 1
+    if payment.shipping == new:
+        return c.NOT_MODIFIED
+    if payment.finish_count and not new["is_all_delivered"]:
+        return c.ALREADY_SHIPPED
+    if payment.finish_count >= 2:
+        return c.RESHIP_USED_UP
+    return new
+
+
+def _record(payment, new, when) -> None:
+    """Keep an accepted shipping; completing it, or changing a complete one, counts."""
+    if payment.finish_count or new["is_all_delivered"]:
+        payment.finish_count += 1
+        payment.shipped_at = payment.shipped_at or int(when.timestamp())
+        payment.order_state = SHIPPED
+    payment.shipping = new
+    payment.last_upload = when
