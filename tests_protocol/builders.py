@@ -1,4 +1,4 @@
-"""Fresh wire bodies that pass validation, shared by protocol and sandbox tests."""
+"""Fresh wire bodies that pass validation, and mutations of them, shared by protocol and sandbox tests."""
 OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
 MCHID = "1230000109"
 
@@ -82,3 +82,19 @@ def valid_osm_combined_body() -> dict:
         "upload_time": "2022-12-15T13:29:35.120+08:00",
         "payer": {"openid": OPENID},
     }
+
+
+DELETE = object()
+
+
+def set_at(path, value):
+    """Mutation setting body[path...] = value; a value of DELETE removes the key."""
+    def mutate(body):
+        target = body
+        for step in path[:-1]:
+            target = target[step]
+        if value is DELETE:
+            del target[path[-1]]
+        else:
+            target[path[-1]] = value
+    return mutate

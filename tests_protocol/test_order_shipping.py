@@ -4,7 +4,7 @@ import unicodedata
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from builders import OPENID, valid_osm_body, valid_osm_combined_body
+from builders import DELETE, OPENID, set_at, valid_osm_body, valid_osm_combined_body
 
 from wechat_protocol import catalogue as c
 from wechat_protocol import endpoints
@@ -102,51 +102,38 @@ def test_a_name_too_long_alone_is_cut_without_parting_a_character(name):
 
 # ------------------------------------------------------------------ rules and their codes
 
-def _set(path, value):
-    def mutate(body):
-        target = body
-        for step in path[:-1]:
-            target = target[step]
-        if value is DELETE:
-            del target[path[-1]]
-        else:
-            target[path[-1]] = value
-    return mutate
-
-
-DELETE = object()
 SINGLE_MUTATIONS = [
-    ("logistics type 5", _set(["logistics_type"], 5), c.LOGISTICS_TYPE_ILLEGAL),
-    ("logistics type missing", _set(["logistics_type"], DELETE), c.LOGISTICS_TYPE_ILLEGAL),
-    ("logistics type as text", _set(["logistics_type"], "EXPRESS"), c.DATA_FORMAT_ERROR),
-    ("delivery mode 3", _set(["delivery_mode"], 3), c.DELIVERY_MODE_ILLEGAL),
+    ("logistics type 5", set_at(["logistics_type"], 5), c.LOGISTICS_TYPE_ILLEGAL),
+    ("logistics type missing", set_at(["logistics_type"], DELETE), c.LOGISTICS_TYPE_ILLEGAL),
+    ("logistics type as text", set_at(["logistics_type"], "EXPRESS"), c.DATA_FORMAT_ERROR),
+    ("delivery mode 3", set_at(["delivery_mode"], 3), c.DELIVERY_MODE_ILLEGAL),
     ("split same-city", lambda b: b.update(logistics_type=2, delivery_mode=2,
                                            shipping_list=[{"item_desc": "x*1"}]), c.SPLIT_NOT_EXPRESS),
     ("split without is_all_delivered", lambda b: (b.update(delivery_mode=2), b.pop("is_all_delivered")),
      c.ALL_DELIVERED_MISSING),
-    ("is_all_delivered as text", _set(["is_all_delivered"], "true"), c.DATA_FORMAT_ERROR),
-    ("no parcel", _set(["shipping_list"], []), c.OSM_PARAM_ERROR),
+    ("is_all_delivered as text", set_at(["is_all_delivered"], "true"), c.DATA_FORMAT_ERROR),
+    ("no parcel", set_at(["shipping_list"], []), c.OSM_PARAM_ERROR),
     ("16 parcels", lambda b: b.update(delivery_mode=2, shipping_list=b["shipping_list"] * 16), c.TOO_MANY_PARCELS),
     ("unified with two parcels", lambda b: b.update(shipping_list=b["shipping_list"] * 2),
      c.UNIFIED_NEEDS_ONE_SHIPPING),
-    ("no item_desc", _set(["shipping_list", 0, "item_desc"], DELETE), c.ITEM_DESC_EMPTY),
-    ("item_desc blank", _set(["shipping_list", 0, "item_desc"], "  "), c.ITEM_DESC_EMPTY),
-    ("item_desc of 121", _set(["shipping_list", 0, "item_desc"], "茶" * 121), c.ITEM_DESC_TOO_LONG),
-    ("item_desc with a NUL", _set(["shipping_list", 0, "item_desc"], "茶\x00*1"), c.OSM_PARAM_ERROR),
-    ("express without tracking", _set(["shipping_list", 0, "tracking_no"], DELETE), c.TRACKING_NO_EMPTY),
-    ("express without code", _set(["shipping_list", 0, "express_company"], ""), c.EXPRESS_COMPANY_EMPTY),
-    ("tracking of 129 bytes", _set(["shipping_list", 0, "tracking_no"], "S" * 129), c.TRACKING_NO_TOO_LONG),
-    ("code of 129 bytes", _set(["shipping_list", 0, "express_company"], "S" * 129), c.EXPRESS_COMPANY_TOO_LONG),
-    ("pickup with tracking", _set(["logistics_type"], 4), c.OSM_PARAM_ERROR),
-    ("unmasked contact", _set(["shipping_list", 0, "contact", "receiver_contact"], "18912341234"),
+    ("no item_desc", set_at(["shipping_list", 0, "item_desc"], DELETE), c.ITEM_DESC_EMPTY),
+    ("item_desc blank", set_at(["shipping_list", 0, "item_desc"], "  "), c.ITEM_DESC_EMPTY),
+    ("item_desc of 121", set_at(["shipping_list", 0, "item_desc"], "茶" * 121), c.ITEM_DESC_TOO_LONG),
+    ("item_desc with a NUL", set_at(["shipping_list", 0, "item_desc"], "茶\x00*1"), c.OSM_PARAM_ERROR),
+    ("express without tracking", set_at(["shipping_list", 0, "tracking_no"], DELETE), c.TRACKING_NO_EMPTY),
+    ("express without code", set_at(["shipping_list", 0, "express_company"], ""), c.EXPRESS_COMPANY_EMPTY),
+    ("tracking of 129 bytes", set_at(["shipping_list", 0, "tracking_no"], "S" * 129), c.TRACKING_NO_TOO_LONG),
+    ("code of 129 bytes", set_at(["shipping_list", 0, "express_company"], "S" * 129), c.EXPRESS_COMPANY_TOO_LONG),
+    ("pickup with tracking", set_at(["logistics_type"], 4), c.OSM_PARAM_ERROR),
+    ("unmasked contact", set_at(["shipping_list", 0, "contact", "receiver_contact"], "18912341234"),
      c.OSM_PARAM_ERROR),
-    ("SF without contact", _set(["shipping_list", 0, "contact"], DELETE), c.OSM_PARAM_ERROR),
-    ("no upload_time", _set(["upload_time"], DELETE), c.UPLOAD_TIME_MISSING),
-    ("upload_time with a space", _set(["upload_time"], "2022-12-15T13:29:35.120 08:00"), c.UPLOAD_TIME_ILLEGAL),
-    ("no openid", _set(["payer"], {}), c.OPENID_EMPTY),
-    ("order number type 3", _set(["order_key", "order_number_type"], 3), c.ORDER_NUMBER_TYPE_ILLEGAL),
-    ("no out_trade_no", _set(["order_key", "out_trade_no"], DELETE), c.OUT_TRADE_NO_MISSING),
-    ("shipping_list as object", _set(["shipping_list"], {"tracking_no": "x"}), c.DATA_FORMAT_ERROR),
+    ("SF without contact", set_at(["shipping_list", 0, "contact"], DELETE), c.OSM_PARAM_ERROR),
+    ("no upload_time", set_at(["upload_time"], DELETE), c.UPLOAD_TIME_MISSING),
+    ("upload_time with a space", set_at(["upload_time"], "2022-12-15T13:29:35.120 08:00"), c.UPLOAD_TIME_ILLEGAL),
+    ("no openid", set_at(["payer"], {}), c.OPENID_EMPTY),
+    ("order number type 3", set_at(["order_key", "order_number_type"], 3), c.ORDER_NUMBER_TYPE_ILLEGAL),
+    ("no out_trade_no", set_at(["order_key", "out_trade_no"], DELETE), c.OUT_TRADE_NO_MISSING),
+    ("shipping_list as object", set_at(["shipping_list"], {"tracking_no": "x"}), c.DATA_FORMAT_ERROR),
 ]
 
 

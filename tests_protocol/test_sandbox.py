@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from builders import valid_combined_body, valid_single_body
+from builders import DELETE, set_at, valid_combined_body, valid_single_body
 from conftest import APPID, SECRET
 
 from wechat_protocol import catalogue as c
@@ -33,52 +33,38 @@ def post(sandbox, path, body, token=None, raw=None):
     return requests.post(sandbox.url + path, params=params, data=raw, timeout=5).json()
 
 
-def _set(path, value):
-    """Mutation setting body[path...] = value; a value of DELETE removes the key."""
-    def mutate(body):
-        target = body
-        for step in path[:-1]:
-            target = target[step]
-        if value is DELETE:
-            del target[path[-1]]
-        else:
-            target[path[-1]] = value
-    return mutate
-
-
-DELETE = object()
 S0, S1 = ("sub_orders", 0), ("sub_orders", 1)
 # (mutation of valid_combined_body(), code WeChat answers); one row per code validation knows.
 MUTATIONS = [
-    ("payer openid empty", _set(("payer", "openid"), ""), c.OPENID_EMPTY),
-    ("payer openid with spaces", _set(("payer", "openid"), "o U p"), c.OPENID_INVALID),
-    ("mchid not digits", _set(("order_key", "mchid"), "MCH1"), c.MCHID_INVALID),
-    ("upload_time missing", _set(("upload_time",), DELETE), c.UPLOAD_TIME_MISSING),
-    ("upload_time with space", _set(("upload_time",), "2021-05-20T13:29:35.120 08:00"),
+    ("payer openid empty", set_at(("payer", "openid"), ""), c.OPENID_EMPTY),
+    ("payer openid with spaces", set_at(("payer", "openid"), "o U p"), c.OPENID_INVALID),
+    ("mchid not digits", set_at(("order_key", "mchid"), "MCH1"), c.MCHID_INVALID),
+    ("upload_time missing", set_at(("upload_time",), DELETE), c.UPLOAD_TIME_MISSING),
+    ("upload_time with space", set_at(("upload_time",), "2021-05-20T13:29:35.120 08:00"),
      c.UPLOAD_TIME_ILLEGAL),
     ("transaction_id missing", lambda b: _wx_keys(b, drop_main=True), c.TRANSACTION_ID_MISSING),
-    ("mchid missing", _set(("order_key", "mchid"), DELETE), c.MCHID_MISSING),
-    ("out_trade_no missing", _set(("order_key", "out_trade_no"), DELETE), c.OUT_TRADE_NO_MISSING),
-    ("order_number_type 3", _set(("order_key", "order_number_type"), 3),
+    ("mchid missing", set_at(("order_key", "mchid"), DELETE), c.MCHID_MISSING),
+    ("out_trade_no missing", set_at(("order_key", "out_trade_no"), DELETE), c.OUT_TRADE_NO_MISSING),
+    ("order_number_type 3", set_at(("order_key", "order_number_type"), 3),
      c.ORDER_NUMBER_TYPE_ILLEGAL),
     ("sub-order type differs", lambda b: _wx_keys(b, drop_main=False, only_sub=True),
      c.ORDER_NUMBER_TYPE_MISMATCH),
-    ("delivery_mode 3", _set(S0 + ("delivery_mode",), 3), c.DELIVERY_MODE_ILLEGAL),
-    ("shipping_list empty", _set(S1 + ("shipping_list",), []), c.SHIPPING_LIST_EMPTY),
+    ("delivery_mode 3", set_at(S0 + ("delivery_mode",), 3), c.DELIVERY_MODE_ILLEGAL),
+    ("shipping_list empty", set_at(S1 + ("shipping_list",), []), c.SHIPPING_LIST_EMPTY),
     ("unified with two parcels", lambda b: b["sub_orders"][1]["shipping_list"].append(
         {"tracking_no": "ZTO2", "express_company": "ZTO"}), c.UNIFIED_NEEDS_ONE_SHIPPING),
-    ("unified with items", _set(S1 + ("shipping_list", 0, "item_list"),
+    ("unified with items", set_at(S1 + ("shipping_list", 0, "item_list"),
                                 [{"merchant_item_id": "X"}]), c.UNIFIED_NO_ITEMS),
-    ("tracking_no empty", _set(S1 + ("shipping_list", 0, "tracking_no"), ""), c.TRACKING_NO_EMPTY),
-    ("express_company empty", _set(S1 + ("shipping_list", 0, "express_company"), ""),
+    ("tracking_no empty", set_at(S1 + ("shipping_list", 0, "tracking_no"), ""), c.TRACKING_NO_EMPTY),
+    ("express_company empty", set_at(S1 + ("shipping_list", 0, "express_company"), ""),
      c.EXPRESS_COMPANY_EMPTY),
-    ("merchant_item_id empty", _set(S0 + ("shipping_list", 0, "item_list", 0,
+    ("merchant_item_id empty", set_at(S0 + ("shipping_list", 0, "item_list", 0,
                                           "merchant_item_id"), ""), c.MERCHANT_ITEM_ID_EMPTY),
-    ("split parcel without items", _set(S0 + ("shipping_list", 1, "item_list"), []),
+    ("split parcel without items", set_at(S0 + ("shipping_list", 1, "item_list"), []),
      c.SPLIT_ITEMS_EMPTY),
-    ("shipping_list as object", _set(S1 + ("shipping_list",), {"tracking_no": "x"}),
+    ("shipping_list as object", set_at(S1 + ("shipping_list",), {"tracking_no": "x"}),
      c.DATA_FORMAT_ERROR),
-    ("tracking_no too long", _set(S1 + ("shipping_list", 0, "tracking_no"), "9" * 129),
+    ("tracking_no too long", set_at(S1 + ("shipping_list", 0, "tracking_no"), "9" * 129),
      c.PARAM_ERROR),
 ]
 

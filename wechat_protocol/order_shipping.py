@@ -7,13 +7,12 @@ carry a description (`item_desc`) instead of item ids, and an order says how it 
 (`logistics_type`) and whether everything has shipped (`is_all_delivered`)."""
 import enum
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import ClassVar
 
-from . import endpoints, order_shipping_validation
+from . import endpoints, order_shipping_validation, payload
 from .payload import Contact, DeliveryMode, OrderKey
-from .rfc3339 import format_rfc3339
 
 MAX_ITEM_DESC_CHARS = 120
 
@@ -75,51 +74,22 @@ class OrderShipment:
         }
 
 
+# The request bodies have the shape of the Shopping Order family's, with this family's orders
+# (OrderShipment), path and rules.
 @dataclass(frozen=True)
-class ShippingInfo:
-    """upload_shipping_info: the shipping of one payment order."""
+class ShippingInfo(payload.SingleShippingInfo):
+    """upload_shipping_info: the shipping of one payment order (`order`: an OrderShipment)."""
 
     path: ClassVar[str] = endpoints.OSM_SINGLE_SHIPPING
-
-    order: OrderShipment
-    upload_time: datetime
-    payer_openid: str
-
-    def to_wire(self) -> dict:
-        """Return the request body."""
-        wire = self.order.to_wire()
-        wire["upload_time"] = format_rfc3339(self.upload_time)
-        wire["payer"] = {"openid": self.payer_openid}
-        return wire
-
-    def check(self) -> list:
-        """Return the validation problems of the request body."""
-        return order_shipping_validation.check_single(self.to_wire())
+    rules: ClassVar[Callable] = staticmethod(order_shipping_validation.check_single)
 
 
 @dataclass(frozen=True)
-class CombinedShippingInfo:
+class CombinedShippingInfo(payload.CombinedShippingInfo):
     """upload_combined_shipping_info: the shipping of a combined payment's sub-orders."""
 
     path: ClassVar[str] = endpoints.OSM_COMBINED_SHIPPING
-
-    order_key: OrderKey
-    sub_orders: tuple[OrderShipment, ...]
-    upload_time: datetime
-    payer_openid: str
-
-    def to_wire(self) -> dict:
-        """Return the request body; sub-orders carry no order-level upload time or payer."""
-        return {
-            "order_key": self.order_key.to_wire(),
-            "sub_orders": [sub_order.to_wire() for sub_order in self.sub_orders],
-            "upload_time": format_rfc3339(self.upload_time),
-            "payer": {"openid": self.payer_openid},
-        }
-
-    def check(self) -> list:
-        """Return the validation problems of the request body."""
-        return order_shipping_validation.check_combined(self.to_wire())
+    rules: ClassVar[Callable] = staticmethod(order_shipping_validation.check_combined)
 
 
 _MORE = {"zh": "等另外 {count} 种商品", "en": " and {count} more"}

@@ -57,24 +57,12 @@ RULES = {
 
 def check_single(body) -> list:
     """Return every problem of an upload_shipping_info body."""
-    checker = _Checker()
-    if checker.kind(body, dict, ""):
-        checker.payer(body)
-        checker.upload_time(body)
-        checker.order_key(body, "")
-        checker.shipping(body, "")
-    return checker.problems
+    return _Checker().single(body)
 
 
 def check_combined(body) -> list:
     """Return every problem of an upload_combined_shipping_info body."""
-    checker = _Checker()
-    if checker.kind(body, dict, ""):
-        checker.payer(body)
-        checker.upload_time(body)
-        main_type = checker.order_key(body, "")
-        checker.sub_orders(body, main_type)
-    return checker.problems
+    return _Checker().combined(body)
 
 
 class _Checker(Checker):
@@ -111,22 +99,7 @@ class _Checker(Checker):
         delivered = self.field(order, "is_all_delivered", bool, at(path, "is_all_delivered"))
         if mode == 2 and delivered is MISSING:
             self.add("all_delivered_missing", at(path, "is_all_delivered"))
-        self.parcels(order, path, logistics, mode)
-
-    def parcels(self, order: dict, path: str, logistics, mode) -> None:
-        """Check the shipping_list: its length for the mode, then each parcel."""
-        list_path = at(path, "shipping_list")
-        entries = self.field(order, "shipping_list", list, list_path)
-        if entries is MISSING or entries == []:
-            self.add("shipping_list_empty", list_path)
-        if not isinstance(entries, list) or not entries:
-            return
-        if len(entries) > MAX_PARCELS:
-            self.add("shipping_list_too_long", list_path)
-        if mode == 1 and len(entries) != 1:
-            self.add("unified_one_shipment", list_path)
-        for index, entry in enumerate(entries):
-            self.parcel(entry, f"{list_path}[{index}]", logistics)
+        self.shipping_list(order, path, mode, MAX_PARCELS, lambda entry, at_path: self.parcel(entry, at_path, logistics))
 
     def parcel(self, entry, path: str, logistics) -> None:
         """Check one parcel: tracking fields for express only, its description and contact."""

@@ -1,6 +1,7 @@
 """Typed shipping payloads that serialize to exactly WeChat's wire JSON."""
 import enum
 from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import ClassVar
 
@@ -125,6 +126,7 @@ class CombinedShippingInfo:
     """Shipping of a combined order's sub-orders."""
 
     path: ClassVar[str] = endpoints.SHOPPING_COMBINED_SHIPPING
+    rules: ClassVar[Callable] = staticmethod(validation.check_combined)
 
     order_key: OrderKey
     sub_orders: tuple[OrderShipping, ...]
@@ -142,7 +144,7 @@ class CombinedShippingInfo:
 
     def check(self) -> list[validation.Problem]:
         """Return the validation problems of the request body."""
-        return validation.check_combined(self.to_wire())
+        return self.rules(self.to_wire())
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,7 @@ class SingleShippingInfo:
     """Shipping of one order."""
 
     path: ClassVar[str] = endpoints.SHOPPING_SINGLE_SHIPPING
+    rules: ClassVar[Callable] = staticmethod(validation.check_single)
 
     order: OrderShipping
     upload_time: datetime
@@ -164,7 +167,7 @@ class SingleShippingInfo:
 
     def check(self) -> list[validation.Problem]:
         """Return the validation problems of the request body."""
-        return validation.check_single(self.to_wire())
+        return self.rules(self.to_wire())
 
 
 def next_upload_time(previous: datetime | None, now: datetime) -> datetime:

@@ -186,24 +186,12 @@ def raise_if_invalid(problems) -> None:
 
 def check_combined(body) -> list[Problem]:
     """Return every problem of a combined-order request body."""
-    checker = Checker()
-    if checker.kind(body, dict, ""):
-        checker.payer(body)
-        checker.upload_time(body)
-        main_type = checker.order_key(body, "")
-        checker.sub_orders(body, main_type)
-    return checker.problems
+    return Checker().combined(body)
 
 
 def check_single(body) -> list[Problem]:
     """Return every problem of a single-order request body."""
-    checker = Checker()
-    if checker.kind(body, dict, ""):
-        checker.payer(body)
-        checker.upload_time(body)
-        checker.order_key(body, "")
-        checker.shipping(body, "")
-    return checker.problems
+    return Checker().single(body)
 
 
 MISSING = object()
@@ -237,6 +225,23 @@ class Checker:
     def __init__(self, rules=RULES):
         self.rules = rules
         self.problems: list[Problem] = []
+
+    def single(self, body) -> list[Problem]:
+        """The problems of a single order's body: payer, upload time, key, its shipping."""
+        if self.kind(body, dict, ""):
+            self.payer(body)
+            self.upload_time(body)
+            self.order_key(body, "")
+            self.shipping(body, "")
+        return self.problems
+
+    def combined(self, body) -> list[Problem]:
+        """The problems of a combined order's body: payer, upload time, main key, sub-orders."""
+        if self.kind(body, dict, ""):
+            self.payer(body)
+            self.upload_time(body)
+            self.sub_orders(body, self.order_key(body, ""))
+        return self.problems
 
     def add(self, rule: str, path: str, **values) -> None:
         """Record a broken rule at path."""
@@ -350,18 +355,23 @@ class Checker:
         mode = self.field(order, "delivery_mode", int, mode_path)
         if mode is not WRONG and mode not in (1, 2):
             self.add("delivery_mode", mode_path)
+        self.shipping_list(order, path, mode, MAX_SHIPMENTS, lambda entry, at_path: self.shipment(entry, at_path, mode))
+
+    def shipping_list(self, order: dict, path: str, mode, limit: int, check_entry) -> None:
+        """Check an order's shipping_list: present, at most `limit` entries, exactly one in
+        unified mode, then `check_entry(entry, path)` for each."""
         list_path = at(path, "shipping_list")
         entries = self.field(order, "shipping_list", list, list_path)
         if entries is MISSING or entries == []:
             self.add("shipping_list_empty", list_path)
         if not isinstance(entries, list) or not entries:
             return
-        if len(entries) > MAX_SHIPMENTS:
+        if len(entries) > limit:
             self.add("shipping_list_too_long", list_path)
         if mode == 1 and len(entries) != 1:
             self.add("unified_one_shipment", list_path)
         for index, entry in enumerate(entries):
-            self.shipment(entry, f"{list_path}[{index}]", mode)
+            check_entry(entry, f"{list_path}[{index}]")
 
     def shipment(self, entry, path: str, mode) -> None:
         """Check one shipping_list entry."""
