@@ -22,14 +22,16 @@ class Scenario:
         self.carrier = self.sf_carrier()
         self.customer = env["res.partner"].create({"name": "李雷", "phone": CUSTOMER_PHONE})
 
-    def configure(self, company, api_url, appid, secret):
-        """Point a company at a WeChat endpoint with credentials and a consignor phone."""
+    def configure(self, company, api_url, appid, secret, families="shopping_order"):
+        """Point a company at a WeChat endpoint with credentials and a consignor phone; it
+        uploads to `families` (order_shipping, shopping_order or both)."""
         company.write({
             "wechat_appid": appid,
             "wechat_app_secret": secret,
             "wechat_api_base_url": api_url,
             "wechat_consignor_phone": CONSIGNOR_PHONE,
             "wechat_auto_upload": True,
+            "wechat_families": families,
         })
 
     def sf_carrier(self):

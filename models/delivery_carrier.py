@@ -11,3 +11,9 @@ class DeliveryCarrier(models.Model):
         help="The express_company code WeChat knows this carrier by.",
     )
     wechat_express_company_code = fields.Char(related="wechat_express_company_id.code")
+    wechat_logistics_type = fields.Selection(
+        [("express", "Express (tracking number)"), ("same_city", "Same-city delivery"), ("pickup", "Customer pickup")],
+        string="WeChat Logistics Type", default="express", required=True,
+        help="How WeChat's Order Shipping Management is told the parcels travel. Same-city and "
+        "pickup orders carry no tracking number and go to WeChat once their last delivery is done.",
+    )

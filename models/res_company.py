@@ -13,6 +13,11 @@ WECHAT_API = "https://api.weixin.qq.com"
 CREDENTIALS_GROUP = "base.group_system"
 # The other WeChat settings are read by internal users only (portal users read res.company).
 INTERNAL_USERS = "base.group_user"
+FAMILY_CHOICES = [
+    ("order_shipping", "Order Shipping Management"),
+    ("shopping_order", "Shopping Order"),
+    ("both", "Both"),
+]
 
 
 class ResCompany(models.Model):
@@ -41,6 +46,14 @@ class ResCompany(models.Model):
     )
     wechat_api_base_url = fields.Char(
         "WeChat API Base URL", default=WECHAT_API, required=True, groups=CREDENTIALS_GROUP
+    )
+    wechat_families = fields.Selection(
+        FAMILY_CHOICES, string="WeChat Shipping APIs", default="order_shipping", required=True,
+        groups=INTERNAL_USERS,
+        help="Order Shipping Management (发货信息管理): the shipping WeChat waits for before it "
+        "releases the funds of a Mini Program's payments. Shopping Order (购物订单): shipping of "
+        "orders whose shopping details were given to WeChat. Each WeChat order gets one upload "
+        "per API.",
     )
     wechat_auto_upload = fields.Boolean(
         "Upload to WeChat on Delivery", default=True, groups=INTERNAL_USERS,
@@ -90,6 +103,11 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._(
                     "WeChat API Base URL: an address such as %(example)s (http or https, a host, "
                     "no query).", example=WECHAT_API))
+
+    def _wechat_family_names(self):
+        """The upload families this company sends to: 'order_shipping', 'shopping_order'."""
+        families = self.sudo().wechat_families
+        return ["order_shipping", "shopping_order"] if families == "both" else [families]
 
     def _wechat_client(self):
         """A client for this company's WeChat account."""

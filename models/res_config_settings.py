@@ -17,6 +17,7 @@ class ResConfigSettings(models.TransientModel):
     wechat_api_base_url = fields.Char(
         related="company_id.wechat_api_base_url", readonly=False, groups=CREDENTIALS_GROUP
     )
+    wechat_families = fields.Selection(related="company_id.wechat_families", readonly=False)
     wechat_auto_upload = fields.Boolean(related="company_id.wechat_auto_upload", readonly=False)
     wechat_strict_mode = fields.Boolean(related="company_id.wechat_strict_mode", readonly=False)
     wechat_consignor_phone = fields.Char(related="company_id.wechat_consignor_phone", readonly=False)

@@ -1,9 +1,16 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..wechat_protocol import payload
-from .wechat_order_key_mixin import WECHAT_USERS
+from ..wechat_protocol import catalogue, order_shipping, payload
+from .wechat_order_key_mixin import KEY_FIELDS, WECHAT_USERS
+from .wechat_shipping_upload import ORDER_SHIPPING, STATE_URGENCY
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
+
+LOGISTICS_TYPES = {
+    "express": order_shipping.LogisticsType.EXPRESS,
+    "same_city": order_shipping.LogisticsType.SAME_CITY,
+    "pickup": order_shipping.LogisticsType.PICKUP,
+}
 
 
 class SaleOrder(models.Model):
@@ -36,9 +43,7 @@ class SaleOrder(models.Model):
     @api.depends("wechat_upload_ids.state", "wechat_combined_order_id.upload_ids.state")
     def _compute_wechat_upload(self):
         for order in self:
-            order.wechat_upload_id = (
-                order.wechat_combined_order_id.upload_ids or order.wechat_upload_ids
-            )[:1]
+            order.wechat_upload_id = order._wechat_uploads()[:1]
             order.wechat_upload_state = order.wechat_upload_id.state
 
     @api.constrains("wechat_combined_order_id", "wechat_order_number_type")
@@ -54,6 +59,18 @@ class SaleOrder(models.Model):
                     order=order.name, combined=combined.name,
                 ))
 
+    def write(self, vals):
+        res = super().write(vals)
+        if set(KEY_FIELDS) & vals.keys():
+            # An order that gets its WeChat key once confirmed is uploaded then.
+            self._wechat_queue_virtual()
+        return res
+
+    def action_confirm(self):
+        res = super().action_confirm()
+        self._wechat_queue_virtual()
+        return res
+
     def action_wechat_upload_now(self):
         """Send the WeChat orders of these sale orders now."""
         return self.env["wechat.shipping.upload"]._for_orders_of_user(self).action_upload_now()
@@ -67,6 +84,22 @@ class SaleOrder(models.Model):
         uploads = self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False)
         return uploads._action_open()
 
+    def _wechat_uploads(self):
+        """This order's uploads (its combined order's for a sub-order), the most pressing first."""
+        self.ensure_one()
+        uploads = self.wechat_combined_order_id.upload_ids or self.wechat_upload_ids
+        return uploads.sorted(lambda u: (STATE_URGENCY.index(u.state), u.family))
+
+    def _wechat_queue_virtual(self):
+        """Confirmed WeChat orders with nothing to deliver (services, digital goods) go to Order
+        Shipping Management as virtual goods, so that their funds are released too."""
+        orders = self.sudo().filtered(
+            lambda o: o.company_id.wechat_auto_upload and ORDER_SHIPPING in o.company_id._wechat_family_names()
+            and o._wechat_is_wechat_order() and o._wechat_is_virtual()
+        )
+        if orders:
+            self.env["wechat.shipping.upload"]._for_orders(orders, families=[ORDER_SHIPPING])._request_upload()
+
     def _wechat_is_wechat_order(self):
         """Whether WeChat knows this order: it has a key or belongs to a combined order."""
         self.ensure_one()
@@ -78,6 +111,68 @@ class SaleOrder(models.Model):
             lambda p: p.picking_type_code == "outgoing" and p.state == "done"
         ).sorted(lambda p: (p.date_done, p.id))
 
+    def _wechat_is_virtual(self):
+        """A confirmed order with products but nothing to deliver: no outgoing delivery at all."""
+        self.ensure_one()
+        return (self.state == "sale" and bool(self.order_line.product_id)
+                and not self.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing"))
+
+    def _wechat_all_delivered(self):
+        """No outgoing delivery of the order is still to be done."""
+        return not self.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state not in ("done", "cancel"))
+
+    def _wechat_logistics_type(self):
+        """How the order travels, from the carrier of its deliveries (express by default)."""
+        carrier = self._wechat_done_deliveries()[:1].carrier_id or self.carrier_id
+        return LOGISTICS_TYPES[carrier.wechat_logistics_type or "express"]
+
+    def _wechat_shipment_ready(self):
+        """Whether Order Shipping Management can be told of this order now: virtual goods once
+        confirmed; otherwise once something shipped, and for same-city and pickup orders (which
+        cannot be split) once everything has."""
+        self.ensure_one()
+        if self._wechat_is_virtual():
+            return True
+        return bool(self._wechat_done_deliveries()) and (
+            self._wechat_logistics_type() == order_shipping.LogisticsType.EXPRESS or self._wechat_all_delivered())
+
+    def _wechat_order_shipment(self, path, report):
+        """This order's Order Shipping Management record: how it travels, every parcel shipped so
+        far described in the buyer's language, and whether that is all."""
+        self.ensure_one()
+        report.label(path, self.name)
+        lang = self.partner_id.lang or self.company_id.partner_id.lang or "zh_CN"
+        key = self._wechat_order_key()
+        if self._wechat_is_virtual():
+            lines = self.order_line.filtered(lambda l: l.product_id and not l.display_type and not l.is_delivery)
+            items = [(l.product_id.with_context(lang=lang, display_default_code=False).display_name,
+                      l.product_uom_qty) for l in lines]
+            parcel = order_shipping.Parcel(order_shipping.describe_items(items, lang))
+            return order_shipping.OrderShipment(key, order_shipping.LogisticsType.VIRTUAL, (parcel,), True)
+        logistics = self._wechat_logistics_type()
+        parcels = []
+        for picking in self._wechat_done_deliveries():
+            contact, contact_problems = picking._wechat_contact()
+            shipped = picking._wechat_parcels()
+            if logistics != order_shipping.LogisticsType.EXPRESS:
+                shipped = [("", picking.move_line_ids.filtered("quantity"), picking.name)]
+            for tracking_no, lines, label in shipped:
+                parcel_path = f"{path}.shipping_list[{len(parcels)}]" if path else f"shipping_list[{len(parcels)}]"
+                report.label(parcel_path, label)
+                for field, error in contact_problems:
+                    report.contact_problem(f"{parcel_path}.contact.{field}", error, catalogue.OSM_PARAM_ERROR)
+                parcels.append(order_shipping.Parcel(
+                    order_shipping.describe_items(picking._wechat_quantities(lines, lang), lang),
+                    tracking_no, picking.carrier_id.wechat_express_company_code or "", contact))
+        if logistics != order_shipping.LogisticsType.EXPRESS and parcels:
+            # One entry for the whole order: only express shipments may be split.
+            lines = self._wechat_done_deliveries().move_line_ids.filtered("quantity")
+            parcels = [order_shipping.Parcel(
+                order_shipping.describe_items(self.env["stock.picking"]._wechat_quantities(lines, lang), lang),
+                contact=parcels[-1].contact)]
+        return order_shipping.OrderShipment(key, logistics, tuple(parcels), self._wechat_all_delivered())
+
     def _wechat_order_shipping(self, path, report):
         """This order's shipping entries, labelling each wire path with the record behind it."""
         self.ensure_one()
@@ -87,7 +182,8 @@ class SaleOrder(models.Model):
         for picking in self._wechat_done_deliveries():
             contact, contact_problems = picking._wechat_contact()
             express_company = picking.carrier_id.wechat_express_company_code or ""
-            for tracking_no, items, label in picking._wechat_parcels():
+            for tracking_no, lines, label in picking._wechat_parcels():
+                items = picking._wechat_items(lines)
                 parcel_path = f"{prefix}shipping_list[{len(shipments)}]"
                 report.label(parcel_path, label)
                 for index, (_item_id, product) in enumerate(items):

@@ -29,10 +29,10 @@ class StockPicking(models.Model):
     @api.depends_context("lang")
     def _compute_wechat_upload(self):
         for picking in self:
-            upload = picking.sale_id.wechat_upload_id
-            picking.wechat_upload_id = upload
-            picking.wechat_upload_state = upload.state
-            picking.wechat_upload_reason = upload.reason
+            uploads = picking.sale_id._wechat_uploads() if picking.sale_id else self.env["wechat.shipping.upload"]
+            picking.wechat_upload_id = uploads[:1]
+            picking.wechat_upload_state = uploads[:1].state
+            picking.wechat_upload_reason = uploads._wechat_reasons()
 
     def write(self, vals):
         res = super().write(vals)
@@ -95,7 +95,7 @@ class StockPicking(models.Model):
             self.env["wechat.shipping.upload"]._for_orders(deliveries.sale_id)._request_upload()
 
     def _wechat_parcels(self):
-        """(tracking number, [(merchant item id, product)], label) for each parcel."""
+        """(tracking number, the move lines it carries, label) for each parcel."""
         self.ensure_one()
         numbers = [n.strip() for n in (self.carrier_tracking_ref or "").split(",") if n.strip()] or [""]
         lines = self.move_line_ids.filtered("quantity")
@@ -103,16 +103,23 @@ class StockPicking(models.Model):
         if 1 < len(numbers) == len(packages) and all(lines.mapped("result_package_id")):
             # stock_delivery appends one tracking number per package, in package order.
             return [
-                (number, self._wechat_items(lines.filtered(lambda l: l.result_package_id == package)),
-                 f"{self.name} / {package.name}")
-                for number, package in zip(numbers, packages.sorted("id"))
+                (number, lines.filtered(lambda l: l.result_package_id == package), f"{self.name} / {package.name}")
+                for number, package in zip(numbers, packages.sorted("id"), strict=True)
             ]
-        items = self._wechat_items(lines)
-        return [(number, items, self.name) for number in numbers]
+        return [(number, lines, self.name) for number in numbers]
 
     def _wechat_items(self, move_lines):
         """Distinct (merchant item id, product) of the products in these move lines."""
         return [(p._wechat_merchant_item_id(self.company_id), p) for p in move_lines.product_id]
+
+    @api.model
+    def _wechat_quantities(self, move_lines, lang):
+        """(name in `lang`, quantity) of each product in these move lines, for a parcel's words."""
+        totals = {}
+        for line in move_lines:
+            totals[line.product_id] = totals.get(line.product_id, 0) + line.quantity
+        return [(product.with_context(lang=lang, display_default_code=False).display_name, quantity)
+                for product, quantity in totals.items()]
 
     def _wechat_contact(self):
         """Masked contacts of this delivery, and the phones that could not be masked."""

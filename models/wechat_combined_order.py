@@ -1,5 +1,8 @@
 from odoo import _, api, fields, models
 
+from .wechat_shipping_upload import STATE_URGENCY
+from .wechat_shipping_upload import STATES as UPLOAD_STATES
+
 
 class WechatCombinedOrder(models.Model):
     """A combined payment (合单支付): one main order key, one payer, several sale orders."""
@@ -17,8 +20,15 @@ class WechatCombinedOrder(models.Model):
     sale_order_ids = fields.One2many(
         "sale.order", "wechat_combined_order_id", string="Sub-orders", check_company=True
     )
-    upload_ids = fields.One2many("wechat.shipping.upload", "combined_order_id", string="Uploads")
-    upload_state = fields.Selection(related="upload_ids.state", string="WeChat Upload")
+    upload_ids = fields.One2many("wechat.shipping.upload", "combined_order_id", string="Uploads", readonly=True)
+    upload_state = fields.Selection(UPLOAD_STATES, compute="_compute_upload_state", string="WeChat Upload")
+
+    @api.depends("upload_ids.state")
+    def _compute_upload_state(self):
+        """The most pressing state of the combined order's uploads (one per WeChat API)."""
+        for combined in self:
+            states = combined.upload_ids.mapped("state")
+            combined.upload_state = min(states, key=STATE_URGENCY.index) if states else False
 
     @api.constrains("wechat_order_number_type", "sale_order_ids")
     def _check_sub_order_number_type(self):

@@ -10,9 +10,10 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import _, api, fields, models
 from odoo.service.model import retrying
-from odoo.tools import SQL, LazyTranslate
+from odoo.tools import LazyTranslate
 
-from ..wechat_protocol import catalogue, payload, report, rfc3339
+from ..wechat_protocol import catalogue, order_shipping, payload, report, rfc3339
+from .wechat_upload_queue import CRON_BATCH
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
@@ -21,24 +22,40 @@ STATES = [
     ("pending", "Pending"),
     ("sending", "Sending"),
     ("sent", "Sent"),
+    ("waiting", "Waiting"),
     ("retrying", "Retrying"),
     ("attention", "Needs Attention"),
 ]
+# From the most to the least pressing: what an order or a delivery shows of its uploads.
+STATE_URGENCY = ("attention", "retrying", "pending", "sending", "waiting", "sent")
+SHOPPING_ORDER, ORDER_SHIPPING = "shopping_order", "order_shipping"
+FAMILIES = [(ORDER_SHIPPING, "Order Shipping Management"), (SHOPPING_ORDER, "Shopping Order")]
 OUTCOME_STATES = {
     catalogue.Outcome.ACCEPTED: "sent",
     catalogue.Outcome.RETRYABLE: "retrying",
+    catalogue.Outcome.RETRY_BRIEFLY: "retrying",
+    catalogue.Outcome.ALREADY_HELD: "attention",  # unless WeChat's record matches (order_shipping)
     catalogue.Outcome.PERMANENT: "attention",
     catalogue.Outcome.TOKEN: "attention",
-    # Codes of Order Shipping Management only, which this upload does not call yet.
-    catalogue.Outcome.RETRY_BRIEFLY: "retrying",
-    catalogue.Outcome.ALREADY_HELD: "attention",
 }
+# 10060001 (payment not known yet) is retried this many times (about half an hour), then needs attention.
+BRIEF_ATTEMPTS = 6
+WAITING = object()  # _build_payload: nothing to send yet
+WAITING_REASON = _lt(
+    "Nothing to send yet: a same-city or pickup order goes to WeChat in one piece once its last "
+    "delivery is validated."
+)
+CORRECTION_USED = _lt(
+    "WeChat allows one change of a payment's complete shipping, and this order's change has been "
+    "used: WeChat would refuse this one (10060003), so Odoo does not send it. Correct the shipment "
+    "in the WeChat Pay merchant platform (发货信息管理) or ask WeChat support."
+)
+RECORD_UNAVAILABLE = _lt(
+    "The answer to the last attempt was lost and WeChat could not be asked what it holds; "
+    "asked again later, before anything is sent."
+)
 RETRY_BASE_SECONDS = 60
 RETRY_CAP_SECONDS = 3600
-# A worker that died while sending loses its claim after this long; another worker resends.
-# System parameter `wechat_shipping.claim_lease_seconds` overrides it (drills use a short one).
-CLAIM_LEASE_SECONDS = 300
-CRON_BATCH = 50
 # A wake-up this much later covers a job run that starts while a delivery's transaction is open.
 WAKE_UP_LATER_SECONDS = 10
 # Uploads claimed together; their payloads are built with a few reads for all of them.
@@ -57,13 +74,18 @@ class WechatShippingUpload(models.Model):
     close its activities with read access alone."""
 
     _name = "wechat.shipping.upload"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["wechat.upload.queue", "mail.thread", "mail.activity.mixin"]
     _description = "WeChat Shipping Upload"
     _order = "id desc"
     _check_company_auto = True
     _mail_post_access = "read"
 
     name = fields.Char(compute="_compute_name", store=True)
+    family = fields.Selection(
+        FAMILIES, string="WeChat API", required=True, default=SHOPPING_ORDER, readonly=True, index=True,
+        help="Order Shipping Management (发货信息管理, /wxa/sec/order) releases the funds of the "
+        "payment; Shopping Order (购物订单, /user-order) ships the shopping details given before.",
+    )
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     sale_order_id = fields.Many2one(
         "sale.order", readonly=True, index="btree_not_null", ondelete="cascade", check_company=True
@@ -75,16 +97,11 @@ class WechatShippingUpload(models.Model):
     state = fields.Selection(
         STATES, default="pending", required=True, readonly=True, index=True, tracking=True,
         help="Pending: waits for the next run of the upload job. Sending: being sent now. "
-        "Sent: WeChat accepted the latest shipping information. Retrying: WeChat could not be "
-        "reached or was busy; sent again automatically. Needs attention: WeChat or this addon "
-        "refused the data; fix what the reason says, then retry.",
+        "Sent: WeChat accepted the latest shipping information. Waiting: nothing to send yet "
+        "(the reason says what it waits for). Retrying: WeChat could not be reached or was "
+        "busy; sent again automatically. Needs attention: WeChat or this addon refused the "
+        "data; fix what the reason says, then retry.",
     )
-    revision = fields.Integer(default=1, readonly=True, help="Raised by each change to send.")
-    claimed_revision = fields.Integer(default=0, readonly=True)
-    attempt_count = fields.Integer("Attempts", default=0, readonly=True)
-    next_attempt_at = fields.Datetime("Next Attempt", default=fields.Datetime.now, readonly=True)
-    claimed_until = fields.Datetime(readonly=True)
-    last_attempt_at = fields.Datetime("Last Attempt", readonly=True)
     sent_at = fields.Datetime("Accepted On", readonly=True)
     last_errcode = fields.Integer("WeChat errcode", readonly=True, tracking=True)
     last_errmsg = fields.Char("WeChat errmsg", readonly=True)
@@ -95,11 +112,21 @@ class WechatShippingUpload(models.Model):
         help="upload_time of the last request sent; each update carries a later one.",
     )
     request_body = fields.Text("Request Body (masked)", readonly=True)
+    wechat_held = fields.Json(
+        "Held by WeChat", readonly=True, copy=False,
+        help="Order Shipping Management: per payment order, the shipping WeChat holds.",
+    )
+    wechat_finish_counts = fields.Json(
+        "WeChat Completions", readonly=True, copy=False,
+        help="Order Shipping Management: per payment order, WeChat's finish_shipping_count (1 once "
+        "complete, 2 once its one change is used).",
+    )
     picking_ids = fields.Many2many("stock.picking", compute="_compute_picking_ids", string="Deliveries")
 
     _sql_constraints = [
-        ("sale_order_uniq", "unique(sale_order_id)", "A sale order has one WeChat upload."),
-        ("combined_order_uniq", "unique(combined_order_id)", "A combined order has one WeChat upload."),
+        ("sale_order_uniq", "unique(sale_order_id, family)", "A sale order has one WeChat upload per API."),
+        ("combined_order_uniq", "unique(combined_order_id, family)",
+         "A combined order has one WeChat upload per API."),
         (
             "one_order",
             "CHECK((sale_order_id IS NULL) != (combined_order_id IS NULL))",
@@ -156,6 +183,15 @@ class WechatShippingUpload(models.Model):
         uploads of their own companies (the record rule). Raises AccessError otherwise."""
         self.check_access("read")
 
+    def _wechat_reasons(self):
+        """Why WeChat lacks what these uploads carry, one reason per upload not sent, each
+        named after its WeChat API when there are several."""
+        families = dict(self._fields["family"]._description_selection(self.env))
+        reasons = [(families[u.family], u.reason) for u in self if u.reason and u.state != "sent"]
+        if len(self) == 1:
+            return reasons[0][1] if reasons else False
+        return "\n".join(f"{family}: {reason}" for family, reason in reasons) or False
+
     def _action_open(self):
         """Open these uploads (a form for one)."""
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -178,24 +214,41 @@ class WechatShippingUpload(models.Model):
         return self._for_orders(orders, create=create)
 
     @api.model
-    def _for_orders(self, orders, create=True):
-        """The uploads that carry these sale orders, created where missing."""
+    def _for_orders(self, orders, create=True, families=None):
+        """The uploads that carry these sale orders (their combined orders for sub-orders).
+
+        `create`: those of the families each company sends to (or of `families` among them),
+        created where missing; else every existing one."""
         orders = orders.sudo().filtered(lambda o: o._wechat_is_wechat_order())
         combined = orders.wechat_combined_order_id
-        singles = orders.filtered(lambda o: not o.wechat_combined_order_id)
+        targets = [("combined_order_id", order) for order in combined] + [
+            ("sale_order_id", order) for order in orders if not order.wechat_combined_order_id]
         uploads = self.sudo().search([
-            "|", ("combined_order_id", "in", combined.ids), ("sale_order_id", "in", singles.ids),
+            "|", ("combined_order_id", "in", combined.ids),
+            ("sale_order_id", "in", [order.id for field, order in targets if field == "sale_order_id"]),
         ])
-        if create:
-            # No "created" note in the chatter: posting it was about 60% of what auto-upload
-            # adds to validating a delivery (docs/benchmarks.md); the state tracking stays.
-            uploads |= uploads.with_context(mail_create_nolog=True).create(
-                [{"combined_order_id": c.id, "company_id": c.company_id.id}
-                 for c in combined - uploads.combined_order_id]
-                + [{"sale_order_id": o.id, "company_id": o.company_id.id}
-                   for o in singles - uploads.sale_order_id]
-            )
+        if not create:
+            return uploads.with_env(self.env)
+        wanted = [
+            (field, order, family) for field, order in targets
+            for family in order.company_id._wechat_family_names() if families is None or family in families
+        ]
+        wanted_set = set(wanted)
+        uploads = uploads.filtered(lambda u: u._wechat_target() in wanted_set)
+        held = {upload._wechat_target() for upload in uploads}
+        # No "created" note in the chatter: posting it was about 60% of what auto-upload
+        # adds to validating a delivery (docs/benchmarks.md); the state tracking stays.
+        uploads |= uploads.with_context(mail_create_nolog=True).create([
+            {field: order.id, "family": family, "company_id": order.company_id.id}
+            for field, order, family in wanted if (field, order, family) not in held
+        ])
         return uploads.with_env(self.env)
+
+    def _wechat_target(self):
+        """(the field naming this upload's WeChat order, that order, the family)."""
+        if self.combined_order_id:
+            return "combined_order_id", self.combined_order_id, self.family
+        return "sale_order_id", self.sale_order_id, self.family
 
     def _request_upload(self, trigger=True):
         """Mark for sending; a claim under way keeps its state and sends the change after it."""
@@ -210,22 +263,6 @@ class WechatShippingUpload(models.Model):
             upload.write(vals)
         if trigger:
             self._wake_upload_job()
-
-    def _lock_for_update(self, skip_locked=False):
-        """Lock these rows before changing them, waiting for a worker that holds them (or,
-        `skip_locked`, leaving those out); the ids locked.
-
-        A row another transaction changed since this one began raises PostgreSQL's
-        serialization failure here, where it is not logged, and Odoo retries the request or
-        job (retrying() for the job): left to the ORM's UPDATE, the same failure is first
-        logged as an ERROR "bad query"."""
-        if not self:
-            return []
-        self.env.cr.execute(SQL(
-            "SELECT id FROM wechat_shipping_upload WHERE id IN %s FOR UPDATE %s",
-            tuple(self.ids), SQL("SKIP LOCKED") if skip_locked else SQL(),
-        ), log_exceptions=False)
-        return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
     def _wake_upload_job(self):
@@ -258,62 +295,6 @@ class WechatShippingUpload(models.Model):
                 break
             sent += claimed._send_claimed(commit=auto_commit)
         self.env["ir.cron"]._notify_progress(done=sent, remaining=uploads._count_due())
-
-    def _due_condition(self):
-        """SQL condition of the uploads a worker may take (stale claims included)."""
-        return """(state IN ('pending', 'retrying') AND next_attempt_at <= %(now)s)
-                  OR (state = 'sending' AND claimed_until < %(now)s)"""
-
-    @api.model
-    def _count_due(self):
-        """How many uploads are waiting to be sent."""
-        self.flush_model()
-        self.env.cr.execute(
-            f"SELECT count(*) FROM wechat_shipping_upload WHERE {self._due_condition()}",
-            {"now": fields.Datetime.now()},
-        )
-        return self.env.cr.fetchone()[0]
-
-    @api.model
-    def _claim(self, ids=None, batch_size=CRON_BATCH):
-        """Take due uploads (or the given ones) for this worker; rows another worker holds are skipped."""
-        self.flush_model()
-        now = fields.Datetime.now()
-        params = {
-            "now": now, "limit": batch_size, "ids": tuple(ids or (0,)),
-            "until": now + timedelta(seconds=self._claim_lease_seconds()),
-        }
-        where = (
-            "id IN %(ids)s AND (state != 'sending' OR claimed_until < %(now)s)"
-            if ids else self._due_condition()
-        )
-        # The locking SELECT sits in a CTE, which PostgreSQL runs once; as an IN (subquery) with
-        # LIMIT the planner may run it again per row and claim more rows than the limit.
-        self.env.cr.execute(f"""
-            WITH due AS (SELECT id FROM wechat_shipping_upload
-                          WHERE {where}
-                       ORDER BY next_attempt_at, id
-                          LIMIT %(limit)s
-                            FOR UPDATE SKIP LOCKED)
-            UPDATE wechat_shipping_upload upload
-               SET state = 'sending', claimed_until = %(until)s, claimed_revision = revision,
-                   attempt_count = attempt_count + 1, last_attempt_at = %(now)s
-              FROM due
-             WHERE upload.id = due.id
-         RETURNING upload.id""", params, log_exceptions=False)
-        claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
-        claimed.invalidate_recordset()
-        return claimed
-
-    @api.model
-    def _claim_lease_seconds(self):
-        """How long a claim lasts: system parameter `wechat_shipping.claim_lease_seconds`, else 300."""
-        value = self.env["ir.config_parameter"].sudo().get_param("wechat_shipping.claim_lease_seconds")
-        try:
-            seconds = int(value) if value else CLAIM_LEASE_SECONDS
-        except ValueError:
-            return CLAIM_LEASE_SECONDS
-        return seconds if seconds > 0 else CLAIM_LEASE_SECONDS
 
     def _send_claimed(self, commit=False):
         """Send these claimed uploads one by one; how many were delivered under this worker's claim.
@@ -368,33 +349,6 @@ class WechatShippingUpload(models.Model):
         except SerializationFailure:
             _logger.info("WeChat uploads changed meanwhile keep their backoff: %s", waiting.ids)
 
-    def _renew_claim(self, held_until):
-        """Extend this worker's claim on these uploads: (the ones still held, the new end)."""
-        until = fields.Datetime.now() + timedelta(seconds=self._claim_lease_seconds())
-        return self._update_held(held_until, "claimed_until = %(until)s", until=until), until
-
-    def _release_claim(self, held_until):
-        """Hand uploads this worker still holds back to the queue, this attempt not counted."""
-        self._update_held(
-            held_until,
-            "state = 'pending', claimed_until = NULL, attempt_count = attempt_count - 1",
-        )
-
-    def _update_held(self, held_until, assignments, **params):
-        """Apply `assignments` to those of these uploads this worker's claim (ending at
-        `held_until`) still holds; those uploads."""
-        if not self:
-            return self
-        self.flush_recordset()
-        self.env.cr.execute(f"""
-            UPDATE wechat_shipping_upload SET {assignments}
-             WHERE id IN %(ids)s AND state = 'sending' AND claimed_until = %(held_until)s
-         RETURNING id""", {"ids": tuple(self.ids), "held_until": held_until, **params},
-            log_exceptions=False)
-        held = self.browse([row[0] for row in self.env.cr.fetchall()])
-        self.invalidate_recordset()
-        return held
-
     def _build_payload_or_problem(self):
         """_build_payload, or (None, the problem that kept the payload from being built)."""
         try:
@@ -417,6 +371,8 @@ class WechatShippingUpload(models.Model):
         info, found = built
         if info is None:
             return finish("attention", found)
+        if info is WAITING:
+            return finish("waiting", self._odoo_problem(WAITING_REASON))
         # A payload built a moment ago goes out with the time it is sent.
         sent_now = self._next_upload_time(datetime.now(info.upload_time.tzinfo))
         info = dataclasses.replace(info, upload_time=sent_now)
@@ -426,18 +382,80 @@ class WechatShippingUpload(models.Model):
             return finish("attention", found.as_dicts(), body=body, info=info)
         if config_error:
             return finish("attention", self._odoo_problem(config_error), body=body)
+        if self.family == ORDER_SHIPPING:
+            return self._deliver_order_shipping(info, body, client, finish)
         result = client.upload(info)
-        problems = [] if result.accepted else [{
+        return finish(OUTCOME_STATES[result.outcome], self._result_problems(result), body=body, info=info,
+                      result=result)
+
+    def _deliver_order_shipping(self, info, body, client, finish):
+        """Order Shipping Management: send unless WeChat holds this shipping already, or unless
+        it would be a second change of a complete shipping, which WeChat refuses. When the last
+        attempt's answer was lost, WeChat is asked first what it holds, so that a lost answer
+        never spends the order's one change."""
+        orders = order_shipping.orders_of(info.to_wire())
+        held, counts = dict(self.wechat_held or {}), dict(self.wechat_finish_counts or {})
+        if self.in_doubt:
+            asked = self._wechat_records(client, orders)
+            if asked is None:
+                return finish("retrying", self._odoo_problem(RECORD_UNAVAILABLE), body=body)
+            held, counts = {**held, **asked[0]}, {**counts, **asked[1]}
+        known = {"in_doubt": False, "wechat_held": held, "wechat_finish_counts": counts}
+        changed, used_up = order_shipping.corrections(orders, held, counts)
+        if used_up:
+            return finish("attention", self._odoo_problem(CORRECTION_USED), body=body, extra=known)
+        if not changed:
+            return finish("sent", [], body=body, extra=known)  # WeChat holds exactly this
+        result = client.upload(info)
+        if result.accepted:
+            known.update(wechat_held={**held, **order_shipping.held_forms(orders)},
+                         wechat_finish_counts=order_shipping.counts_after(orders, held, counts))
+            return finish("sent", [], body=body, info=info, result=result, extra=known)
+        if result.outcome == catalogue.Outcome.ALREADY_HELD:
+            asked = self._wechat_records(client, orders)
+            if asked and not order_shipping.corrections(orders, *asked)[0]:
+                known.update(wechat_held={**held, **asked[0]}, wechat_finish_counts={**counts, **asked[1]})
+                return finish("sent", [], body=body, info=info, result=result, extra=known)
+        state = OUTCOME_STATES[result.outcome]
+        if result.outcome == catalogue.Outcome.RETRY_BRIEFLY and self.attempt_count >= BRIEF_ATTEMPTS:
+            state = "attention"
+        # No answer from WeChat itself (timeout, connection, HTTP 5xx): it may hold the upload.
+        known["in_doubt"] = result.retryable and result.errcode is None
+        return finish(state, self._result_problems(result), body=body, info=info, result=result, extra=known)
+
+    def _wechat_records(self, client, orders):
+        """What WeChat holds of each payment order of `orders` (wire orders): ({key id: held
+        shipping}, {key id: finish_shipping_count}), or None when WeChat could not be asked."""
+        held, counts = {}, {}
+        for order in orders:
+            key = order_shipping.key_id(order["order_key"])
+            result = client.get_order(order["order_key"])
+            if result.errcode == catalogue.PAYMENT_NOT_FOUND:
+                continue  # WeChat knows nothing of it yet
+            if not result.accepted:
+                return None
+            record = result.data.get("order") or {}
+            if wire := order_shipping.record_as_wire(record):
+                held[key] = wire
+            counts[key] = (record.get("shipping") or {}).get("finish_shipping_count") or 0
+        return held, counts
+
+    @staticmethod
+    def _result_problems(result):
+        """A refused or failed call as problems, in both languages (none when accepted)."""
+        return [] if result.accepted else [{
             "code": result.errcode, "path": "", "label": "",
             "en": result.describe("en_US"), "zh": result.describe("zh_CN"),
         }]
-        return finish(OUTCOME_STATES[result.outcome], problems, body=body, info=info, result=result)
 
     def _build_payload(self):
-        """The payload of this WeChat order and the problems found while building it."""
+        """The payload of this WeChat order and the problems found while building it; WAITING
+        instead of a payload when there is nothing to send yet."""
         found = report.ProblemReport()
         tz = pytz.timezone(self.company_id.partner_id.tz or DEFAULT_TZ)
         upload_time = self._next_upload_time(datetime.now(tz))
+        if self.family == ORDER_SHIPPING:
+            return self._build_order_shipping(found, upload_time), found
         combined = self.combined_order_id
         if combined:
             found.label("order_key", combined.name)
@@ -456,6 +474,26 @@ class WechatShippingUpload(models.Model):
                 order._wechat_order_shipping("", found), upload_time, order.wechat_payer_openid or ""
             )
         return info, found
+
+    def _build_order_shipping(self, found, upload_time):
+        """The Order Shipping Management payload of this WeChat order (or WAITING)."""
+        combined = self.combined_order_id
+        if combined:
+            found.label("order_key", combined.name)
+            found.label("payer", combined.name)
+            ready = combined.sale_order_ids.filtered(lambda o: o._wechat_shipment_ready()).sorted("id")
+            if not ready:
+                return WAITING
+            sub_orders = tuple(
+                order._wechat_order_shipment(f"sub_orders[{index}]", found) for index, order in enumerate(ready)
+            )
+            return order_shipping.CombinedShippingInfo(
+                combined._wechat_order_key(), sub_orders, upload_time, combined.wechat_payer_openid or "")
+        order = self.sale_order_id
+        if not order._wechat_shipment_ready():
+            return WAITING
+        return order_shipping.ShippingInfo(
+            order._wechat_order_shipment("", found), upload_time, order.wechat_payer_openid or "")
 
     def _next_upload_time(self, now):
         """`now` at the wire's precision, later than the upload_time last sent for this order."""
@@ -478,6 +516,8 @@ class WechatShippingUpload(models.Model):
         lines = []
         for upload in self:
             info, found = upload._build_payload()
+            if info is WAITING:
+                continue
             found.extend(info.check())
             lines.append(report.render(found.as_dicts(), self.env.lang))
         return "\n".join(line for line in lines if line)
@@ -491,7 +531,7 @@ class WechatShippingUpload(models.Model):
         and leaving the rest of the batch 'sending' until the claim lease runs out."""
         return retrying(functools.partial(self._finish, *args, **kwargs), self.env)
 
-    def _finish(self, held_until, state, problems, body=None, info=None, result=None):
+    def _finish(self, held_until, state, problems, body=None, info=None, result=None, extra=None):
         """Record how an attempt ended and what comes next; this upload, or an empty recordset
         when the claim that ended at `held_until` ran out and another worker took the upload
         over (that worker's outcome is the one to keep)."""
@@ -510,7 +550,7 @@ class WechatShippingUpload(models.Model):
             return self.browse()
         changed_meanwhile = revision > self.claimed_revision
         now = fields.Datetime.now()
-        vals = {"state": state, "problems": problems or False, "claimed_until": False}
+        vals = {"state": state, "problems": problems or False, "claimed_until": False, **(extra or {})}
         if body is not None:
             vals["request_body"] = body
         if info is not None and result is not None:

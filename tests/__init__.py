@@ -10,3 +10,4 @@ from . import test_access_drill
 from . import test_concurrency
 from . import test_neutralize
 from . import test_migration
+from . import test_order_shipping

@@ -43,3 +43,12 @@ class TestMigration(WechatShippingCase):
         self.assertEqual(colliding.wechat_out_trade_no, f"{taken.wechat_out_trade_no} ")
         self.assertEqual(len(logged.output), 1)
         self.assertIn(f"id {colliding.id} keeps its WeChat key", logged.output[0])
+
+    def test_companies_that_uploaded_before_keep_shopping_order(self):
+        self.company.wechat_families = "order_shipping"
+        self.env.flush_all()
+        _load_migration().migrate(self.env.cr, "18.0.1.0.0")
+        self.company.invalidate_recordset()
+        self.assertEqual(self.company.wechat_families, "shopping_order")
+        self.assertEqual(self.env["res.company"].new({}).wechat_families, "order_shipping",
+                         "a new company starts with Order Shipping Management")

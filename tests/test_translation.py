@@ -93,9 +93,12 @@ class TestChineseTranslation(TransactionCase):
             "pending": "待上传",
             "sending": "发送中",
             "sent": "已上传",
+            "waiting": "等待中",
             "retrying": "重试中",
             "attention": "需要处理",
         })
+        family = self.env_zh["wechat.shipping.upload"].fields_get(["family"], ["selection"])["family"]
+        self.assertEqual(dict(family["selection"]), {"order_shipping": "发货信息管理", "shopping_order": "购物订单"})
         order = self.env_zh["sale.order"].fields_get(
             ["wechat_payer_openid", "wechat_transaction_id", "wechat_order_number_type"],
             ["string", "selection"],

@@ -66,6 +66,8 @@ def test_order_queries_name_the_merchant_keys_their_own_way():
     assert order_query(KEY) == {"merchant_id": "1230000109", "merchant_trade_no": "OSM0001"}
     assert order_query(OrderKey(OrderNumberType.WXPAY_TRADE_NUMBER, transaction_id="42001")) == {
         "transaction_id": "42001"}
+    assert order_query({"order_number_type": 2, "transaction_id": "42001"}) == {"transaction_id": "42001"}
+    assert order_query(KEY.to_wire()) == order_query(KEY)
 
 
 # ------------------------------------------------------------------ parcel descriptions
@@ -172,3 +174,69 @@ def test_combined_rules():
 @pytest.mark.parametrize("body", [None, [], "x", 5, {"order_key": []}])
 def test_anything_is_checked_without_an_exception(body):
     assert check_single(body) and check_combined(body)
+
+
+# ------------------------------------------------------------------ what WeChat holds, and the one correction
+
+from wechat_protocol.order_shipping import (corrections, counts_after, key_id, orders_of,  # noqa: E402
+                                            record_as_wire, same_shipping)
+
+KEY_ID = "mch:1230000109:OSM0001"
+
+
+def test_key_ids_and_orders_of_a_body():
+    assert key_id(valid_osm_body()["order_key"]) == KEY_ID
+    assert key_id({"order_number_type": 2, "transaction_id": "42001"}) == "wx:42001"
+    assert orders_of(valid_osm_body()) == [valid_osm_body()]
+    assert [key_id(o["order_key"]) for o in orders_of(valid_osm_combined_body())] == [
+        "mch:1230000109:OSM-SUB-1", "mch:1230000109:OSM-SUB-2"]
+
+
+def test_the_same_shipping_ignores_upload_time_payer_and_contacts():
+    later = valid_osm_body()
+    later.update(upload_time="2030-01-01T00:00:00.000+08:00", payer={"openid": "oOther"})
+    later["shipping_list"][0]["contact"] = {}
+    assert same_shipping(later, valid_osm_body())
+    changed = valid_osm_body()
+    changed["shipping_list"][0]["tracking_no"] = "SF0"
+    assert not same_shipping(changed, valid_osm_body())
+    assert not same_shipping(valid_osm_body(all_delivered=False), valid_osm_body(all_delivered=False, parcels=2))
+    assert not same_shipping(valid_osm_body(), None)
+
+
+def test_wechat_record_reads_back_as_the_wire_order_it_holds():
+    record = {"shipping": {"delivery_mode": 1, "logistics_type": 1, "finish_shipping": True, "finish_shipping_count": 1,
+                           "shipping_list": [{"tracking_no": "SF0000000000000", "express_company": "SF",
+                                              "goods_desc": "龙井茶礼盒*1", "upload_time": 1}]}}
+    assert same_shipping(record_as_wire(record), valid_osm_body())
+    assert record_as_wire({"shipping": {"finish_shipping_count": 0, "shipping_list": []}}) is None
+    assert record_as_wire({}) is None
+
+
+def test_partial_uploads_are_free_the_completion_counts_and_one_correction_follows():
+    partial, complete = valid_osm_body(all_delivered=False), valid_osm_body(parcels=2)
+    counts, held = {}, {}
+    assert corrections([partial], held, counts) == ([KEY_ID], [])
+    counts, held = counts_after([partial], held, counts), {KEY_ID: partial}
+    assert counts == {} and corrections([partial], held, counts) == ([], [])
+    counts, held = counts_after([complete], held, counts), {KEY_ID: complete}
+    assert counts == {KEY_ID: 1}
+    corrected = copy.deepcopy(complete)
+    corrected["shipping_list"][1]["tracking_no"] = "SF1111111111111"
+    assert corrections([corrected], held, counts) == ([KEY_ID], [])
+    counts, held = counts_after([corrected], held, counts), {KEY_ID: corrected}
+    assert counts == {KEY_ID: 2}
+    assert corrections([corrected], held, counts) == ([], []), "unchanged: nothing to send"
+    assert corrections([complete], held, counts) == ([KEY_ID], [KEY_ID]), "a second change is refused"
+
+
+def test_in_a_combined_upload_each_payment_counts_on_its_own():
+    body = valid_osm_combined_body()
+    subs = orders_of(body)
+    counts = counts_after(subs, {}, {})
+    assert counts == {"mch:1230000109:OSM-SUB-1": 1, "mch:1230000109:OSM-SUB-2": 1}
+    held = {key_id(s["order_key"]): s for s in subs}
+    changed = copy.deepcopy(subs)
+    changed[1]["shipping_list"][0]["item_desc"] = "青瓷杯*2"
+    assert corrections(changed, held, counts) == (["mch:1230000109:OSM-SUB-2"], [])
+    assert counts_after(changed, held, counts) == {"mch:1230000109:OSM-SUB-1": 1, "mch:1230000109:OSM-SUB-2": 2}

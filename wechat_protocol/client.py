@@ -125,7 +125,7 @@ class WeChatClient:
 
     def get_order(self, order_key):
         """WeChat's record of a payment order (Order Shipping Management): the CallResult, its
-        `data["order"]` when accepted. `order_key`: a payload.OrderKey."""
+        `data["order"]` when accepted. `order_key`: a payload.OrderKey or its wire form."""
         return self.call(endpoints.OSM_GET_ORDER, order_query(order_key))
 
     def call(self, path, body):
@@ -184,7 +184,9 @@ def _token_failure(exc):
 
 def order_query(order_key):
     """The body naming a payment in WeChat's order queries, which call the merchant keys
-    merchant_id / merchant_trade_no where uploads say mchid / out_trade_no."""
-    if order_key.transaction_id and int(order_key.order_number_type) == 2:
-        return {"transaction_id": order_key.transaction_id}
-    return {"merchant_id": order_key.mchid, "merchant_trade_no": order_key.out_trade_no}
+    merchant_id / merchant_trade_no where uploads say mchid / out_trade_no. `order_key`: a
+    payload.OrderKey or its wire form."""
+    key = order_key.to_wire() if hasattr(order_key, "to_wire") else order_key
+    if key.get("order_number_type") == 2:
+        return {"transaction_id": key.get("transaction_id")}
+    return {"merchant_id": key.get("mchid"), "merchant_trade_no": key.get("out_trade_no")}

@@ -23,9 +23,10 @@ class ProblemReport:
         """Add problems found by validation."""
         self.problems.extend(problems)
 
-    def contact_problem(self, path: str, error) -> None:
-        """Add a phone number that could not be masked (its value is never kept)."""
-        self.problems.append(Problem(catalogue.PARAM_ERROR, path, error.message_en, error.message_zh))
+    def contact_problem(self, path: str, error, code: int = catalogue.PARAM_ERROR) -> None:
+        """Add a phone number that could not be masked (its value is never kept), with the
+        parameter-error code of the API family the payload is for."""
+        self.problems.append(Problem(code, path, error.message_en, error.message_zh))
 
     def label_for(self, path: str) -> str:
         """The label of the deepest labelled path that contains `path`."""

@@ -1,7 +1,9 @@
-"""From 18.0.1.1.0 on, WeChat keys are stored trimmed, so that uniqueness holds on what WeChat
-receives: trim the keys stored before. A row whose trimmed key another order of its company
-already has keeps its value, and a warning names it for a person to decide which order owns the
-payment."""
+"""From 18.0.1.1.0 on, companies choose the WeChat APIs they upload to, and WeChat keys are stored
+trimmed, so that uniqueness holds on what WeChat receives.
+
+Existing companies keep Shopping Order, the one API they uploaded to. The keys stored before are
+trimmed; a row whose trimmed key another order of its company already has keeps its value, and a
+warning names it for a person to decide which order owns the payment."""
 import logging
 
 from psycopg2 import IntegrityError
@@ -14,6 +16,9 @@ COLUMNS = ("wechat_mchid", "wechat_out_trade_no", "wechat_transaction_id", "wech
 
 
 def migrate(cr, version):
+    # Companies that uploaded before keep uploading to the one API they knew, Shopping Order,
+    # until someone chooses Order Shipping Management (the default of new companies) as well.
+    cr.execute("UPDATE res_company SET wechat_families = 'shopping_order'")
     for table in TABLES:
         cr.execute(SQL(
             "SELECT id, %s FROM %s WHERE %s",
