@@ -92,7 +92,7 @@ def rows(protocol, odoo, skipped):
         v = odoo["validation"]
         n = v["deliveries"]
         table += [
-            (f"1. validate {n} deliveries, auto-upload **on** (s)", "%.2f" % v["on_median"],
+            (f"1. validate {n} deliveries, auto-upload **on**, both WeChat APIs (s)", "%.2f" % v["on_median"],
              runs(v["on"], "%.2f"), ""),
             (f"1. validate {n} deliveries, auto-upload **off** (s)", "%.2f" % v["off_median"],
              runs(v["off"], "%.2f"), ""),
@@ -163,7 +163,7 @@ def render(args, protocol, odoo):
         lines += [
             "",
             f"Figure 1: {v['rounds']} rounds, each validating {v['deliveries']} deliveries with "
-            f"auto-upload on and {v['deliveries']} with it off, alternating in blocks of {v['block']} "
+            f"auto-upload on (both WeChat APIs: two uploads queued per delivery) and {v['deliveries']} with it off, alternating in blocks of {v['block']} "
             "(ABBA); a delivery is validated in its own transaction (button_validate, flush, commit). "
             f"Figure 2: {len(d['runs'])} drains of {d['uploads']} uploads (default cron batch); "
             f"queries by order size: {odoo['queries']['10']['orders']} orders of each size "

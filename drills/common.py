@@ -14,12 +14,14 @@ import psycopg2
 ADDON_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ADDON_ROOT))  # wechat_sandbox and wechat_protocol, as plain packages
 
-from wechat_protocol.endpoints import SHOPPING_SHIPPING as SHIPPING_PATHS  # noqa: E402
+from wechat_protocol.endpoints import SHIPPING as SHIPPING_PATHS  # noqa: E402
 from wechat_protocol.rfc3339 import parse_rfc3339  # noqa: E402
 from wechat_sandbox.control import SandboxControl  # noqa: E402
 from wechat_sandbox.process import SandboxProcess  # noqa: E402
 
 APPID = "wxdrill0000000001"
+OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"  # the payer of every drill order (demo/scenario.py)
+ORDER_SHIPPING = "order_shipping"
 
 
 class DrillFailed(Exception):
@@ -175,6 +177,7 @@ class Context:
         self.odoo_src = odoo_src
         self.python = python
         self.secret = "drill-secret-" + os.urandom(6).hex()
+        self.family = "shopping_order"  # the WeChat API the drill's company uploads to
         self.processes = []
         self.sandboxes = []
         self.databases = []
@@ -211,8 +214,17 @@ class Context:
         return sandbox, SandboxControl(sandbox.url, timeout=(3.05, 30))
 
     def configure(self, worker, sandbox, **params):
-        worker.call("configure", url=sandbox.url, appid=APPID, secret=self.secret,
+        worker.call("configure", url=sandbox.url, appid=APPID, secret=self.secret, families=self.family,
                     params={"wechat_shipping.%s" % key: str(value) for key, value in params.items()})
+
+    def pay(self, wechat, orders):
+        """For Order Shipping Management, have the sandbox know the orders' payments, as WeChat
+        Pay would (it refuses shipping for a payment it does not know)."""
+        if self.family != ORDER_SHIPPING:
+            return
+        for order in orders:
+            _kind, mchid, out_trade_no = order["key"].split(":")
+            wechat.pay(OPENID, mchid=mchid, out_trade_no=out_trade_no)
 
     def stop_file(self, name):
         path = self.run_dir / ("stop-%s" % name)
@@ -270,6 +282,12 @@ def upload_time_regressions(grouped):
 
 def shipping_requests(stats):
     return sum(stats["requests"].get(path, 0) for path in SHIPPING_PATHS)
+
+
+def finish_counts(wechat):
+    """Order key id -> WeChat's finish_shipping_count (Order Shipping Management)."""
+    return {"mch:%s:%s" % (p["merchant_id"], p["merchant_trade_no"]): p["shipping"]["finish_shipping_count"]
+            for p in wechat.payments()}
 
 
 def wait_for(predicate, timeout, interval=0.05, what="condition"):

@@ -8,7 +8,7 @@ reach WeChat twice.
 """
 import time
 
-from .common import by_order, check, tracking_numbers, upload_time_regressions, wait_for
+from .common import ORDER_SHIPPING, by_order, check, finish_counts, tracking_numbers, upload_time_regressions, wait_for
 
 ORDERS = 80
 LEASE = 25        # seconds (system parameter); the default is 300
@@ -27,6 +27,7 @@ def run(ctx, say):
     answer = warehouse.call("validate_batches",
                             deliveries=[[o["picking"], "SF3%09d" % o["order"]] for o in orders])
     check(answer["validated"] == ORDERS, "%s of %s deliveries validated" % (answer["validated"], ORDERS))
+    ctx.pay(wechat, orders)
 
     wechat.fault("hang", count=SLOW_CALLS, seconds=LATENCY)
     doomed.send("drain")
@@ -74,6 +75,13 @@ def run(ctx, say):
     duplicates = {key for key, items in grouped.items() if len(items) > 1}
     check(duplicates <= in_flight,
           "orders sent twice that were not in flight at the kill: %s" % sorted(duplicates - in_flight)[:3])
+    completions = ""
+    if ctx.family == ORDER_SHIPPING:
+        # The restarted process asks WeChat about the dead process's claims before sending.
+        check(not duplicates, "Order Shipping Management got orders twice: %s" % sorted(duplicates)[:3])
+        raised = {key: count for key, count in finish_counts(wechat).items() if count != 1}
+        check(not raised, "finish_shipping_count is not 1 after the crash: %s" % list(raised.items())[:3])
+        completions = ", finish_shipping_count 1 for every order (asked WeChat, not sent twice)"
     regressions = upload_time_regressions(grouped)
     check(not regressions, "upload_time went back for %s" % regressions[:3])
     tracking = db.tracking()
@@ -82,7 +90,7 @@ def run(ctx, say):
     return ("killed mid-batch after %s of %s accepted, leaving %s rows 'sending' (%s in flight); "
             "restarted process sent %s at once and left the claimed rows alone until the %ss lease "
             "expired, then sent %s; all %s orders in the sandbox, none 'sending', %s duplicate(s)%s, "
-            "upload_time always increasing"
+            "upload_time always increasing%s"
             % (len(accepted), ORDERS, len(sending), len(in_flight), len(early["delivered"]), LEASE,
                len(late["delivered"]), ORDERS, len(duplicates),
-               " (the upload in flight at the kill)" if duplicates else ""))
+               " (the upload in flight at the kill)" if duplicates else "", completions))

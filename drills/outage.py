@@ -6,7 +6,8 @@ each phase. Between phases the cron's scheduled runs happen: the queue's clock i
 the cron interval (5 minutes) instead of sleeping, and one run is made. After recovery the drill
 allows two cron runs: the first right away, the second one interval later.
 """
-from .common import by_order, check, shipping_requests, tracking_numbers, upload_time_regressions
+from .common import (ORDER_SHIPPING, by_order, check, finish_counts, shipping_requests, tracking_numbers,
+                     upload_time_regressions)
 
 ORDERS = 200
 READ_TIMEOUT = 0.5
@@ -62,6 +63,7 @@ def run(ctx, say):
 
     # Recovery: WeChat answers again. Run 1 comes at once, run 2 one cron interval later.
     wechat.reset()
+    ctx.pay(wechat, orders)
     runs = []
     for number in (1, 2):
         if number == 2:
@@ -93,6 +95,12 @@ def run(ctx, say):
     tracking = db.tracking()
     wrong = [key for key, items in grouped.items() if tracking_numbers(items[-1]["body"]) != [tracking[key]]]
     check(not wrong, "last accepted tracking differs from Odoo for %s" % wrong[:3])
+    completions = ""
+    if ctx.family == ORDER_SHIPPING:
+        counts = finish_counts(wechat)
+        raised = {key: count for key, count in counts.items() if key in expected and count != 1}
+        check(not raised, "finish_shipping_count is not 1 (retries counted?): %s" % list(raised.items())[:3])
+        completions = "; finish_shipping_count 1 for each of the %s orders" % len(expected)
     pulled = runs[-1][2]
     if len(runs) == 2 and pulled:
         pulled_words = "; %s of them were still on backoff and were pulled forward" % pulled
@@ -101,8 +109,8 @@ def run(ctx, say):
     return (
         "%s/%s validations committed during the outage (%s); %s failed calls, 0 reached WeChat; "
         "after recovery all %s orders reached the sandbox in %s cron run(s) (%s%s); "
-        "%s uploads, 0 duplicates, 0 upload_time regressions, 0 refusals"
+        "%s uploads, 0 duplicates, 0 upload_time regressions, 0 refusals%s"
         % (validated, ORDERS, "; ".join(figures), attempts, ORDERS, len(runs),
            ", ".join("run %s: %s sent in %s batches" % (n, len(r["delivered"]), r["batches"])
-                     for n, r, _, _ in runs), pulled_words, len(uploads)))
+                     for n, r, _, _ in runs), pulled_words, len(uploads), completions))
 

@@ -10,9 +10,15 @@ import time
 import traceback
 
 from . import concurrency, crash, outage
-from .common import APPID, Context, DrillFailed
+from .common import APPID, ORDER_SHIPPING, Context, DrillFailed
 
-DRILLS = {"outage": outage.run, "concurrency": concurrency.run, "crash": crash.run}
+# Each drill for each API family: "outage" uploads to Shopping Order, "outage-osm" to Order
+# Shipping Management.
+DRILLS = {
+    f"{name}{suffix}": (run, family)
+    for suffix, family in (("", "shopping_order"), ("-osm", ORDER_SHIPPING))
+    for name, run in (("outage", outage.run), ("concurrency", concurrency.run), ("crash", crash.run))
+}
 TEMPLATE_ORDERS = 330  # confirmed, unshipped WeChat orders every drill database starts with
 
 
@@ -61,7 +67,8 @@ def main():
                 print("  drill %s [+%.0fs]: %s" % (name, time.monotonic() - started, message), flush=True)
 
             try:
-                figures = DRILLS[name](ctx, say)
+                drill, ctx.family = DRILLS[name]
+                figures = drill(ctx, say)
                 verdict = "PASS drill %s: %s" % (name, figures)
             except DrillFailed as exc:
                 verdict = "FAIL drill %s: %s" % (name, exc)

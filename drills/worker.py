@@ -111,11 +111,11 @@ def cmd_create_orders(count, prefix, carrier, customer, product):
     return {"orders": count}
 
 
-def cmd_configure(url, appid, secret, params):
-    """Point the company at this drill's sandbox and set system parameters."""
+def cmd_configure(url, appid, secret, params, families="shopping_order"):
+    """Point the company at this drill's sandbox, uploading to `families`; set system parameters."""
     with REGISTRY.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        DrillScenario.attach(env).configure(env.company, url, appid, secret)
+        DrillScenario.attach(env).configure(env.company, url, appid, secret, families=families)
         for key, value in params.items():
             env["ir.config_parameter"].set_param(key, value)
     return {}

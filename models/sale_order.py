@@ -3,7 +3,8 @@ from odoo.exceptions import ValidationError
 
 from ..wechat_protocol import catalogue, order_shipping, payload
 from .wechat_order_key_mixin import KEY_FIELDS, WECHAT_USERS
-from .wechat_shipping_upload import ORDER_SHIPPING, STATE_URGENCY
+from .wechat_shipping_upload import (DELIVERY_CODES, ORDER_SHIPPING, STATE_URGENCY, WAITING_CANCELLED,
+                                     WAITING_FIRST_DELIVERY, WAITING_LAST_DELIVERY)
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
 
 LOGISTICS_TYPES = {
@@ -108,34 +109,41 @@ class SaleOrder(models.Model):
     def _wechat_done_deliveries(self):
         """Outgoing deliveries already shipped, oldest first; cancelled ones never count."""
         return self.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing" and p.state == "done"
+            lambda p: p.picking_type_code in DELIVERY_CODES and p.state == "done"
         ).sorted(lambda p: (p.date_done, p.id))
 
     def _wechat_is_virtual(self):
-        """A confirmed order with products but nothing to deliver: no outgoing delivery at all."""
+        """A confirmed order of services only (a class, a subscription, a download): nothing
+        to deliver, whatever pickings it has or will have (a dropship gets its own later)."""
         self.ensure_one()
-        return (self.state == "sale" and bool(self.order_line.product_id)
-                and not self.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing"))
+        lines = self.order_line.filtered(lambda l: l.product_id and not l.display_type and not l.is_delivery)
+        return self.state == "sale" and bool(lines) and all(
+            line.product_id.type in ("service", "combo") for line in lines)
 
     def _wechat_all_delivered(self):
-        """No outgoing delivery of the order is still to be done."""
+        """No delivery of the order is still to be done (cancelled ones are not)."""
         return not self.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing" and p.state not in ("done", "cancel"))
+            lambda p: p.picking_type_code in DELIVERY_CODES and p.state not in ("done", "cancel"))
 
     def _wechat_logistics_type(self):
         """How the order travels, from the carrier of its deliveries (express by default)."""
         carrier = self._wechat_done_deliveries()[:1].carrier_id or self.carrier_id
         return LOGISTICS_TYPES[carrier.wechat_logistics_type or "express"]
 
-    def _wechat_shipment_ready(self):
-        """Whether Order Shipping Management can be told of this order now: virtual goods once
-        confirmed; otherwise once something shipped, and for same-city and pickup orders (which
-        cannot be split) once everything has."""
+    def _wechat_waiting_reason(self):
+        """Why Order Shipping Management cannot be told of this order yet (a lazy translation),
+        or None: virtual goods go once confirmed; others once something shipped, and same-city
+        and pickup orders (which cannot be split) once everything has."""
         self.ensure_one()
+        if self.state == "cancel":
+            return WAITING_CANCELLED
         if self._wechat_is_virtual():
-            return True
-        return bool(self._wechat_done_deliveries()) and (
-            self._wechat_logistics_type() == order_shipping.LogisticsType.EXPRESS or self._wechat_all_delivered())
+            return None
+        if not self._wechat_done_deliveries():
+            return WAITING_FIRST_DELIVERY
+        if self._wechat_logistics_type() != order_shipping.LogisticsType.EXPRESS and not self._wechat_all_delivered():
+            return WAITING_LAST_DELIVERY
+        return None
 
     def _wechat_order_shipment(self, path, report):
         """This order's Order Shipping Management record: how it travels, every parcel shipped so

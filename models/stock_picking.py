@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from ..wechat_protocol import payload
 from .wechat_order_key_mixin import WECHAT_USERS
+from .wechat_shipping_upload import DELIVERY_CODES
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
 
 
@@ -63,6 +64,13 @@ class StockPicking(models.Model):
         self._wechat_queue_uploads()
         return res
 
+    def action_cancel(self):
+        res = super().action_cancel()
+        # A backorder cancelled after the rest shipped completes the order: WeChat learns it
+        # (is_all_delivered, and a same-city or pickup order waiting for it goes now).
+        self.filtered(lambda p: p.sale_id._wechat_done_deliveries())._wechat_queue_uploads()
+        return res
+
     def _check_carrier_details_compliance(self):
         """In strict mode, refuse a delivery whose WeChat upload would be refused."""
         res = super()._check_carrier_details_compliance()
@@ -81,7 +89,7 @@ class StockPicking(models.Model):
         """An outgoing delivery of a sale order WeChat knows."""
         self.ensure_one()
         return (
-            self.picking_type_code == "outgoing"
+            self.picking_type_code in DELIVERY_CODES
             and self.sale_id
             and self.sale_id.sudo()._wechat_is_wechat_order()
         )

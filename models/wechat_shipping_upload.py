@@ -13,7 +13,10 @@ from odoo.service.model import retrying
 from odoo.tools import LazyTranslate
 
 from ..wechat_protocol import catalogue, order_shipping, payload, report, rfc3339
+from ..wechat_protocol import order_shipping_record as record
 from .wechat_upload_queue import CRON_BATCH
+
+DELIVERY_CODES = ("outgoing", "dropship")  # deliveries to the buyer, from a warehouse or a vendor
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
@@ -40,11 +43,14 @@ OUTCOME_STATES = {
 }
 # 10060001 (payment not known yet) is retried this many times (about half an hour), then needs attention.
 BRIEF_ATTEMPTS = 6
-WAITING = object()  # _build_payload: nothing to send yet
-WAITING_REASON = _lt(
+WAITING_LAST_DELIVERY = _lt(
     "Nothing to send yet: a same-city or pickup order goes to WeChat in one piece once its last "
     "delivery is validated."
 )
+WAITING_FIRST_DELIVERY = _lt(
+    "Nothing has shipped yet: the order goes to WeChat when its first delivery is validated."
+)
+WAITING_CANCELLED = _lt("The order is cancelled: nothing is sent to WeChat for it.")
 CORRECTION_USED = _lt(
     "WeChat allows one change of a payment's complete shipping, and this order's change has been "
     "used: WeChat would refuse this one (10060003), so Odoo does not send it. Correct the shipment "
@@ -63,6 +69,13 @@ CLAIM_SIZE = 10
 # Calls one upload may make: a token, the upload, and on a token error a new token and a replay.
 CALLS_PER_UPLOAD = 4
 DEFAULT_TZ = "Asia/Shanghai"
+
+
+@dataclasses.dataclass(frozen=True)
+class Waiting:
+    """_build_payload: nothing to send yet, and why (a lazy translation)."""
+
+    reason: object
 
 
 class WechatShippingUpload(models.Model):
@@ -149,7 +162,7 @@ class WechatShippingUpload(models.Model):
     def _compute_picking_ids(self):
         for upload in self:
             orders = upload.combined_order_id.sale_order_ids or upload.sale_order_id
-            upload.picking_ids = orders.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+            upload.picking_ids = orders.picking_ids.filtered(lambda p: p.picking_type_code in DELIVERY_CODES)
 
     # ------------------------------------------------------------------ actions
 
@@ -174,8 +187,9 @@ class WechatShippingUpload(models.Model):
         }
 
     def action_retry(self):
-        """Queue again at once, whatever the backoff said."""
+        """Queue again at once, whatever the backoff said, with a new count of attempts."""
         self._check_send_access()
+        self.sudo().filtered(lambda u: u.state != "sending").write({"attempt_count": 0})
         self._request_upload()
 
     def _check_send_access(self):
@@ -371,8 +385,8 @@ class WechatShippingUpload(models.Model):
         info, found = built
         if info is None:
             return finish("attention", found)
-        if info is WAITING:
-            return finish("waiting", self._odoo_problem(WAITING_REASON))
+        if isinstance(info, Waiting):
+            return finish("waiting", self._odoo_problem(info.reason))
         # A payload built a moment ago goes out with the time it is sent.
         sent_now = self._next_upload_time(datetime.now(info.upload_time.tzinfo))
         info = dataclasses.replace(info, upload_time=sent_now)
@@ -389,55 +403,67 @@ class WechatShippingUpload(models.Model):
                       result=result)
 
     def _deliver_order_shipping(self, info, body, client, finish):
-        """Order Shipping Management: send unless WeChat holds this shipping already, or unless
-        it would be a second change of a complete shipping, which WeChat refuses. When the last
-        attempt's answer was lost, WeChat is asked first what it holds, so that a lost answer
-        never spends the order's one change."""
-        orders = order_shipping.orders_of(info.to_wire())
-        held, counts = dict(self.wechat_held or {}), dict(self.wechat_finish_counts or {})
+        """Order Shipping Management: send what WeChat would take of the payload, the payments
+        it does not change as WeChat holds them, never a second change of a complete shipping.
+        When the last attempt's answer was lost, WeChat is asked first what it holds, so that
+        a lost answer never spends a payment's one change."""
+        wire = info.to_wire()
+        held, counts = self._wechat_known()
         if self.in_doubt:
-            asked = self._wechat_records(client, orders)
+            asked = self._wechat_records(client, record.orders_of(wire))
             if asked is None:
-                return finish("retrying", self._odoo_problem(RECORD_UNAVAILABLE), body=body)
+                return finish("retrying", self._odoo_problem(RECORD_UNAVAILABLE), body=body, extra={"in_doubt": True})
             held, counts = {**held, **asked[0]}, {**counts, **asked[1]}
-        known = {"in_doubt": False, "wechat_held": held, "wechat_finish_counts": counts}
-        changed, used_up = order_shipping.corrections(orders, held, counts)
-        if used_up:
-            return finish("attention", self._odoo_problem(CORRECTION_USED), body=body, extra=known)
-        if not changed:
-            return finish("sent", [], body=body, extra=known)  # WeChat holds exactly this
-        result = client.upload(info)
+        known = {"wechat_held": held, "wechat_finish_counts": counts}
+        sending, _changed, refused = record.plan(wire, held, counts)
+        # A second change is never sent: the payment needs attention, the rest goes on.
+        done, problems = ("attention", self._odoo_problem(CORRECTION_USED)) if refused else ("sent", [])
+        if sending is None:
+            return finish(done, problems, body=body, extra=known)
+        body = json.dumps(sending, ensure_ascii=False)
+        result = client.upload_wire(info.path, sending)
         if result.accepted:
-            known.update(wechat_held={**held, **order_shipping.held_forms(orders)},
-                         wechat_finish_counts=order_shipping.counts_after(orders, held, counts))
-            return finish("sent", [], body=body, info=info, result=result, extra=known)
-        if result.outcome == catalogue.Outcome.ALREADY_HELD:
-            asked = self._wechat_records(client, orders)
-            if asked and not order_shipping.corrections(orders, *asked)[0]:
-                known.update(wechat_held={**held, **asked[0]}, wechat_finish_counts={**counts, **asked[1]})
-                return finish("sent", [], body=body, info=info, result=result, extra=known)
+            known.update(wechat_held=record.held_after(sending, held),
+                         wechat_finish_counts=record.counts_after(sending, held, counts))
+            return finish(done, problems, body=body, info=info, result=result, extra=known)
+        if result.outcome == catalogue.Outcome.ALREADY_HELD or result.errcode == catalogue.NOT_SHIPPABLE:
+            asked = self._wechat_records(client, record.orders_of(sending))
+            if asked is None:
+                return finish("retrying", self._result_problems(result), body=body, info=info, result=result,
+                              extra={**known, "in_doubt": True})
+            held, counts = {**held, **asked[0]}, {**counts, **asked[1]}
+            known.update(wechat_held=held, wechat_finish_counts=counts)
+            if record.plan(sending, held, counts)[0] is None:  # WeChat holds what was sent
+                return finish(done, problems, body=body, info=info, result=result, extra=known)
         state = OUTCOME_STATES[result.outcome]
         if result.outcome == catalogue.Outcome.RETRY_BRIEFLY and self.attempt_count >= BRIEF_ATTEMPTS:
             state = "attention"
         # No answer from WeChat itself (timeout, connection, HTTP 5xx): it may hold the upload.
         known["in_doubt"] = result.retryable and result.errcode is None
-        return finish(state, self._result_problems(result), body=body, info=info, result=result, extra=known)
+        return finish(state, self._result_problems(result) + problems, body=body, info=info, result=result,
+                      extra=known)
+
+    def _wechat_known(self):
+        """(key id -> the wire order WeChat holds, key id -> its finish_shipping_count), as
+        stored; a damaged stored value reads as nothing known (WeChat is asked when in doubt)."""
+        held, counts = self.wechat_held, self.wechat_finish_counts
+        return (dict(held) if isinstance(held, dict) else {}), (dict(counts) if isinstance(counts, dict) else {})
 
     def _wechat_records(self, client, orders):
         """What WeChat holds of each payment order of `orders` (wire orders): ({key id: held
-        shipping}, {key id: finish_shipping_count}), or None when WeChat could not be asked."""
+        wire order}, {key id: finish_shipping_count}), or None when WeChat could not be asked."""
         held, counts = {}, {}
         for order in orders:
-            key = order_shipping.key_id(order["order_key"])
+            key = record.key_id(order["order_key"])
             result = client.get_order(order["order_key"])
             if result.errcode == catalogue.PAYMENT_NOT_FOUND:
                 continue  # WeChat knows nothing of it yet
             if not result.accepted:
                 return None
-            record = result.data.get("order") or {}
-            if wire := order_shipping.record_as_wire(record):
+            answer = result.data.get("order") or {}
+            if wire := record.record_as_wire(answer, order["order_key"]):
                 held[key] = wire
-            counts[key] = (record.get("shipping") or {}).get("finish_shipping_count") or 0
+            counts[key] = (answer.get("shipping") or {}).get("finish_shipping_count") or 0
         return held, counts
 
     @staticmethod
@@ -449,7 +475,7 @@ class WechatShippingUpload(models.Model):
         }]
 
     def _build_payload(self):
-        """The payload of this WeChat order and the problems found while building it; WAITING
+        """The payload of this WeChat order and the problems found while building it; a Waiting
         instead of a payload when there is nothing to send yet."""
         found = report.ProblemReport()
         tz = pytz.timezone(self.company_id.partner_id.tz or DEFAULT_TZ)
@@ -476,24 +502,34 @@ class WechatShippingUpload(models.Model):
         return info, found
 
     def _build_order_shipping(self, found, upload_time):
-        """The Order Shipping Management payload of this WeChat order (or WAITING)."""
+        """The Order Shipping Management payload of this WeChat order (or a Waiting)."""
         combined = self.combined_order_id
         if combined:
             found.label("order_key", combined.name)
             found.label("payer", combined.name)
-            ready = combined.sale_order_ids.filtered(lambda o: o._wechat_shipment_ready()).sorted("id")
+            orders = combined.sale_order_ids.sorted("id")
+            ready = orders.filtered(lambda o: not o._wechat_waiting_reason())
             if not ready:
-                return WAITING
+                return Waiting(orders[:1]._wechat_waiting_reason() or WAITING_FIRST_DELIVERY)
             sub_orders = tuple(
-                order._wechat_order_shipment(f"sub_orders[{index}]", found) for index, order in enumerate(ready)
+                self._wechat_kept_mode(order._wechat_order_shipment(f"sub_orders[{index}]", found))
+                for index, order in enumerate(ready)
             )
             return order_shipping.CombinedShippingInfo(
                 combined._wechat_order_key(), sub_orders, upload_time, combined.wechat_payer_openid or "")
         order = self.sale_order_id
-        if not order._wechat_shipment_ready():
-            return WAITING
+        if reason := order._wechat_waiting_reason():
+            return Waiting(reason)
         return order_shipping.ShippingInfo(
-            order._wechat_order_shipment("", found), upload_time, order.wechat_payer_openid or "")
+            self._wechat_kept_mode(order._wechat_order_shipment("", found)), upload_time,
+            order.wechat_payer_openid or "")
+
+    def _wechat_kept_mode(self, shipment):
+        """The shipment, split still when WeChat holds it split (a change of mode is its one change)."""
+        held = self._wechat_known()[0].get(record.key_id(shipment.order_key.to_wire()))
+        if isinstance(held, dict) and held.get("delivery_mode") == int(payload.DeliveryMode.SPLIT_DELIVERY):
+            return dataclasses.replace(shipment, keep_split=True)
+        return shipment
 
     def _next_upload_time(self, now):
         """`now` at the wire's precision, later than the upload_time last sent for this order."""
@@ -516,7 +552,7 @@ class WechatShippingUpload(models.Model):
         lines = []
         for upload in self:
             info, found = upload._build_payload()
-            if info is WAITING:
+            if isinstance(info, Waiting):
                 continue
             found.extend(info.check())
             lines.append(report.render(found.as_dicts(), self.env.lang))
@@ -550,7 +586,8 @@ class WechatShippingUpload(models.Model):
             return self.browse()
         changed_meanwhile = revision > self.claimed_revision
         now = fields.Datetime.now()
-        vals = {"state": state, "problems": problems or False, "claimed_until": False, **(extra or {})}
+        vals = {"state": state, "problems": problems or False, "claimed_until": False, "in_doubt": False,
+                **(extra or {})}
         if body is not None:
             vals["request_body"] = body
         if info is not None and result is not None:

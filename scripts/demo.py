@@ -1,4 +1,5 @@
-"""Demo data for scripts/demo: a combined WeChat order shipped and uploaded to the sandbox, then checked.
+"""Demo data for scripts/demo: WeChat orders shipped and uploaded to the sandbox through both APIs
+(Order Shipping Management and Shopping Order), then checked.
 
 Run through scripts/odoo-env.sh's odoo_python; exits 1 when the sandbox did not get what it should."""
 import argparse
@@ -14,7 +15,10 @@ SPLIT_TRACKING = ("SF1400000000022", "SF1400000000033")
 
 def build(env, args):
     """Build, ship and upload the demo orders; return what the sandbox and Odoo must show."""
-    from odoo.addons.wechat_shipping.demo.scenario import Scenario
+    from odoo.addons.wechat_shipping.demo.scenario import MCHID, OPENID, Scenario
+    from odoo.addons.wechat_shipping.wechat_sandbox.control import SandboxControl
+
+    wechat = SandboxControl(args.sandbox_url)
 
     admin = env.ref("base.user_admin")
     # The database is created without demo data; set the login scripts/demo prints.
@@ -24,6 +28,7 @@ def build(env, args):
     env.company.write({"name": "茶语 Tea House", "phone": "+86 571 8888 1234", "currency_id": cny.id})
     env["stock.warehouse"].search([("company_id", "=", env.company.id)]).name = "杭州仓 Hangzhou"
     scenario = Scenario(env, args.sandbox_url, args.appid, args.secret, prefix="DEMO")
+    scenario.configure(env.company, args.sandbox_url, args.appid, args.secret, families="both")
     address = {"city": "杭州 Hangzhou", "zip": "310012", "country_id": env.ref("base.cn").id}
     scenario.customer.write({"street": "西湖区文三路 90 号", **address})
     meimei = env["res.partner"].create({
@@ -46,17 +51,31 @@ def build(env, args):
     combined = scenario.combined()
     unified = scenario.order([(tea, 2), (gaiwan, 1)], combined=combined, **seller)
     split = scenario.order([(teapot, 1), (cups, 1), (tea, 1)], combined=combined, **seller)
+    # WeChat Pay knows the payments (Order Shipping Management refuses unknown ones).
+    wechat.pay(OPENID, mchid=MCHID, out_trade_no=combined.wechat_out_trade_no, sub_orders=[
+        {"mchid": MCHID, "out_trade_no": order.wechat_out_trade_no} for order in (unified, split)])
     scenario.ship(unified.picking_ids, UNIFIED_TRACKING)
     scenario.ship(split.picking_ids, ",".join(SPLIT_TRACKING), packages=[teapot | cups, tea])
     # Shipped without a tracking number: WeChat would refuse it, so it waits for a fix.
     lonely = scenario.order([(gaiwan, 2)], partner_id=meimei.id, **seller)
+    # Half shipped: Order Shipping Management learns that more is to come (is_all_delivered false).
+    partial = scenario.order([(tea, 1), (cups, 1)], partner_id=meimei.id, **seller)
+    # A class, nothing to deliver: uploaded as virtual goods when the order is confirmed.
+    lesson = env["product.product"].create({"name": "茶艺课 Tea ceremony class", "type": "service", "list_price": 300})
+    for order in (lonely, partial):
+        wechat.pay(OPENID, mchid=MCHID, out_trade_no=order.wechat_out_trade_no)
+    wechat.pay(OPENID, mchid=MCHID, out_trade_no=f"DEMO-CLASS-{combined.id}")
+    virtual = scenario.order([(lesson, 1)], wechat_out_trade_no=f"DEMO-CLASS-{combined.id}", **seller)
     scenario.ship(lonely.picking_ids, False)
+    scenario.ship(partial.picking_ids, "SF1400000000044", quantities={cups: 0})
 
     env["wechat.shipping.upload"]._cron_send_due()
     env.cr.commit()
     return {
         "combined": (combined.wechat_mchid, combined.wechat_out_trade_no),
-        "upload_state": combined.upload_ids.state,
+        "upload_state": combined.upload_state,
+        "partial": partial.wechat_out_trade_no,
+        "virtual": virtual.wechat_out_trade_no,
         "unified": (unified.wechat_out_trade_no, [UNIFIED_TRACKING]),
         "split": (split.wechat_out_trade_no, {
             SPLIT_TRACKING[0]: sorted([teapot.default_code, cups.default_code]),
@@ -65,10 +84,30 @@ def build(env, args):
         "deliveries": [
             (order.name, picking.id, picking.name, picking.state, picking.wechat_upload_state,
              picking.wechat_upload_reason)
-            for order in (unified, split, lonely) for picking in order.picking_ids
+            for order in (unified, split, lonely, partial) for picking in order.picking_ids
         ],
         "lonely_state": lonely.wechat_upload_state,
     }
+
+
+def check_order_shipping(payments, expected):
+    """What is wrong with WeChat's side of the payments (Order Shipping Management)."""
+    by_number = {p["merchant_trade_no"]: p for p in payments}
+    wrong = []
+    combined = by_number.get(expected["combined"][1])
+    if not combined:
+        return ["the sandbox knows no combined payment"]
+    counts = [sub["shipping"]["finish_shipping_count"] for sub in combined["sub_orders"]]
+    descs = [sub["shipping"]["goods_desc"] for sub in combined["sub_orders"]]
+    if counts != [1, 1] or not all(descs):
+        wrong.append(f"combined sub-orders have finish_shipping_count {counts} and goods {descs}")
+    partial = by_number[expected["partial"]]["shipping"]
+    if partial["finish_shipping_count"] != 0 or partial["finish_shipping"] or len(partial["shipping_list"]) != 1:
+        wrong.append(f"the half-shipped order is recorded as {partial}")
+    virtual = by_number[expected["virtual"]]["shipping"]
+    if virtual["logistics_type"] != 3 or virtual["finish_shipping_count"] != 1:
+        wrong.append(f"the class is recorded as {virtual}, not as virtual goods")
+    return wrong
 
 
 def check(upload, expected):
@@ -122,7 +161,8 @@ def main():
     from odoo.addons.wechat_shipping.wechat_sandbox.control import SandboxControl
 
     mchid, out_trade_no = expected["combined"]
-    accepted = SandboxControl(args.sandbox_url).uploads(order=f"mch:{mchid}:{out_trade_no}")
+    control = SandboxControl(args.sandbox_url)
+    accepted = [u for u in control.uploads(order=f"mch:{mchid}:{out_trade_no}") if "/user-order/" in u["path"]]
     upload = accepted[-1] if accepted else None
     if upload:
         print(f"demo: the sandbox accepted this on {upload['path']}:")
@@ -133,13 +173,24 @@ def main():
               f"{args.web_url}/odoo/action-stock.action_picking_tree_all/{picking_id}")
         if reason:
             print("    reason: " + reason.replace("\n", "\n    "))
-    wrong = check(upload, expected)
+    payments = control.payments()
+    print("demo: WeChat's side of the payments (Order Shipping Management)")
+    for payment in payments:
+        shipping = payment["shipping"]
+        print(f"  {payment['merchant_trade_no']}: state {payment['order_state']}, "
+              f"finish_shipping_count {shipping['finish_shipping_count']}, {shipping['goods_desc'] or '-'}")
+        for sub in payment["sub_orders"]:
+            print(f"    {sub['merchant_trade_no']}: finish_shipping_count "
+                  f"{sub['shipping']['finish_shipping_count']}, {sub['shipping']['goods_desc']}")
+    wrong = check(upload, expected) + check_order_shipping(payments, expected)
     for line in wrong:
         print(f"demo: FAILED: {line}", file=sys.stderr)
     if wrong:
         return 1
-    print("demo: check passed: combined upload with both sub-orders (unified, split with items "
-          "per parcel), SF codes, masked contacts; the order without tracking needs attention")
+    print("demo: check passed: Shopping Order got the combined upload with both sub-orders (unified, "
+          "split with items per parcel), SF codes, masked contacts; Order Shipping Management holds "
+          "both sub-orders complete with their descriptions, the half-shipped order as partial and "
+          "the class as virtual goods; the order without tracking needs attention")
     return 0
 
 

@@ -184,6 +184,9 @@ class TestOrderShipping(WechatShippingCase):
             self._run_cron()
         self.assertEqual(upload.state, "attention")
         self.assertIn("10060001", upload.reason)
+        upload.action_retry()  # a person's retry gives it a new while
+        self._run_cron()
+        self.assertEqual((upload.state, upload.attempt_count), ("retrying", 1))
 
     def test_a_lost_answer_is_resolved_by_asking_wechat_not_by_sending_again(self):
         order = self._paid_order([(self.tea, 1)])
@@ -241,3 +244,75 @@ class TestOrderShipping(WechatShippingCase):
         self.assertEqual(set(order.wechat_upload_ids.mapped("state")), {"sent"})
         self.assertEqual(picking.wechat_upload_state, "sent")
         self.assertFalse(picking.wechat_upload_reason)
+
+    def test_a_cancelled_backorder_completes_the_order_without_spending_its_change(self):
+        order = self._paid_order([(self.tea, 2), (self.cup, 1)])
+        backorder = self._ship(order.picking_ids, "SFM000000080", quantities={self.cup: 0})
+        self._run_cron()
+        upload = self._upload(order)
+        self.assertEqual(self._body(upload)["is_all_delivered"], False)
+        backorder.action_cancel()
+        self.assertEqual(upload.state, "pending", "the cancellation queues the order again")
+        self._run_cron()
+        body = self._body(upload)
+        self.assertEqual((body["delivery_mode"], body["is_all_delivered"]), (2, True),
+                         "still split: switching to unified would spend the one change")
+        self.assertEqual(self._record(order)["shipping"]["finish_shipping_count"], 1)
+
+    def test_a_pickup_order_goes_once_its_backorder_is_cancelled(self):
+        pickup = self.carrier.copy({"name": "Counter pickup", "wechat_logistics_type": "pickup"})
+        order = self._paid_order([(self.tea, 1), (self.cup, 1)], carrier_id=pickup.id)
+        backorder = self._ship(order.picking_ids, False, quantities={self.cup: 0})
+        self._run_cron()
+        upload = self._upload(order)
+        self.assertEqual(upload.state, "waiting")
+        backorder.action_cancel()
+        self._run_cron()
+        self.assertEqual(upload.state, "sent", upload.reason)
+        self.assertEqual(self._body(upload)["shipping_list"], [{
+            "item_desc": "Longjing tea*1", "contact": {"consignor_contact": "021-****1234",
+                                                      "receiver_contact": "+86-189****5678"}}])
+
+    def test_a_cancelled_order_says_so(self):
+        order = self._order([(self.service, 1)])
+        upload = self._upload(order)
+        order._action_cancel()
+        self._run_cron()
+        self.assertEqual(upload.state, "waiting")
+        self.assertIn("cancelled", upload.reason)
+        self.assertEqual(self._osm_calls(), 0)
+
+
+    def test_a_combined_payment_is_not_held_up_by_one_sub_order(self):
+        combined = self._combined()
+        first = self._order([(self.tea, 1)], combined=combined, wechat_payer_openid=False)
+        second = self._order([(self.cup, 1)], combined=combined, wechat_payer_openid=False)
+        self.wechat.pay(OPENID, mchid=MCHID, out_trade_no=combined.wechat_out_trade_no, sub_orders=[
+            {"mchid": MCHID, "out_trade_no": order.wechat_out_trade_no} for order in (first, second)])
+        self._ship(first.picking_ids, "SFM000000090")
+        self._run_cron()
+        upload = combined.upload_ids
+        first.picking_ids.carrier_tracking_ref = "SFM000000091"  # the first sub-order's one change
+        self._run_cron()
+        first.picking_ids.carrier_tracking_ref = "SFM000000092"  # a second change: never sent
+        self.customer.phone = "+86 139 0000 1111"  # a phone edit is not a change WeChat is told of
+        self._run_cron()
+        self.assertEqual(upload.state, "attention")
+        self._ship(second.picking_ids, "SFM000000093")
+        self._run_cron()
+        [payment] = self.wechat.payments()
+        first_record, second_record = payment["sub_orders"]
+        self.assertEqual(second_record["shipping"]["finish_shipping_count"], 1, "the second sub-order went out")
+        self.assertEqual(first_record["shipping"]["finish_shipping_count"], 2)
+        self.assertEqual(first_record["shipping"]["shipping_list"][0]["tracking_no"], "SFM000000091")
+        self.assertEqual(first_record["shipping"]["shipping_list"][0]["contact"]["receiver_contact"],
+                         "+86-189****5678", "carried as WeChat holds it")
+        self.assertEqual(upload.state, "attention", "the first sub-order's second change still needs attention")
+        self.assertIn("one change", upload.reason)
+
+    def test_an_order_of_goods_and_a_service_is_not_virtual(self):
+        order = self._paid_order([(self.tea, 1), (self.service, 1)])
+        self.assertFalse(self._upload(order), "nothing queued before its delivery")
+        self._ship(order.picking_ids, "SFM000000095")
+        self._run_cron()
+        self.assertEqual(self._body(self._upload(order))["logistics_type"], 1)

@@ -41,6 +41,12 @@ def test_parcels_while_more_may_follow_are_split_and_say_so():
     assert ShippingInfo(complete, WHEN, OPENID).to_wire() == valid_osm_body(parcels=2)
 
 
+def test_an_order_wechat_holds_split_stays_split():
+    one = OrderShipment(KEY, LogisticsType.EXPRESS, (_express(0),), True, keep_split=True)
+    assert one.delivery_mode == DeliveryMode.SPLIT_DELIVERY
+    assert ShippingInfo(one, WHEN, OPENID).check() == []
+
+
 @pytest.mark.parametrize("kind", [LogisticsType.SAME_CITY, LogisticsType.VIRTUAL, LogisticsType.PICKUP])
 def test_non_express_parcels_carry_no_tracking_fields(kind):
     shipment = OrderShipment(KEY, kind, (Parcel("会员卡*1", "IGNORED", "SF"),), True)
@@ -89,7 +95,9 @@ def test_a_long_description_keeps_whole_items_and_says_how_many_more():
     assert len(english) <= 120 and english.endswith(" and 16 more")
 
 
-@pytest.mark.parametrize("name", ["茶" * 300, "e\u0301" * 200, "👨\u200d👩\u200d👧" * 60, "A\U0001F44D\U0001F3FD" * 90])
+@pytest.mark.parametrize("name", ["茶" * 300, "e\u0301" * 200, "👨\u200d👩\u200d👧" * 60, "A\U0001F44D\U0001F3FD" * 90,
+                                  "\U0001F1E8\U0001F1F3" * 100, "\u1100\u1161\u11a8" * 70,
+                                  "\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F" * 30])
 def test_a_name_too_long_alone_is_cut_without_parting_a_character(name):
     for items in ([(name, 1)], [(name, 1), ("杯", 2)]):
         text = describe_items(items)
@@ -98,7 +106,10 @@ def test_a_name_too_long_alone_is_cut_without_parting_a_character(name):
         assert name.startswith(head)
         rest = name[len(head):]
         assert not rest or not (unicodedata.category(rest[0]).startswith("M") or rest[0] in "\u200d\U0001F3FD"
-                                or head.endswith("\u200d"))
+                                or head.endswith("\u200d") or 0x1160 <= ord(rest[0]) <= 0x11FF
+                                or 0xE0020 <= ord(rest[0]) <= 0xE007F)
+        flags = len(head) - len(head.rstrip("".join(map(chr, range(0x1F1E6, 0x1F200)))))
+        assert flags % 2 == 0, "a flag is a pair of regional indicators"
     assert describe_items([(name, 1), ("杯", 2)]).endswith("等另外 1 种商品")
 
 
@@ -178,8 +189,8 @@ def test_anything_is_checked_without_an_exception(body):
 
 # ------------------------------------------------------------------ what WeChat holds, and the one correction
 
-from wechat_protocol.order_shipping import (corrections, counts_after, key_id, orders_of,  # noqa: E402
-                                            record_as_wire, same_shipping)
+from wechat_protocol.order_shipping_record import (counts_after, held_after, held_form, key_id,  # noqa: E402
+                                                   orders_of, plan, record_as_wire, same_shipping)
 
 KEY_ID = "mch:1230000109:OSM0001"
 
@@ -204,39 +215,67 @@ def test_the_same_shipping_ignores_upload_time_payer_and_contacts():
     assert not same_shipping(valid_osm_body(), None)
 
 
-def test_wechat_record_reads_back_as_the_wire_order_it_holds():
+def test_wechat_record_reads_back_as_exactly_the_wire_order_it_holds():
     record = {"shipping": {"delivery_mode": 1, "logistics_type": 1, "finish_shipping": True, "finish_shipping_count": 1,
                            "shipping_list": [{"tracking_no": "SF0000000000000", "express_company": "SF",
-                                              "goods_desc": "龙井茶礼盒*1", "upload_time": 1}]}}
-    assert same_shipping(record_as_wire(record), valid_osm_body())
-    assert record_as_wire({"shipping": {"finish_shipping_count": 0, "shipping_list": []}}) is None
-    assert record_as_wire({}) is None
+                                              "goods_desc": "龙井茶礼盒*1", "upload_time": 1,
+                                              "contact": {"receiver_contact": "189****1234"}}]}}
+    body = valid_osm_body()
+    assert record_as_wire(record, body["order_key"]) == held_form(body)
+    same_city = {"shipping": {"delivery_mode": 1, "logistics_type": 2, "finish_shipping": True,
+                              "shipping_list": [{"tracking_no": "", "express_company": "", "goods_desc": "杯*1"}]}}
+    assert record_as_wire(same_city, body["order_key"])["shipping_list"] == [{"item_desc": "杯*1"}]
+    assert record_as_wire({"shipping": {"finish_shipping_count": 0, "shipping_list": []}}, {}) is None
+    assert record_as_wire({}, {}) is None
 
 
-def test_partial_uploads_are_free_the_completion_counts_and_one_correction_follows():
+def _accept(body, held, counts):
+    """plan(), then what WeChat holds and counts once it accepted what plan() says to send."""
+    sent, changed, refused = plan(body, held, counts)
+    if sent is None:
+        return None, held, counts, changed, refused
+    return sent, held_after(sent, held), counts_after(sent, held, counts), changed, refused
+
+
+def test_partial_uploads_are_free_the_completion_counts_and_one_change_follows():
     partial, complete = valid_osm_body(all_delivered=False), valid_osm_body(parcels=2)
-    counts, held = {}, {}
-    assert corrections([partial], held, counts) == ([KEY_ID], [])
-    counts, held = counts_after([partial], held, counts), {KEY_ID: partial}
-    assert counts == {} and corrections([partial], held, counts) == ([], [])
-    counts, held = counts_after([complete], held, counts), {KEY_ID: complete}
+    sent, held, counts, changed, _ = _accept(partial, {}, {})
+    assert (sent, changed, counts) == (partial, [KEY_ID], {})
+    assert plan(partial, held, counts) == (None, [], []), "unchanged: nothing to send"
+    sent, held, counts, _, _ = _accept(complete, held, counts)
     assert counts == {KEY_ID: 1}
     corrected = copy.deepcopy(complete)
     corrected["shipping_list"][1]["tracking_no"] = "SF1111111111111"
-    assert corrections([corrected], held, counts) == ([KEY_ID], [])
-    counts, held = counts_after([corrected], held, counts), {KEY_ID: corrected}
-    assert counts == {KEY_ID: 2}
-    assert corrections([corrected], held, counts) == ([], []), "unchanged: nothing to send"
-    assert corrections([complete], held, counts) == ([KEY_ID], [KEY_ID]), "a second change is refused"
+    sent, held, counts, changed, refused = _accept(corrected, held, counts)
+    assert (changed, refused, counts) == ([KEY_ID], [], {KEY_ID: 2})
+    assert plan(corrected, held, counts) == (None, [], [])
+    assert plan(complete, held, counts) == (None, [], [KEY_ID]), "a second change is never sent"
 
 
-def test_in_a_combined_upload_each_payment_counts_on_its_own():
+def test_a_changed_phone_alone_is_not_sent():
+    sent, held, counts, _, _ = _accept(valid_osm_body(), {}, {})
+    phone = valid_osm_body()
+    phone["shipping_list"][0]["contact"] = {"receiver_contact": "139****0000"}
+    assert plan(phone, held, counts) == (None, [], [])
+
+
+def test_a_combined_upload_carries_unchanged_and_refused_sub_orders_as_wechat_holds_them():
     body = valid_osm_combined_body()
-    subs = orders_of(body)
-    counts = counts_after(subs, {}, {})
+    sent, held, counts, _, _ = _accept(body, {}, {})
     assert counts == {"mch:1230000109:OSM-SUB-1": 1, "mch:1230000109:OSM-SUB-2": 1}
-    held = {key_id(s["order_key"]): s for s in subs}
-    changed = copy.deepcopy(subs)
-    changed[1]["shipping_list"][0]["item_desc"] = "青瓷杯*2"
-    assert corrections(changed, held, counts) == (["mch:1230000109:OSM-SUB-2"], [])
-    assert counts_after(changed, held, counts) == {"mch:1230000109:OSM-SUB-1": 1, "mch:1230000109:OSM-SUB-2": 2}
+    # Sub-order 1 is corrected (its one change), then corrected again while sub-order 2's phone
+    # changes: only what WeChat would take goes out, carried with the others as it holds them.
+    first = copy.deepcopy(body)
+    first["sub_orders"][0]["shipping_list"][0]["tracking_no"] = "SF1111111111111"
+    sent, held, counts, changed, refused = _accept(first, held, counts)
+    assert (changed, counts["mch:1230000109:OSM-SUB-1"]) == (["mch:1230000109:OSM-SUB-1"], 2)
+    second = copy.deepcopy(first)
+    second["sub_orders"][0]["shipping_list"][0]["tracking_no"] = "SF2222222222222"
+    second["sub_orders"][1]["shipping_list"][0]["contact"] = {"receiver_contact": "139****0000"}
+    assert plan(second, held, counts) == (None, [], ["mch:1230000109:OSM-SUB-1"])
+    second["sub_orders"][1]["shipping_list"][0]["item_desc"] = "青瓷杯*2"
+    sent, changed, refused = plan(second, held, counts)
+    assert (changed, refused) == (["mch:1230000109:OSM-SUB-2"], ["mch:1230000109:OSM-SUB-1"])
+    assert sent["sub_orders"][0]["shipping_list"][0]["tracking_no"] == "SF1111111111111"
+    assert sent["sub_orders"][1]["shipping_list"][0] == {"item_desc": "青瓷杯*2", "contact": {"receiver_contact": "139****0000"}}
+    assert counts_after(sent, held, counts) == {"mch:1230000109:OSM-SUB-1": 2, "mch:1230000109:OSM-SUB-2": 2}

@@ -104,6 +104,44 @@ def test_partial_uploads_then_completion_then_one_correction(wechat):
     assert wechat.order()["shipping"]["shipping_list"][1]["tracking_no"] == "SF9999999999999"
 
 
+def test_the_very_same_body_again_changes_nothing_and_is_not_counted(wechat):
+    wechat.pay()
+    assert wechat.call(SINGLE, valid_osm_body())["errcode"] == 0
+    assert wechat.call(SINGLE, valid_osm_body())["errcode"] == c.NOT_MODIFIED, "a retry after a lost answer"
+    assert wechat.order()["shipping"]["finish_shipping_count"] == 1
+
+
+def test_changing_the_delivery_mode_spends_the_one_change(wechat):
+    wechat.pay()
+    assert wechat.call(SINGLE, valid_osm_body(all_delivered=False))["errcode"] == 0
+    assert wechat.call(SINGLE, _later(valid_osm_body(), 1))["errcode"] == 0, "split, then unified"
+    assert wechat.order()["shipping"]["finish_shipping_count"] == 2
+    changed = _later(valid_osm_body(), 2)
+    changed["shipping_list"][0]["tracking_no"] = "SF7777777777777"
+    assert wechat.call(SINGLE, changed)["errcode"] == c.RESHIP_USED_UP
+    wechat.pay("OSM0002")
+    key = {"mchid": MCHID, "out_trade_no": "OSM0002"}
+    partial = valid_osm_body("OSM0002", all_delivered=False)
+    assert wechat.call(SINGLE, partial)["errcode"] == 0
+    assert wechat.call(SINGLE, _later(valid_osm_body("OSM0002", all_delivered=False, parcels=2), 1))[
+        "errcode"] == 0, "more parcels of the same mode are free"
+    assert wechat.call(SINGLE, _later(valid_osm_body("OSM0002", parcels=2), 2))["errcode"] == 0
+    assert wechat.order("OSM0002")["shipping"]["finish_shipping_count"] == 1
+    assert wechat.control("/sandbox/orders/refund", key)["order_state"] == 5
+
+
+def test_keys_are_named_as_each_call_names_them(wechat):
+    payment = wechat.pay()
+    assert wechat.call(endpoints.OSM_GET_ORDER, {"mchid": MCHID, "out_trade_no": "OSM0001"})[
+        "errcode"] == c.PAYMENT_NOT_FOUND, "queries say merchant_id / merchant_trade_no"
+    wrong_number = valid_osm_body("NOT-THIS-ONE")
+    wrong_number["order_key"]["transaction_id"] = payment["transaction_id"]
+    assert wechat.call(SINGLE, wrong_number)["errcode"] == c.PAYMENT_NOT_FOUND, "type 1 keys by merchant numbers"
+    assert wechat.call(endpoints.OSM_IS_TRADE_MANAGED, {"appid": "wxsomeoneelse"})["errcode"] == c.APPID_INVALID
+    big_page = wechat.call(endpoints.OSM_GET_ORDER_LIST, {"page_size": 500})
+    assert big_page["errcode"] == 0 and len(big_page["order_list"]) == 1
+
+
 def test_upload_time_must_be_later_and_rules_are_answered_with_their_codes(wechat):
     wechat.pay()
     assert wechat.call(SINGLE, valid_osm_body(all_delivered=False))["errcode"] == 0
@@ -158,7 +196,9 @@ def test_combined_payments(wechat):
     corrected["sub_orders"][0]["shipping_list"][0]["tracking_no"] = "SF5555555555555"
     assert wechat.call(COMBINED, corrected)["errcode"] == 0
     assert [wechat.order(n)["shipping"]["finish_shipping_count"] for n in ("OSM-SUB-1", "OSM-SUB-2")] == [2, 1]
-    assert wechat.call(COMBINED, _later(corrected, 1))["errcode"] == c.UPLOAD_TIME_ILLEGAL
+    earlier = _later(corrected, 1)
+    earlier["sub_orders"][1]["shipping_list"][0]["item_desc"] = "青瓷杯*3"
+    assert wechat.call(COMBINED, earlier)["errcode"] == c.UPLOAD_TIME_ILLEGAL
 
 
 def test_order_list_by_time_state_and_payer_in_pages(wechat):

@@ -55,11 +55,14 @@ class OrderShipment:
     logistics_type: LogisticsType
     parcels: tuple[Parcel, ...]
     is_all_delivered: bool
+    # Split once WeChat holds a split upload of the order: changing the mode would spend its one
+    # change (a backorder cancelled after the first parcel leaves one parcel carrying all).
+    keep_split: bool = False
 
     @property
     def delivery_mode(self) -> DeliveryMode:
         """Unified for one parcel carrying everything; split while more parcels may follow."""
-        if len(self.parcels) == 1 and self.is_all_delivered:
+        if len(self.parcels) == 1 and self.is_all_delivered and not self.keep_split:
             return DeliveryMode.UNIFIED_DELIVERY
         return DeliveryMode.SPLIT_DELIVERY
 
@@ -131,89 +134,24 @@ def _cut(text: str, length: int) -> str:
     cut = max(min(length, len(text)), 0)
     while 0 < cut < len(text) and (_extends(text[cut]) or text[cut - 1] == "\u200d"):
         cut -= 1
+    # A flag is a pair of regional indicators: an odd run before the cut would part one.
+    run = 0
+    while run < cut and _regional(text[cut - 1 - run]):
+        run += 1
+    if run % 2 and cut < len(text) and _regional(text[cut]):
+        cut -= 1
     return text[:cut]
 
 
 def _extends(char: str) -> bool:
-    """A character that belongs to the one before it (a mark, a joiner, a selector, a skin tone)."""
-    return (unicodedata.category(char) in ("Mn", "Me", "Mc") or char == "\u200d"
-            or 0xFE00 <= ord(char) <= 0xFE0F or 0x1F3FB <= ord(char) <= 0x1F3FF)
+    """A character that belongs to the one before it: a mark, a joiner or other format
+    character, a variation selector, a skin tone, an emoji tag, a Hangul vowel or final."""
+    code = ord(char)
+    return (unicodedata.category(char) in ("Mn", "Me", "Mc", "Cf") or 0xFE00 <= code <= 0xFE0F
+            or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F
+            or 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF)
 
 
-# ---------------------------------------------------------------------- what WeChat holds
+def _regional(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
 
-def key_id(order_key_wire: dict) -> str:
-    """A payment order's key as one string: `wx:<transaction_id>` or `mch:<mchid>:<out_trade_no>`."""
-    if order_key_wire.get("order_number_type") == 2:
-        return "wx:%s" % order_key_wire.get("transaction_id")
-    return "mch:%s:%s" % (order_key_wire.get("mchid"), order_key_wire.get("out_trade_no"))
-
-
-def orders_of(body: dict) -> list[dict]:
-    """The wire orders (payment orders) an upload body carries: its sub-orders, or itself."""
-    return list(body["sub_orders"]) if "sub_orders" in body else [body]
-
-
-def is_complete(order_wire: dict) -> bool:
-    """Whether a wire order says everything has shipped (unified mode always does)."""
-    return bool(order_wire.get("is_all_delivered")) or order_wire.get("delivery_mode") == 1
-
-
-def _shipping_of(order_wire: dict) -> tuple:
-    """What WeChat keeps of a wire order, as comparable values."""
-    parcels = tuple((p.get("tracking_no") or "", p.get("express_company") or "", p.get("item_desc") or "")
-                    for p in order_wire.get("shipping_list") or ())
-    return order_wire.get("logistics_type"), order_wire.get("delivery_mode"), is_complete(order_wire), parcels
-
-
-def same_shipping(order_wire: dict, other_wire: dict | None) -> bool:
-    """Whether two wire orders record the same shipping (upload time, payer, contacts aside)."""
-    return other_wire is not None and _shipping_of(order_wire) == _shipping_of(other_wire)
-
-
-def held_forms(orders: list[dict]) -> dict:
-    """{key id: what WeChat keeps of the wire order} for wire orders WeChat accepted; no contacts."""
-    return {key_id(order["order_key"]): _held(order["logistics_type"], order["delivery_mode"], is_complete(order), [
-        (p.get("tracking_no") or "", p.get("express_company") or "", p.get("item_desc") or "")
-        for p in order["shipping_list"]]) for order in orders}
-
-
-def _held(logistics_type, delivery_mode, complete, parcels) -> dict:
-    return {"logistics_type": logistics_type, "delivery_mode": delivery_mode, "is_all_delivered": complete,
-            "shipping_list": [{"tracking_no": t, "express_company": e, "item_desc": d} for t, e, d in parcels]}
-
-
-def record_as_wire(record: dict) -> dict | None:
-    """WeChat's record of a payment order (get_order's `order`) as the wire order it holds, or
-    None while it holds no shipping."""
-    shipping = record.get("shipping") or {}
-    if not shipping.get("shipping_list"):
-        return None
-    return _held(shipping.get("logistics_type"), shipping.get("delivery_mode"), bool(shipping.get("finish_shipping")), [
-        (p.get("tracking_no") or "", p.get("express_company") or "", p.get("goods_desc") or "")
-        for p in shipping["shipping_list"]])
-
-
-def corrections(orders: list[dict], held: dict, counts: dict) -> tuple[list[str], list[str]]:
-    """How an upload of `orders` (wire orders) stands against what WeChat holds.
-
-    `held`: key id -> the wire order WeChat holds; `counts`: key id -> its finish_shipping_count
-    (0 before completion, 1 once complete, 2 after the one correction). Returns (the key ids
-    the upload changes, those of them whose one correction is used up: WeChat refuses them
-    with 10060003, so they must not be sent)."""
-    changed = [key_id(o["order_key"]) for o in orders if not same_shipping(o, held.get(key_id(o["order_key"])))]
-    used_up = [key for key in changed if counts.get(key, 0) >= 2]
-    return changed, used_up
-
-
-def counts_after(orders: list[dict], held: dict, counts: dict) -> dict:
-    """finish_shipping_count of each order once WeChat accepted an upload of `orders`: a complete
-    shipping counts 1, a change of a complete one 2; partial uploads count nothing."""
-    after = dict(counts)
-    for order in orders:
-        key = key_id(order["order_key"])
-        if same_shipping(order, held.get(key)):
-            continue
-        if after.get(key, 0) or is_complete(order):
-            after[key] = after.get(key, 0) + 1
-    return after

@@ -3,10 +3,14 @@
 A payment is registered through the control endpoint (`POST /sandbox/payments`), as WeChat Pay
 would know it; uploads to `/wxa/sec/order/...` then follow WeChat's rules on it: the payment
 must be known (10060001, also while younger than the configured delay), paid by the payer
-(10060031) and still shippable (10060004); a complete shipping can be corrected once (10060003);
-an unchanged re-send changes nothing (10060023) and is never counted as the correction; partial
-split uploads (is_all_delivered false) before completion are not counted either. Callers hold
-the state's lock."""
+(10060031) and still shippable (10060004). A payment's shipping can be changed once: calling
+again after it is complete, or changing its delivery mode or logistics type, uses that one
+chance, and a further change is refused (10060003); an unchanged re-send changes nothing
+(10060023, also with the same upload_time) and is never counted; partial split uploads
+(is_all_delivered false) of the same mode before completion are not counted either. Uploads
+name a payment by their order key (mchid + out_trade_no, or transaction_id, as its
+order_number_type says); queries by transaction_id or merchant_id + merchant_trade_no. Callers
+hold the state's lock."""
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -39,6 +43,7 @@ class Payment:
     order_state: int = AWAITING_SHIPMENT
     shipping: dict | None = None  # the last accepted logistics_type, delivery_mode, ... of it
     finish_count: int = 0
+    changed_once: bool = False  # the one change is used
     last_upload: datetime | None = None  # the upload_time of the last accepted upload
     shipped_at: int | None = None
     reminded_at: int | None = None
@@ -115,19 +120,35 @@ class PaymentBook:
 
     # -- lookups ---------------------------------------------------------------------------
     def find(self, key) -> Payment | None:
-        """The payment an order key names (upload keys or query keys), known or not yet."""
+        """The payment a control endpoint names: transaction_id, or mchid + out_trade_no."""
         if not isinstance(key, dict):
             return None
         if key.get("transaction_id"):
             return self.payments.get(key["transaction_id"])
-        mchid = key.get("mchid") or key.get("merchant_id")
-        number = key.get("out_trade_no") or key.get("merchant_trade_no")
+        return self._by_merchant(key.get("mchid"), key.get("out_trade_no"))
+
+    def _by_merchant(self, mchid, number) -> Payment | None:
         return next((p for p in self.payments.values() if mchid and p.mchid == mchid and p.out_trade_no == number),
                     None)
 
-    def known(self, key) -> Payment | None:
-        """The payment, unless it is unknown to WeChat yet (just paid)."""
-        payment = self.find(key)
+    def known(self, order_key) -> Payment | None:
+        """The payment an upload's order key names, unless WeChat does not know it (yet)."""
+        if order_key.get("order_number_type") == 2:
+            payment = self.payments.get(order_key.get("transaction_id"))
+        else:
+            payment = self._by_merchant(order_key.get("mchid"), order_key.get("out_trade_no"))
+        return self._if_known(payment)
+
+    def queried(self, body) -> Payment | None:
+        """The payment a query names (transaction_id, or merchant_id + merchant_trade_no)."""
+        if body.get("transaction_id"):
+            payment = self.payments.get(body["transaction_id"])
+        else:
+            payment = self._by_merchant(body.get("merchant_id"), body.get("merchant_trade_no"))
+        return self._if_known(payment)
+
+    def _if_known(self, payment) -> Payment | None:
+        """The payment, unless it is younger than the delay switch (WeChat does not know it yet)."""
         if payment is None or payment.paid_at > time.time() - self.unknown_younger_than:
             return None
         return payment
@@ -138,12 +159,10 @@ class PaymentBook:
         payment = self.known(body["order_key"])
         if payment is None or payment.main or payment.sub_orders:
             return c.PAYMENT_NOT_FOUND  # a combined payment's keys go to the combined call
-        code = _shippable(payment, body["payer"]["openid"], when)
+        change = _order_change(payment, body)
+        code = change if isinstance(change, int) else _shippable(payment, body["payer"]["openid"], when)
         if code:
             return code
-        change = _order_change(payment, body)
-        if isinstance(change, int):
-            return change
         _record(payment, change, when)
         return c.OK
 
@@ -152,21 +171,24 @@ class PaymentBook:
         main = self.known(body["order_key"])
         if main is None or not main.sub_orders:
             return c.PAYMENT_NOT_FOUND
-        code = _shippable(main, body["payer"]["openid"], when)
-        if code:
-            return code
+        if body["payer"]["openid"] != main.openid:
+            return c.PAYER_MISMATCH
         changes = []
         for sub_order in body["sub_orders"]:
             payment = self.known(sub_order["order_key"])
             if payment is None or payment.main != main.transaction_id:
                 return c.PAYMENT_NOT_FOUND
-            code = _shippable(payment, main.openid, when)
-            change = code or _order_change(payment, sub_order)
+            change = _order_change(payment, sub_order)
             if isinstance(change, int) and change != c.NOT_MODIFIED:
                 return change
             changes.append((payment, change))
         if all(change == c.NOT_MODIFIED for _payment, change in changes):
             return c.NOT_MODIFIED
+        code = _shippable(main, main.openid, when) or next(
+            (code for payment, change in changes if change != c.NOT_MODIFIED
+             for code in [_shippable(payment, main.openid, when)] if code), 0)
+        if code:
+            return code
         for payment, change in changes:
             if change != c.NOT_MODIFIED:
                 _record(payment, change, when)
@@ -178,7 +200,7 @@ class PaymentBook:
     # -- what happens to an order after shipping (control endpoints) -----------------------------
     def confirm_receive(self, key, received_time) -> int:
         """notify_confirm_receive: remind the buyer once, for a shipped express order."""
-        payment = self.known(key)
+        payment = self.queried(key)
         if payment is None:
             return c.PAYMENT_NOT_FOUND
         if not isinstance(received_time, int) or isinstance(received_time, bool):
@@ -219,8 +241,9 @@ class PaymentBook:
         window = body.get("pay_time_range") or {}
         begin, end = window.get("begin_time", 0), window.get("end_time", 2**62)
         size, start = body.get("page_size", 100), body.get("last_index", "")
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (begin, end, size)) or not 0 < size <= 100:
-            return {"errcode": c.OSM_PARAM_ERROR, "errmsg": "pay_time_range and page_size (1..100) are integers"}
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (begin, end, size)) or size < 1:
+            return {"errcode": c.OSM_PARAM_ERROR, "errmsg": "pay_time_range and page_size are positive integers"}
+        size = min(size, 100)
         if not isinstance(start, str) or (start and not start.isdigit()):
             return {"errcode": c.BAD_LAST_INDEX, "errmsg": "invalid last_index"}
         found = sorted(
@@ -253,19 +276,29 @@ def _order_change(payment, order) -> dict | int:
     """The shipping `order` (a wire order) would record on `payment`, or why WeChat refuses it."""
     new = {name: order[name] for name in ("logistics_type", "delivery_mode", "shipping_list")}
     new["is_all_delivered"] = bool(order.get("is_all_delivered")) or new["delivery_mode"] == 1
-    if payment.shipping == new:
+    old = payment.shipping
+    if old == new:
         return c.NOT_MODIFIED
     if payment.finish_count and not new["is_all_delivered"]:
         return c.ALREADY_SHIPPED
-    if payment.finish_count >= 2:
+    if _spends_the_change(old, new, payment) and payment.changed_once:
         return c.RESHIP_USED_UP
     return new
 
 
+def _spends_the_change(old, new, payment) -> bool:
+    """Changing a complete shipping, or the delivery mode or logistics type of any."""
+    if old is None:
+        return False
+    return bool(payment.finish_count) or any(old[name] != new[name] for name in ("delivery_mode", "logistics_type"))
+
+
 def _record(payment, new, when) -> None:
-    """Keep an accepted shipping; completing it, or changing a complete one, counts."""
-    if payment.finish_count or new["is_all_delivered"]:
-        payment.finish_count += 1
+    """Keep an accepted shipping: completing it counts 1, and using the one change makes 2."""
+    if _spends_the_change(payment.shipping, new, payment):
+        payment.changed_once = True
+    if new["is_all_delivered"]:
+        payment.finish_count = 2 if payment.changed_once else 1
         payment.shipped_at = payment.shipped_at or int(when.timestamp())
         payment.order_state = SHIPPED
     payment.shipping = new

@@ -164,14 +164,15 @@ class Handler(BaseHTTPRequestHandler):
         with self.state.payments() as book:
             if path == endpoints.OSM_GET_ORDER_LIST:
                 return 200, book.order_list(body)
-            if path == endpoints.OSM_IS_TRADE_MANAGED:
-                return 200, {"errcode": 0, "errmsg": "ok", "is_trade_managed": book.trade_managed}
-            if path == endpoints.OSM_IS_CONFIRMATION_COMPLETED:
-                return 200, {"errcode": 0, "errmsg": "ok", "completed": book.trade_managed}
+            if path in (endpoints.OSM_IS_TRADE_MANAGED, endpoints.OSM_IS_CONFIRMATION_COMPLETED):
+                if body.get("appid") != self.state.appid:
+                    return _error(catalogue.APPID_INVALID, "invalid appid")
+                answer = "is_trade_managed" if path == endpoints.OSM_IS_TRADE_MANAGED else "completed"
+                return 200, {"errcode": 0, "errmsg": "ok", answer: book.trade_managed}
             if path == endpoints.OSM_NOTIFY_CONFIRM_RECEIVE:
                 code = book.confirm_receive(body, body.get("received_time"))
                 return _error(code, "ok" if code == 0 else catalogue.explain(code).meaning_en)
-            payment = book.known(body)
+            payment = book.queried(body)
             if payment is None:
                 return _error(catalogue.PAYMENT_NOT_FOUND, catalogue.explain(catalogue.PAYMENT_NOT_FOUND).meaning_en)
             return 200, {"errcode": 0, "errmsg": "ok", "order": payment.as_order()}
