@@ -168,6 +168,9 @@ class SaleOrder(models.Model):
             for tracking_no, lines, label in shipped:
                 parcel_path = f"{path}.shipping_list[{len(parcels)}]" if path else f"shipping_list[{len(parcels)}]"
                 report.label(parcel_path, label)
+                express = picking.carrier_id.wechat_express_company_id
+                if express.unlisted and logistics == order_shipping.LogisticsType.EXPRESS:
+                    report.unlisted_code(f"{parcel_path}.express_company", express.code, catalogue.OSM_PARAM_ERROR)
                 for field, error in contact_problems:
                     report.contact_problem(f"{parcel_path}.contact.{field}", error, catalogue.OSM_PARAM_ERROR)
                 parcels.append(order_shipping.Parcel(
@@ -194,6 +197,8 @@ class SaleOrder(models.Model):
                 items = picking._wechat_items(lines)
                 parcel_path = f"{prefix}shipping_list[{len(shipments)}]"
                 report.label(parcel_path, label)
+                if picking.carrier_id.wechat_express_company_id.unlisted:
+                    report.unlisted_code(f"{parcel_path}.express_company", express_company)
                 for index, (_item_id, product) in enumerate(items):
                     report.label(
                         f"{parcel_path}.item_list[{index}]",

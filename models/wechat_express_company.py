@@ -17,6 +17,11 @@ class WechatExpressCompany(models.Model):
     name = fields.Char(required=True)
     sequence = fields.Integer(default=100)
     active = fields.Boolean(default=True)
+    unlisted = fields.Boolean(
+        "Not in WeChat's List", readonly=True,
+        help="The last Refresh from WeChat did not return this code: uploads naming it are refused "
+        "before they are sent.",
+    )
 
     _sql_constraints = [
         ("code_uniq", "unique(code)", "Each WeChat express company code exists once."),
@@ -69,7 +74,7 @@ class WechatExpressCompany(models.Model):
             companies = client.get_delivery_list()
         except Exception as error:  # the client's errors carry no secret; show them as they are
             raise UserError(_("WeChat's express company list could not be fetched: %s", error)) from error
-        count = self._upsert(companies)
+        count = self._upsert(companies, refreshed=True)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -86,16 +91,22 @@ class WechatExpressCompany(models.Model):
         self._upsert(express.EXPRESS_COMPANIES, sequence=10)
 
     @api.model
-    def _upsert(self, companies, sequence=100):
-        """Create missing codes and rename known ones; returns how many codes were given."""
+    def _upsert(self, companies, sequence=100, refreshed=False):
+        """Create missing codes and rename known ones; returns how many codes were given.
+
+        `refreshed`: `companies` is WeChat's whole list, and the codes it lacks are marked so."""
         existing = {c.code: c for c in self.with_context(active_test=False).search([])}
         to_create = []
         for company in companies:
             record = existing.get(company.code)
             if record:
-                if record.name != company.name_zh:
-                    record.name = company.name_zh
+                if record.name != company.name_zh or record.unlisted:
+                    record.write({"name": company.name_zh, "unlisted": False})
             else:
                 to_create.append({"code": company.code, "name": company.name_zh, "sequence": sequence})
         self.create(to_create)
+        if refreshed:
+            listed = {company.code for company in companies}
+            self.browse([r.id for code, r in existing.items() if code not in listed and not r.unlisted]).write(
+                {"unlisted": True})
         return len(companies)

@@ -30,6 +30,17 @@ class TestMissingData(WechatShippingCase):
         self._ship(order.picking_ids, "SFM000000001")
         self.assertIn("268485227", self._attention(order).reason)
 
+    def test_carrier_code_wechats_list_lacks(self):
+        zjs = self.env["wechat.express.company"].create({"code": "ZJS", "name": "宅急送"})
+        zjs._upsert([], refreshed=True)  # WeChat's list, as refreshed, without ZJS
+        self.assertTrue(zjs.unlisted)
+        self.carrier.wechat_express_company_id = zjs
+        order = self._order([(self.tea, 1)])
+        self._ship(order.picking_ids, "ZJS000000003")
+        upload = self._attention(order)
+        self.assertIn("no code ZJS", upload.reason)
+        self.assertIn("268435461", upload.reason)
+
     def test_product_without_merchant_item_id_in_split_delivery(self):
         self.cup.default_code = False
         order = self._order([(self.tea, 1), (self.cup, 1)])

@@ -83,3 +83,13 @@ def test_render_bounds_what_it_quotes():
 def test_render_writes_a_repeated_line_once():
     problem = {"code": 268485226, "label": "WH/OUT/1", "en": "No tracking number.", "zh": "无单号。"}
     assert render([problem, dict(problem)], "en_US") == "WH/OUT/1: No tracking number. [268485226]"
+
+
+def test_a_code_wechats_list_lacks_is_named_in_both_languages_and_bounded():
+    report = ProblemReport()
+    report.unlisted_code("shipping_list[0].express_company", "ZJS")
+    report.unlisted_code("shipping_list[1].express_company", "X" * 500, catalogue.OSM_PARAM_ERROR)
+    first, second = report.as_dicts()
+    assert (first["code"], second["code"]) == (catalogue.PARAM_ERROR, catalogue.OSM_PARAM_ERROR)
+    assert "no code ZJS" in first["en"] and "没有编码 ZJS" in first["zh"]
+    assert len(second["en"]) < 200

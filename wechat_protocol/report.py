@@ -28,6 +28,15 @@ class ProblemReport:
         parameter-error code of the API family the payload is for."""
         self.problems.append(Problem(code, path, error.message_en, error.message_zh))
 
+    def unlisted_code(self, path: str, code: str, param_code: int = catalogue.PARAM_ERROR) -> None:
+        """Add an express company code WeChat's carrier list (get_delivery_list) lacks."""
+        code = shorten(code, 40)
+        self.problems.append(Problem(
+            param_code, path,
+            f"WeChat's carrier list has no code {code} (Refresh from WeChat did not return it): give the "
+            "carrier a WeChat express company from the list.",
+            f"微信运力列表中没有编码 {code}（从微信刷新时未返回）：请为承运商选择列表中的微信物流公司。"))
+
     def label_for(self, path: str) -> str:
         """The label of the deepest labelled path that contains `path`."""
         matches = [
