@@ -209,14 +209,16 @@ class Bench:
         }, shipped
 
     def check_validated(self, done):
-        """Every delivery done; an upload queued for each one validated with auto-upload on only."""
+        """Every delivery done; an upload per WeChat API queued for each one validated with
+        auto-upload on only."""
         pickings = self.env["stock.picking"].browse(done[True] + done[False])
         if set(pickings.mapped("state")) != {"done"}:
             raise SystemExit("bench: some deliveries were not validated: %s" % set(pickings.mapped("state")))
         on = self.Upload.search_count([("sale_order_id", "in", pickings.browse(done[True]).sale_id.ids)])
         off = self.Upload.search_count([("sale_order_id", "in", pickings.browse(done[False]).sale_id.ids)])
-        if on != len(done[True]) or off:
-            raise SystemExit(f"bench: expected {len(done[True])} queued uploads and 0, got {on} and {off}")
+        expected = len(done[True]) * len(self.company._wechat_family_names())
+        if on != expected or off:
+            raise SystemExit(f"bench: expected {expected} queued uploads and 0, got {on} and {off}")
 
     # ------------------------------------------------------------------ figure 2
 

@@ -265,12 +265,17 @@ class WechatShippingUpload(models.Model):
         return "sale_order_id", self.sale_order_id, self.family
 
     def _request_upload(self, trigger=True):
-        """Mark for sending; a claim under way keeps its state and sends the change after it."""
+        """Mark for sending; a claim under way keeps its state and sends the change after it.
+
+        An upload already pending and due (a new one, say) is only locked: no worker can claim
+        it before this transaction ends, and the claim after reads what it changed."""
         if not self:
             return
         now = fields.Datetime.now()
         self._lock_for_update()
         for upload in self.sudo():
+            if upload.state == "pending" and upload.next_attempt_at <= now:
+                continue
             vals = {"revision": upload.revision + 1, "next_attempt_at": now}
             if upload.state != "sending":
                 vals["state"] = "pending"
