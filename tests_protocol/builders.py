@@ -98,3 +98,21 @@ def set_at(path, value):
         else:
             target[path[-1]] = value
     return mutate
+
+
+def details_for(shipping_body) -> tuple[str, dict]:
+    """(path, body) of the shopping details a Shopping Order shipping body refers to: the same
+    keys and payer, each order listing the item ids its parcels name (one item when none)."""
+    def order_of(order, index):
+        ids = [item["merchant_item_id"] for parcel in order.get("shipping_list") or []
+               for item in parcel.get("item_list") or []] or [f"ITEM-{index}"]
+        return {"merchant_order_no": f"NO-{index}", "item_list": [
+            {"merchant_item_id": item_id, "name": f"Item {item_id}", "description": "A thing",
+             "unit_price": 100, "quantity": 1} for item_id in dict.fromkeys(ids)]}
+    common = {"order_key": shipping_body["order_key"], "payer": shipping_body["payer"],
+              "upload_time": "2021-05-20T13:29:35.120+08:00"}
+    if "sub_orders" in shipping_body:
+        return "/user-order/combine-orders", {**common, "sub_orders": [
+            {"order_key": sub["order_key"], **order_of(sub, index), "logistics_type": 1}
+            for index, sub in enumerate(shipping_body["sub_orders"])]}
+    return "/user-order/orders", {**common, "order_list": [order_of(shipping_body, 0)], "logistics_type": 1}

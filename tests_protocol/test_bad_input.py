@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from builders import MCHID, OPENID, valid_combined_body, valid_single_body
+from builders import MCHID, OPENID, details_for, valid_combined_body, valid_single_body
 from conftest import APPID, SECRET
 
 from wechat_protocol import catalogue as c
@@ -636,6 +636,9 @@ def test_sandbox_stores_printable_hostile_text_verbatim(sandbox, token, value, i
     body = valid_combined_body()
     _put(body, FREE_TEXT_FIELDS[0], value)
     _put(body, FREE_TEXT_FIELDS[1], value)
+    details_path, details = details_for(body)
+    assert requests.post(sandbox.url + details_path, params={"access_token": token}, json=details,
+                         timeout=5).json()["errcode"] == 0
     answer = requests.post(sandbox.url + COMBINED_PATH, params={"access_token": token}, timeout=5,
                            data=json.dumps(body, ensure_ascii=False).encode("utf-8")).json()
     assert answer == {"errcode": 0, "errmsg": "ok"}

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
-from builders import valid_combined_body, valid_single_body
+from builders import details_for, valid_combined_body, valid_single_body
 from conftest import APPID, SECRET
 from test_tokens import closed_port_url
 
@@ -52,6 +52,12 @@ def combined_info(moment=datetime(2024, 3, 1, 10, 0, 0, 123000, tzinfo=CST)):
         upload_time=moment, payer_openid="oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")
 
 
+def given_details(client, *shipping_bodies):
+    """Upload the shopping details the shipping bodies refer to (WeChat refuses shipping without)."""
+    for body in shipping_bodies:
+        assert client.upload_wire(*details_for(body)).accepted
+
+
 def later(body, seconds=1):
     body = json.loads(json.dumps(body))
     moment = datetime.fromisoformat(body["upload_time"]) + timedelta(seconds=seconds)
@@ -62,6 +68,7 @@ def later(body, seconds=1):
 def test_combined_round_trip_stores_exactly_to_wire(client, control):
     info = combined_info()
     assert info.check() == []
+    given_details(client, info.to_wire())
     result = client.upload(info)
     assert result.accepted and result.errcode == 0 and result.http_status == 200
     stored = control.uploads()
@@ -75,6 +82,7 @@ def test_single_round_trip(client, control, sandbox):
     order = OrderShipping(OrderKey(OrderNumberType.WXPAY_TRADE_NUMBER, transaction_id="4200009"),
                           (Shipment("SF1", "SF", contact=Contact(receiver_contact="****1234")),))
     info = SingleShippingInfo(order, datetime(2024, 3, 1, 9, tzinfo=CST), "openid-1")
+    given_details(client, info.to_wire(), valid_single_body())
     assert client.upload(info).accepted
     assert control.uploads(order="wx:4200009")[0]["body"] == info.to_wire()
     assert client.upload_wire(SINGLE, valid_single_body()).accepted
@@ -92,6 +100,7 @@ def test_invalid_payload_raises_and_sends_nothing(client, control):
 
 def test_expired_token_mid_run_refreshes_once_and_replays(client, control):
     body = valid_combined_body()
+    given_details(client, body)
     assert client.upload_wire(COMBINED, body).accepted
     control.expire_tokens()
     result = client.upload_wire(COMBINED, later(body))
@@ -103,7 +112,7 @@ def test_expired_token_mid_run_refreshes_once_and_replays(client, control):
 
 
 def test_invalid_token_answer_replays_with_force_refreshed_stable_token(client, control):
-    client.token_source.token()
+    given_details(client, valid_combined_body())
     control.fault("errcode", errcode=catalogue.TOKEN_INVALID)
     assert client.upload_wire(COMBINED, valid_combined_body()).accepted
     # plain refetch returned the rejected token, so one force_refresh followed
@@ -175,6 +184,7 @@ def test_unreachable_token_endpoint_becomes_retryable_result(sandbox):
 
 def test_not_later_upload_time_is_permanent_268485216(client, control):
     body = valid_combined_body()
+    given_details(client, body)
     assert client.upload_wire(COMBINED, body).accepted
     again = client.upload_wire(COMBINED, body)
     assert again.outcome == Outcome.PERMANENT

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from builders import DELETE, set_at, valid_combined_body, valid_single_body
+from builders import DELETE, details_for, set_at, valid_combined_body, valid_single_body
 from conftest import APPID, SECRET
 
 from wechat_protocol import catalogue as c
@@ -31,6 +31,12 @@ def post(sandbox, path, body, token=None, raw=None):
     if raw is None:
         return requests.post(sandbox.url + path, params=params, json=body, timeout=5).json()
     return requests.post(sandbox.url + path, params=params, data=raw, timeout=5).json()
+
+
+def given_details(sandbox, token, *shipping_bodies):
+    """Upload the shopping details the shipping bodies refer to (WeChat refuses shipping without)."""
+    for body in shipping_bodies:
+        assert post(sandbox, *details_for(body), token) == {"errcode": 0, "errmsg": "ok"}
 
 
 S0, S1 = ("sub_orders", 0), ("sub_orders", 1)
@@ -102,6 +108,7 @@ def test_table_covers_every_code_validation_can_produce():
 
 
 def test_valid_bodies_are_accepted_and_stored(sandbox, token):
+    given_details(sandbox, token, valid_combined_body(), valid_single_body())
     assert post(sandbox, COMBINED, valid_combined_body(), token) == {"errcode": 0, "errmsg": "ok"}
     assert post(sandbox, SINGLE, valid_single_body(), token)["errcode"] == 0
     uploads = sandbox.state.uploads()
@@ -147,17 +154,19 @@ def test_token_endpoints_check_credentials(sandbox, appid, secret, code):
 
 def test_upload_time_must_be_strictly_later_per_order(sandbox, token, control):
     body = valid_combined_body()
+    other = valid_combined_body()
+    other["order_key"]["out_trade_no"] = "COMBINED-0002"  # another order: own timeline
+    given_details(sandbox, token, body, other)
     assert post(sandbox, COMBINED, body, token)["errcode"] == 0
     answer = post(sandbox, COMBINED, body, token)
     assert answer["errcode"] == c.UPLOAD_TIME_ILLEGAL and "not later" in answer["errmsg"]
-    other = valid_combined_body()
-    other["order_key"]["out_trade_no"] = "COMBINED-0002"  # another order: own timeline
     assert post(sandbox, COMBINED, other, token)["errcode"] == 0
     assert len(control.uploads(order="mch:1230000109:COMBINED-0001")) == 1
     assert len(control.uploads()) == 2
 
 
 def test_faults_apply_to_the_next_n_calls_then_stop(sandbox, token, control):
+    given_details(sandbox, token, valid_single_body())
     control.fault("errcode", count=2, errcode=c.RATE_LIMITED)
     control.fault("http500")
     assert control.stats()["faults"][0]["remaining"] == 2
@@ -195,6 +204,7 @@ def test_delivery_list_format(sandbox, token):
 def test_page_shows_accepted_upload_escaped(sandbox, token):
     body = valid_combined_body()
     body["sub_orders"][0]["shipping_list"][0]["item_list"][0]["merchant_item_id"] = "<b>x</b>"
+    given_details(sandbox, token, body)
     assert post(sandbox, COMBINED, body, token)["errcode"] == 0
     page = requests.get(sandbox.url + "/", timeout=5)
     assert page.headers["Content-Type"].startswith("text/html")

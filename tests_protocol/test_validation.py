@@ -61,9 +61,10 @@ COMBINED_CASES = {
     "order_number_type 3": (setter(("order_key", "order_number_type"), 3), 268485194, "order_key.order_number_type"),
     "order_number_type missing": (deleter(("order_key", "order_number_type")), 268485194,
                                   "order_key.order_number_type"),
-    "order_number_type as name": (setter(("order_key", "order_number_type"), "MERCHANT_TRADE_NUMBER"), 47001,
-                                  "order_key.order_number_type"),
-    "order_number_type bool": (setter(("order_key", "order_number_type"), True), 47001, "order_key.order_number_type"),
+    "order_number_type unknown name": (setter(("order_key", "order_number_type"), "MERCHANT"), 268485194,
+                                       "order_key.order_number_type"),
+    "order_number_type bool": (setter(("order_key", "order_number_type"), True), 268485194,
+                               "order_key.order_number_type"),
     "mchid missing": (deleter(("order_key", "mchid")), 268485196, "order_key.mchid"),
     "mchid short": (setter(("order_key", "mchid"), "1234567"), 268485217, "order_key.mchid"),
     "mchid long": (setter(("order_key", "mchid"), "1234567890123"), 268485217, "order_key.mchid"),
@@ -82,8 +83,8 @@ COMBINED_CASES = {
     "sub_order string": (setter(S0, "SO0001"), 47001, SUB0),
     "delivery_mode 0": (setter(S0 + ("delivery_mode",), 0), 268485224, f"{SUB0}.delivery_mode"),
     "delivery_mode missing": (deleter(S0 + ("delivery_mode",)), 268485224, f"{SUB0}.delivery_mode"),
-    "delivery_mode as name": (setter(S0 + ("delivery_mode",), "SPLIT_DELIVERY"), 47001, f"{SUB0}.delivery_mode"),
-    "delivery_mode float": (setter(S0 + ("delivery_mode",), 2.0), 47001, f"{SUB0}.delivery_mode"),
+    "delivery_mode unknown name": (setter(S0 + ("delivery_mode",), "SPLIT"), 268485224, f"{SUB0}.delivery_mode"),
+    "delivery_mode float": (setter(S0 + ("delivery_mode",), 2.0), 268485224, f"{SUB0}.delivery_mode"),
     "shipping_list missing": (deleter(S0 + ("shipping_list",)), 268485229, f"{SUB0}.shipping_list"),
     "shipping_list empty": (setter(S0 + ("shipping_list",), []), 268485229, f"{SUB0}.shipping_list"),
     "shipping_list object": (setter(S0 + ("shipping_list",), {"tracking_no": "T"}), 47001, f"{SUB0}.shipping_list"),
@@ -194,7 +195,7 @@ def test_all_problems_reported_at_once():
     body["order_key"]["mchid"] = "12"
     body["sub_orders"][0]["shipping_list"][1]["tracking_no"] = ""
     body["sub_orders"][0]["shipping_list"][1]["express_company"] = ""
-    body["sub_orders"][1]["delivery_mode"] = "UNIFIED_DELIVERY"
+    body["sub_orders"][1]["delivery_mode"] = "UNIFIED"
     body["sub_orders"][1]["order_key"]["order_number_type"] = 2
     assert found(check_combined(body)) == sorted([
         (268485192, "payer.openid"),
@@ -202,7 +203,7 @@ def test_all_problems_reported_at_once():
         (268485217, "order_key.mchid"),
         (268485226, "sub_orders[0].shipping_list[1].tracking_no"),
         (268485227, "sub_orders[0].shipping_list[1].express_company"),
-        (47001, "sub_orders[1].delivery_mode"),
+        (268485224, "sub_orders[1].delivery_mode"),
         (268485195, "sub_orders[1].order_key.transaction_id"),
         (268485253, "sub_orders[1].order_key.order_number_type"),
     ])

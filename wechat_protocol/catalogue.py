@@ -68,6 +68,8 @@ IP_NOT_WHITELISTED = 40164
 TOKEN_ARGS_INVALID = 40097
 API_UNAUTHORIZED = 48001
 API_MINUTE_QUOTA = 45011
+# Shopping Order: shipping of an order whose shopping details WeChat lacks.
+SHOPPING_ORDER_MISSING = 268464998
 # Order Shipping Management (/wxa/sec/order).
 PAYMENT_NOT_FOUND = 10060001
 ALREADY_SHIPPED = 10060002
@@ -195,6 +197,9 @@ _ROWS = (
      "请在微信后台为小程序开通购物订单/发货信息管理服务。"),
     (API_MINUTE_QUOTA, _R, "The per-minute WeChat call quota is used up.", "微信接口每分钟调用次数已用完。",
      "Uploads are retried in a minute automatically.", "系统会在一分钟后自动重试。"),
+    (SHOPPING_ORDER_MISSING, _P, "WeChat has no shopping details for this order.", "微信没有该订单的购物详情。",
+     "Upload the order's shopping details (items and prices) with the same order key first, then resend.",
+     "请先用同一订单单号上传该订单的购物详情（商品和价格），再重新上传。"),
     (PAYMENT_NOT_FOUND, _B, "WeChat does not know this payment (yet).", "微信未找到该支付单。",
      "Retried for a while (WeChat knows a payment about a minute after it); if it lasts, check the AppID, "
      "the order key and, for a service provider, the sub-merchant's mchid.",

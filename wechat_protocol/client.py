@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import requests
 
-from . import catalogue, endpoints, express, order_shipping_validation, validation
+from . import catalogue, endpoints, enum_names, express, order_shipping_validation, shopping_details_validation
+from . import validation
 from .catalogue import ErrorInfo, Outcome, explain
 from .tokens import TokenError, network_reason, redact
 
@@ -19,6 +20,9 @@ _CHECKS = {
     endpoints.SHOPPING_SINGLE_SHIPPING: validation.check_single,
     endpoints.OSM_COMBINED_SHIPPING: order_shipping_validation.check_combined,
     endpoints.OSM_SINGLE_SHIPPING: order_shipping_validation.check_single,
+    endpoints.SHOPPING_DETAILS: shopping_details_validation.check_single,
+    endpoints.SHOPPING_COMBINED_DETAILS: shopping_details_validation.check_combined,
+    endpoints.SHOPPING_VERIFY: shopping_details_validation.check_verify,
 }
 
 # errmsg of outcomes WeChat itself did not produce -> (English, Chinese) cause.
@@ -91,30 +95,43 @@ class WeChatCallError(Exception):
 class WeChatClient:
     """Calls WeChat with a token source; one requests.Session per client."""
 
-    def __init__(self, base_url, token_source, session=None, timeout=(3.05, 10)):
-        self.base_url = base_url.rstrip("/")
-        self.token_source = token_source
-        self.session = session or requests.Session()
-        self.timeout = timeout
-
     def __repr__(self):
         return "WeChatClient(%r, %r)" % (self.base_url, self.token_source)
 
     def close(self):
         self.session.close()
 
+    def __init__(self, base_url, token_source, session=None, timeout=(3.05, 10), send_enum_names=False):
+        self.base_url = base_url.rstrip("/")
+        self.token_source = token_source
+        self.session = session or requests.Session()
+        self.timeout = timeout
+        # The Shopping Order family's enumerations go out as names (MERCHANT_TRADE_NUMBER...).
+        self.send_enum_names = send_enum_names
+
     def upload(self, info):
-        """Validate and upload a shipping payload of either family (payload, order_shipping)."""
+        """Validate and upload a payload of either family (payload, order_shipping, shopping_details)."""
         return self.upload_wire(info.path, info.to_wire())
 
     def upload_wire(self, path, body):
         """Validate a wire dict (raising PayloadInvalid, nothing sent), then upload it."""
         if path not in _CHECKS:
-            raise ValueError("not a shipping path: %s" % path)
+            raise ValueError("not an upload path: %s" % path)
         problems = _CHECKS[path](body)
         if problems:
             raise validation.PayloadInvalid(problems)
         return self.call(path, body)
+
+    def as_sent(self, path, body):
+        """The wire body as this client sends it to `path`, enumerations in its encoding."""
+        if self.send_enum_names and path in endpoints.SHOPPING_FAMILY:
+            return enum_names.to_names(body)
+        return body
+
+    def verify_shopping_details(self, body):
+        """`/user-order/shoppinginfo/verify` (shopping_details.verify_body): the CallResult,
+        WeChat's `data["verify_result"]` when accepted."""
+        return self.upload_wire(endpoints.SHOPPING_VERIFY, body)
 
     def get_delivery_list(self):
         """Return WeChat's express companies; raise WeChatCallError on failure."""
@@ -130,7 +147,7 @@ class WeChatClient:
 
     def call(self, path, body):
         """POST body to path with a token; on a token code, refresh and replay exactly once."""
-        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        payload = json.dumps(self.as_sent(path, body), ensure_ascii=False).encode("utf-8")
         result = None
         for attempt in (1, 2):
             try:

@@ -7,7 +7,10 @@ STABLE_TOKEN = "/cgi-bin/stable_token"
 # Express company codes, one table for both shipping families.
 DELIVERY_LIST = "/cgi-bin/express/delivery/open_msg/get_delivery_list"
 
-# Shopping Order (购物订单): shipping of the shopping details given before.
+# Shopping Order (购物订单): the shopping details of an order, then its shipping.
+SHOPPING_DETAILS = "/user-order/orders"
+SHOPPING_COMBINED_DETAILS = "/user-order/combine-orders"
+SHOPPING_VERIFY = "/user-order/shoppinginfo/verify"
 SHOPPING_SINGLE_SHIPPING = "/user-order/orders/shippings"
 SHOPPING_COMBINED_SHIPPING = "/user-order/combine-orders/shippings"
 
@@ -22,5 +25,8 @@ OSM_IS_TRADE_MANAGED = _SEC + "is_trade_managed"
 OSM_IS_CONFIRMATION_COMPLETED = _SEC + "is_trade_management_confirmation_completed"
 
 SHOPPING_SHIPPING = (SHOPPING_SINGLE_SHIPPING, SHOPPING_COMBINED_SHIPPING)
+SHOPPING_DETAILS_CALLS = (SHOPPING_DETAILS, SHOPPING_COMBINED_DETAILS)
+# Every call of the Shopping Order family: a company's enumeration encoding applies to them all.
+SHOPPING_FAMILY = SHOPPING_DETAILS_CALLS + SHOPPING_SHIPPING + (SHOPPING_VERIFY,)
 OSM_SHIPPING = (OSM_SINGLE_SHIPPING, OSM_COMBINED_SHIPPING)
 SHIPPING = SHOPPING_SHIPPING + OSM_SHIPPING

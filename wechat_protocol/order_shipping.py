@@ -6,12 +6,11 @@ keys, masked contacts and upload times with the Shopping Order family (payload.p
 carry a description (`item_desc`) instead of item ids, and an order says how it travels
 (`logistics_type`) and whether everything has shipped (`is_all_delivered`)."""
 import enum
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from . import endpoints, order_shipping_validation, payload
+from . import endpoints, order_shipping_validation, payload, text
 from .payload import Contact, DeliveryMode, OrderKey
 
 MAX_ITEM_DESC_CHARS = 120
@@ -117,7 +116,7 @@ def describe_items(items, lang: str = "zh_CN", limit: int = MAX_ITEM_DESC_CHARS)
             continue
         if not kept:
             tail = _MORE[key].format(count=len(words) - 1) if len(words) > 1 else ""
-            return _cut(word, limit - len(tail) - 1) + "…" + tail
+            return text.cut(word, limit - len(tail) - 1) + "…" + tail
         return separator.join(kept) + _MORE[key].format(count=len(words) - len(kept))
     return separator.join(kept)
 
@@ -126,32 +125,3 @@ def _quantity(quantity) -> str:
     """2.0 -> '2'; 1.5 -> '1.5'."""
     number = float(quantity)
     return str(int(number)) if number.is_integer() else f"{number:g}"
-
-
-def _cut(text: str, length: int) -> str:
-    """At most `length` characters of text, never parting a letter from its marks or an
-    emoji from its joiners, selectors and modifiers."""
-    cut = max(min(length, len(text)), 0)
-    while 0 < cut < len(text) and (_extends(text[cut]) or text[cut - 1] == "\u200d"):
-        cut -= 1
-    # A flag is a pair of regional indicators: an odd run before the cut would part one.
-    run = 0
-    while run < cut and _regional(text[cut - 1 - run]):
-        run += 1
-    if run % 2 and cut < len(text) and _regional(text[cut]):
-        cut -= 1
-    return text[:cut]
-
-
-def _extends(char: str) -> bool:
-    """A character that belongs to the one before it: a mark, a joiner or other format
-    character, a variation selector, a skin tone, an emoji tag, a Hangul vowel or final."""
-    code = ord(char)
-    return (unicodedata.category(char) in ("Mn", "Me", "Mc", "Cf") or 0xFE00 <= code <= 0xFE0F
-            or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F
-            or 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF)
-
-
-def _regional(char: str) -> bool:
-    return 0x1F1E6 <= ord(char) <= 0x1F1FF
-

@@ -3,7 +3,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from . import catalogue
+from . import catalogue, enum_names
 from .masking import looks_masked
 from .rfc3339 import parse_rfc3339
 
@@ -185,13 +185,13 @@ def raise_if_invalid(problems) -> None:
 
 
 def check_combined(body) -> list[Problem]:
-    """Return every problem of a combined-order request body."""
-    return Checker().combined(body)
+    """Return every problem of a combined-order request body (enumerations in either encoding)."""
+    return Checker().combined(enum_names.to_numbers(body))
 
 
 def check_single(body) -> list[Problem]:
-    """Return every problem of a single-order request body."""
-    return Checker().single(body)
+    """Return every problem of a single-order request body (enumerations in either encoding)."""
+    return Checker().single(enum_names.to_numbers(body))
 
 
 MISSING = object()

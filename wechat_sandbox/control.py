@@ -57,6 +57,19 @@ class SandboxControl:
         """confirm_receipt, settle or refund the payment the key names."""
         return self._call("POST", f"/sandbox/orders/{event}", json=key)
 
+    def shopping_details(self, order=None):
+        """The shopping details WeChat holds (Shopping Order family); `order` filters by key id."""
+        params = {"order": order} if order is not None else None
+        return self._call("GET", "/sandbox/shopping_details", params=params)
+
+    def details_from_elsewhere(self, order_key, sub_orders=None):
+        """Tell the sandbox that another system uploaded the shopping details of the order
+        `order_key` names (a combined order: with its sub-orders' keys)."""
+        body = {"order_key": order_key}
+        if sub_orders is not None:
+            body["sub_orders"] = [{"order_key": key} for key in sub_orders]
+        return self._call("POST", "/sandbox/shopping_details/external", json=body)
+
     def reset(self):
         """Forget uploads, counts, faults and tokens."""
         return self._call("POST", "/sandbox/reset")

@@ -68,6 +68,18 @@ def _payments(state):
             "<th>finish_shipping_count</th><th>goods</th></tr>%s</table>" % rows) if rows else "<p>none</p>"
 
 
+def _shopping(state):
+    """A row per order whose shopping details WeChat holds (Shopping Order family)."""
+    with state.shopping() as (shopping, _book):
+        held = shopping.summary()
+    rows = "".join("<tr>%s</tr>" % "".join("<td>%s</td>" % _e(v) for v in (
+        d["order"], d["uploaded_by"], "; ".join(
+            "%s: %s" % (key, ", ".join(ids) if ids is not None else "item ids not known")
+            for key, ids in d["sub_orders"].items()), d["received_at"])) for d in held)
+    return ("<table><tr><th>order</th><th>uploaded by</th><th>orders and item ids</th><th>received</th></tr>"
+            "%s</table>" % rows) if rows else "<p>none</p>"
+
+
 def render(state):
     """Return the whole page for the current state."""
     stats = state.stats()
@@ -80,9 +92,10 @@ def render(state):
         '<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="refresh" '
         'content="5"><title>WeChat sandbox</title><style>%s</style></head><body>'
         "<h1>WeChat sandbox (app %s)</h1><h2>Payments (Order Shipping Management)</h2>%s"
+        "<h2>Shopping details (Shopping Order)</h2>%s"
         "<h2>Accepted uploads of both families (%s), newest first</h2>%s"
         "<h2>Pending faults</h2><ul>%s</ul><h2>Requests</h2><p>token fetches: %s</p>"
         "<table><tr><th>path</th><th>requests</th></tr>%s</table></body></html>" % (
-            _STYLE, _e(state.appid), _payments(state), len(uploads),
+            _STYLE, _e(state.appid), _payments(state), _shopping(state), len(uploads),
             "".join(_upload(u) for u in uploads) or "<p>none yet</p>",
             faults, _e(stats["token_fetches"]), counts))

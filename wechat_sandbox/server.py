@@ -7,13 +7,15 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from wechat_protocol import catalogue, endpoints, express, order_shipping_validation, validation
+from wechat_protocol import catalogue, endpoints, enum_names, express, order_shipping_validation
+from wechat_protocol import shopping_details_validation, validation
+from wechat_protocol.order_shipping_record import key_id as order_key_id
 from wechat_protocol.rfc3339 import parse_rfc3339
 from wechat_protocol.tokens import redact
 
 from . import page
 from .payments import PaymentError
-from .state import Fault, SandboxState, order_key_id
+from .state import Fault, SandboxState
 
 _logger = logging.getLogger(__name__)
 
@@ -24,6 +26,11 @@ SHIPPING_CHECKS = {
     endpoints.SHOPPING_SINGLE_SHIPPING: validation.check_single,
     endpoints.OSM_COMBINED_SHIPPING: order_shipping_validation.check_combined,
     endpoints.OSM_SINGLE_SHIPPING: order_shipping_validation.check_single,
+}
+DETAILS_CHECKS = {
+    endpoints.SHOPPING_DETAILS: shopping_details_validation.check_single,
+    endpoints.SHOPPING_COMBINED_DETAILS: shopping_details_validation.check_combined,
+    endpoints.SHOPPING_VERIFY: shopping_details_validation.check_verify,
 }
 ORDER_CALLS = (endpoints.OSM_GET_ORDER, endpoints.OSM_GET_ORDER_LIST, endpoints.OSM_NOTIFY_CONFIRM_RECEIVE,
                endpoints.OSM_IS_TRADE_MANAGED, endpoints.OSM_IS_CONFIRMATION_COMPLETED)
@@ -113,7 +120,7 @@ class Handler(BaseHTTPRequestHandler):
             if body is None:
                 return _error(catalogue.DATA_FORMAT_ERROR, "data format error")
             return self._token("stable", body)
-        if path in SHIPPING_CHECKS or path in ORDER_CALLS or path == endpoints.DELIVERY_LIST:
+        if path in SHIPPING_CHECKS or path in DETAILS_CHECKS or path in ORDER_CALLS or path == endpoints.DELIVERY_LIST:
             code = self.state.check_token(query.get("access_token"))
             if code:
                 return _error(code, _TOKEN_MESSAGES[code])
@@ -125,6 +132,8 @@ class Handler(BaseHTTPRequestHandler):
                 return 200, _delivery_list()
             if path in ORDER_CALLS:
                 return self._order_call(path, body)
+            if path in DETAILS_CHECKS:
+                return self._shopping_details(path, body)
             return self._shipping(path, body)
         return 404, {"errcode": 404, "errmsg": "no such API in the sandbox: %s" % path}
 
@@ -138,13 +147,34 @@ class Handler(BaseHTTPRequestHandler):
         token, expires_in = self.state.issue(kind, force_refresh=params.get("force_refresh") is True)
         return 200, {"access_token": token, "expires_in": expires_in}
 
+    def _shopping_details(self, path, body):
+        """Shopping details and their verification (enumerations in either encoding)."""
+        if problems := DETAILS_CHECKS[path](body):
+            return _first_problem(problems)
+        decoded = enum_names.to_numbers(body)
+        with self.state.shopping() as (shopping, book):
+            if path == endpoints.SHOPPING_VERIFY:
+                code, result = shopping.verify(decoded)
+                if code:
+                    return _error(code, catalogue.explain(code).meaning_en)
+                return 200, {"errcode": 0, "errmsg": "ok", "verify_result": result}
+            keep = shopping.upload if path == endpoints.SHOPPING_DETAILS else shopping.upload_combined
+            code, errmsg = keep(decoded, parse_rfc3339(body["upload_time"]), lambda key: book.known(key) is not None)
+        return _error(code, errmsg)
+
     def _shipping(self, path, body):
-        problems = SHIPPING_CHECKS[path](body)
-        if problems:
-            # WeChat answers one code: report the first problem, naming where it is.
-            first = problems[0]
-            return _error(first.code, "%s: %s" % (first.path, first.message_en))
-        key_id = order_key_id(body["order_key"])
+        if problems := SHIPPING_CHECKS[path](body):
+            return _first_problem(problems)
+        if path in endpoints.SHOPPING_SHIPPING:
+            decoded = enum_names.to_numbers(body)
+            with self.state.shopping() as (shopping, _book):
+                refusal = shopping.shipping_refusal(decoded, path == endpoints.SHOPPING_COMBINED_SHIPPING)
+            if refusal:
+                return _error(*refusal)
+            body_key = decoded["order_key"]
+        else:
+            body_key = body["order_key"]
+        key_id = order_key_id(body_key)
         when = parse_rfc3339(body["upload_time"])
         if path in endpoints.OSM_SHIPPING:
             with self.state.payments() as book:
@@ -177,6 +207,15 @@ class Handler(BaseHTTPRequestHandler):
                 return _error(catalogue.PAYMENT_NOT_FOUND, catalogue.explain(catalogue.PAYMENT_NOT_FOUND).meaning_en)
             return 200, {"errcode": 0, "errmsg": "ok", "order": payment.as_order()}
 
+    def _shopping_control(self, raw):
+        """POST /sandbox/shopping_details/external: another system uploaded an order's details."""
+        body = enum_names.to_numbers(_json_object(raw))
+        try:
+            with self.state.shopping() as (shopping, _book):
+                return 200, shopping.mark_external(body)
+        except ValueError as error:
+            return 400, {"error": str(error)}
+
     def _payments_control(self, path, raw):
         """POST /sandbox/payments, /sandbox/payments/young, /sandbox/orders/<event>, /sandbox/trade_managed."""
         body = _json_object(raw)
@@ -203,6 +242,11 @@ class Handler(BaseHTTPRequestHandler):
         if self.command == "POST" and (path.startswith(("/sandbox/payments", "/sandbox/orders/"))
                                        or path == "/sandbox/trade_managed"):
             return self._payments_control(path, raw)
+        if self.command == "POST" and path == "/sandbox/shopping_details/external":
+            return self._shopping_control(raw)
+        if self.command == "GET" and path == "/sandbox/shopping_details":
+            with state.shopping() as (shopping, _book):
+                return 200, shopping.summary(query.get("order"))
         if self.command == "GET" and path == "/sandbox/payments":
             with state.payments() as book:
                 return 200, [book.summary(p) for p in book.payments.values() if not p.main]
@@ -246,6 +290,11 @@ _TOKEN_MESSAGES = {
     40001: "invalid credential, access_token is invalid or not latest",
     42001: "access_token expired",
 }
+
+
+def _first_problem(problems):
+    """WeChat answers one code: the first problem, naming where it is."""
+    return _error(problems[0].code, "%s: %s" % (problems[0].path, problems[0].message_en))
 
 
 def _content_length(header):

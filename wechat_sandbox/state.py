@@ -5,18 +5,11 @@ import time
 from collections import Counter, deque
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from .payments import PaymentBook
+from .shopping import ShoppingBook, received_now
 
 TOKEN_LIFETIME = 7200
-
-
-def order_key_id(order_key):
-    """Readable id of a main order key: 'wx:<transaction_id>' or 'mch:<mchid>:<out_trade_no>'."""
-    if order_key.get("order_number_type") == 2:
-        return "wx:%s" % order_key.get("transaction_id")
-    return "mch:%s:%s" % (order_key.get("mchid"), order_key.get("out_trade_no"))
 
 
 @dataclass
@@ -60,12 +53,19 @@ class SandboxState:
             self._token_fetches = Counter()
             self._faults = deque()
             self._payments = PaymentBook()
+            self._shopping = ShoppingBook()
 
     @contextmanager
     def payments(self):
         """The payments and their Order Shipping Management records, under the state's lock."""
         with self._lock:
             yield self._payments
+
+    @contextmanager
+    def shopping(self):
+        """The shopping details (Shopping Order family) and the payments, under the state's lock."""
+        with self._lock:
+            yield self._shopping, self._payments
 
     # -- tokens -------------------------------------------------------------------------
     def credentials_error(self, appid, secret):
@@ -147,6 +147,7 @@ class SandboxState:
                     "token_fetches_by_kind": dict(self._token_fetches),
                     "uploads_accepted": len(self._uploads),
                     "payments": len(self._payments.payments),
+                    "shopping_details": len(self._shopping.details),
                     "faults": [f.as_dict() for f in self._faults]}
 
     # -- uploads ------------------------------------------------------------------------
@@ -168,7 +169,7 @@ class SandboxState:
     def _keep(self, path, body, key_id, upload_time):
         self._uploads.append({
             "seq": len(self._uploads) + 1, "path": path, "order": key_id, "upload_time": upload_time,
-            "received_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "body": body})
+            "received_at": received_now(), "body": body})
 
     def uploads(self, order=None):
         with self._lock:
