@@ -9,4 +9,5 @@ from . import res_config_settings
 from . import delivery_carrier
 from . import product_product
 from . import sale_order
+from . import sale_order_line
 from . import stock_picking

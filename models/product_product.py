@@ -23,7 +23,12 @@ class ProductProduct(models.Model):
                 raise ValidationError(report.describe(problems, lang, product.display_name))
 
     def _wechat_merchant_item_id(self, company):
-        """The merchant item id WeChat knows this product by in `company`, or an empty string."""
+        """The merchant item id WeChat knows this product by in `company`, or an empty string:
+        the one function behind both the shopping details and the shipping that refers to them.
+        Without an id of its own, a product whose details this Odoo uploads goes by its database id."""
         self.ensure_one()
         source = company.wechat_item_id_source or "default_code"
-        return (self.wechat_merchant_item_id or self[source] or "").strip()
+        item_id = (self.wechat_merchant_item_id or self[source] or "").strip()
+        if not item_id and company.sudo().wechat_shopping_details_by == "odoo":
+            return str(self.id)
+        return item_id

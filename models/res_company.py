@@ -13,6 +13,8 @@ WECHAT_API = "https://api.weixin.qq.com"
 CREDENTIALS_GROUP = "base.group_system"
 # The other WeChat settings are read by internal users only (portal users read res.company).
 INTERNAL_USERS = "base.group_user"
+# Placeholders of the Mini Program order page a buyer reaches from WeChat's order list.
+ORDER_PAGE_FIELDS = ("out_trade_no", "transaction_id", "order")
 FAMILY_CHOICES = [
     ("order_shipping", "Order Shipping Management"),
     ("shopping_order", "Shopping Order"),
@@ -79,6 +81,32 @@ class ResCompany(models.Model):
         "details were given to WeChat; a product's own WeChat Merchant Item ID wins.",
     )
 
+    wechat_shopping_details_by = fields.Selection(
+        [("odoo", "This Odoo"), ("other", "Another system")],
+        string="Shopping Details Uploaded By", default="odoo", required=True, groups=INTERNAL_USERS,
+        help="Shopping Order: WeChat takes shipping only for orders whose shopping details (items, "
+        "prices) it holds. This Odoo: they are uploaded when a WeChat order is confirmed, and its "
+        "shipping waits until WeChat accepted them. Another system (the Mini Program's back end): "
+        "shipping goes out at once.",
+    )
+    wechat_enum_names = fields.Boolean(
+        "Send Enumerations as Names", groups=INTERNAL_USERS,
+        help="Shopping Order: every call sends order_number_type, delivery_mode and logistics_type "
+        "as names (MERCHANT_TRADE_NUMBER, SPLIT_DELIVERY...) instead of numbers (1, 2). Switch it "
+        "on if WeChat answers the numbers with 268485194, 268485224 or 47001.",
+    )
+    wechat_public_base_url = fields.Char(
+        "Public Address for Product Images", groups=INTERNAL_USERS,
+        help="The address (e.g. https://shop.example.com) at which WeChat can fetch product images; "
+        "empty: shopping details carry no images.",
+    )
+    wechat_order_page = fields.Char(
+        "Mini Program Order Page", groups=INTERNAL_USERS,
+        help="The page of the Mini Program showing an order, as its path with placeholders, e.g. "
+        "pages/order/detail?out_trade_no={out_trade_no}. Placeholders: {out_trade_no}, "
+        "{transaction_id}, {order} (the sale order's number). Empty: no link.",
+    )
+
     @api.constrains("wechat_consignor_phone")
     def _check_wechat_consignor_phone(self):
         """A consignor phone WeChat cannot take is refused when it is typed."""
@@ -104,10 +132,44 @@ class ResCompany(models.Model):
                     "WeChat API Base URL: an address such as %(example)s (http or https, a host, "
                     "no query).", example=WECHAT_API))
 
+    @api.constrains("wechat_public_base_url")
+    def _check_wechat_public_base_url(self):
+        for company in self.sudo().filtered("wechat_public_base_url"):
+            if not _is_api_url(company.wechat_public_base_url):
+                raise ValidationError(self.env._(
+                    "Public Address for Product Images: an address such as https://shop.example.com "
+                    "(http or https, a host, no query)."))
+
+    @api.constrains("wechat_order_page")
+    def _check_wechat_order_page(self):
+        """A page template that could not be filled in is refused when it is typed."""
+        for company in self.sudo().filtered("wechat_order_page"):
+            if company._wechat_order_page_path({key: "X" for key in ORDER_PAGE_FIELDS}) is None:
+                raise ValidationError(self.env._(
+                    "Mini Program Order Page: a page path such as %(example)s, at most 512 characters, "
+                    "using only the placeholders %(fields)s.",
+                    example="pages/order/detail?out_trade_no={out_trade_no}",
+                    fields=", ".join("{%s}" % key for key in ORDER_PAGE_FIELDS)))
+
     def _wechat_family_names(self):
-        """The upload families this company sends to: 'order_shipping', 'shopping_order'."""
-        families = self.sudo().wechat_families
-        return ["order_shipping", "shopping_order"] if families == "both" else [families]
+        """The upload families this company sends to: 'order_shipping', 'shopping_details' (the
+        Shopping Order's first half, when this Odoo uploads them) and 'shopping_order'."""
+        company = self.sudo()
+        families = company.wechat_families
+        names = ["order_shipping", "shopping_order"] if families == "both" else [families]
+        if "shopping_order" in names and company.wechat_shopping_details_by == "odoo":
+            names.insert(names.index("shopping_order"), "shopping_details")
+        return names
+
+    def _wechat_order_page_path(self, values):
+        """The order page with `values` (placeholder -> text) filled in; None when the template
+        names another placeholder, is malformed or comes out too long; '' when none is set."""
+        template = self.sudo().wechat_order_page or ""
+        try:
+            path = template.format_map({key: values.get(key) or "" for key in ORDER_PAGE_FIELDS})
+        except (KeyError, ValueError, IndexError, AttributeError):
+            return None
+        return path if len(path.encode()) <= 512 and path.isprintable() else None
 
     def _wechat_client(self):
         """A client for this company's WeChat account."""
@@ -125,7 +187,8 @@ class ResCompany(models.Model):
                 session=client.thread_session(), timeout=self._wechat_timeout(),
             )
         return client.WeChatClient(
-            base_url, source, session=client.thread_session(), timeout=self._wechat_timeout()
+            base_url, source, session=client.thread_session(), timeout=self._wechat_timeout(),
+            send_enum_names=company.wechat_enum_names,
         )
 
     def _wechat_sender(self):

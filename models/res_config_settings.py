@@ -22,3 +22,9 @@ class ResConfigSettings(models.TransientModel):
     wechat_strict_mode = fields.Boolean(related="company_id.wechat_strict_mode", readonly=False)
     wechat_consignor_phone = fields.Char(related="company_id.wechat_consignor_phone", readonly=False)
     wechat_item_id_source = fields.Selection(related="company_id.wechat_item_id_source", readonly=False)
+    wechat_shopping_details_by = fields.Selection(
+        related="company_id.wechat_shopping_details_by", readonly=False
+    )
+    wechat_enum_names = fields.Boolean(related="company_id.wechat_enum_names", readonly=False)
+    wechat_public_base_url = fields.Char(related="company_id.wechat_public_base_url", readonly=False)
+    wechat_order_page = fields.Char(related="company_id.wechat_order_page", readonly=False)

@@ -1,10 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..wechat_protocol import catalogue, order_shipping, payload
+from ..wechat_protocol import catalogue, order_shipping, payload, shopping_details
 from .wechat_order_key_mixin import KEY_FIELDS, WECHAT_USERS
-from .wechat_shipping_upload import (DELIVERY_CODES, ORDER_SHIPPING, STATE_URGENCY, WAITING_CANCELLED,
-                                     WAITING_FIRST_DELIVERY, WAITING_LAST_DELIVERY)
+from .wechat_shipping_upload import (DELIVERY_CODES, FAMILY_SHOWN, ORDER_SHIPPING, SHOPPING_DETAILS, STATE_URGENCY,
+                                     WAITING_CANCELLED, WAITING_FIRST_DELIVERY, WAITING_LAST_DELIVERY)
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
 
 LOGISTICS_TYPES = {
@@ -62,23 +62,24 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if set(KEY_FIELDS) & vals.keys():
+        if {*KEY_FIELDS, "wechat_combined_order_id"} & vals.keys():
             # An order that gets its WeChat key once confirmed is uploaded then.
-            self._wechat_queue_virtual()
+            self._wechat_queue_on_confirm()
         return res
 
     def action_confirm(self):
         res = super().action_confirm()
-        self._wechat_queue_virtual()
+        self._wechat_queue_on_confirm()
         return res
 
     def action_wechat_upload_now(self):
         """Send the WeChat orders of these sale orders now."""
-        return self.env["wechat.shipping.upload"]._for_orders_of_user(self).action_upload_now()
+        uploads = self.env["wechat.shipping.upload"]._for_orders_of_user(self)
+        return uploads._without_accepted_details().action_upload_now()
 
     def action_wechat_retry(self):
         """Queue the WeChat orders of these sale orders again at once."""
-        self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False).action_retry()
+        self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False)._without_accepted_details().action_retry()
 
     def action_view_wechat_uploads(self):
         """The uploads that carry these orders."""
@@ -89,17 +90,26 @@ class SaleOrder(models.Model):
         """This order's uploads (its combined order's for a sub-order), the most pressing first."""
         self.ensure_one()
         uploads = self.wechat_combined_order_id.upload_ids or self.wechat_upload_ids
-        return uploads.sorted(lambda u: (STATE_URGENCY.index(u.state), u.family))
+        return uploads.sorted(lambda u: (STATE_URGENCY.index(u.state), FAMILY_SHOWN.index(u.family)))
 
-    def _wechat_queue_virtual(self):
-        """Confirmed WeChat orders with nothing to deliver (services, digital goods) go to Order
-        Shipping Management as virtual goods, so that their funds are released too."""
+    def action_wechat_verify_shopping_details(self):
+        """Ask WeChat whether it holds the shopping details of these orders, and say what it answers."""
+        return self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False)._action_verify(self)
+
+    def _wechat_queue_on_confirm(self):
+        """What confirmed WeChat orders send before anything ships: their shopping details (when
+        this Odoo uploads them) and, for orders with nothing to deliver (services, digital goods),
+        Order Shipping Management's virtual goods, so that their funds are released too."""
         orders = self.sudo().filtered(
-            lambda o: o.company_id.wechat_auto_upload and ORDER_SHIPPING in o.company_id._wechat_family_names()
-            and o._wechat_is_wechat_order() and o._wechat_is_virtual()
-        )
-        if orders:
-            self.env["wechat.shipping.upload"]._for_orders(orders, families=[ORDER_SHIPPING])._request_upload()
+            lambda o: o.state == "sale" and o.company_id.wechat_auto_upload and o._wechat_is_wechat_order())
+        uploads = self.env["wechat.shipping.upload"]
+        details = orders.filtered(lambda o: SHOPPING_DETAILS in o.company_id._wechat_family_names())
+        virtual = orders.filtered(
+            lambda o: ORDER_SHIPPING in o.company_id._wechat_family_names() and o._wechat_is_virtual())
+        if details or virtual:
+            queued = uploads._for_orders(details, families=[SHOPPING_DETAILS])
+            queued |= uploads._for_orders(virtual, families=[ORDER_SHIPPING])
+            queued._request_upload()
 
     def _wechat_is_wechat_order(self):
         """Whether WeChat knows this order: it has a key or belongs to a combined order."""
@@ -183,6 +193,25 @@ class SaleOrder(models.Model):
                 order_shipping.describe_items(self.env["stock.picking"]._wechat_quantities(lines, lang), lang),
                 contact=parcels[-1].contact)]
         return order_shipping.OrderShipment(key, logistics, tuple(parcels), self._wechat_all_delivered())
+
+    def _wechat_shopping_details(self, path, report):
+        """(this order's shopping details, how it travels): its lines as items in fen, named in the
+        company's language, its Mini Program page when the company has one."""
+        self.ensure_one()
+        report.label(path, self.name)
+        company = self.company_id
+        lang = company.partner_id.lang or "zh_CN"
+        items = self.order_line._wechat_shopping_items(lang)
+        for index, item in enumerate(items):
+            report.label(f"{path}.item_list[{index}]", f"{self.name} / {item.name}")
+        link = None
+        page = company._wechat_order_page_path({
+            "out_trade_no": self.wechat_out_trade_no, "transaction_id": self.wechat_transaction_id,
+            "order": self.name})
+        if page and company.sudo().wechat_appid:
+            link = shopping_details.JumpLink(shopping_details.JumpLinkType.MINI_PROGRAM, company.sudo().wechat_appid, page)
+        logistics = order_shipping.LogisticsType.VIRTUAL if self._wechat_is_virtual() else self._wechat_logistics_type()
+        return shopping_details.OrderDetails(self.name, tuple(items), link), logistics
 
     def _wechat_order_shipping(self, path, report):
         """This order's shipping entries, labelling each wire path with the record behind it."""

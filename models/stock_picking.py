@@ -44,11 +44,11 @@ class StockPicking(models.Model):
 
     def action_wechat_upload_now(self):
         """Send the WeChat orders of these deliveries now."""
-        return self._wechat_uploads_of_user().action_upload_now()
+        return self._wechat_uploads_of_user()._without_accepted_details().action_upload_now()
 
     def action_wechat_retry(self):
         """Queue the WeChat orders of these deliveries again at once."""
-        self._wechat_uploads_of_user(create=False).action_retry()
+        self._wechat_uploads_of_user(create=False)._without_accepted_details().action_retry()
 
     def action_view_wechat_upload(self):
         """The upload that carries this delivery."""
@@ -100,7 +100,7 @@ class StockPicking(models.Model):
             lambda p: p.company_id.sudo().wechat_auto_upload and p._wechat_is_wechat_delivery()
         )
         if deliveries:
-            self.env["wechat.shipping.upload"]._for_orders(deliveries.sale_id)._request_upload()
+            self.env["wechat.shipping.upload"]._for_orders(deliveries.sale_id)._without_accepted_details()._request_upload()
 
     def _wechat_parcels(self):
         """(tracking number, the move lines it carries, label) for each parcel."""

@@ -48,4 +48,10 @@ class WechatCombinedOrder(models.Model):
         """Send this combined order's shipping information now."""
         self.check_access("read")
         uploads = self.env["wechat.shipping.upload"]._for_orders_of_user(self.sale_order_ids)
-        return uploads.action_upload_now()
+        return uploads._without_accepted_details().action_upload_now()
+
+    def action_wechat_verify_shopping_details(self):
+        """Ask WeChat whether it holds this combined order's shopping details."""
+        self.check_access("read")
+        uploads = self.env["wechat.shipping.upload"]._for_orders_of_user(self.sale_order_ids, create=False)
+        return uploads._action_verify(self.sale_order_ids)

@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import LazyTranslate
 
-from ..wechat_protocol import payload, report, validation
+from ..wechat_protocol import payload, report, shopping_details, validation
 
 KEY_FIELDS = [
     "wechat_order_number_type", "wechat_mchid", "wechat_out_trade_no", "wechat_transaction_id",
@@ -136,3 +136,21 @@ class WechatOrderKeyMixin(models.AbstractModel):
             mchid=(self.wechat_mchid or "").strip() or None,
             out_trade_no=(self.wechat_out_trade_no or "").strip() or None,
         )
+
+    def _wechat_verify_line(self):
+        """`name: WeChat's verify_result` for this order's shopping details, or why WeChat could
+        not say, in the user's language; bounded whatever WeChat answers."""
+        self.ensure_one()
+        lang = self.env.lang or "en_US"
+        client, error = self.company_id._wechat_sender()
+        if error:
+            return f"{self.name}: {error._translate(lang)}"
+        body = shopping_details.verify_body(self._wechat_order_key(), self.sudo().wechat_payer_openid or "")
+        try:
+            result = client.verify_shopping_details(body)
+        except validation.PayloadInvalid as invalid:
+            return f"{self.name}: {report.shorten(invalid.message(lang), report.MAX_MESSAGE_CHARS)}"
+        if result.accepted:
+            answer = str(result.data.get("verify_result") or "")
+            return f"{self.name}: {report.shorten(answer, report.MAX_MESSAGE_CHARS)}"
+        return f"{self.name}: {result.describe(lang)}"

@@ -12,7 +12,7 @@ from odoo import _, api, fields, models
 from odoo.service.model import retrying
 from odoo.tools import LazyTranslate
 
-from ..wechat_protocol import catalogue, order_shipping, payload, report, rfc3339
+from ..wechat_protocol import catalogue, order_shipping, payload, report, rfc3339, shopping_details
 from ..wechat_protocol import order_shipping_record as record
 from .wechat_upload_queue import CRON_BATCH
 
@@ -31,8 +31,11 @@ STATES = [
 ]
 # From the most to the least pressing: what an order or a delivery shows of its uploads.
 STATE_URGENCY = ("attention", "retrying", "pending", "sending", "waiting", "sent")
-SHOPPING_ORDER, ORDER_SHIPPING = "shopping_order", "order_shipping"
-FAMILIES = [(ORDER_SHIPPING, "Order Shipping Management"), (SHOPPING_ORDER, "Shopping Order")]
+SHOPPING_ORDER, ORDER_SHIPPING, SHOPPING_DETAILS = "shopping_order", "order_shipping", "shopping_details"
+FAMILIES = [(ORDER_SHIPPING, "Order Shipping Management"), (SHOPPING_DETAILS, "Shopping Details"),
+            (SHOPPING_ORDER, "Shopping Order")]
+# Of uploads equally pressing, what an order or a delivery shows first: its shipping.
+FAMILY_SHOWN = (ORDER_SHIPPING, SHOPPING_ORDER, SHOPPING_DETAILS)
 OUTCOME_STATES = {
     catalogue.Outcome.ACCEPTED: "sent",
     catalogue.Outcome.RETRYABLE: "retrying",
@@ -51,6 +54,18 @@ WAITING_FIRST_DELIVERY = _lt(
     "Nothing has shipped yet: the order goes to WeChat when its first delivery is validated."
 )
 WAITING_CANCELLED = _lt("The order is cancelled: nothing is sent to WeChat for it.")
+WAITING_SHOPPING_DETAILS = _lt(
+    "WeChat takes the shipping of an order once it holds the order's shopping details: this upload "
+    "goes as soon as WeChat has accepted them (see the order's Shopping Details upload)."
+)
+WAITING_CONFIRMATION = _lt(
+    "The shopping details go to WeChat once the order (for a combined order: every sub-order) is confirmed."
+)
+DETAILS_ELSEWHERE_MISSING = _lt(
+    "The shopping details of %(order)s are uploaded by another system (Settings > WeChat Shipping > "
+    "Shopping Details Uploaded By), and WeChat holds none for order key %(key)s. Have that system "
+    "upload them with this order key, then retry."
+)
 CORRECTION_USED = _lt(
     "WeChat allows one change of a payment's complete shipping, and this order's change has been "
     "used: WeChat would refuse this one (10060003), so Odoo does not send it. Correct the shipment "
@@ -69,6 +84,19 @@ CLAIM_SIZE = 10
 # Calls one upload may make: a token, the upload, and on a token error a new token and a replay.
 CALLS_PER_UPLOAD = 4
 DEFAULT_TZ = "Asia/Shanghai"
+
+
+def _fill(message, lang, values):
+    """A lazy translation in `lang`, its named placeholders (if any) filled in from `values`."""
+    text = message._translate(lang)
+    return text % values if "%(" in text else text
+
+
+def key_text(order_key_wire):
+    """An order key as a person reads it: `transaction_id …` or `mchid … / out_trade_no …`."""
+    if order_key_wire.get("order_number_type") == payload.OrderNumberType.WXPAY_TRADE_NUMBER:
+        return f"transaction_id {order_key_wire.get('transaction_id')}"
+    return f"mchid {order_key_wire.get('mchid')} / out_trade_no {order_key_wire.get('out_trade_no')}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,7 +125,8 @@ class WechatShippingUpload(models.Model):
     family = fields.Selection(
         FAMILIES, string="WeChat API", required=True, default=SHOPPING_ORDER, readonly=True, index=True,
         help="Order Shipping Management (发货信息管理, /wxa/sec/order) releases the funds of the "
-        "payment; Shopping Order (购物订单, /user-order) ships the shopping details given before.",
+        "payment; Shopping Details (购物详情, /user-order/orders) tell WeChat what the order holds; "
+        "Shopping Order (购物订单, /user-order/.../shippings) ships those shopping details.",
     )
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     sale_order_id = fields.Many2one(
@@ -170,14 +199,21 @@ class WechatShippingUpload(models.Model):
         """Send now, in this request, and say how it went."""
         self._check_send_access()
         uploads = self.sudo()
-        uploads._request_upload(trigger=False)
-        uploads._claim(uploads.ids, batch_size=len(uploads))._send_claimed()
-        sent = uploads.filtered(lambda u: u.state == "sent")
+        # Shopping details first, those the shipping waits for included: it goes once WeChat has them.
+        waiting = uploads.filtered(lambda u: u._wechat_waits_for_details())
+        orders = waiting.combined_order_id.sale_order_ids | waiting.sale_order_id
+        uploads |= self._for_orders(orders, families=[SHOPPING_DETAILS]).sudo()._without_accepted_details()
+        details = uploads.filtered(lambda u: u.family == SHOPPING_DETAILS)
+        for batch in (details, uploads - details):
+            if batch:
+                batch._request_upload(trigger=False)
+                batch._claim(batch.ids, batch_size=len(batch))._send_claimed()
+        sent = self.sudo().filtered(lambda u: u.state == "sent")
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success" if sent == self else "warning",
+                "type": "success" if len(sent) == len(self) else "warning",
                 "message": _(
                     "%(sent)s of %(total)s WeChat uploads accepted; see each upload's reason for the rest.",
                     sent=len(sent), total=len(self),
@@ -202,9 +238,30 @@ class WechatShippingUpload(models.Model):
         named after its WeChat API when there are several."""
         families = dict(self._fields["family"]._description_selection(self.env))
         reasons = [(families[u.family], u.reason) for u in self if u.reason and u.state != "sent"]
-        if len(self) == 1:
-            return reasons[0][1] if reasons else False
+        # Named when the order ships to both APIs, or when its shopping details are why.
+        shipping = self.filtered(lambda u: u.family != SHOPPING_DETAILS)
+        if len(shipping) <= 1 and len(reasons) == 1 and (shipping.reason or len(self) == 1):
+            return reasons[0][1]
+        if not reasons:
+            return False
         return "\n".join(f"{family}: {reason}" for family, reason in reasons) or False
+
+    @api.model
+    def _action_verify(self, orders):
+        """Ask WeChat (`/user-order/shoppinginfo/verify`) about the shopping details of `orders`'
+        WeChat orders (their combined orders for sub-orders); a notification of its answers.
+        The caller came through _for_orders_of_user: rights are checked before any call."""
+        lines = []
+        for target in orders.sudo().wechat_combined_order_id:
+            lines.append(target._wechat_verify_line())
+        for order in orders.sudo().filtered(lambda o: o._wechat_is_wechat_order() and not o.wechat_combined_order_id):
+            lines.append(order._wechat_verify_line())
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"type": "info", "sticky": True, "title": _("WeChat shopping details"),
+                       "message": "\n".join(lines) or _("None of these orders has a WeChat order key.")},
+        }
 
     def _action_open(self):
         """Open these uploads (a form for one)."""
@@ -257,6 +314,11 @@ class WechatShippingUpload(models.Model):
             for field, order, family in wanted if (field, order, family) not in held
         ])
         return uploads.with_env(self.env)
+
+    def _without_accepted_details(self):
+        """These uploads but the shopping details WeChat holds already: a delivery, or an action
+        on an order or a delivery, changes nothing in them."""
+        return self.filtered(lambda upload: upload.family != SHOPPING_DETAILS or upload.state != "sent")
 
     def _wechat_target(self):
         """(the field naming this upload's WeChat order, that order, the family)."""
@@ -395,7 +457,8 @@ class WechatShippingUpload(models.Model):
         # A payload built a moment ago goes out with the time it is sent.
         sent_now = self._next_upload_time(datetime.now(info.upload_time.tzinfo))
         info = dataclasses.replace(info, upload_time=sent_now)
-        body = json.dumps(info.to_wire(), ensure_ascii=False)
+        wire = info.to_wire()
+        body = json.dumps(client.as_sent(info.path, wire) if client else wire, ensure_ascii=False)
         found.extend(info.check())
         if found.problems:
             return finish("attention", found.as_dicts(), body=body, info=info)
@@ -404,8 +467,11 @@ class WechatShippingUpload(models.Model):
         if self.family == ORDER_SHIPPING:
             return self._deliver_order_shipping(info, body, client, finish)
         result = client.upload(info)
-        return finish(OUTCOME_STATES[result.outcome], self._result_problems(result), body=body, info=info,
-                      result=result)
+        problems = self._result_problems(result)
+        if result.errcode == catalogue.SHOPPING_ORDER_MISSING and self.family == SHOPPING_ORDER \
+                and self.company_id.sudo().wechat_shopping_details_by == "other":
+            problems += self._odoo_problem(DETAILS_ELSEWHERE_MISSING, key=key_text(wire["order_key"]))
+        return finish(OUTCOME_STATES[result.outcome], problems, body=body, info=info, result=result)
 
     def _deliver_order_shipping(self, info, body, client, finish):
         """Order Shipping Management: send what WeChat would take of the payload, the payments
@@ -487,6 +553,10 @@ class WechatShippingUpload(models.Model):
         upload_time = self._next_upload_time(datetime.now(tz))
         if self.family == ORDER_SHIPPING:
             return self._build_order_shipping(found, upload_time), found
+        if self.family == SHOPPING_DETAILS:
+            return self._build_shopping_details(found, upload_time), found
+        if self._wechat_waits_for_details():
+            return Waiting(WAITING_SHOPPING_DETAILS), found
         combined = self.combined_order_id
         if combined:
             found.label("order_key", combined.name)
@@ -529,6 +599,35 @@ class WechatShippingUpload(models.Model):
             self._wechat_kept_mode(order._wechat_order_shipment("", found)), upload_time,
             order.wechat_payer_openid or "")
 
+    def _build_shopping_details(self, found, upload_time):
+        """The shopping details of this WeChat order, once it (every sub-order) is confirmed."""
+        combined = self.combined_order_id
+        orders = (combined.sale_order_ids or self.sale_order_id).filtered(lambda o: o.state != "cancel").sorted("id")
+        if not orders:
+            return Waiting(WAITING_CANCELLED)
+        if any(order.state != "sale" for order in orders):
+            return Waiting(WAITING_CONFIRMATION)
+        if not combined:
+            order_details, logistics = orders._wechat_shopping_details("order_list[0]", found)
+            return shopping_details.ShoppingDetails(
+                orders._wechat_order_key(), order_details, logistics, upload_time, orders.wechat_payer_openid or "")
+        found.label("order_key", combined.name)
+        found.label("payer", combined.name)
+        sub_orders = tuple(
+            shopping_details.SubOrderDetails(order._wechat_order_key(), *order._wechat_shopping_details(
+                f"sub_orders[{index}]", found))
+            for index, order in enumerate(orders)
+        )
+        return shopping_details.CombinedShoppingDetails(
+            combined._wechat_order_key(), sub_orders, upload_time, combined.wechat_payer_openid or "")
+
+    def _wechat_waits_for_details(self):
+        """A Shopping Order shipping whose shopping details this Odoo uploads, before WeChat accepted them."""
+        if self.family != SHOPPING_ORDER or self.company_id.sudo().wechat_shopping_details_by != "odoo":
+            return False
+        uploads = self.combined_order_id.upload_ids or self.sale_order_id.wechat_upload_ids
+        return not uploads.filtered(lambda u: u.family == SHOPPING_DETAILS and u.state == "sent")
+
     def _wechat_kept_mode(self, shipment):
         """The shipment, split still when WeChat holds it split (a change of mode is its one change)."""
         held = self._wechat_known()[0].get(record.key_id(shipment.order_key.to_wire()))
@@ -545,11 +644,13 @@ class WechatShippingUpload(models.Model):
             previous = None
         return payload.next_upload_time(previous, now)
 
-    def _odoo_problem(self, message):
-        """A problem found by Odoo rather than by WeChat's rules, worded in both languages."""
+    def _odoo_problem(self, message, **values):
+        """A problem found by Odoo rather than by WeChat's rules, worded in both languages;
+        `values` fill the message's placeholders (with `order`, this upload's name)."""
+        values = {"order": self.name, **values}
         return [{
             "code": None, "path": "", "label": self.name,
-            "en": message._translate("en_US"), "zh": message._translate("zh_CN"),
+            "en": _fill(message, "en_US", values), "zh": _fill(message, "zh_CN", values),
         }]
 
     def _check_payloads(self):
@@ -611,6 +712,11 @@ class WechatShippingUpload(models.Model):
         # the acceptance that ends one, stays in the chatter.
         routine = state == "sent" and not self.problems
         (self.with_context(mail_notrack=True) if routine else self).write(vals)
+        if state == "sent" and self.family == SHOPPING_DETAILS:
+            # The shipping waiting for these details goes now (if claimed meanwhile, right after).
+            uploads = self.combined_order_id.upload_ids or self.sale_order_id.wechat_upload_ids
+            uploads.filtered(
+                lambda u: u.family == SHOPPING_ORDER and u.state in ("waiting", "sending"))._request_upload()
         if state == "attention":
             self._notify_attention()
         elif state == "sent" and not routine:

@@ -51,8 +51,22 @@ class WechatShippingSetup:
         self.wechat.reset()
         tokens.clear_cache()
 
-    def _order(self, lines, **kwargs):
-        return self.scenario.order(lines, **kwargs)
+    def _order(self, lines, details=True, **kwargs):
+        """A confirmed WeChat order; `details`: its shopping details go to WeChat at once, as
+        they do long before anything ships (tests of the shipping start from there)."""
+        order = self.scenario.order(lines, **kwargs)
+        if details:
+            self._send_details(order)
+        return order
+
+    def _send_details(self, orders, again=False):
+        """Send the pending shopping details of these orders, as the upload job would; `again`:
+        those already sent too (after a reset of the sandbox, which forgets them)."""
+        uploads = (orders.wechat_combined_order_id.upload_ids | orders.wechat_upload_ids).filtered(
+            lambda u: u.family == "shopping_details" and (u.state == "pending" or again))
+        if uploads:
+            uploads.sudo()._claim(uploads.ids, batch_size=len(uploads))._send_claimed()
+            self.assertEqual(set(uploads.mapped("state")), {"sent"}, uploads.mapped("reason"))
 
     def _combined(self, **vals):
         return self.scenario.combined(**vals)

@@ -27,7 +27,11 @@ class TestCombinedOrder(WechatShippingCase):
         self.assertEqual([s["delivery_mode"] for s in day_two["sub_orders"]], [1, 2])
         self.assertEqual(day_two["payer"], {"openid": combined.wechat_payer_openid})
         self.assertLater(day_two["upload_time"], day_one["upload_time"])
-        self.assertEqual(combined.upload_ids.state, "sent")
+        self.assertEqual(set(combined.upload_ids.mapped("state")), {"sent"})
+        details = combined.upload_ids.filtered(lambda u: u.family == "shopping_details")
+        self.assertEqual([s["order_key"]["out_trade_no"] for s in self._body(details)["sub_orders"]],
+                         [first.wechat_out_trade_no, second.wechat_out_trade_no],
+                         "each sub-order confirmed sends the combined details again, with it")
 
     def test_sub_order_with_another_number_type_is_refused(self):
         combined = self._combined()

@@ -42,6 +42,8 @@ class TestMissingData(WechatShippingCase):
         self.assertIn("268435461", upload.reason)
 
     def test_product_without_merchant_item_id_in_split_delivery(self):
+        # Another system uploads the shopping details: the item ids are the merchant's to give.
+        self.company.wechat_shopping_details_by = "other"
         self.cup.default_code = False
         order = self._order([(self.tea, 1), (self.cup, 1)])
         self._ship(order.picking_ids, "SFM000000002,SFM000000003", packages=[self.tea, self.cup])
@@ -50,6 +52,7 @@ class TestMissingData(WechatShippingCase):
         self.assertIn(self.cup.display_name, upload.reason)
 
     def test_no_openid(self):
+        self.company.wechat_shopping_details_by = "other"  # the shipping's own rule
         order = self._order([(self.tea, 1)], wechat_payer_openid=False)
         self._ship(order.picking_ids, "SFM000000004")
         self.assertIn("268485192", self._attention(order).reason)
@@ -81,8 +84,8 @@ class TestMissingData(WechatShippingCase):
         self.assertFalse(upload.activity_ids, "the warning activity is done once WeChat accepts")
 
     def test_missing_credentials(self):
-        self.company.wechat_app_secret = False
         order = self._order([(self.tea, 1)])
+        self.company.wechat_app_secret = False
         self._ship(order.picking_ids, "SFM000000007")
         upload = self._attention(order)
         self.assertIn("AppSecret", upload.reason)

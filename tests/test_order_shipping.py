@@ -234,8 +234,10 @@ class TestOrderShipping(WechatShippingCase):
         picking = order.picking_ids
         self._ship(picking, False)  # no tracking number: both APIs refuse it
         self._run_cron()
-        self.assertEqual(sorted(order.wechat_upload_ids.mapped("family")), ["order_shipping", "shopping_order"])
-        self.assertEqual(set(order.wechat_upload_ids.mapped("state")), {"attention"})
+        self.assertEqual(sorted(order.wechat_upload_ids.mapped("family")),
+                         ["order_shipping", "shopping_details", "shopping_order"])
+        shipping = order.wechat_upload_ids.filtered(lambda u: u.family != "shopping_details")
+        self.assertEqual(set(shipping.mapped("state")), {"attention"})
         self.assertIn("Order Shipping Management: ", picking.wechat_upload_reason)
         self.assertIn("Shopping Order: ", picking.wechat_upload_reason)
         self.assertEqual(self._osm_calls(), 0)

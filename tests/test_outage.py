@@ -38,6 +38,7 @@ class TestOutage(WechatShippingCase):
         delays = [(u.next_attempt_at - u.last_attempt_at).total_seconds() for u in first | second]
         self.assertTrue(all(d >= 60 for d in delays), delays)
         self.wechat.reset()
+        self._send_details(first.sale_order_id | second.sale_order_id, again=True)
         self._make_due(first)
         self._run_cron()
         self.assertEqual(first.state, "sent")
@@ -75,8 +76,8 @@ class TestOutage(WechatShippingCase):
         self.assertGreater(self.wechat.stats()["token_fetches"], fetches)
 
     def test_wrong_secret_needs_attention_without_leaking_it(self):
-        self.company.wechat_app_secret = "not-the-secret-" + "x" * 8
         upload = self._shipped("SFO000000006")
+        self.company.wechat_app_secret = "not-the-secret-" + "x" * 8
         self._run_cron()
         self.assertEqual(upload.state, "attention")
         self.assertIn("40125", upload.reason)

@@ -202,8 +202,8 @@ class TestSecrets(WechatShippingCase):
         self.assertIn("secret=***", "\n".join(texts["log"]), "the token URL was logged, redacted")
 
     def test_authorizer_token_stays_out_of_texts(self):
-        self.company.write({"wechat_token_mode": "authorizer", "wechat_authorizer_access_token": False})
         upload = self._shipped("SFK000000003")
+        self.company.write({"wechat_token_mode": "authorizer", "wechat_authorizer_access_token": False})
         self._run_cron()  # no authorizer token yet
         self.assertEqual(upload.state, "attention")
         source = tokens.StableTokenSource(self.sandbox_url, self.company.wechat_appid, SECRET)

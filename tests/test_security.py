@@ -43,8 +43,8 @@ class TestSecurity(WechatShippingCase):
         self._ship(order_a.picking_ids, "SFS000000002")
         self._ship(order_b.picking_ids.with_company(self.company_b), "SFS000000003")
         Upload = self.env["wechat.shipping.upload"]
-        self.assertEqual(Upload.with_user(self.stock_user).search([]), order_a.wechat_upload_id)
-        self.assertEqual(Upload.with_user(self.stock_user_b).search([]), order_b.wechat_upload_id)
+        self.assertEqual(Upload.with_user(self.stock_user).search([]), order_a.wechat_upload_ids)
+        self.assertEqual(Upload.with_user(self.stock_user_b).search([]), order_b.wechat_upload_ids)
         self._run_cron()
         self.assertEqual(len(self._received()), 2, "the job sends every company's uploads")
 

@@ -128,7 +128,7 @@ class TestUploadFlow(WechatShippingCase):
         orders = self._order([(self.tea, 1)]) | self._order([(self.cup, 1)])
         for order in orders:
             self._ship(order.picking_ids, f"SFL{order.id:09d}")
-        uploads = self.Upload._for_orders(orders)
+        uploads = self.Upload._for_orders(orders, families=["shopping_order"])
         action = uploads.action_upload_now()
         self.assertEqual(uploads.mapped("state"), ["sent", "sent"])
         self.assertEqual(action["params"]["type"], "success")
@@ -206,8 +206,8 @@ class TestUploadFlow(WechatShippingCase):
             found = Trigger.search([("cron_id", "=", cron.id)])
             return found.filtered(lambda t: t.call_at <= now), found.filtered(lambda t: t.call_at > now)
 
-        Trigger.search([("cron_id", "=", cron.id)]).unlink()
         first, second = self._order([(self.tea, 1)]), self._order([(self.cup, 1)])
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
         self._ship(first.picking_ids, "SFW000000001")
         due, later = triggers()
         self.assertEqual((len(due), len(later)), (1, 0), "the first delivery wakes the job now")
