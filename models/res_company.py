@@ -101,7 +101,7 @@ class ResCompany(models.Model):
         "empty: shopping details carry no images.",
     )
     wechat_order_page = fields.Char(
-        "Mini Program Order Page", groups=INTERNAL_USERS,
+        "Mini Program Order Page", size=512, groups=INTERNAL_USERS,
         help="The page of the Mini Program showing an order, as its path with placeholders, e.g. "
         "pages/order/detail?out_trade_no={out_trade_no}. Placeholders: {out_trade_no}, "
         "{transaction_id}, {order} (the sale order's number). Empty: no link.",

@@ -23,7 +23,8 @@ PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[sdfr]|%%")
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Terms whose Chinese is the term itself.
-SAME_IN_CHINESE = {"ID"}
+# Words that read the same in Chinese, and examples of what to type (a page path, an address).
+SAME_IN_CHINESE = {"ID", "https://shop.example.com", "pages/order/detail?out_trade_no={out_trade_no}"}
 
 
 def _entries(path):
@@ -98,7 +99,8 @@ class TestChineseTranslation(TransactionCase):
             "attention": "需要处理",
         })
         family = self.env_zh["wechat.shipping.upload"].fields_get(["family"], ["selection"])["family"]
-        self.assertEqual(dict(family["selection"]), {"order_shipping": "发货信息管理", "shopping_order": "购物订单"})
+        self.assertEqual(dict(family["selection"]), {"order_shipping": "发货信息管理", "shopping_details": "购物详情",
+                                                    "shopping_order": "购物订单"})
         order = self.env_zh["sale.order"].fields_get(
             ["wechat_payer_openid", "wechat_transaction_id", "wechat_order_number_type"],
             ["string", "selection"],
