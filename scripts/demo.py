@@ -1,5 +1,5 @@
 """Demo data for scripts/demo: WeChat orders shipped and uploaded to the sandbox through both APIs
-(Order Shipping Management and Shopping Order), then checked.
+(Order Shipping Management, and Shopping Order: shopping details first, then shipping), then checked.
 
 Run through scripts/odoo-env.sh's odoo_python; exits 1 when the sandbox did not get what it should."""
 import argparse
@@ -87,6 +87,13 @@ def build(env, args):
             for order in (unified, split, lonely, partial) for picking in order.picking_ids
         ],
         "lonely_state": lonely.wechat_upload_state,
+        # Shopping Order: every WeChat order's key id -> {its (sub-)orders' key ids: total in fen}.
+        "shopping": {
+            f"mch:{MCHID}:{key.wechat_out_trade_no}": {
+                f"mch:{MCHID}:{order.wechat_out_trade_no}": round(order.amount_total * 100) for order in orders}
+            for key, orders in ((combined, unified | split), (lonely, lonely), (partial, partial),
+                                (virtual, virtual))
+        },
     }
 
 
@@ -107,6 +114,36 @@ def check_order_shipping(payments, expected):
     virtual = by_number[expected["virtual"]]["shipping"]
     if virtual["logistics_type"] != 3 or virtual["finish_shipping_count"] != 1:
         wrong.append(f"the class is recorded as {virtual}, not as virtual goods")
+    return wrong
+
+
+def check_shopping_details(control, expected):
+    """What is wrong with the shopping details WeChat holds: each order's before its shipping,
+    every item a parcel names among its order's items, the prices adding up to Odoo's totals."""
+    wrong = []
+    for key_id, totals in expected["shopping"].items():
+        held = control.shopping_details(order=key_id)
+        if not held:
+            wrong.append(f"the sandbox holds no shopping details for {key_id}")
+            continue
+        details = held[0]["details"]
+        orders = {f"mch:{o['order_key']['mchid']}:{o['order_key']['out_trade_no']}": o
+                  for o in details["sub_orders"]} if "sub_orders" in details else {key_id: details["order_list"][0]}
+        for sub_id, total in totals.items():
+            fen = sum(item["unit_price"] * item["quantity"] for item in orders.get(sub_id, {}).get("item_list", []))
+            if fen != total:
+                wrong.append(f"the items of {sub_id} cost {fen} fen, the order {total}")
+        for upload in control.uploads(order=key_id):
+            if "/user-order/" not in upload["path"]:
+                continue
+            if upload["received_at"] <= held[0]["received_at"]:
+                wrong.append(f"the shipping of {key_id} reached WeChat before its shopping details")
+            for sub in upload["body"].get("sub_orders") or [upload["body"]]:
+                sub_id = f"mch:{sub['order_key']['mchid']}:{sub['order_key']['out_trade_no']}"
+                known = set(held[0]["sub_orders"].get(sub_id) or ())
+                named = {i["merchant_item_id"] for p in sub["shipping_list"] for i in p.get("item_list", [])}
+                if named - known:
+                    wrong.append(f"parcels of {sub_id} name items {sorted(named - known)} its details lack")
     return wrong
 
 
@@ -182,13 +219,19 @@ def main():
         for sub in payment["sub_orders"]:
             print(f"    {sub['merchant_trade_no']}: finish_shipping_count "
                   f"{sub['shipping']['finish_shipping_count']}, {sub['shipping']['goods_desc']}")
-    wrong = check(upload, expected) + check_order_shipping(payments, expected)
+    print("demo: shopping details WeChat holds (Shopping Order)")
+    for held in control.shopping_details():
+        print(f"  {held['order']}: " + "; ".join(
+            f"{key} items {', '.join(ids)}" for key, ids in held["sub_orders"].items()))
+    wrong = (check(upload, expected) + check_order_shipping(payments, expected)
+             + check_shopping_details(control, expected))
     for line in wrong:
         print(f"demo: FAILED: {line}", file=sys.stderr)
     if wrong:
         return 1
-    print("demo: check passed: Shopping Order got the combined upload with both sub-orders (unified, "
-          "split with items per parcel), SF codes, masked contacts; Order Shipping Management holds "
+    print("demo: check passed: Shopping Order got every order's shopping details before its shipping, "
+          "prices adding up to the orders' totals, and the combined upload with both sub-orders (unified, "
+          "split with items of the details per parcel), SF codes, masked contacts; Order Shipping Management holds "
           "both sub-orders complete with their descriptions, the half-shipped order as partial and "
           "the class as virtual goods; the order without tracking needs attention")
     return 0
