@@ -218,13 +218,15 @@ class Context:
                     params={"wechat_shipping.%s" % key: str(value) for key, value in params.items()})
 
     def pay(self, wechat, orders):
-        """For Order Shipping Management, have the sandbox know the orders' payments, as WeChat
-        Pay would (it refuses shipping for a payment it does not know)."""
-        if self.family != ORDER_SHIPPING:
-            return
+        """Have the sandbox know what WeChat knows of the orders before their shipping (it refuses
+        shipping without): for Order Shipping Management their payments, as WeChat Pay would
+        tell it; for Shopping Order their shopping details, uploaded by another system."""
         for order in orders:
             _kind, mchid, out_trade_no = order["key"].split(":")
-            wechat.pay(OPENID, mchid=mchid, out_trade_no=out_trade_no)
+            if self.family == ORDER_SHIPPING:
+                wechat.pay(OPENID, mchid=mchid, out_trade_no=out_trade_no)
+            else:
+                wechat.details_from_elsewhere({"order_number_type": 1, "mchid": mchid, "out_trade_no": out_trade_no})
 
     def stop_file(self, name):
         path = self.run_dir / ("stop-%s" % name)

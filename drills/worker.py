@@ -94,6 +94,9 @@ def cmd_prepare(url, appid, secret):
     with REGISTRY.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         scenario = Scenario(env, url, appid, secret)
+        # The drills try the shipping: another system gives WeChat the shopping details here
+        # (DrillContext.pay tells the sandbox so), and the queue holds shipping uploads only.
+        env.company.wechat_shopping_details_by = "other"
         tea = scenario.product("Longjing tea", "TEA-001")
         return {"carrier": scenario.carrier.id, "customer": scenario.customer.id, "product": tea.id}
 

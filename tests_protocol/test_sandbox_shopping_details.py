@@ -59,22 +59,17 @@ def test_single_details_do_not_serve_a_combined_shipping(wechat):
     assert wechat.upload_wire(COMBINED, body).errcode == c.SHOPPING_ORDER_MISSING
 
 
-def test_a_sub_order_missing_from_the_details_is_268464998(wechat):
+@pytest.mark.parametrize("lacking, code, named", [
+    (lambda details: details["sub_orders"].pop(), c.SHOPPING_ORDER_MISSING, "SO0002"),  # a sub-order
+    (lambda details: details["sub_orders"][0]["item_list"].pop(), c.PARAM_ERROR, "SKU-C"),  # a split item
+], ids=["sub-order", "split item"])
+def test_shipping_naming_what_the_details_lack_is_refused(wechat, lacking, code, named):
     body = valid_combined_body()
     path, details = details_for(body)
-    details["sub_orders"].pop()
+    lacking(details)
     assert wechat.upload_wire(path, details).accepted
     result = wechat.upload_wire(COMBINED, body)
-    assert result.errcode == c.SHOPPING_ORDER_MISSING and "SO0002" in result.errmsg
-
-
-def test_split_item_ids_must_be_items_of_the_order(wechat):
-    body = valid_combined_body()
-    path, details = details_for(body)
-    details["sub_orders"][0]["item_list"].pop()  # SKU-C
-    assert wechat.upload_wire(path, details).accepted
-    result = wechat.upload_wire(COMBINED, body)
-    assert result.errcode == c.PARAM_ERROR and "SKU-C" in result.errmsg
+    assert result.errcode == code and named in result.errmsg
 
 
 def test_shipping_keyed_by_another_number_type_than_the_details_finds_no_order(wechat):

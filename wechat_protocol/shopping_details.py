@@ -10,7 +10,7 @@ from datetime import datetime
 from fractions import Fraction
 from typing import ClassVar
 
-from . import endpoints, shopping_details_validation
+from . import endpoints, payload, shopping_details_validation
 from .order_shipping import LogisticsType
 from .payload import OrderKey
 from .rfc3339 import format_rfc3339
@@ -121,30 +121,14 @@ class SubOrderDetails:
                 "logistics_type": int(self.logistics_type)}
 
 
+# The combined body has the shape of the combined shipping call's, with sub-orders that carry
+# their details instead of parcels (SubOrderDetails), and this call's path and rules.
 @dataclass(frozen=True)
-class CombinedShoppingDetails:
+class CombinedShoppingDetails(payload.CombinedShippingInfo):
     """`/user-order/combine-orders`: the details of a combined payment's sub-orders."""
 
     path: ClassVar[str] = endpoints.SHOPPING_COMBINED_DETAILS
     rules: ClassVar[Callable] = staticmethod(shopping_details_validation.check_combined)
-
-    order_key: OrderKey
-    sub_orders: tuple[SubOrderDetails, ...]
-    upload_time: datetime
-    payer_openid: str
-
-    def to_wire(self) -> dict:
-        """Return the request body."""
-        return {
-            "order_key": self.order_key.to_wire(),
-            "sub_orders": [sub_order.to_wire() for sub_order in self.sub_orders],
-            "payer": {"openid": self.payer_openid},
-            "upload_time": format_rfc3339(self.upload_time),
-        }
-
-    def check(self) -> list:
-        """Return the validation problems of the request body."""
-        return self.rules(self.to_wire())
 
 
 def verify_body(order_key: OrderKey, payer_openid: str) -> dict:
