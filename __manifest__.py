@@ -1,7 +1,7 @@
 {
     "name": "WeChat Shipping",
     "summary": "Upload delivery tracking numbers to WeChat Shopping Order, combined orders included",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Delivery",
     "license": "LGPL-3",
     "author": "wechat_shipping contributors",

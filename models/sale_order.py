@@ -106,10 +106,11 @@ class SaleOrder(models.Model):
         details = orders.filtered(lambda o: SHOPPING_DETAILS in o.company_id._wechat_family_names())
         virtual = orders.filtered(
             lambda o: ORDER_SHIPPING in o.company_id._wechat_family_names() and o._wechat_is_virtual())
-        if details or virtual:
-            queued = uploads._for_orders(details, families=[SHOPPING_DETAILS])
-            queued |= uploads._for_orders(virtual, families=[ORDER_SHIPPING])
-            queued._request_upload()
+        queued = uploads.browse()
+        for chosen, family in ((details, SHOPPING_DETAILS), (virtual, ORDER_SHIPPING)):
+            if chosen:
+                queued |= uploads._for_orders(chosen, families=[family])
+        queued._request_upload()
 
     def _wechat_is_wechat_order(self):
         """Whether WeChat knows this order: it has a key or belongs to a combined order."""

@@ -234,17 +234,14 @@ class WechatShippingUpload(models.Model):
         self.check_access("read")
 
     def _wechat_reasons(self):
-        """Why WeChat lacks what these uploads carry, one reason per upload not sent, each
-        named after its WeChat API when there are several."""
-        families = dict(self._fields["family"]._description_selection(self.env))
-        reasons = [(families[u.family], u.reason) for u in self if u.reason and u.state != "sent"]
-        # Named when the order ships to both APIs, or when its shopping details are why.
-        shipping = self.filtered(lambda u: u.family != SHOPPING_DETAILS)
-        if len(shipping) <= 1 and len(reasons) == 1 and (shipping.reason or len(self) == 1):
+        """Why WeChat lacks what these uploads (one order's) carry, one reason per upload not
+        sent; named after its WeChat API unless it is the one shipping API's only reason."""
+        names = dict(self._fields["family"]._description_selection(self.env))
+        reasons = [(u.family, u.reason) for u in self if u.reason and u.state != "sent"]
+        shipping_apis = len(self.filtered(lambda u: u.family != SHOPPING_DETAILS))
+        if len(reasons) == 1 and reasons[0][0] != SHOPPING_DETAILS and shipping_apis == 1:
             return reasons[0][1]
-        if not reasons:
-            return False
-        return "\n".join(f"{family}: {reason}" for family, reason in reasons) or False
+        return "\n".join(f"{names[family]}: {reason}" for family, reason in reasons) or False
 
     @api.model
     def _action_verify(self, orders):

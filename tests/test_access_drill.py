@@ -36,7 +36,8 @@ KEY_FIELDS = ["wechat_order_number_type", "wechat_mchid", "wechat_out_trade_no",
               "wechat_transaction_id", "wechat_payer_openid", "wechat_combined_order_id"]
 CREDENTIAL_FIELDS = ["wechat_appid", "wechat_app_secret", "wechat_token_mode", "wechat_api_base_url",
                      "wechat_authorizer_access_token"]
-OTHER_SETTINGS = ["wechat_auto_upload", "wechat_strict_mode", "wechat_consignor_phone", "wechat_item_id_source"]
+OTHER_SETTINGS = ["wechat_auto_upload", "wechat_strict_mode", "wechat_consignor_phone", "wechat_item_id_source",
+                  "wechat_shopping_details_by", "wechat_enum_names", "wechat_public_base_url", "wechat_order_page"]
 BAD_TEXTS = [True, 123, 1.5, ["x"], {"x": 1}, "x" * 10_000, "1234\x005678", "\u200b12345678",
              "\x0712345678", "\u202e12345678", "12345678\ufeff"]
 

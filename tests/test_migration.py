@@ -1,4 +1,5 @@
-"""The 18.0.1.1.0 migration trims WeChat keys stored before keys were trimmed on write."""
+"""The 18.0.1.1.0 migration trims WeChat keys stored before keys were trimmed on write; the
+18.0.1.2.0 one keeps Shopping Order companies' shopping details with the system that uploaded them."""
 import importlib.util
 from pathlib import Path
 
@@ -7,11 +8,12 @@ from odoo.tools import SQL
 
 from .common import WechatShippingCase
 
-SCRIPT = Path(__file__).resolve().parent.parent / "migrations" / "18.0.1.1.0" / "post-migrate.py"
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def _load_migration():
-    spec = importlib.util.spec_from_file_location("wechat_shipping_migrate_18_0_1_1_0", SCRIPT)
+def _load_migration(version="18.0.1.1.0"):
+    spec = importlib.util.spec_from_file_location(
+        "wechat_shipping_migrate_" + version.replace(".", "_"), MIGRATIONS / version / "post-migrate.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -52,3 +54,14 @@ class TestMigration(WechatShippingCase):
         self.assertEqual(self.company.wechat_families, "shopping_order")
         self.assertEqual(self.env["res.company"].new({}).wechat_families, "order_shipping",
                          "a new company starts with Order Shipping Management")
+
+    def test_shopping_order_companies_keep_the_system_that_uploaded_their_details(self):
+        osm_only = self.env["res.company"].create({"name": "Funds only", "wechat_families": "order_shipping"})
+        self.assertEqual(self.company.wechat_shopping_details_by, "odoo", "new companies: this Odoo")
+        self.env.flush_all()
+        _load_migration("18.0.1.2.0").migrate(self.env.cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+        self.assertEqual(self.company.wechat_shopping_details_by, "other")
+        self.assertEqual(osm_only.wechat_shopping_details_by, "odoo", "never shipped to Shopping Order")
+        order = self._order([(self.tea, 1)])
+        self.assertFalse(order.wechat_upload_ids.filtered(lambda u: u.family == "shopping_details"))
