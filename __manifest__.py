@@ -7,7 +7,7 @@
     "author": "wechat_shipping contributors",
     "website": "https://github.com/wechat-shipping/wechat_shipping",
     "depends": ["sale_stock", "stock_delivery"],
-    "external_dependencies": {"python": ["requests", "phonenumbers"]},
+    "external_dependencies": {"python": ["requests", "phonenumbers", "cryptography"]},
     "data": [
         "security/wechat_shipping_security.xml",
         "security/ir.model.access.csv",

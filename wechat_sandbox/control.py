@@ -54,8 +54,25 @@ class SandboxControl:
         return self._call("POST", "/sandbox/payments/young", json={"seconds": seconds})
 
     def order_event(self, event, **key):
-        """confirm_receipt, settle or refund the payment the key names."""
+        """confirm_receipt, settle, refund, or remind_shipping (WeChat's 48-hour reminder, at
+        once) the payment the key names; a push goes out when one is configured."""
         return self._call("POST", f"/sandbox/orders/{event}", json=key)
+
+    def push_to(self, url, token, encoding_aes_key=None, fmt="json"):
+        """Push Order Shipping Management's events to `url`, signed with `token`, encrypted in
+        safe mode when an EncodingAESKey is given; `url` None stops pushing."""
+        body = {"url": url, "token": token, "format": fmt}
+        if encoding_aes_key:
+            body["encoding_aes_key"] = encoding_aes_key
+        return self._call("POST", "/sandbox/push", json=body)
+
+    def pushes(self):
+        """Every push sent since the last reset, with its query, body and the answer's status."""
+        return self._call("GET", "/sandbox/pushes")
+
+    def replay_push(self, index=-1):
+        """Send a logged push again, byte for byte."""
+        return self._call("POST", "/sandbox/pushes/replay", json={"index": index})
 
     def shopping_details(self, order=None):
         """The shopping details WeChat holds (Shopping Order family); `order` filters by key id."""

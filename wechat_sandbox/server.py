@@ -14,7 +14,8 @@ from wechat_protocol.rfc3339 import parse_rfc3339
 from wechat_protocol.tokens import redact
 
 from . import page
-from .payments import PaymentError
+from . import pusher
+from .payments import AWAITING_SHIPMENT, PaymentError
 from .state import Fault, SandboxState
 
 _logger = logging.getLogger(__name__)
@@ -34,7 +35,9 @@ DETAILS_CHECKS = {
 }
 ORDER_CALLS = (endpoints.OSM_GET_ORDER, endpoints.OSM_GET_ORDER_LIST, endpoints.OSM_NOTIFY_CONFIRM_RECEIVE,
                endpoints.OSM_IS_TRADE_MANAGED, endpoints.OSM_IS_CONFIRMATION_COMPLETED)
-ORDER_EVENTS = ("confirm_receipt", "settle", "refund")
+ORDER_EVENTS = ("confirm_receipt", "settle", "refund", "remind_shipping")
+# WeChat settles funds some days after shipping; the sandbox announces ten.
+ESTIMATED_SETTLEMENT_SECONDS = 10 * 86400
 FAULT_KINDS = ("errcode", "http500", "hang", "nonjson")
 _QUIET_ERRORS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 
@@ -177,11 +180,19 @@ class Handler(BaseHTTPRequestHandler):
         key_id = order_key_id(body_key)
         when = parse_rfc3339(body["upload_time"])
         if path in endpoints.OSM_SHIPPING:
+            now = int(time.time())
             with self.state.payments() as book:
+                unshipped = {tid for tid, payment in book.payments.items() if payment.shipped_at is None}
                 upload = book.upload_combined if path == endpoints.OSM_COMBINED_SHIPPING else book.upload
                 code = upload(body, when)
+                events = [pusher.event_message(
+                    self.state.appid, payment, "trade_manage_order_settlement", now, shipped_time=payment.shipped_at,
+                    estimated_settlement_time=payment.shipped_at + ESTIMATED_SETTLEMENT_SECONDS)
+                    for tid, payment in book.payments.items() if tid in unshipped and payment.shipped_at and not code]
             if code == 0:
                 self.state.keep(path, body, key_id, body["upload_time"])
+            for event in events:
+                self.state.pusher.send(event)
             return _error(code, "ok" if code == 0 else catalogue.explain(code).meaning_en)
         if not self.state.accept(path, body, key_id, body["upload_time"], when):
             return _error(catalogue.UPLOAD_TIME_ILLEGAL,
@@ -233,12 +244,35 @@ class Handler(BaseHTTPRequestHandler):
                     book.trade_managed = bool((body or {}).get("managed", True))
                     return 200, {"is_trade_managed": book.trade_managed}
                 event = path.rsplit("/", 1)[-1]
-                return 200, book.summary(book.move(body, event))
+                if event not in ORDER_EVENTS:
+                    raise PaymentError("event: %s" % ", ".join(ORDER_EVENTS))
+                payment = book.find(body) if event == "remind_shipping" else book.move(body, event)
+                if payment is None or (event == "remind_shipping" and payment.order_state != AWAITING_SHIPMENT):
+                    raise PaymentError("remind_shipping: a known payment awaiting shipment")
+                message = _event_of(self.state.appid, payment, event)
+                answer = book.summary(payment)
         except PaymentError as error:
+            return 400, {"error": str(error)}
+        if message:
+            answer["push"] = self.state.pusher.send(message)
+        return 200, answer
+
+    def _push_control(self, path, raw):
+        """POST /sandbox/push (where events go) and /sandbox/pushes/replay (send one again)."""
+        body = _json_object(raw)
+        try:
+            if path == "/sandbox/push":
+                return 200, self.state.pusher.configure(body, self.state.appid)
+            return 200, self.state.pusher.replay((body or {}).get("index"))
+        except ValueError as error:
             return 400, {"error": str(error)}
 
     def _control(self, path, query, raw):
         state = self.state
+        if self.command == "POST" and path in ("/sandbox/push", "/sandbox/pushes/replay"):
+            return self._push_control(path, raw)
+        if self.command == "GET" and path == "/sandbox/pushes":
+            return 200, state.pusher.entries()
         if self.command == "POST" and (path.startswith(("/sandbox/payments", "/sandbox/orders/"))
                                        or path == "/sandbox/trade_managed"):
             return self._payments_control(path, raw)
@@ -290,6 +324,21 @@ _TOKEN_MESSAGES = {
     40001: "invalid credential, access_token is invalid or not latest",
     42001: "access_token expired",
 }
+
+
+def _event_of(appid, payment, event):
+    """The push an order event makes (None for a refund, which WeChat announces elsewhere)."""
+    now = int(time.time())
+    if event == "remind_shipping":
+        return pusher.event_message(appid, payment, "trade_manage_remind_shipping", now,
+                                    msg="订单已支付超过 48 小时仍未发货，请尽快发货。")
+    if event == "refund":
+        return None
+    confirmed = {"confirm_receive_method": 2 if payment.confirmed_at else 1,
+                 "confirm_receive_time": payment.confirmed_at or now}
+    settled = {"settlement_time": payment.settled_at} if event == "settle" else {}
+    return pusher.event_message(appid, payment, "trade_manage_order_settlement", now,
+                                shipped_time=payment.shipped_at or 0, **confirmed, **settled)
 
 
 def _first_problem(problems):

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .payments import PaymentBook
+from .pusher import Pusher
 from .shopping import ShoppingBook, received_now
 
 TOKEN_LIFETIME = 7200
@@ -54,6 +55,7 @@ class SandboxState:
             self._faults = deque()
             self._payments = PaymentBook()
             self._shopping = ShoppingBook()
+            self.pusher = Pusher()
 
     @contextmanager
     def payments(self):
