@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import LazyTranslate
 
-from ..wechat_protocol import client, masking, report, tokens, validation
+from ..wechat_protocol import client, masking, push, report, tokens, validation
 
 _lt = LazyTranslate(__name__)
 WECHAT_API = "https://api.weixin.qq.com"
@@ -107,6 +107,41 @@ class ResCompany(models.Model):
         "{transaction_id}, {order} (the sale order's number). Empty: no link.",
     )
 
+    # WeChat's message push (消息推送): what signs and encrypts the events it sends to Odoo.
+    wechat_push_token = fields.Char(
+        "WeChat Message Token", groups=CREDENTIALS_GROUP, copy=False,
+        help="The Token of the Mini Program's message push (Development > Development Settings > "
+        "Message Push): 3 to 32 letters and digits. Empty: Odoo refuses every push.",
+    )
+    wechat_push_aes_key = fields.Char(
+        "WeChat EncodingAESKey", groups=CREDENTIALS_GROUP, copy=False,
+        help="The EncodingAESKey of the message push in safe mode (43 characters). Empty: plain mode.",
+    )
+    wechat_push_url = fields.Char(
+        "WeChat Message Push URL", compute="_compute_wechat_push_url", groups=CREDENTIALS_GROUP,
+        help="Give this address to WeChat as the message push URL (data format JSON or XML).",
+    )
+
+    def _compute_wechat_push_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
+        for company in self:
+            company.wechat_push_url = f"{base}/wechat_shipping/push/{company.id}" if company.id else False
+
+    @api.constrains("wechat_push_token", "wechat_push_aes_key")
+    def _check_wechat_push_settings(self):
+        """A Token or EncodingAESKey WeChat's console would not take is refused when typed."""
+        for company in self.sudo():
+            token, key = company.wechat_push_token, company.wechat_push_aes_key
+            if token and not (3 <= len(token) <= 32 and token.isascii() and token.isalnum()):
+                raise ValidationError(self.env._("WeChat Message Token: 3 to 32 letters and digits."))
+            if key:
+                try:
+                    push.aes_key(key)
+                except ValueError:
+                    raise ValidationError(self.env._(
+                        "WeChat EncodingAESKey: the 43 characters (letters, digits, + and /) of the "
+                        "Mini Program's message push settings.")) from None
+
     @api.constrains("wechat_consignor_phone")
     def _check_wechat_consignor_phone(self):
         """A consignor phone WeChat cannot take is refused when it is typed."""
@@ -170,6 +205,14 @@ class ResCompany(models.Model):
         except (KeyError, ValueError, IndexError, AttributeError):
             return None
         return path if len(path.encode()) <= 512 and path.isprintable() else None
+
+    def _wechat_push_settings(self):
+        """What checks this company's pushes, or None when it takes none (no Token)."""
+        self.ensure_one()
+        company = self.sudo()
+        if not company.wechat_push_token or not company.wechat_appid:
+            return None
+        return push.PushSettings(company.wechat_push_token, company.wechat_appid, company.wechat_push_aes_key or None)
 
     def _wechat_client(self):
         """A client for this company's WeChat account."""

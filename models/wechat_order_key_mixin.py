@@ -1,5 +1,8 @@
+from datetime import datetime, timezone
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 from odoo.tools import LazyTranslate
 
 from ..wechat_protocol import payload, report, shopping_details, validation
@@ -16,6 +19,19 @@ UNIQUE_KEYS = [
 ]
 # WeChat's keys of an order are for the people who ship it, never for portal users.
 WECHAT_USERS = "wechat_shipping.group_wechat_shipping_user"
+# WeChat's order_state (Order Shipping Management), as get_order and the pushes tell it.
+ORDER_STATES = [
+    ("awaiting_shipment", "Awaiting shipment"),
+    ("shipped", "Shipped"),
+    ("receipt_confirmed", "Receipt confirmed"),
+    ("trade_complete", "Trade complete"),
+    ("refunded", "Refunded"),
+    ("awaiting_settlement", "Funds awaiting settlement"),
+]
+# How far along the trade a state is (observed: 1, 2, 3, 6, 4; a refund ends it).
+STATE_RANK = {"awaiting_shipment": 0, "shipped": 1, "receipt_confirmed": 2, "awaiting_settlement": 3,
+              "trade_complete": 4, "refunded": 5}
+REMINDER_SUMMARY = _lt("WeChat: paid 48 hours ago and not shipped")
 NUMBER_TYPES = {
     "merchant_trade_number": payload.OrderNumberType.MERCHANT_TRADE_NUMBER,
     "wxpay_trade_number": payload.OrderNumberType.WXPAY_TRADE_NUMBER,
@@ -45,6 +61,15 @@ class WechatOrderKeyMixin(models.AbstractModel):
     wechat_out_trade_no = fields.Char("Merchant Order Number", copy=False, groups=WECHAT_USERS)
     wechat_transaction_id = fields.Char("WeChat Pay Transaction ID", copy=False, groups=WECHAT_USERS)
     wechat_payer_openid = fields.Char("Payer OpenID", copy=False, groups=WECHAT_USERS)
+    wechat_order_state = fields.Selection(
+        ORDER_STATES, "WeChat Order State", readonly=True, copy=False, tracking=True, groups=WECHAT_USERS,
+        help="What WeChat says of the payment (Order Shipping Management): its funds are released "
+        "once the trade is complete.",
+    )
+    wechat_state_since = fields.Datetime("WeChat State Since", readonly=True, copy=False, groups=WECHAT_USERS)
+    wechat_estimated_settlement_at = fields.Datetime(
+        "WeChat Estimated Settlement", readonly=True, copy=False, groups=WECHAT_USERS)
+    wechat_settled_at = fields.Datetime("WeChat Settled On", readonly=True, copy=False, groups=WECHAT_USERS)
 
     _sql_constraints = [
         (
@@ -154,3 +179,76 @@ class WechatOrderKeyMixin(models.AbstractModel):
             answer = str(result.data.get("verify_result") or "")
             return f"{self.name}: {report.shorten(answer, report.MAX_MESSAGE_CHARS)}"
         return f"{self.name}: {result.describe(lang)}"
+
+    # ------------------------------------------------------------------ WeChat's side of the order
+
+    @api.model
+    def _wechat_orders_of_payment(self, company, event):
+        """The sale orders and combined orders of `company` that the pushed `event` names (by
+        transaction id, or merchant id and merchant order number)."""
+        transaction_id, mchid, number = (str(event.get(key) or "") for key in
+                                         ("transaction_id", "merchant_id", "merchant_trade_no"))
+        keys = ([[("wechat_transaction_id", "=", transaction_id)]] if transaction_id else []) + (
+            [[("wechat_mchid", "=", mchid), ("wechat_out_trade_no", "=", number)]] if mchid and number else [])
+        if not keys:
+            return []
+        domain = expression.AND([[("company_id", "=", company.id)], expression.OR(keys)])
+        return [self.env[model].sudo().search(domain) for model in ("sale.order", "wechat.combined.order")]
+
+    def _wechat_apply_event(self, event):
+        """Take a pushed event (push.read_event) into these orders; the same event twice, or an
+        older one after a newer, changes nothing."""
+        values = _event_values(event)
+        if values is None:
+            return
+        rank = STATE_RANK[values["wechat_order_state"]]
+        for record in self:
+            # WeChat's states only move on: a late or repeated event never takes one back.
+            if record.wechat_order_state and rank < STATE_RANK[record.wechat_order_state]:
+                continue
+            changed = {name: value for name, value in values.items() if record[name] != value}
+            if changed:
+                record.write(changed)
+        if event.get("Event") == "trade_manage_remind_shipping":
+            self._wechat_remind_to_ship()
+
+    def _wechat_remind_to_ship(self):
+        """WeChat's 48-hour reminder: an activity for the salesperson, once."""
+        activity_type = self.env.ref("mail.mail_activity_data_warning")
+        for record in self:
+            orders = record.sale_order_ids if record._name == "wechat.combined.order" else record
+            user = orders.user_id[:1] or self.env.ref("base.user_admin")
+            summary = REMINDER_SUMMARY._translate(user.lang or "en_US")
+            if record.activity_ids.filtered(lambda a: a.activity_type_id == activity_type and a.summary == summary):
+                continue
+            record.activity_schedule(activity_type_id=activity_type.id, summary=summary, user_id=user.id)
+
+
+def _event_values(event):
+    """The fields a pushed event sets: the state, since when, and the settlement times (None for
+    an event of no order state)."""
+    kind = event.get("Event")
+    created = _moment(event.get("CreateTime"))
+    if kind == "trade_manage_remind_shipping":
+        return {"wechat_order_state": "awaiting_shipment", "wechat_state_since": created}
+    if kind != "trade_manage_order_settlement" or created is None:
+        return None
+    values = {"wechat_state_since": created}
+    settled, received = _moment(event.get("settlement_time")), _moment(event.get("confirm_receive_time"))
+    if settled:
+        values.update(wechat_order_state="trade_complete", wechat_settled_at=settled)
+    elif received:
+        values["wechat_order_state"] = "receipt_confirmed"
+    else:
+        values["wechat_order_state"] = "shipped"
+    if estimated := _moment(event.get("estimated_settlement_time")):
+        values["wechat_estimated_settlement_at"] = estimated
+    return values
+
+
+def _moment(value):
+    """Unix seconds (a number, or digits in an XML body) as a naive UTC datetime, else None."""
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str) or not text.isdigit() or not 0 < int(text) < 10**11:
+        return None
+    return datetime.fromtimestamp(int(text), timezone.utc).replace(tzinfo=None)

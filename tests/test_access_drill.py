@@ -35,7 +35,7 @@ JOB_FIELDS = {
 KEY_FIELDS = ["wechat_order_number_type", "wechat_mchid", "wechat_out_trade_no",
               "wechat_transaction_id", "wechat_payer_openid", "wechat_combined_order_id"]
 CREDENTIAL_FIELDS = ["wechat_appid", "wechat_app_secret", "wechat_token_mode", "wechat_api_base_url",
-                     "wechat_authorizer_access_token"]
+                     "wechat_authorizer_access_token", "wechat_push_token", "wechat_push_aes_key"]
 OTHER_SETTINGS = ["wechat_auto_upload", "wechat_strict_mode", "wechat_consignor_phone", "wechat_item_id_source",
                   "wechat_shopping_details_by", "wechat_enum_names", "wechat_public_base_url", "wechat_order_page"]
 BAD_TEXTS = [True, 123, 1.5, ["x"], {"x": 1}, "x" * 10_000, "1234\x005678", "\u200b12345678",
@@ -316,7 +316,8 @@ class TestAccessDrill(WechatShippingHttpCase):
         # New values, never the run's AppSecret: Odoo logs RPC arguments at DEBUG (odoo.api).
         new_values = {"wechat_appid": "wxdrill0000000001", "wechat_app_secret": "drill-other-secret",
                       "wechat_token_mode": "classic", "wechat_api_base_url": self.sandbox_url + "/",
-                      "wechat_authorizer_access_token": "drill-authorizer-token"}
+                      "wechat_authorizer_access_token": "drill-authorizer-token",
+                      "wechat_push_token": "drillPushToken7", "wechat_push_aes_key": "D" * 43}
         for field in CREDENTIAL_FIELDS:
             self.cell(CREDENTIALS, role, "res.company", "read", [ids, [field]])
             before = company.sudo()[field]

@@ -63,8 +63,7 @@ def _plain_push(message, settings=PLAIN, now=NOW, xml=False):
 
 
 def _encode(message, xml):
-    from wechat_sandbox.pusher import encode
-    return encode(message, xml)
+    return push.encode_body(message, xml)
 
 
 def _safe_push(message, settings=SAFE, now=NOW, xml=False, appid=APPID):

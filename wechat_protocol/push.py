@@ -14,6 +14,7 @@ import os
 import struct
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -86,6 +87,14 @@ def decrypt(key: bytes, appid: str, encrypted: str) -> bytes:
     if not hmac.compare_digest(rest, appid.encode("utf-8")):
         raise PushRefused(403, "the encrypted message is for another AppID")
     return message
+
+
+def encode_body(message: dict, xml: bool = False) -> bytes:
+    """A flat message as a JSON object, or as WeChat's `<xml>` (texts escaped, no CDATA needed)."""
+    if not xml:
+        return json.dumps(message, ensure_ascii=False).encode("utf-8")
+    fields = "".join(f"<{key}>{escape(str(value))}</{key}>" for key, value in message.items())
+    return f"<xml>{fields}</xml>".encode("utf-8")
 
 
 def parse_body(raw: bytes) -> dict:

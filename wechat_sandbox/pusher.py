@@ -3,13 +3,11 @@ signed and in safe mode encrypted, to the URL a control endpoint gives (a mercha
 
 Events go out after the state's lock is released, one HTTP POST each (5 s timeout, as WeChat
 waits), and every attempt is logged with the answer's status for tests to read."""
-import json
 import secrets
 import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape
 
 import requests
 
@@ -36,14 +34,6 @@ def event_message(appid, payment, event, now, **extra):
         "sub_merchant_id": "", "merchant_trade_no": payment.out_trade_no or "", "pay_time": payment.paid_at,
         **extra,
     }
-
-
-def encode(message: dict, xml: bool) -> bytes:
-    """A flat message as a JSON object or WeChat's `<xml>` with CDATA-free escaped texts."""
-    if not xml:
-        return json.dumps(message, ensure_ascii=False).encode("utf-8")
-    fields = "".join(f"<{key}>{escape(str(value))}</{key}>" for key, value in message.items())
-    return f"<xml>{fields}</xml>".encode("utf-8")
 
 
 class Pusher:
@@ -81,13 +71,13 @@ class Pusher:
             return None
         now = int(time.time())
         nonce = secrets.token_hex(8)
-        raw = encode(message, target.xml)
+        raw = push.encode_body(message, target.xml)
         encrypted = None
         if target.settings.encoding_aes_key:
             key = push.aes_key(target.settings.encoding_aes_key)
             encrypted = push.encrypt(key, target.settings.appid, raw)
             envelope = {"ToUserName": message.get("ToUserName", ""), "Encrypt": encrypted}
-            raw = encode(envelope, target.xml)
+            raw = push.encode_body(envelope, target.xml)
         query = push.push_query(target.settings, now, nonce, encrypted)
         return self.post(target.url, query, raw, event=message.get("Event"))
 

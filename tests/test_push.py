@@ -1,0 +1,164 @@
+"""WeChat's message push into Odoo: the sandbox pushes real signed (and in safe mode encrypted)
+events over HTTP to the company's push URL; bad pushes are refused and change nothing."""
+import base64
+import json
+import time
+
+import requests
+
+from odoo.tests import tagged
+
+from ..demo.scenario import MCHID, OPENID
+from ..wechat_protocol import push
+from ..wechat_protocol.push import encode_body as encode
+from .common import APPID, SECRET, WechatShippingHttpCase
+
+TOKEN = "odooPushToken1"
+KEY = base64.b64encode(bytes(range(100, 132))).decode().rstrip("=")
+
+
+@tagged("post_install", "-at_install")
+class TestPush(WechatShippingHttpCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.scenario.configure(cls.company, cls.sandbox_url, APPID, SECRET, families="order_shipping")
+        cls.company.write({"wechat_push_token": TOKEN, "wechat_push_aes_key": KEY})
+        cls.settings = push.PushSettings(TOKEN, APPID, KEY)
+
+    def setUp(self):
+        super().setUp()
+        self.url = f"{self.base_url()}/wechat_shipping/push/{self.company.id}"
+        self.wechat.push_to(self.url, TOKEN, KEY)
+
+    def _paid_order(self, lines):
+        order = self._order(lines)
+        self.wechat.pay(OPENID, mchid=MCHID, out_trade_no=order.wechat_out_trade_no)
+        return order
+
+    def _event(self, order, **values):
+        message = {"ToUserName": APPID, "FromUserName": OPENID, "CreateTime": int(time.time()), "MsgType": "event",
+                   "Event": "trade_manage_order_settlement", "transaction_id": "", "merchant_id": MCHID,
+                   "merchant_trade_no": order.wechat_out_trade_no, "pay_time": int(time.time()) - 60, **values}
+        return message
+
+    def _signed(self, message, appid=APPID, now=None, xml=False):
+        """(query, body) of a safe-mode push of `message`, as WeChat sends it."""
+        now = int(time.time()) if now is None else now
+        encrypted = push.encrypt(push.aes_key(KEY), appid, encode(message, xml))
+        return push.push_query(self.settings, now, "n0nce", encrypted), encode({"ToUserName": APPID, "Encrypt": encrypted}, xml)
+
+    def _state(self, order):
+        """The order's WeChat state as Odoo's HTTP worker (which took the push) left it."""
+        order.invalidate_recordset()
+        return order.wechat_order_state
+
+    def _post(self, query, body, url=None):
+        return requests.post(url or self.url, params=query, data=body, timeout=10)
+
+    def test_url_check_answers_echostr(self):
+        query = {**push.push_query(self.settings, int(time.time()), "abc"), "echostr": "7788990011"}
+        answer = requests.get(self.url, params=query, timeout=10)
+        self.assertEqual((answer.status_code, answer.text), (200, "7788990011"))
+        query["signature"] = "0" * 40
+        self.assertEqual(requests.get(self.url, params=query, timeout=10).status_code, 403)
+
+    def test_shipped_receipt_and_settlement_reach_the_order_at_once_and_twice_as_once(self):
+        order = self._paid_order([(self.tea, 1)])
+        self._ship(order.picking_ids, "SFP000000001")
+        self._run_cron()
+        self.assertEqual([p["status"] for p in self.wechat.pushes()], [200])
+        self.assertEqual(self._state(order), "shipped")
+        self.assertTrue(order.wechat_estimated_settlement_at)
+        key = {"mchid": MCHID, "out_trade_no": order.wechat_out_trade_no}
+        self.wechat.order_event("confirm_receipt", **key)
+        self.assertEqual(self._state(order), "receipt_confirmed")
+        self.wechat.order_event("settle", **key)
+        self.assertEqual(self._state(order), "trade_complete")
+        self.assertTrue(order.wechat_settled_at)
+        messages, written = len(order.message_ids), order.write_date
+        self.assertEqual(self.wechat.replay_push(-1)["status"], 200, "a repeated event is answered")
+        self.assertEqual(self.wechat.replay_push(0)["status"], 200, "an older event too")
+        self.assertEqual(self._state(order), "trade_complete", "and changes nothing")
+        self.assertEqual((len(order.message_ids), order.write_date), (messages, written))
+
+    def test_xml_in_plain_mode_and_the_48_hour_reminder_schedules_one_activity(self):
+        self.company.wechat_push_aes_key = False
+        self.wechat.push_to(self.url, TOKEN, fmt="xml")
+        order = self._paid_order([(self.cup, 1)])
+        self.wechat.order_event("remind_shipping", mchid=MCHID, out_trade_no=order.wechat_out_trade_no)
+        self.wechat.replay_push(-1)
+        self.assertEqual(self._state(order), "awaiting_shipment")
+        reminders = order.activity_ids.filtered(lambda a: "48 hours" in (a.summary or ""))
+        self.assertEqual(len(reminders), 1, "the same reminder twice is one activity")
+        self.assertEqual(reminders.user_id, order.user_id or self.env.ref("base.user_admin"))
+
+    def test_bad_pushes_are_refused_and_change_nothing(self):
+        order = self._paid_order([(self.tea, 1)])
+        good = self._event(order, shipped_time=int(time.time()))
+        query, body = self._signed(good)
+        now = int(time.time())
+        other_company = self.env["res.company"].create({"name": "No push here"})
+        cases = [
+            ("wrong signature", {**query, "signature": "f" * 40}, body, 403),
+            ("wrong msg_signature", {**query, "msg_signature": "f" * 40}, body, 403),
+            ("no signature", {k: v for k, v in query.items() if k != "signature"}, body, 403),
+            ("no timestamp", {k: v for k, v in query.items() if k != "timestamp"}, body, 400),
+            ("no nonce", {k: v for k, v in query.items() if k != "nonce"}, body, 400),
+            ("timestamp not a number", {**query, "timestamp": "yesterday"}, body, 400),
+            ("old timestamp", *self._signed(good, now=now - 3600), 403),
+            ("future timestamp", *self._signed(good, now=now + 3600), 403),
+            ("another AppID inside", *self._signed(good, appid="wxother0000000001"), 403),
+            ("truncated body", query, body[: len(body) // 2], 400),
+            ("empty body", query, b"", 400),
+            ("not JSON", query, b"{not json", 400),
+            ("JSON array", query, b"[1, 2, 3]", 400),
+            ("plain text", query, b"hello", 400),
+            ("not XML", query, b"<xml><Encrypt>", 400),
+            ("nested XML", query, b"<xml><a><b>1</b></a></xml>", 400),
+            ("XML entities", query, b'<!DOCTYPE x [<!ENTITY e "e">]><xml><a>&e;</a></xml>', 400),
+            ("another root", query, b"<html><Encrypt>x</Encrypt></html>", 400),
+            ("huge body", query, b"{" + b" " * (push.MAX_BODY_BYTES + 10) + b"}", 413),
+            ("Encrypt not base64", *self._with_encrypt("@@@not-base64@@@"), 400),
+            ("Encrypt not whole blocks", *self._with_encrypt(base64.b64encode(b"x" * 17).decode()), 400),
+            ("Encrypt under another key", *self._with_encrypt(push.encrypt(bytes(32), APPID, b"{}")), 400),
+            ("Encrypt a number", query, json.dumps({"Encrypt": 5}).encode(), 403),
+            ("plain body in safe mode", {**push.push_query(self.settings, now, "n"), "encrypt_type": "aes"},
+             encode(good, False), 400),
+            ("decrypts to garbage", *self._signed_raw(b"\x00\xff not a message"), 400),
+            ("decrypts to a JSON list", *self._signed_raw(b"[1]"), 400),
+            ("decrypts to nested XML", *self._signed_raw(b"<xml><a><b/></a></xml>"), 400),
+            ("unknown company", query, body, 404, f"{self.base_url()}/wechat_shipping/push/999999"),
+            ("company without a Token", query, body, 404,
+             f"{self.base_url()}/wechat_shipping/push/{other_company.id}"),
+            ("URL check without echostr", None, None, 400),
+            ("URL check signed wrongly", None, None, 403),
+            ("signature of another Token", push.push_query(push.PushSettings("otherToken9", APPID), now, "x"),
+             body, 403),
+        ]
+        for name, case_query, case_body, status, *url in cases:
+            with self.subTest(name):
+                if case_query is None:
+                    signed = push.push_query(self.settings, now, "q")
+                    if "wrongly" in name:
+                        signed = {**signed, "signature": "1" * 40, "echostr": "123"}
+                    answer = requests.get(self.url, params=signed, timeout=10)
+                else:
+                    answer = self._post(case_query, case_body, url[0] if url else None)
+                self.assertEqual(answer.status_code, status, answer.text[:200])
+                self.assertLess(len(answer.text), 200)
+                self.assertNotIn("Traceback", answer.text)
+        self.assertGreaterEqual(len(cases), 30)
+        self.assertFalse(self._state(order), "no bad push changed the order")
+        self.assertEqual(self._post(query, body).status_code, 200, "the good push still goes through")
+        self.assertEqual(self._state(order), "shipped")
+
+    def _with_encrypt(self, encrypted):
+        """A push whose Encrypt is `encrypted`, signed correctly (only the envelope is wrong)."""
+        query = push.push_query(self.settings, int(time.time()), "e", encrypted)
+        return query, json.dumps({"ToUserName": APPID, "Encrypt": encrypted}).encode()
+
+    def _signed_raw(self, message):
+        """A correctly signed and encrypted push whose message is `message` (bytes)."""
+        return self._with_encrypt(push.encrypt(push.aes_key(KEY), APPID, message))
