@@ -7,6 +7,8 @@ from .wechat_shipping_upload import (DELIVERY_CODES, FAMILY_SHOWN, ORDER_SHIPPIN
                                      WAITING_CANCELLED, WAITING_FIRST_DELIVERY, WAITING_LAST_DELIVERY)
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
 
+# Orders asked per run of the state sync (get_order is one call each).
+SYNC_BATCH = 200
 LOGISTICS_TYPES = {
     "express": order_shipping.LogisticsType.EXPRESS,
     "same_city": order_shipping.LogisticsType.SAME_CITY,
@@ -95,6 +97,14 @@ class SaleOrder(models.Model):
     def action_wechat_verify_shopping_details(self):
         """Ask WeChat whether it holds the shopping details of these orders, and say what it answers."""
         return self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False)._action_verify(self)
+
+    @api.model
+    def _cron_wechat_sync_states(self, limit=SYNC_BATCH):
+        """WeChat's order states of the orders whose funds it still holds, in batches: the
+        pushes say it at once; this catches what a push missed (WeChat down, push not set up)."""
+        asked = self._wechat_sync_states(limit)
+        asked += self.env["wechat.combined.order"]._wechat_sync_states(limit - asked)
+        self.env["ir.cron"]._notify_progress(done=asked, remaining=0)
 
     def _wechat_queue_on_confirm(self):
         """What confirmed WeChat orders send before anything ships: their shopping details (when

@@ -201,6 +201,35 @@ class WechatOrderKeyMixin(models.AbstractModel):
         values = _event_values(event)
         if values is None:
             return
+        self._wechat_take_state(values)
+        if event.get("Event") == "trade_manage_remind_shipping":
+            self._wechat_remind_to_ship()
+
+    @api.model
+    def _wechat_sync_states(self, limit):
+        """Ask WeChat (`get_order`) the state of up to `limit` of this model's WeChat orders
+        whose funds it still holds, the least recently told first; how many were asked."""
+        if limit <= 0:
+            return 0
+        companies = self.env["res.company"].sudo().search([]).filtered(
+            lambda c: "order_shipping" in c._wechat_family_names() and not c._wechat_config_error())
+        domain = [("company_id", "in", companies.ids), ("wechat_order_number_type", "!=", False),
+                  ("wechat_order_state", "not in", ("trade_complete", "refunded"))]
+        if self._name == "sale.order":
+            domain += [("state", "=", "sale"), ("wechat_combined_order_id", "=", False)]
+        records = self.sudo().search(domain, order="wechat_state_since asc nulls first, id", limit=limit)
+        senders = {company.id: company._wechat_sender()[0] for company in records.company_id}
+        for record in records:
+            result = senders[record.company_id.id].get_order(record._wechat_order_key())
+            order = (result.data or {}).get("order") if result.accepted else None
+            state = ORDER_STATES[order["order_state"] - 1][0] if order and order.get("order_state") in range(1, 7) \
+                else None
+            if state:
+                record._wechat_take_state({"wechat_order_state": state, "wechat_state_since": fields.Datetime.now()})
+        return len(records)
+
+    def _wechat_take_state(self, values):
+        """Write a state WeChat told (and its times) unless it would take an order's state back."""
         rank = STATE_RANK[values["wechat_order_state"]]
         for record in self:
             # WeChat's states only move on: a late or repeated event never takes one back.
@@ -209,8 +238,6 @@ class WechatOrderKeyMixin(models.AbstractModel):
             changed = {name: value for name, value in values.items() if record[name] != value}
             if changed:
                 record.write(changed)
-        if event.get("Event") == "trade_manage_remind_shipping":
-            self._wechat_remind_to_ship()
 
     def _wechat_remind_to_ship(self):
         """WeChat's 48-hour reminder: an activity for the salesperson, once."""

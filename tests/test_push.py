@@ -94,6 +94,22 @@ class TestPush(WechatShippingHttpCase):
         self.assertEqual(len(reminders), 1, "the same reminder twice is one activity")
         self.assertEqual(reminders.user_id, order.user_id or self.env.ref("base.user_admin"))
 
+    def test_with_pushes_off_one_sync_run_brings_the_state(self):
+        self.wechat.push_to(None, TOKEN)
+        shipped, waiting = self._paid_order([(self.tea, 1)]), self._paid_order([(self.cup, 1)])
+        self._ship(shipped.picking_ids, "SFP000000002")
+        self._run_cron()
+        self.wechat.order_event("settle", mchid=MCHID, out_trade_no=shipped.wechat_out_trade_no)
+        self.assertFalse(self._state(shipped), "no push: Odoo does not know yet")
+        calls = self.wechat.stats()["requests"].get("/wxa/sec/order/get_order", 0)
+        self.env["sale.order"]._cron_wechat_sync_states()
+        self.assertEqual((self._state(shipped), self._state(waiting)), ("trade_complete", "awaiting_shipment"))
+        self.assertEqual(self.wechat.stats()["requests"]["/wxa/sec/order/get_order"] - calls, 2)
+        self.env["sale.order"]._cron_wechat_sync_states()
+        self.assertEqual(self.wechat.stats()["requests"]["/wxa/sec/order/get_order"] - calls, 3,
+                         "a settled order is not asked again")
+        self.assertEqual([p for p in self.wechat.pushes()], [])
+
     def test_bad_pushes_are_refused_and_change_nothing(self):
         order = self._paid_order([(self.tea, 1)])
         good = self._event(order, shipped_time=int(time.time()))
