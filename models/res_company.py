@@ -206,6 +206,34 @@ class ResCompany(models.Model):
             return None
         return path if len(path.encode()) <= 512 and path.isprintable() else None
 
+    def _wechat_connection_report(self):
+        """Lines saying, in the user's language, whether this company reaches WeChat: a token,
+        and WeChat's answers on trade management (asked only once a token was had)."""
+        self.ensure_one()
+        lang = self.env.lang or "en_US"
+        client, error = self._wechat_sender()
+        if error:
+            return [error._translate(lang)]
+        try:
+            client.token_source.token()
+        except tokens.TokenError as failure:
+            why = failure.info.text(lang) if failure.info else str(failure)
+            return [self.env._("No access token: %s", report.shorten(why, report.MAX_MESSAGE_CHARS))]
+        lines = [self.env._("WeChat gave an access token for AppID %s.", self.sudo().wechat_appid)]
+        questions = (
+            (client.is_trade_managed, "is_trade_managed",
+             self.env._("WeChat manages this Mini Program's trades: it holds the funds of each payment "
+                        "until its shipping is uploaded (Order Shipping Management)."),
+             self.env._("WeChat does not manage this Mini Program's trades: funds are not held for shipping.")),
+            (client.confirmation_completed, "completed",
+             self.env._("The trade management confirmation is completed in WeChat's console."),
+             self.env._("The trade management confirmation is not completed yet in WeChat's console.")),
+        )
+        for ask, answer, yes, no in questions:
+            result = ask(self.sudo().wechat_appid)
+            lines.append((yes if result.data.get(answer) else no) if result.accepted else result.describe(lang))
+        return lines
+
     def _wechat_push_settings(self):
         """What checks this company's pushes, or None when it takes none (no Token)."""
         self.ensure_one()

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import AccessError
 
 from .res_company import CREDENTIALS_GROUP
 
@@ -33,3 +34,12 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.wechat_push_aes_key", readonly=False, groups=CREDENTIALS_GROUP
     )
     wechat_push_url = fields.Char(related="company_id.wechat_push_url", groups=CREDENTIALS_GROUP)
+
+    def action_wechat_check_connection(self):
+        """Fetch a token and ask WeChat about trade management; say the answers in words."""
+        if not self.env.user.has_group(CREDENTIALS_GROUP):
+            raise AccessError(_("Only system administrators check the WeChat connection."))
+        self.execute()  # what was typed is what is checked
+        lines = self.company_id._wechat_connection_report()
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "title": _("WeChat connection"), "message": "\n".join(lines), "sticky": True, "type": "info"}}

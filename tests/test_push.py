@@ -6,7 +6,8 @@ import time
 
 import requests
 
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from ..demo.scenario import MCHID, OPENID
 from ..wechat_protocol import push
@@ -109,6 +110,23 @@ class TestPush(WechatShippingHttpCase):
         self.assertEqual(self.wechat.stats()["requests"]["/wxa/sec/order/get_order"] - calls, 3,
                          "a settled order is not asked again")
         self.assertEqual([p for p in self.wechat.pushes()], [])
+
+    def test_check_connection_says_the_answers_in_words_and_only_for_administrators(self):
+        self.wechat.reset()
+        settings = self.env["res.config.settings"].create({})
+        message = settings.action_wechat_check_connection()["params"]["message"]
+        self.assertIn(f"access token for AppID {APPID}", message)
+        self.assertIn("WeChat manages this Mini Program's trades", message)
+        self.assertIn("confirmation is", message)
+        self.company.wechat_app_secret = "not-the-secret"
+        message = self.env["res.config.settings"].create({}).action_wechat_check_connection()["params"]["message"]
+        self.assertIn("AppSecret is wrong", message)
+        self.assertNotIn("not-the-secret", message)
+        calls = sum(self.wechat.stats()["requests"].values())
+        clerk = new_test_user(self.env, "check_clerk", groups="base.group_user,base.group_erp_manager")
+        with self.assertRaises(AccessError):
+            self.env["res.config.settings"].with_user(clerk).create({}).action_wechat_check_connection()
+        self.assertEqual(sum(self.wechat.stats()["requests"].values()), calls, "refused before any call")
 
     def test_bad_pushes_are_refused_and_change_nothing(self):
         order = self._paid_order([(self.tea, 1)])

@@ -145,6 +145,16 @@ class WeChatClient:
         `data["order"]` when accepted. `order_key`: a payload.OrderKey or its wire form."""
         return self.call(endpoints.OSM_GET_ORDER, order_query(order_key))
 
+    def is_trade_managed(self, appid):
+        """Whether WeChat manages this AppID's trades (funds held until shipping is uploaded):
+        the CallResult, `data["is_trade_managed"]` when accepted."""
+        return self.call(endpoints.OSM_IS_TRADE_MANAGED, {"appid": appid})
+
+    def confirmation_completed(self, appid):
+        """Whether the merchant completed WeChat's trade management confirmation: the
+        CallResult, `data["completed"]` when accepted."""
+        return self.call(endpoints.OSM_IS_CONFIRMATION_COMPLETED, {"appid": appid})
+
     def call(self, path, body):
         """POST body to path with a token; on a token code, refresh and replay exactly once."""
         payload = json.dumps(self.as_sent(path, body), ensure_ascii=False).encode("utf-8")
