@@ -30,6 +30,10 @@ class SaleOrder(models.Model):
         help="The combined payment (合单支付) this order is a sub-order of; WeChat then receives "
         "its shipping information together with the other sub-orders.",
     )
+    wechat_receipt_reminded_at = fields.Datetime(
+        "Buyer Reminded to Confirm Receipt", readonly=True, copy=False, groups=WECHAT_USERS,
+        help="WeChat reminds a buyer once per order (notify_confirm_receive).",
+    )
     wechat_upload_ids = fields.One2many(
         "wechat.shipping.upload", "sale_order_id", string="WeChat Uploads", readonly=True,
         groups=WECHAT_USERS,

@@ -1,7 +1,9 @@
+from datetime import timezone
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..wechat_protocol import payload
+from ..wechat_protocol import catalogue, payload
 from .wechat_order_key_mixin import WECHAT_USERS
 from .wechat_shipping_upload import DELIVERY_CODES
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
@@ -20,6 +22,12 @@ class StockPicking(models.Model):
     wechat_upload_reason = fields.Text(
         compute="_compute_wechat_upload", string="WeChat Reason", groups=WECHAT_USERS
     )
+    wechat_received_at = fields.Datetime(
+        "Signed For On", copy=False, groups=WECHAT_USERS,
+        help="When the carrier says the parcel was signed for. Set here (by hand or by a carrier "
+        "integration), WeChat reminds the buyer to confirm receipt, which brings the settlement of "
+        "the funds forward (express orders, once per order).",
+    )
 
     @api.depends(
         "sale_id.wechat_upload_ids.state",
@@ -37,6 +45,9 @@ class StockPicking(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if vals.get("wechat_received_at") and not self.env.context.get("wechat_remind_after_write"):
+            # A carrier integration reporting the parcel delivered reminds the buyer at once.
+            self.filtered(lambda p: p.state == "done")._wechat_remind_receipt()
         if {"carrier_tracking_ref", "carrier_id"} & vals.keys():
             # A corrected tracking number must reach WeChat as an update.
             self.filtered(lambda p: p.state == "done")._wechat_queue_uploads()
@@ -49,6 +60,18 @@ class StockPicking(models.Model):
     def action_wechat_retry(self):
         """Queue the WeChat orders of these deliveries again at once."""
         self._wechat_uploads_of_user(create=False)._without_accepted_details().action_retry()
+
+    def action_wechat_remind_receipt(self):
+        """Remind the buyer to confirm receipt (WeChat's notify_confirm_receive), now."""
+        self.check_access("write")
+        self.env["wechat.shipping.upload"].check_access("read")
+        now = fields.Datetime.now()
+        self.filtered(lambda p: not p.wechat_received_at).sudo().with_context(
+            wechat_remind_after_write=True).write({"wechat_received_at": now})
+        lines = self._wechat_remind_receipt()
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "title": _("WeChat receipt reminder"), "message": "\n".join(lines) or _("Nothing to remind."),
+            "type": "info"}}
 
     def action_view_wechat_upload(self):
         """The upload that carries this delivery."""
@@ -135,3 +158,25 @@ class StockPicking(models.Model):
         return payload.Contact.mask(
             self.company_id.wechat_consignor_phone, self.partner_id.mobile or self.partner_id.phone
         )
+
+    def _wechat_remind_receipt(self):
+        """notify_confirm_receive for the WeChat orders of these done deliveries, once per order;
+        one line per order saying how it went, in the user's language."""
+        lang = self.env.lang or "en_US"
+        lines = []
+        for picking in self.sudo().filtered(lambda p: p._wechat_is_wechat_delivery() and p.wechat_received_at):
+            order = picking.sale_id
+            if order.wechat_receipt_reminded_at or "order_shipping" not in order.company_id._wechat_family_names():
+                continue
+            client, error = order.company_id._wechat_sender()
+            if error:
+                lines.append(f"{order.name}: {error._translate(lang)}")
+                continue
+            signed_for = int(picking.wechat_received_at.replace(tzinfo=timezone.utc).timestamp())
+            result = client.notify_confirm_receive(order._wechat_order_key(), signed_for)
+            if result.accepted or result.errcode == catalogue.REMINDER_USED:
+                order.wechat_receipt_reminded_at = fields.Datetime.now()
+                lines.append(_("%s: WeChat reminded the buyer to confirm receipt.", order.name))
+            else:
+                lines.append(f"{order.name}: {result.describe(lang)}")
+        return lines

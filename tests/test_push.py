@@ -128,6 +128,27 @@ class TestPush(WechatShippingHttpCase):
             self.env["res.config.settings"].with_user(clerk).create({}).action_wechat_check_connection()
         self.assertEqual(sum(self.wechat.stats()["requests"].values()), calls, "refused before any call")
 
+    def test_the_buyer_is_reminded_to_confirm_receipt_once(self):
+        order = self._paid_order([(self.tea, 1)])
+        picking = order.picking_ids
+        self._ship(picking, "SFP000000003")
+        self._run_cron()
+        time.sleep(1)  # WeChat wants the parcel signed for after it shipped
+        message = picking.action_wechat_remind_receipt()["params"]["message"]
+        self.assertIn("reminded the buyer", message)
+        self.assertTrue(order.wechat_receipt_reminded_at)
+        calls = self.wechat.stats()["requests"]["/wxa/sec/order/notify_confirm_receive"]
+        picking.action_wechat_remind_receipt()
+        self.assertEqual(self.wechat.stats()["requests"]["/wxa/sec/order/notify_confirm_receive"], calls, "once")
+        [payment] = [p for p in self.wechat.payments() if p["merchant_trade_no"] == order.wechat_out_trade_no]
+        self.assertEqual(payment["order_state"], 2)
+        other = self._paid_order([(self.cup, 1)])
+        self._ship(other.picking_ids, "SFP000000004")
+        self._run_cron()
+        other.picking_ids.wechat_received_at = "2000-01-01 00:00:00"  # a carrier integration's report
+        self.assertFalse(other.wechat_receipt_reminded_at, "a time before the shipping is refused by WeChat")
+        self.assertEqual(self.wechat.stats()["requests"]["/wxa/sec/order/notify_confirm_receive"], calls + 1)
+
     def test_bad_pushes_are_refused_and_change_nothing(self):
         order = self._paid_order([(self.tea, 1)])
         good = self._event(order, shipped_time=int(time.time()))

@@ -145,6 +145,11 @@ class WeChatClient:
         `data["order"]` when accepted. `order_key`: a payload.OrderKey or its wire form."""
         return self.call(endpoints.OSM_GET_ORDER, order_query(order_key))
 
+    def notify_confirm_receive(self, order_key, received_time):
+        """Remind the buyer of a shipped express payment to confirm receipt (once per payment);
+        `received_time`: Unix seconds the carrier says the parcel was signed for."""
+        return self.call(endpoints.OSM_NOTIFY_CONFIRM_RECEIVE, {**order_query(order_key), "received_time": received_time})
+
     def is_trade_managed(self, appid):
         """Whether WeChat manages this AppID's trades (funds held until shipping is uploaded):
         the CallResult, `data["is_trade_managed"]` when accepted."""
