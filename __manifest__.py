@@ -15,6 +15,7 @@
         "data/wechat_express_company_data.xml",
         "views/wechat_shipping_upload_views.xml",
         "views/wechat_combined_order_views.xml",
+        "views/wechat_reconciliation_line_views.xml",
         "views/wechat_express_company_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",

@@ -255,25 +255,26 @@ def _event_values(event):
     """The fields a pushed event sets: the state, since when, and the settlement times (None for
     an event of no order state)."""
     kind = event.get("Event")
-    created = _moment(event.get("CreateTime"))
+    created = moment_from_unix(event.get("CreateTime"))
     if kind == "trade_manage_remind_shipping":
         return {"wechat_order_state": "awaiting_shipment", "wechat_state_since": created}
     if kind != "trade_manage_order_settlement" or created is None:
         return None
     values = {"wechat_state_since": created}
-    settled, received = _moment(event.get("settlement_time")), _moment(event.get("confirm_receive_time"))
+    settled = moment_from_unix(event.get("settlement_time"))
+    received = moment_from_unix(event.get("confirm_receive_time"))
     if settled:
         values.update(wechat_order_state="trade_complete", wechat_settled_at=settled)
     elif received:
         values["wechat_order_state"] = "receipt_confirmed"
     else:
         values["wechat_order_state"] = "shipped"
-    if estimated := _moment(event.get("estimated_settlement_time")):
+    if estimated := moment_from_unix(event.get("estimated_settlement_time")):
         values["wechat_estimated_settlement_at"] = estimated
     return values
 
 
-def _moment(value):
+def moment_from_unix(value):
     """Unix seconds (a number, or digits in an XML body) as a naive UTC datetime, else None."""
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
     if not isinstance(text, str) or not text.isdigit() or not 0 < int(text) < 10**11:

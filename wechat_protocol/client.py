@@ -145,6 +145,23 @@ class WeChatClient:
         `data["order"]` when accepted. `order_key`: a payload.OrderKey or its wire form."""
         return self.call(endpoints.OSM_GET_ORDER, order_query(order_key))
 
+    def order_list(self, begin_time, end_time, order_state=None, page_size=100, max_pages=100):
+        """Every payment WeChat knows paid between two Unix times (and in `order_state`), page
+        after page (`last_index` / `has_more`); raises WeChatCallError when a page fails."""
+        body = {"pay_time_range": {"begin_time": begin_time, "end_time": end_time}, "page_size": page_size}
+        if order_state is not None:
+            body["order_state"] = order_state
+        orders, last_index = [], ""
+        for _page in range(max_pages):
+            result = self.call(endpoints.OSM_GET_ORDER_LIST, {**body, "last_index": last_index})
+            if not result.accepted:
+                raise WeChatCallError(result)
+            orders += [order for order in result.data.get("order_list") or [] if isinstance(order, dict)]
+            last_index = result.data.get("last_index") or ""
+            if not result.data.get("has_more") or not isinstance(last_index, str):
+                break
+        return orders
+
     def notify_confirm_receive(self, order_key, received_time):
         """Remind the buyer of a shipped express payment to confirm receipt (once per payment);
         `received_time`: Unix seconds the carrier says the parcel was signed for."""
