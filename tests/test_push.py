@@ -8,6 +8,7 @@ import requests
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from ..demo.scenario import MCHID, OPENID
 from ..wechat_protocol import push
@@ -55,6 +56,14 @@ class TestPush(WechatShippingHttpCase):
         order.invalidate_recordset()
         return order.wechat_order_state
 
+    def _awaiting_settlement(self):
+        """The orders of the graph *WeChat Funds Awaiting Settlement*, grouped by day as it shows them."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("wechat_shipping.sale_order_action_wechat_settlement")
+        domain = safe_eval(action["domain"])
+        groups = self.env["sale.order"].read_group(domain, ["amount_total:sum"], ["wechat_estimated_settlement_at:day"])
+        self.assertTrue(all(group["amount_total"] is not None for group in groups))
+        return self.env["sale.order"].search(domain)
+
     def _post(self, query, body, url=None):
         return requests.post(url or self.url, params=query, data=body, timeout=10)
 
@@ -72,12 +81,14 @@ class TestPush(WechatShippingHttpCase):
         self.assertEqual([p["status"] for p in self.wechat.pushes()], [200])
         self.assertEqual(self._state(order), "shipped")
         self.assertTrue(order.wechat_estimated_settlement_at)
+        self.assertIn(order, self._awaiting_settlement(), "in the graph of funds WeChat holds, on its day")
         key = {"mchid": MCHID, "out_trade_no": order.wechat_out_trade_no}
         self.wechat.order_event("confirm_receipt", **key)
         self.assertEqual(self._state(order), "receipt_confirmed")
         self.wechat.order_event("settle", **key)
         self.assertEqual(self._state(order), "trade_complete")
         self.assertTrue(order.wechat_settled_at)
+        self.assertNotIn(order, self._awaiting_settlement())
         messages, written = len(order.message_ids), order.write_date
         self.assertEqual(self.wechat.replay_push(-1)["status"], 200, "a repeated event is answered")
         self.assertEqual(self.wechat.replay_push(0)["status"], 200, "an older event too")
