@@ -108,6 +108,11 @@ class ResCompany(models.Model):
     )
 
     # WeChat's message push (消息推送): what signs and encrypts the events it sends to Odoo.
+    wechat_msg_jump_path = fields.Char(
+        "Page of WeChat's Shipping Messages", size=512, groups=INTERNAL_USERS,
+        help="The Mini Program page WeChat's shipping messages open (it appends the order's ids), "
+        "e.g. pages/order/detail. Check connection sends it to WeChat.",
+    )
     wechat_push_token = fields.Char(
         "WeChat Message Token", groups=CREDENTIALS_GROUP, copy=False,
         help="The Token of the Mini Program's message push (Development > Development Settings > "
@@ -232,6 +237,10 @@ class ResCompany(models.Model):
         for ask, answer, yes, no in questions:
             result = ask(self.sudo().wechat_appid)
             lines.append((yes if result.data.get(answer) else no) if result.accepted else result.describe(lang))
+        if path := self.sudo().wechat_msg_jump_path:
+            result = client.set_msg_jump_path(path)
+            lines.append(self.env._("WeChat's shipping messages now open %s.", path) if result.accepted
+                         else result.describe(lang))
         return lines
 
     def _wechat_push_settings(self):

@@ -29,6 +29,7 @@ class ResConfigSettings(models.TransientModel):
     wechat_enum_names = fields.Boolean(related="company_id.wechat_enum_names", readonly=False)
     wechat_public_base_url = fields.Char(related="company_id.wechat_public_base_url", readonly=False)
     wechat_order_page = fields.Char(related="company_id.wechat_order_page", readonly=False)
+    wechat_msg_jump_path = fields.Char(related="company_id.wechat_msg_jump_path", readonly=False)
     wechat_push_token = fields.Char(related="company_id.wechat_push_token", readonly=False, groups=CREDENTIALS_GROUP)
     wechat_push_aes_key = fields.Char(
         related="company_id.wechat_push_aes_key", readonly=False, groups=CREDENTIALS_GROUP

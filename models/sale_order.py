@@ -1,3 +1,5 @@
+from datetime import timezone
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -29,6 +31,12 @@ class SaleOrder(models.Model):
         groups=WECHAT_USERS,
         help="The combined payment (合单支付) this order is a sub-order of; WeChat then receives "
         "its shipping information together with the other sub-orders.",
+    )
+    wechat_special_report = fields.Selection(
+        [("pre_sale", "Pre-sale"), ("test", "Test payment")], "Reported to WeChat as", readonly=True, copy=False,
+        groups=WECHAT_USERS,
+        help="A special shipping report (opspecialorder): a pre-sale shipping by its delivery date "
+        "(15 to 330 days after payment), or a test payment that will not ship.",
     )
     wechat_receipt_reminded_at = fields.Datetime(
         "Buyer Reminded to Confirm Receipt", readonly=True, copy=False, groups=WECHAT_USERS,
@@ -101,6 +109,34 @@ class SaleOrder(models.Model):
     def action_wechat_verify_shopping_details(self):
         """Ask WeChat whether it holds the shopping details of these orders, and say what it answers."""
         return self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False)._action_verify(self)
+
+    def action_wechat_report_pre_sale(self):
+        """Tell WeChat the order is a pre-sale shipping by its delivery date (opspecialorder)."""
+        return self._wechat_report_special("pre_sale")
+
+    def action_wechat_report_test_payment(self):
+        """Tell WeChat the order's payment is a test that will not ship (opspecialorder)."""
+        return self._wechat_report_special("test")
+
+    def _wechat_report_special(self, kind):
+        """A special shipping report of each order, rights checked first; a notification of how it went."""
+        self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False)
+        lang = self.env.lang or "en_US"
+        lines = []
+        for order in self.sudo():
+            client, error = order.company_id._wechat_sender()
+            until = order.commitment_date and int(order.commitment_date.replace(tzinfo=timezone.utc).timestamp())
+            if error or (kind == "pre_sale" and not until):
+                lines.append(f"{order.name}: " + (error._translate(lang) if error else _(
+                    "set the order's delivery date (Other Info) to the date it ships.")))
+                continue
+            order_id = order.wechat_transaction_id or order.wechat_out_trade_no
+            result = client.report_special_order(order_id, until if kind == "pre_sale" else None)
+            if result.accepted:
+                order.wechat_special_report = kind
+            lines.append(f"{order.name}: " + (_("WeChat took the report.") if result.accepted else result.describe(lang)))
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "title": _("WeChat special shipping report"), "message": "\n".join(lines), "type": "info"}}
 
     @api.model
     def _cron_wechat_sync_states(self, limit=SYNC_BATCH):

@@ -3,9 +3,11 @@ events over HTTP to the company's push URL; bad pushes are refused and change no
 import base64
 import json
 import time
+from datetime import timedelta
 
 import requests
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
@@ -159,6 +161,26 @@ class TestPush(WechatShippingHttpCase):
         other.picking_ids.wechat_received_at = "2000-01-01 00:00:00"  # a carrier integration's report
         self.assertFalse(other.wechat_receipt_reminded_at, "a time before the shipping is refused by WeChat")
         self.assertEqual(self.wechat.stats()["requests"]["/wxa/sec/order/notify_confirm_receive"], calls + 1)
+
+    def test_special_shipping_reports_and_the_page_of_shipping_messages(self):
+        self.company.wechat_msg_jump_path = "pages/order/detail"
+        message = self.env["res.config.settings"].create({}).action_wechat_check_connection()["params"]["message"]
+        self.assertIn("now open pages/order/detail", message)
+        self.assertEqual(requests.get(self.sandbox_url + "/sandbox/msg_jump_path", timeout=5).json(),
+                         {"path": "pages/order/detail"})
+        soon, later, test = (self._paid_order([(self.tea, 1)]) for _ in range(3))
+        soon.commitment_date = fields.Datetime.now() + timedelta(days=5)
+        later.commitment_date = fields.Datetime.now() + timedelta(days=40)
+        message = soon.with_context(lang="en_US").action_wechat_report_pre_sale()["params"]["message"]
+        self.assertIn("15 to 330 days", message)
+        self.assertFalse(soon.wechat_special_report)
+        self.assertIn("took the report", later.action_wechat_report_pre_sale()["params"]["message"])
+        self.assertIn("took the report", test.action_wechat_report_test_payment()["params"]["message"])
+        specials = {p["merchant_trade_no"]: p["special"] for p in self.wechat.payments()}
+        self.assertEqual(specials[later.wechat_out_trade_no]["type"], 1)
+        self.assertEqual(specials[test.wechat_out_trade_no], {"type": 2})
+        self.assertIsNone(specials[soon.wechat_out_trade_no])
+        self.assertEqual((later.wechat_special_report, test.wechat_special_report), ("pre_sale", "test"))
 
     def test_bad_pushes_are_refused_and_change_nothing(self):
         order = self._paid_order([(self.tea, 1)])

@@ -24,7 +24,8 @@ TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Terms whose Chinese is the term itself.
 # Words that read the same in Chinese, and examples of what to type (a page path, an address).
-SAME_IN_CHINESE = {"ID", "https://shop.example.com", "pages/order/detail?out_trade_no={out_trade_no}"}
+SAME_IN_CHINESE = {"ID", "https://shop.example.com", "pages/order/detail?out_trade_no={out_trade_no}",
+                   "pages/order/detail"}
 
 
 def _entries(path):

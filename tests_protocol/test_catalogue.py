@@ -13,6 +13,7 @@ PERMANENT = (
     # Order Shipping Management (the note's error table): attention.
     10060003, 10060004, 10060005, 10060006, 10060007, 10060008, 10060009, 10060011, 10060013, 10060014,
     10060020, 10060024, 10060025, 10060026, 10060028, 10060029, 10060030, 10060031, 10060032,
+    268546000, 268546001, 268546002,
 )
 # Order Shipping Management: "retry briefly, then attention" and "WeChat already has it".
 RETRY_BRIEFLY = (10060001,)

@@ -316,3 +316,37 @@ def test_the_control_client_registers_and_moves_payments(sandbox):
     with pytest.raises(requests.HTTPError):
         control.order_event("settle", transaction_id=payment["transaction_id"])  # not shipped yet
     assert control.order_event("refund", transaction_id=payment["transaction_id"])["order_state"] == 5
+
+
+# ------------------------------------------------------------------------------ jump path, special reports
+
+def _client(sandbox):
+    from wechat_protocol.client import WeChatClient
+    from wechat_protocol.tokens import StableTokenSource
+    return WeChatClient(sandbox.url, StableTokenSource(sandbox.url, APPID, SECRET))
+
+
+def test_set_msg_jump_path_is_kept(sandbox, control):
+    client = _client(sandbox)
+    assert client.set_msg_jump_path("pages/order/detail").accepted
+    assert requests.get(sandbox.url + "/sandbox/msg_jump_path", timeout=5).json() == {"path": "pages/order/detail"}
+    assert client.set_msg_jump_path("").errcode == c.OSM_PARAM_ERROR
+
+
+def test_special_reports_follow_wechats_rules(sandbox, control):
+    client = _client(sandbox)
+    paid_at = int(time.time()) - 60
+    control.pay(OPENID, transaction_id="4200000000000000000000000077", paid_at=paid_at)
+    control.pay(OPENID, mchid=MCHID, out_trade_no="TEST-PAY-1", paid_at=paid_at)
+    assert client.report_special_order("4200000000000000000000000077", paid_at + 14 * 86400).errcode == \
+        c.SPECIAL_DELAY_ILLEGAL
+    assert client.report_special_order("4200000000000000000000000077", paid_at + 331 * 86400).errcode == \
+        c.SPECIAL_DELAY_ILLEGAL
+    assert client.report_special_order("4200000000000000000000000077", paid_at + 20 * 86400).accepted
+    assert client.report_special_order("TEST-PAY-1").accepted
+    assert client.report_special_order("NO-SUCH-ORDER").errcode == c.SPECIAL_NO_SUCH_ORDER
+    assert client.call("/wxa/sec/order/opspecialorder", {"order_id": "TEST-PAY-1", "type": 3}).errcode == \
+        c.SPECIAL_TYPE_ILLEGAL
+    specials = {p["merchant_trade_no"] or p["transaction_id"]: p["special"] for p in control.payments()}
+    assert specials == {"4200000000000000000000000077": {"type": 1, "delay_to": paid_at + 20 * 86400},
+                        "TEST-PAY-1": {"type": 2}}

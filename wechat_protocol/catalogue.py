@@ -95,6 +95,9 @@ RECEIVED_TIME_INVALID = 10060029
 REMINDER_USED = 10060030
 PAYER_MISMATCH = 10060031
 NOT_EXPRESS = 10060032
+SPECIAL_TYPE_ILLEGAL = 268546000
+SPECIAL_DELAY_ILLEGAL = 268546001
+SPECIAL_NO_SUCH_ORDER = 268546002
 
 _P, _R, _T, _A = Outcome.PERMANENT, Outcome.RETRYABLE, Outcome.TOKEN, Outcome.ACCEPTED
 _B, _H = Outcome.RETRY_BRIEFLY, Outcome.ALREADY_HELD
@@ -253,6 +256,15 @@ _ROWS = (
     (PAYER_MISMATCH, _P, "The payment does not belong to this openid.", "该支付单不属于此 openid。",
      "Check the payer's openid on the order: it must be the Mini Program user who paid.",
      "请核对订单上的付款人 openid：必须是付款的小程序用户。"),
+    (SPECIAL_TYPE_ILLEGAL, _P, "WeChat does not know this kind of special shipping report.",
+     "特殊发货报备类型不合法。",
+     "This is a module defect: report it to your Odoo administrator.", "这是模块缺陷，请联系 Odoo 管理员。"),
+    (SPECIAL_DELAY_ILLEGAL, _P, "A pre-sale's shipping date must lie 15 to 330 days after payment.",
+     "预售的发货时间必须在支付后 15 至 330 天之间。",
+     "Set the order's delivery date between 15 and 330 days after its payment.",
+     "请将订单的交货日期设在支付后 15 至 330 天之间。"),
+    (SPECIAL_NO_SUCH_ORDER, _P, "WeChat has no unshipped payment of this order.", "微信没有该订单的待发货支付单。",
+     "Only a paid order that has not shipped can be reported.", "只有已支付且尚未发货的订单可以报备。"),
     (NOT_EXPRESS, _P, "Only express orders can remind the buyer to confirm receipt.", "只有快递订单可以提醒买家确认收货。",
      "Nothing to do for this order.", "该订单无需操作。"),
 )

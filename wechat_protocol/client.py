@@ -167,6 +167,19 @@ class WeChatClient:
         `received_time`: Unix seconds the carrier says the parcel was signed for."""
         return self.call(endpoints.OSM_NOTIFY_CONFIRM_RECEIVE, {**order_query(order_key), "received_time": received_time})
 
+    def set_msg_jump_path(self, path):
+        """Where WeChat's shipping messages lead inside the Mini Program (it appends the order ids)."""
+        return self.call(endpoints.OSM_SET_MSG_JUMP_PATH, {"path": path})
+
+    def report_special_order(self, order_id, pre_sale_until=None):
+        """opspecialorder: a pre-sale shipping by `pre_sale_until` (Unix seconds, 15..330 days
+        after payment), or without it a test payment that will not ship. `order_id`: the
+        transaction id or merchant order number."""
+        body = {"order_id": order_id, "type": 2}
+        if pre_sale_until is not None:
+            body.update(type=1, delay_to=pre_sale_until)
+        return self.call(endpoints.OSM_SPECIAL_ORDER, body)
+
     def is_trade_managed(self, appid):
         """Whether WeChat manages this AppID's trades (funds held until shipping is uploaded):
         the CallResult, `data["is_trade_managed"]` when accepted."""

@@ -47,6 +47,7 @@ class Payment:
     last_upload: datetime | None = None  # the upload_time of the last accepted upload
     shipped_at: int | None = None
     reminded_at: int | None = None
+    special: dict | None = None  # opspecialorder: {"type": 1, "delay_to": ...} or {"type": 2}
     confirmed_at: int | None = None
     settled_at: int | None = None
 
@@ -64,7 +65,7 @@ class Payment:
             "sub_merchant_id": "", "merchant_trade_no": self.out_trade_no or "",
             "description": self.description, "paid_amount": self.paid_amount, "openid": self.openid,
             "trade_create_time": self.paid_at, "pay_time": self.paid_at, "order_state": self.order_state,
-            "in_complaint": False,
+            "in_complaint": False, "special": self.special,
             "shipping": {
                 "delivery_mode": shipping.get("delivery_mode", 0),
                 "logistics_type": shipping.get("logistics_type", 0),
@@ -82,6 +83,7 @@ class PaymentBook:
         self.payments: dict[str, Payment] = {}
         self.unknown_younger_than = 0  # seconds: a payment this recent is not found yet
         self.trade_managed = True
+        self.msg_jump_path = ""  # set_msg_jump_path
 
     # -- registration (control endpoint) ----------------------------------------------------
     def register(self, body) -> dict:
@@ -214,6 +216,26 @@ class PaymentBook:
         if payment.reminded_at is not None:
             return c.REMINDER_USED
         payment.reminded_at = received_time
+        return c.OK
+
+    def report_special(self, body) -> int:
+        """opspecialorder: a pre-sale (type 1, delay_to 15..330 days after payment) or a test
+        payment (type 2) of an unshipped payment named by transaction id or merchant order no."""
+        order_id, kind, delay_to = body.get("order_id"), body.get("type"), body.get("delay_to")
+        payment = self.payments.get(order_id) if isinstance(order_id, str) else None
+        payment = payment or next((p for p in self.payments.values() if p.out_trade_no and p.out_trade_no == order_id),
+                                  None)
+        if kind not in (1, 2) or isinstance(kind, bool):
+            return c.SPECIAL_TYPE_ILLEGAL
+        if payment is None or payment.order_state != AWAITING_SHIPMENT:
+            return c.SPECIAL_NO_SUCH_ORDER
+        if kind == 1:
+            if not isinstance(delay_to, int) or isinstance(delay_to, bool) or not (
+                    payment.paid_at + 15 * 86400 <= delay_to <= payment.paid_at + 330 * 86400):
+                return c.SPECIAL_DELAY_ILLEGAL
+            payment.special = {"type": 1, "delay_to": delay_to}
+        else:
+            payment.special = {"type": 2}
         return c.OK
 
     def move(self, key, event) -> Payment:

@@ -34,7 +34,8 @@ DETAILS_CHECKS = {
     endpoints.SHOPPING_VERIFY: shopping_details_validation.check_verify,
 }
 ORDER_CALLS = (endpoints.OSM_GET_ORDER, endpoints.OSM_GET_ORDER_LIST, endpoints.OSM_NOTIFY_CONFIRM_RECEIVE,
-               endpoints.OSM_IS_TRADE_MANAGED, endpoints.OSM_IS_CONFIRMATION_COMPLETED)
+               endpoints.OSM_IS_TRADE_MANAGED, endpoints.OSM_IS_CONFIRMATION_COMPLETED,
+               endpoints.OSM_SET_MSG_JUMP_PATH, endpoints.OSM_SPECIAL_ORDER)
 ORDER_EVENTS = ("confirm_receipt", "settle", "refund", "remind_shipping")
 # WeChat settles funds some days after shipping; the sandbox announces ten.
 ESTIMATED_SETTLEMENT_SECONDS = 10 * 86400
@@ -210,6 +211,15 @@ class Handler(BaseHTTPRequestHandler):
                     return _error(catalogue.APPID_INVALID, "invalid appid")
                 answer = "is_trade_managed" if path == endpoints.OSM_IS_TRADE_MANAGED else "completed"
                 return 200, {"errcode": 0, "errmsg": "ok", answer: book.trade_managed}
+            if path == endpoints.OSM_SET_MSG_JUMP_PATH:
+                jump = body.get("path")
+                if not isinstance(jump, str) or not 0 < len(jump) <= 512 or not jump.isprintable():
+                    return _error(catalogue.OSM_PARAM_ERROR, "path: a Mini Program page, 1 to 512 characters")
+                book.msg_jump_path = jump
+                return _error(0, "ok")
+            if path == endpoints.OSM_SPECIAL_ORDER:
+                code = book.report_special(body)
+                return _error(code, "ok" if code == 0 else catalogue.explain(code).meaning_en)
             if path == endpoints.OSM_NOTIFY_CONFIRM_RECEIVE:
                 code = book.confirm_receive(body, body.get("received_time"))
                 return _error(code, "ok" if code == 0 else catalogue.explain(code).meaning_en)
@@ -284,6 +294,9 @@ class Handler(BaseHTTPRequestHandler):
         if self.command == "GET" and path == "/sandbox/payments":
             with state.payments() as book:
                 return 200, [book.summary(p) for p in book.payments.values() if not p.main]
+        if self.command == "GET" and path == "/sandbox/msg_jump_path":
+            with state.payments() as book:
+                return 200, {"path": book.msg_jump_path}
         if self.command == "GET" and path == "/sandbox/uploads":
             return 200, state.uploads(query.get("order"))
         if self.command == "GET" and path == "/sandbox/stats":
