@@ -140,8 +140,10 @@ class SaleOrder(models.Model):
 
     @api.model
     def _cron_wechat_sync_states(self, limit=SYNC_BATCH):
-        """WeChat's order states of the orders whose funds it still holds, in batches: the
-        pushes say it at once; this catches what a push missed (WeChat down, push not set up)."""
+        """WeChat's order states: of the last day's payments from its order list, then of the
+        orders whose funds it still holds, in batches (get_order). The pushes say it at once;
+        this catches what a push missed (Odoo unreachable, push not set up)."""
+        self._wechat_sync_recent()
         asked = self._wechat_sync_states(limit)
         asked += self.env["wechat.combined.order"]._wechat_sync_states(limit - asked)
         self.env["ir.cron"]._notify_progress(done=asked, remaining=0)

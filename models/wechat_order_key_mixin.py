@@ -1,3 +1,5 @@
+import logging
+import time
 from datetime import datetime, timezone
 
 from odoo import _, api, fields, models
@@ -5,8 +7,10 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import LazyTranslate
 
+from ..wechat_protocol import client as wechat_client
 from ..wechat_protocol import payload, report, shopping_details, validation
 
+_logger = logging.getLogger(__name__)
 KEY_FIELDS = [
     "wechat_order_number_type", "wechat_mchid", "wechat_out_trade_no", "wechat_transaction_id",
     "wechat_payer_openid",
@@ -206,13 +210,38 @@ class WechatOrderKeyMixin(models.AbstractModel):
             self._wechat_remind_to_ship()
 
     @api.model
+    def _wechat_sync_recent(self, days=1):
+        """Take the states of the payments of the last `days` from WeChat's order list (a page
+        of 100 per call) into the orders they name; how many payments WeChat listed."""
+        now, listed = int(time.time()), 0
+        for company in self._wechat_state_companies():
+            try:
+                orders = company._wechat_sender()[0].order_list(now - days * 86400, now)
+            except wechat_client.WeChatCallError as failure:
+                _logger.info("WeChat order list of %s not read: %s", company.name, failure.result.describe("en_US"))
+                continue
+            listed += len(orders)
+            for order in orders:
+                if order.get("order_state") in range(1, 7):
+                    values = {"wechat_order_state": ORDER_STATES[order["order_state"] - 1][0],
+                              "wechat_state_since": fields.Datetime.now()}
+                    for records in self._wechat_orders_of_payment(company, order):
+                        records._wechat_take_state(values)
+        return listed
+
+    @api.model
+    def _wechat_state_companies(self):
+        """The companies whose WeChat order states are followed: Order Shipping Management, reachable."""
+        return self.env["res.company"].sudo().search([]).filtered(
+            lambda c: "order_shipping" in c._wechat_family_names() and not c._wechat_config_error())
+
+    @api.model
     def _wechat_sync_states(self, limit):
         """Ask WeChat (`get_order`) the state of up to `limit` of this model's WeChat orders
         whose funds it still holds, the least recently told first; how many were asked."""
         if limit <= 0:
             return 0
-        companies = self.env["res.company"].sudo().search([]).filtered(
-            lambda c: "order_shipping" in c._wechat_family_names() and not c._wechat_config_error())
+        companies = self._wechat_state_companies()
         domain = [("company_id", "in", companies.ids), ("wechat_order_number_type", "!=", False),
                   ("wechat_order_state", "not in", ("trade_complete", "refunded"))]
         if self._name == "sale.order":

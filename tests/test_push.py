@@ -36,9 +36,9 @@ class TestPush(WechatShippingHttpCase):
         self.url = f"{self.base_url()}/wechat_shipping/push/{self.company.id}"
         self.wechat.push_to(self.url, TOKEN, KEY)
 
-    def _paid_order(self, lines):
+    def _paid_order(self, lines, **payment):
         order = self._order(lines)
-        self.wechat.pay(OPENID, mchid=MCHID, out_trade_no=order.wechat_out_trade_no)
+        self.wechat.pay(OPENID, mchid=MCHID, out_trade_no=order.wechat_out_trade_no, **payment)
         return order
 
     def _event(self, order, **values):
@@ -110,7 +110,9 @@ class TestPush(WechatShippingHttpCase):
 
     def test_with_pushes_off_one_sync_run_brings_the_state(self):
         self.wechat.push_to(None, TOKEN)
-        shipped, waiting = self._paid_order([(self.tea, 1)]), self._paid_order([(self.cup, 1)])
+        # Paid three days ago: out of the last day's order list, asked one by one (get_order).
+        days_ago = int(time.time()) - 3 * 86400
+        shipped, waiting = (self._paid_order([(product, 1)], paid_at=days_ago) for product in (self.tea, self.cup))
         self._ship(shipped.picking_ids, "SFP000000002")
         self._run_cron()
         self.wechat.order_event("settle", mchid=MCHID, out_trade_no=shipped.wechat_out_trade_no)
@@ -140,6 +142,19 @@ class TestPush(WechatShippingHttpCase):
         with self.assertRaises(AccessError):
             self.env["res.config.settings"].with_user(clerk).create({}).action_wechat_check_connection()
         self.assertEqual(sum(self.wechat.stats()["requests"].values()), calls, "refused before any call")
+
+    def test_the_order_list_of_the_last_day_brings_the_states_in_a_call_per_page(self):
+        self.wechat.push_to(None, TOKEN)
+        orders = self._paid_order([(self.tea, 1)]) | self._paid_order([(self.cup, 1)])
+        for order in orders:
+            self._ship(order.picking_ids, f"SFP{order.id:09d}")
+        self._run_cron()
+        self.wechat.order_event("settle", mchid=MCHID, out_trade_no=orders[0].wechat_out_trade_no)
+        self.assertEqual(self.env["sale.order"]._wechat_sync_recent(), 2)
+        self.assertEqual([self._state(order) for order in orders], ["trade_complete", "shipped"])
+        requests_made = self.wechat.stats()["requests"]
+        self.assertEqual(requests_made.get("/wxa/sec/order/get_order_list"), 1)
+        self.assertNotIn("/wxa/sec/order/get_order", requests_made)
 
     def test_the_buyer_is_reminded_to_confirm_receipt_once(self):
         order = self._paid_order([(self.tea, 1)])
