@@ -46,8 +46,11 @@ class StockPicking(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if vals.get("wechat_received_at") and not self.env.context.get("wechat_remind_after_write"):
-            # A carrier integration reporting the parcel delivered reminds the buyer at once.
-            self.filtered(lambda p: p.state == "done")._wechat_remind_receipt()
+            # A carrier integration reporting the parcel delivered reminds the buyer at once; how
+            # it went is told in the delivery's chatter, as no one is there to read a notification.
+            for picking in self.filtered(lambda p: p.state == "done"):
+                for line in picking._wechat_remind_receipt():
+                    picking.message_post(body=line)
         if {"carrier_tracking_ref", "carrier_id"} & vals.keys():
             # A corrected tracking number must reach WeChat as an update.
             self.filtered(lambda p: p.state == "done")._wechat_queue_uploads()

@@ -175,6 +175,8 @@ class TestPush(WechatShippingHttpCase):
         self._run_cron()
         other.picking_ids.wechat_received_at = "2000-01-01 00:00:00"  # a carrier integration's report
         self.assertFalse(other.wechat_receipt_reminded_at, "a time before the shipping is refused by WeChat")
+        self.assertIn("signed for is not after its shipping", other.picking_ids.message_ids[:1].body,
+                      "and the delivery's chatter says so")
         self.assertEqual(self.wechat.stats()["requests"]["/wxa/sec/order/notify_confirm_receive"], calls + 1)
 
     def test_special_shipping_reports_and_the_page_of_shipping_messages(self):
