@@ -2,6 +2,7 @@ from odoo import _, fields, models
 from odoo.exceptions import AccessError
 
 from .res_company import CREDENTIALS_GROUP
+from .wechat_order_key_mixin import notification
 
 
 class ResConfigSettings(models.TransientModel):
@@ -42,5 +43,4 @@ class ResConfigSettings(models.TransientModel):
             raise AccessError(_("Only system administrators check the WeChat connection."))
         self.execute()  # what was typed is what is checked
         lines = self.company_id._wechat_connection_report()
-        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
-            "title": _("WeChat connection"), "message": "\n".join(lines), "sticky": True, "type": "info"}}
+        return notification(_("WeChat connection"), lines)

@@ -1,10 +1,8 @@
-from datetime import timezone
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..wechat_protocol import catalogue, order_shipping, payload, shopping_details
-from .wechat_order_key_mixin import KEY_FIELDS, WECHAT_USERS
+from .wechat_order_key_mixin import KEY_FIELDS, WECHAT_USERS, notification, unix_from_moment
 from .wechat_shipping_upload import (DELIVERY_CODES, FAMILY_SHOWN, ORDER_SHIPPING, SHOPPING_DETAILS, STATE_URGENCY,
                                      WAITING_CANCELLED, WAITING_FIRST_DELIVERY, WAITING_LAST_DELIVERY)
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
@@ -108,7 +106,8 @@ class SaleOrder(models.Model):
 
     def action_wechat_verify_shopping_details(self):
         """Ask WeChat whether it holds the shopping details of these orders, and say what it answers."""
-        return self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False)._action_verify(self)
+        self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False)  # rights first
+        return self._wechat_verify_notification(self)
 
     def action_wechat_report_pre_sale(self):
         """Tell WeChat the order is a pre-sale shipping by its delivery date (opspecialorder)."""
@@ -125,7 +124,7 @@ class SaleOrder(models.Model):
         lines = []
         for order in self.sudo():
             client, error = order.company_id._wechat_sender()
-            until = order.commitment_date and int(order.commitment_date.replace(tzinfo=timezone.utc).timestamp())
+            until = order.commitment_date and unix_from_moment(order.commitment_date)
             if error or (kind == "pre_sale" and not until):
                 lines.append(f"{order.name}: " + (error._translate(lang) if error else _(
                     "set the order's delivery date (Other Info) to the date it ships.")))
@@ -135,8 +134,7 @@ class SaleOrder(models.Model):
             if result.accepted:
                 order.wechat_special_report = kind
             lines.append(f"{order.name}: " + (_("WeChat took the report.") if result.accepted else result.describe(lang)))
-        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
-            "title": _("WeChat special shipping report"), "message": "\n".join(lines), "type": "info"}}
+        return notification(_("WeChat special shipping report"), lines)
 
     @api.model
     def _cron_wechat_sync_states(self, limit=SYNC_BATCH):

@@ -1,10 +1,8 @@
-from datetime import timezone
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..wechat_protocol import catalogue, payload
-from .wechat_order_key_mixin import WECHAT_USERS
+from .wechat_order_key_mixin import WECHAT_USERS, notification, unix_from_moment
 from .wechat_shipping_upload import DELIVERY_CODES
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
 
@@ -72,9 +70,7 @@ class StockPicking(models.Model):
         self.filtered(lambda p: not p.wechat_received_at).sudo().with_context(
             wechat_remind_after_write=True).write({"wechat_received_at": now})
         lines = self._wechat_remind_receipt()
-        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
-            "title": _("WeChat receipt reminder"), "message": "\n".join(lines) or _("Nothing to remind."),
-            "type": "info"}}
+        return notification(_("WeChat receipt reminder"), lines or [_("Nothing to remind.")])
 
     def action_view_wechat_upload(self):
         """The upload that carries this delivery."""
@@ -175,8 +171,7 @@ class StockPicking(models.Model):
             if error:
                 lines.append(f"{order.name}: {error._translate(lang)}")
                 continue
-            signed_for = int(picking.wechat_received_at.replace(tzinfo=timezone.utc).timestamp())
-            result = client.notify_confirm_receive(order._wechat_order_key(), signed_for)
+            result = client.notify_confirm_receive(order._wechat_order_key(), unix_from_moment(picking.wechat_received_at))
             if result.accepted or result.errcode == catalogue.REMINDER_USED:
                 order.wechat_receipt_reminded_at = fields.Datetime.now()
                 lines.append(_("%s: WeChat reminded the buyer to confirm receipt.", order.name))

@@ -53,5 +53,5 @@ class WechatCombinedOrder(models.Model):
     def action_wechat_verify_shopping_details(self):
         """Ask WeChat whether it holds this combined order's shopping details."""
         self.check_access("read")
-        uploads = self.env["wechat.shipping.upload"]._for_orders_of_user(self.sale_order_ids, create=False)
-        return uploads._action_verify(self.sale_order_ids)
+        self.env["wechat.shipping.upload"]._for_orders_of_user(self.sale_order_ids, create=False)  # rights first
+        return self._wechat_verify_notification(self.sale_order_ids)

@@ -166,6 +166,17 @@ class WechatOrderKeyMixin(models.AbstractModel):
             out_trade_no=(self.wechat_out_trade_no or "").strip() or None,
         )
 
+    @api.model
+    def _wechat_verify_notification(self, orders):
+        """Ask WeChat (`/user-order/shoppinginfo/verify`) about the shopping details of `orders`'
+        WeChat orders (their combined orders for sub-orders): a notification of its answers.
+        Callers check the user's rights first (the upload model's _for_orders_of_user)."""
+        orders = orders.sudo()
+        targets = orders.wechat_combined_order_id
+        singles = orders.filtered(lambda o: o._wechat_is_wechat_order() and not o.wechat_combined_order_id)
+        lines = [target._wechat_verify_line() for target in (*targets, *singles)]
+        return notification(_("WeChat shopping details"), lines or [_("None of these orders has a WeChat order key.")])
+
     def _wechat_verify_line(self):
         """`name: WeChat's verify_result` for this order's shopping details, or why WeChat could
         not say, in the user's language; bounded whatever WeChat answers."""
@@ -222,11 +233,10 @@ class WechatOrderKeyMixin(models.AbstractModel):
                 continue
             listed += len(orders)
             for order in orders:
-                if order.get("order_state") in range(1, 7):
-                    values = {"wechat_order_state": ORDER_STATES[order["order_state"] - 1][0],
-                              "wechat_state_since": fields.Datetime.now()}
+                if state := state_of_code(order.get("order_state")):
                     for records in self._wechat_orders_of_payment(company, order):
-                        records._wechat_take_state(values)
+                        records._wechat_take_state({"wechat_order_state": state,
+                                                    "wechat_state_since": fields.Datetime.now()})
         return listed
 
     @api.model
@@ -251,9 +261,7 @@ class WechatOrderKeyMixin(models.AbstractModel):
         for record in records:
             result = senders[record.company_id.id].get_order(record._wechat_order_key())
             order = (result.data or {}).get("order") if result.accepted else None
-            state = ORDER_STATES[order["order_state"] - 1][0] if order and order.get("order_state") in range(1, 7) \
-                else None
-            if state:
+            if state := state_of_code((order or {}).get("order_state")):
                 record._wechat_take_state({"wechat_order_state": state, "wechat_state_since": fields.Datetime.now()})
         return len(records)
 
@@ -301,6 +309,24 @@ def _event_values(event):
     if estimated := moment_from_unix(event.get("estimated_settlement_time")):
         values["wechat_estimated_settlement_at"] = estimated
     return values
+
+
+def state_of_code(code):
+    """The WeChat Order State of WeChat's order_state number (1..6), else None."""
+    if isinstance(code, int) and not isinstance(code, bool) and 1 <= code <= len(ORDER_STATES):
+        return ORDER_STATES[code - 1][0]
+    return None
+
+
+def unix_from_moment(moment):
+    """A naive UTC datetime (as Odoo stores them) in Unix seconds, as WeChat's calls take times."""
+    return int(moment.replace(tzinfo=timezone.utc).timestamp())
+
+
+def notification(title, lines, kind="info"):
+    """A client notification of one line per order (the actions that call WeChat say so)."""
+    return {"type": "ir.actions.client", "tag": "display_notification",
+            "params": {"title": title, "message": "\n".join(lines), "type": kind, "sticky": kind == "info"}}
 
 
 def moment_from_unix(value):

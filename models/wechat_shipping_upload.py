@@ -243,23 +243,6 @@ class WechatShippingUpload(models.Model):
             return reasons[0][1]
         return "\n".join(f"{names[family]}: {reason}" for family, reason in reasons) or False
 
-    @api.model
-    def _action_verify(self, orders):
-        """Ask WeChat (`/user-order/shoppinginfo/verify`) about the shopping details of `orders`'
-        WeChat orders (their combined orders for sub-orders); a notification of its answers.
-        The caller came through _for_orders_of_user: rights are checked before any call."""
-        lines = []
-        for target in orders.sudo().wechat_combined_order_id:
-            lines.append(target._wechat_verify_line())
-        for order in orders.sudo().filtered(lambda o: o._wechat_is_wechat_order() and not o.wechat_combined_order_id):
-            lines.append(order._wechat_verify_line())
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"type": "info", "sticky": True, "title": _("WeChat shopping details"),
-                       "message": "\n".join(lines) or _("None of these orders has a WeChat order key.")},
-        }
-
     def _action_open(self):
         """Open these uploads (a form for one)."""
         action = self.env["ir.actions.act_window"]._for_xml_id(
