@@ -8,8 +8,12 @@
    created and their pickings prepared (quantities, tracking number) outside the timer.
 2. Drain: the deliveries of figure 1 (all shipped) are queued again and sent to the sandbox by
    `_cron_send_due()` called in a loop with auto_commit=True until nothing is due, as the cron
-   does. Then SQL queries per upload for orders of 10 lines and of 100 lines (each shipped as two
-   parcels, so every item is on the wire), counted with the cursor's sql_log_count.
+   does, with the sandbox answering each call after a latency (0, 50 and 200 ms by default: WeChat
+   is 20-50 ms from a server in mainland China, 150-250 ms from one abroad). Then SQL queries per
+   upload for orders of 10 lines and of 100 lines (each shipped as two parcels, so every item is
+   on the wire), counted with the cursor's sql_log_count.
+4. Backlog: the same drain with 100,000 other uploads due behind it (rows made with SQL), against
+   none: queries per upload and the peak of Python memory (tracemalloc) must not grow with it.
 
 Run by scripts/bench through odoo_python; writes its figures as JSON to --out."""
 import argparse
@@ -21,6 +25,7 @@ import pstats
 import secrets
 import statistics
 import time
+import tracemalloc
 from datetime import timedelta
 from pathlib import Path
 
@@ -225,13 +230,21 @@ class Bench:
 
     # ------------------------------------------------------------------ figure 2
 
-    def drain(self, upload_ids, profile=None):
-        """Queue these uploads again and send them all as the cron would; figures of that drain."""
+    def drain(self, upload_ids, profile=None, latency_ms=0, backlog=False, memory=False):
+        """Queue these uploads again and send them all as the cron would, the sandbox answering
+        after `latency_ms`; figures of that drain. `backlog`: other due uploads wait behind
+        these (they go first, and the drain stops once they are sent); `memory`: trace Python's
+        memory (slower: no time figure then)."""
         uploads = self.Upload.browse(upload_ids)
-        self.park_due(keep=upload_ids)
+        if not backlog:
+            self.park_due(keep=upload_ids)
         uploads._request_upload(trigger=False)
+        uploads.flush_recordset()
+        self.cr.execute("UPDATE wechat_shipping_upload SET next_attempt_at = now() at time zone 'utc' - interval '1 day'"
+                        " WHERE id = ANY(%s)", [list(upload_ids)])
         self.cr.commit()
         self.control.reset()
+        self.control.latency(latency_ms)
         for order in uploads.sale_order_id:
             self.control.details_from_elsewhere({
                 "order_number_type": 1, "mchid": order.wechat_mchid, "out_trade_no": order.wechat_out_trade_no})
@@ -239,17 +252,23 @@ class Bench:
         queries = calls = 0
         if profile:
             profile.enable()
+        if memory:
+            tracemalloc.start()
         start = time.perf_counter()
-        due = True
+        due = len(upload_ids)
         while due:
             # One cron run per batch, each on its own cursor as the scheduler runs it.
             with self.fresh() as env:
                 Upload = env["wechat.shipping.upload"]
-                Upload._cron_send_due(auto_commit=True)
-                due = Upload._count_due()
+                Upload._cron_send_due(batch_size=due if backlog else None, auto_commit=True)
+                due = Upload.search_count([("id", "in", upload_ids), ("state", "!=", "sent")]) \
+                    if backlog else Upload._count_due()
                 queries += env.cr.sql_log_count
             calls += 1
         elapsed = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1] if memory else None
+        if memory:
+            tracemalloc.stop()
         if profile:
             profile.disable()
         accepted = self.control.stats()["uploads_accepted"]
@@ -257,10 +276,12 @@ class Bench:
         if accepted != len(upload_ids) or sent != len(upload_ids):
             raise SystemExit(
                 f"bench: drain of {len(upload_ids)} uploads: sandbox accepted {accepted}, {sent} sent")
+        stats = self.control.stats()
         return {"uploads": len(upload_ids), "seconds": elapsed, "per_second": len(upload_ids) / elapsed,
-                "queries_per_upload": queries / len(upload_ids), "cron_calls": calls}
+                "queries_per_upload": queries / len(upload_ids), "cron_calls": calls, "latency_ms": latency_ms,
+                "in_flight_peak": stats["in_flight_peak"], "peak_kib": peak / 1024 if peak else None}
 
-    def throughput(self, order_ids, size, runs):
+    def throughput(self, order_ids, size, runs, latencies):
         orders = self.env["sale.order"].browse(order_ids)
         missing = size - len(orders)
         if missing > 0:
@@ -273,18 +294,63 @@ class Bench:
         orders = orders[:size]
         upload_ids = self.drain_upload_ids = self.Upload._for_orders(orders).ids
         self.cr.commit()
-        drains = []
-        for run in range(runs):
-            drains.append(self.drain(upload_ids))
-            say("figure 2 drain %d/%d: %d uploads in %.2f s, %.0f/s, %.1f queries/upload" % (
-                run + 1, runs, size, drains[-1]["seconds"], drains[-1]["per_second"],
-                drains[-1]["queries_per_upload"]))
-        return {
-            "uploads": size, "runs": drains,
-            "per_second_median": median([d["per_second"] for d in drains]),
-            "seconds_median": median([d["seconds"] for d in drains]),
-            "queries_per_upload_median": median([d["queries_per_upload"] for d in drains]),
-        }
+        figures = {"uploads": size, "calls_in_flight": self.Upload._pool_size(), "by_latency": {}}
+        for latency in latencies:
+            drains = []
+            for run in range(runs):
+                drains.append(self.drain(upload_ids, latency_ms=latency))
+                say("figure 2 drain %d/%d at %d ms: %d uploads in %.2f s, %.0f/s, %.1f queries/upload, "
+                    "%d calls at once at most" % (
+                        run + 1, runs, latency, size, drains[-1]["seconds"], drains[-1]["per_second"],
+                        drains[-1]["queries_per_upload"], drains[-1]["in_flight_peak"]))
+            figures["by_latency"][str(latency)] = {
+                "latency_ms": latency, "runs": drains,
+                "per_second_median": median([d["per_second"] for d in drains]),
+                "seconds_median": median([d["seconds"] for d in drains]),
+                "queries_per_upload_median": median([d["queries_per_upload"] for d in drains]),
+            }
+        return figures
+
+    def backlog(self, upload_ids, filler, runs):
+        """The drain of `upload_ids` with no other upload due, then with `filler` more due behind
+        them: queries per upload and peak Python memory of each (figure 4)."""
+        figures = {"uploads": len(upload_ids), "filler": filler}
+        for name, rows in (("none", 0), ("filler", filler)):
+            if rows:
+                self.add_filler(rows)
+            drains = [self.drain(upload_ids, backlog=bool(rows), memory=True) for _run in range(runs)]
+            figures[name] = {
+                "due_behind": self.Upload._count_due(),
+                "queries_per_upload": [d["queries_per_upload"] for d in drains],
+                "queries_per_upload_median": median([d["queries_per_upload"] for d in drains]),
+                "peak_mib": [d["peak_kib"] / 1024 for d in drains],
+                "peak_mib_median": median([d["peak_kib"] / 1024 for d in drains]),
+            }
+            say("figure 4: drain of %d uploads with %d more due behind: %.1f queries/upload, peak %.1f MiB" % (
+                len(upload_ids), figures[name]["due_behind"], figures[name]["queries_per_upload_median"],
+                figures[name]["peak_mib_median"]))
+        self.cr.execute("DELETE FROM wechat_shipping_upload WHERE combined_order_id IN "
+                        "(SELECT id FROM wechat_combined_order WHERE name LIKE 'BACKLOG-%%')")
+        self.cr.execute("DELETE FROM wechat_combined_order WHERE name LIKE 'BACKLOG-%%'")
+        self.cr.commit()
+        return figures
+
+    def add_filler(self, rows):
+        """`rows` due uploads of as many combined orders, made with SQL (the ORM would take an hour)."""
+        start = time.perf_counter()
+        self.cr.execute("""
+            WITH made AS (
+                INSERT INTO wechat_combined_order (name, company_id, create_date, write_date)
+                SELECT 'BACKLOG-' || n, %(company)s, now() at time zone 'utc', now() at time zone 'utc'
+                  FROM generate_series(1, %(rows)s) n RETURNING id)
+            INSERT INTO wechat_shipping_upload (name, family, company_id, combined_order_id, state, revision,
+                                                claimed_revision, attempt_count, in_doubt, next_attempt_at)
+            SELECT 'BACKLOG', 'order_shipping', %(company)s, id, 'pending', 1, 0, 0, false,
+                   now() at time zone 'utc' - interval '1 minute'
+              FROM made""", {"company": self.company.id, "rows": rows})
+        self.cr.execute("ANALYZE wechat_shipping_upload")
+        self.cr.commit()
+        say("figure 4: %d more uploads due, made in %.1f s" % (rows, time.perf_counter() - start))
 
     def big_orders(self, lines, count):
         """`count` orders of `lines` products, each delivered in two packages (two parcels)."""
@@ -356,6 +422,9 @@ def main():
     parser.add_argument("--drain-runs", type=int, default=3)
     parser.add_argument("--line-orders", type=int, default=50, help="orders of 10 and of 100 lines")
     parser.add_argument("--line-runs", type=int, default=2)
+    parser.add_argument("--latency", default="0,50,200", help="sandbox latencies of figure 2 (ms, comma-separated)")
+    parser.add_argument("--backlog", type=int, default=100_000, help="uploads due behind the drain (figure 4)")
+    parser.add_argument("--backlog-drain", type=int, default=300, help="uploads drained in figure 4")
     parser.add_argument("--profile", help="cProfile one drain of the figure-2 uploads into this file")
     args = odoo_session.parse_args(parser)
     odoo.modules.module.initialize_sys_path()
@@ -376,8 +445,11 @@ def main():
             bench.set_families("shopping_order")
             figures["validation"]["seconds_total"] = time.perf_counter() - start
             start = time.perf_counter()
-            figures["drain"] = bench.throughput(shipped, args.drain, args.drain_runs)
+            latencies = [int(value) for value in args.latency.split(",") if value.strip()]
+            figures["drain"] = bench.throughput(shipped, args.drain, args.drain_runs, latencies)
             figures["queries"] = bench.queries_by_lines(args.line_orders, args.line_runs)
+            if args.backlog:
+                figures["backlog"] = bench.backlog(bench.drain_upload_ids[:args.backlog_drain], args.backlog, 2)
             figures["drain"]["seconds_total"] = time.perf_counter() - start
             if args.profile:
                 figures["profile"] = bench.profile(bench.drain_upload_ids, args.profile)

@@ -1,9 +1,9 @@
-"""Drill: two Odoo processes drain one queue, first as it stands, then while deliveries change.
+"""Drill: four Odoo processes drain one queue, first as it stands, then while deliveries change.
 
-Both processes run the upload cron's own progress loop (ir.cron._run_job) at the same moment.
+Each keeps several calls to WeChat in flight (wechat_shipping.calls_in_flight). All four run the upload cron's own progress loop (ir.cron._run_job) at the same moment.
 Real Odoo never runs one ir.cron job in two workers at once (the scheduler locks the job's
 row), so this is stricter than production: only the addon's claims (FOR UPDATE SKIP LOCKED,
-a lease per claim) keep the two apart, as they must against a manual "Upload now" or a second
+a lease per claim) keep them apart, as they must against a manual "Upload now" or a second
 Odoo instance calling the method.
 """
 import collections
@@ -14,63 +14,67 @@ ORDERS = 300
 NEW_ORDERS = 30
 CHANGED = 60     # orders whose tracking number is corrected while the queue drains
 TWICE = 20       # ... of which this many are corrected twice in a row
-LATENCY = 0.05   # seconds the sandbox takes per call in the second stage
+FIRST_LATENCY = 20   # ms the sandbox takes per call in the first stage: every process gets a share
+LATENCY = 50         # ms the sandbox takes per call in the second stage
 RETRIED = "SERIALIZATION_FAILURE"  # what odoo.service.model.retrying logs before a retry
+CRONS = ("cron-a", "cron-b", "cron-c", "cron-d")
+CALLS_IN_FLIGHT = 8  # per cron process
 
 
 def run(ctx, say):
     db = ctx.database("concurrency")
     sandbox, wechat = ctx.sandbox()
-    warehouse, first, second = ctx.workers(db.name, "warehouse", "cron-a", "cron-b")
-    ctx.configure(warehouse, sandbox)
+    warehouse, *crons = ctx.workers(db.name, "warehouse", *CRONS)
+    ctx.configure(warehouse, sandbox, calls_in_flight=CALLS_IN_FLIGHT)
     orders = warehouse.call("orders")["orders"]
     check(len(orders) >= ORDERS + NEW_ORDERS,
           "the template has %s unshipped orders, %s needed" % (len(orders), ORDERS + NEW_ORDERS))
     queued, fresh = orders[:ORDERS], orders[ORDERS:ORDERS + NEW_ORDERS]
     ctx.pay(wechat, queued + fresh)
 
-    # Stage 1: a queue of 300 pending uploads, drained by both processes at once.
+    # Stage 1: a queue of 300 pending uploads, drained by the four processes at once.
     answer = warehouse.call("validate_batches",
                             deliveries=[[o["picking"], "SF5%09d" % o["order"]] for o in queued])
     check(answer["validated"] == ORDERS, "%s of %s deliveries validated" % (answer["validated"], ORDERS))
     check(db.states() == {"pending": ORDERS}, "queue before draining: %s" % dict(db.states()))
-    first.send("drain")
-    second.send("drain")
-    results = [first.recv(), second.recv()]
+    wechat.latency(FIRST_LATENCY)
+    for cron in crons:
+        cron.send("drain")
+    results = [cron.recv() for cron in crons]
     sent = [len(r["delivered"]) for r in results]
-    overlap = set(results[0]["delivered"]) & set(results[1]["delivered"])
+    overlap = _overlap(results)
     failed_runs = [run_ for r in results for run_ in r["runs"] if run_["status"] == "failed"]
     uploads = wechat.uploads()
     grouped = by_order(uploads)
-    say("stage 1: cron-a sent %s, cron-b sent %s, sandbox accepted %s uploads for %s orders, queue %s"
-        % (sent[0], sent[1], len(uploads), len(grouped), dict(db.states())))
+    say("stage 1: %s, sandbox accepted %s uploads for %s orders, queue %s"
+        % (_each(sent), len(uploads), len(grouped), dict(db.states())))
     check(not overlap, "both processes sent uploads %s" % sorted(overlap)[:5])
     check(not failed_runs, "%s cron runs failed; see the cron logs" % len(failed_runs))
     check(db.states() == {"sent": ORDERS}, "queue after draining: %s" % dict(db.states()))
     duplicates = {order: len(items) for order, items in grouped.items() if len(items) > 1}
     check(not duplicates, "orders uploaded more than once: %s" % list(duplicates.items())[:5])
     check(set(grouped) == db.upload_keys(), "the sandbox does not hold exactly the %s orders" % ORDERS)
-    check(all(sent), "one process sent nothing (%s): the drill did not exercise concurrency" % sent)
-    conflicts = sum(worker.log_count(RETRIED) for worker in (first, second))
-    stage1 = ("stage 1: %s pending uploads, cron-a sent %s, cron-b sent %s, each order exactly "
-              "once, %s serialization conflicts retried by the crons" % (ORDERS, sent[0], sent[1], conflicts))
+    check(all(sent), "a process sent nothing (%s): the drill did not exercise concurrency" % sent)
+    conflicts = sum(worker.log_count(RETRIED) for worker in crons)
+    stage1 = ("stage 1: %s pending uploads, %s calls in flight per process, %s, each order exactly "
+              "once, %s serialization conflicts retried by the crons" % (ORDERS, CALLS_IN_FLIGHT, _each(sent), conflicts))
 
     # Stage 2: while both drain, the warehouse corrects tracking numbers (some twice in a row,
     # so that a change lands while its order is being sent) and validates new deliveries.
     accepted_before = len(uploads)
-    wechat.fault("hang", count=1_000_000, seconds=LATENCY)
+    wechat.latency(LATENCY)
     changes = []
     for index, order in enumerate(queued[:CHANGED]):
         changes.append([order["picking"], "SF6%09d" % order["order"]])
         if index < TWICE:
             changes.append([order["picking"], "SF8%09d" % order["order"]])
     stop = ctx.stop_file("concurrency")
-    first.send("drain", stop_file=stop)
-    second.send("drain", stop_file=stop)
+    for cron in crons:
+        cron.send("drain", stop_file=stop)
     retracked = warehouse.call("retrack", changes=changes, pause=0.02)
     validated = warehouse.call("validate", deliveries=[[o["picking"], "SF9%09d" % o["order"]] for o in fresh])
     open(stop, "w").close()
-    results = [first.recv(), second.recv()]
+    results = [cron.recv() for cron in crons]
     check(not retracked["failed"], "tracking changes failed: %s" % retracked["failed"][:3])
     check(validated["validated"] == NEW_ORDERS and not validated["failed"],
           "%s of %s new deliveries validated: %s" % (validated["validated"], NEW_ORDERS, validated["failed"][:3]))
@@ -78,9 +82,9 @@ def run(ctx, say):
     failed_runs = [run_ for r in results for run_ in r["runs"] if run_["status"] == "failed"]
     states = db.states()
     say("stage 2: %s tracking changes and %s validations committed (%s serialization retries), "
-        "cron-a sent %s, cron-b sent %s, queue %s"
+        "%s, queue %s"
         % (len(changes), NEW_ORDERS, retracked["serialization_retries"] + validated["serialization_retries"],
-           sent[0], sent[1], dict(states)))
+           _each(sent), dict(states)))
     check(not failed_runs, "%s cron runs failed; see the cron logs" % len(failed_runs))
     twice = {order["key"] for order in queued[:TWICE]}
     # Order Shipping Management allows one change of a complete shipping: an order corrected
@@ -120,15 +124,26 @@ def run(ctx, say):
                        % (len(changed), len(attention)))
     regressions = upload_time_regressions(by_order(uploads))
     check(not regressions, "upload_time went back for %s" % regressions[:3])
-    conflicts = sum(worker.log_count(RETRIED) for worker in (first, second)) - conflicts
+    conflicts = sum(worker.log_count(RETRIED) for worker in crons) - conflicts
     coalesced = sum(per_order.values()) - sum(len(items) for items in new.values())
     resent = sum(1 for key, items in new.items() if len(items) > 1)
     return ("%s; stage 2 (changes while draining): %s changes to %s orders (%s corrected twice) and %s "
-            "new validations, cron-a sent %s, cron-b sent %s (%s serialization conflicts retried by "
+            "new validations, %s (%s serialization conflicts retried by "
             "the crons, %s by the warehouse); sandbox got %s uploads, never more than one per change "
             "(%s changes coalesced, %s orders sent twice), last accepted tracking number = Odoo's "
             "for all %s orders%s, upload_time always increasing%s"
-            % (stage1, len(changes), CHANGED, TWICE, NEW_ORDERS, sent[0], sent[1], conflicts,
+            % (stage1, len(changes), CHANGED, TWICE, NEW_ORDERS, _each(sent), conflicts,
                retracked["serialization_retries"] + validated["serialization_retries"],
                sum(len(items) for items in new.values()), coalesced, resent, len(new) - len(attention),
                " (the others need attention)" if attention else "", completions))
+
+
+def _each(sent):
+    """What each cron process sent, in words."""
+    return ", ".join("%s sent %s" % (name, count) for name, count in zip(CRONS, sent))
+
+
+def _overlap(results):
+    """Uploads more than one process delivered."""
+    seen = collections.Counter(upload for result in results for upload in set(result["delivered"]))
+    return {upload for upload, count in seen.items() if count > 1}

@@ -12,9 +12,10 @@ from odoo import _, api, fields, models
 from odoo.service.model import retrying
 from odoo.tools import LazyTranslate
 
-from ..wechat_protocol import catalogue, order_shipping, payload, report, rfc3339, shopping_details
+from ..wechat_protocol import call_pool, catalogue, exchange, order_shipping, payload, report, rfc3339
 from ..wechat_protocol import order_shipping_record as record
-from .wechat_upload_queue import CRON_BATCH
+from ..wechat_protocol import shopping_details
+from .wechat_upload_sending import UploadSending
 
 DELIVERY_CODES = ("outgoing", "dropship")  # deliveries to the buyer, from a warehouse or a vendor
 
@@ -36,16 +37,6 @@ FAMILIES = [(ORDER_SHIPPING, "Order Shipping Management"), (SHOPPING_DETAILS, "S
             (SHOPPING_ORDER, "Shopping Order")]
 # Of uploads equally pressing, what an order or a delivery shows first: its shipping.
 FAMILY_SHOWN = (ORDER_SHIPPING, SHOPPING_ORDER, SHOPPING_DETAILS)
-OUTCOME_STATES = {
-    catalogue.Outcome.ACCEPTED: "sent",
-    catalogue.Outcome.RETRYABLE: "retrying",
-    catalogue.Outcome.RETRY_BRIEFLY: "retrying",
-    catalogue.Outcome.ALREADY_HELD: "attention",  # unless WeChat's record matches (order_shipping)
-    catalogue.Outcome.PERMANENT: "attention",
-    catalogue.Outcome.TOKEN: "attention",
-}
-# 10060001 (payment not known yet) is retried this many times (about half an hour), then needs attention.
-BRIEF_ATTEMPTS = 6
 WAITING_LAST_DELIVERY = _lt(
     "Nothing to send yet: a same-city or pickup order goes to WeChat in one piece once its last "
     "delivery is validated."
@@ -75,14 +66,19 @@ RECORD_UNAVAILABLE = _lt(
     "The answer to the last attempt was lost and WeChat could not be asked what it holds; "
     "asked again later, before anything is sent."
 )
+SEND_FAILED = _lt(
+    "Sending failed in Odoo (see the server log); the upload is tried again later, as one whose "
+    "answer from WeChat was lost."
+)
+ANSWER_NOTES = {exchange.CORRECTION_USED: CORRECTION_USED, exchange.RECORD_UNAVAILABLE: RECORD_UNAVAILABLE}
 RETRY_BASE_SECONDS = 60
 RETRY_CAP_SECONDS = 3600
 # A wake-up this much later covers a job run that starts while a delivery's transaction is open.
 WAKE_UP_LATER_SECONDS = 10
 # Uploads claimed together; their payloads are built with a few reads for all of them.
 CLAIM_SIZE = 10
-# Calls one upload may make: a token, the upload, and on a token error a new token and a replay.
-CALLS_PER_UPLOAD = 4
+# A cron run sends this many uploads per call the pool keeps in flight, then the cron comes back.
+BATCH_PER_CALL_IN_FLIGHT = 10
 DEFAULT_TZ = "Asia/Shanghai"
 
 
@@ -342,53 +338,58 @@ class WechatShippingUpload(models.Model):
         cron._trigger(now + timedelta(seconds=WAKE_UP_LATER_SECONDS) if already_due else now)
 
     @api.model
-    def _cron_send_due(self, batch_size=CRON_BATCH, auto_commit=True):
-        """Send up to `batch_size` due uploads, a few claimed at a time; the cron comes back for more."""
+    def _cron_send_due(self, batch_size=None, auto_commit=True):
+        """Send up to `batch_size` due uploads (by default ten per call the pool keeps in
+        flight), claiming a few more whenever the pool has room; the cron comes back for more."""
         uploads = self.sudo()
-        sent = 0
-        while sent < batch_size:
-            claim = functools.partial(uploads._claim, batch_size=min(CLAIM_SIZE, batch_size - sent))
-            # retrying() commits the claim, so that other workers see it before the slow HTTP
-            # calls, and retries the serialization failure REPEATABLE READ raises when another
-            # worker claimed, or a delivery changed, a due row since this transaction began.
-            claimed = retrying(claim, self.env) if auto_commit else claim()
-            if not claimed:
-                break
-            sent += claimed._send_claimed(commit=auto_commit)
-        self.env["ir.cron"]._notify_progress(done=sent, remaining=uploads._count_due())
+        with UploadSending(uploads, uploads._pool_size(), commit=auto_commit) as sending:
+            batch_size = batch_size or BATCH_PER_CALL_IN_FLIGHT * sending.pool.size
+            claim_size = min(CLAIM_SIZE, sending.pool.size)
+            claimed, more = 0, True
+            while more or sending.pool:
+                room = min(sending.pool.room(), batch_size - claimed)
+                if more and room and (room >= claim_size or not sending.pool):
+                    batch = uploads._claim_for(min(room, claim_size), commit=auto_commit)
+                    claimed += len(batch)
+                    more = bool(batch) and claimed < batch_size
+                    sending.add(batch)
+                elif sending.collect():
+                    # What WeChat accepted may have made more due (a shipping waiting for its details).
+                    more = claimed < batch_size
+        uploads._pull_forward_after(sending, commit=auto_commit)
+        self.env["ir.cron"]._notify_progress(done=len(sending.delivered), remaining=uploads._count_due())
+
+    def _claim_for(self, size, commit):
+        """Claim up to `size` due uploads; committed at once when the worker owns the transaction,
+        so that other workers see the claim before the slow calls (retrying() also retries the
+        serialization failure REPEATABLE READ raises when another worker claimed, or a delivery
+        changed, a due row since this transaction began)."""
+        claim = functools.partial(self._claim, batch_size=size)
+        return retrying(claim, self.env) if commit else claim()
 
     def _send_claimed(self, commit=False):
-        """Send these claimed uploads one by one; how many were delivered under this worker's claim.
+        """Send these claimed uploads; how many were delivered under this worker's claim."""
+        with UploadSending(self, self._pool_size(), commit=commit) as sending:
+            sending.add(self)
+            sending.finish()
+        self._pull_forward_after(sending, commit=commit)
+        return len(sending.delivered)
 
-        Their payloads are built together first, so that the ORM reads the records of the whole
-        claim in a few queries; each outcome is then committed on its own, which empties the
-        cache. Before each call after the first, a claim that no longer covers a whole upload
-        with room to spare is renewed; an upload that another worker took over meanwhile is left
-        to it, so a payload built under a claim that ran out never goes out. Should anything
-        fail, the uploads not yet tried go back to the queue at once."""
-        held_until = self[:1].claimed_until
-        built = [upload._build_payload_or_problem() for upload in self]
-        senders = {company.id: company._wechat_sender() for company in self.company_id}
-        margin = timedelta(seconds=2 * CALLS_PER_UPLOAD * sum(self.env.company._wechat_timeout()))
-        held = self
-        tried = delivered = self.browse()
+    @api.model
+    def _pool_size(self):
+        """Calls to WeChat one worker keeps in flight: system parameter
+        `wechat_shipping.calls_in_flight` (1 sends one call after another)."""
+        value = self.env["ir.config_parameter"].sudo().get_param("wechat_shipping.calls_in_flight")
         try:
-            for index, upload in enumerate(self):
-                if index and fields.Datetime.now() + margin > held_until:
-                    renew = functools.partial(self[index:]._renew_claim, held_until)
-                    held, held_until = retrying(renew, self.env) if commit else renew()
-                if upload in held:
-                    tried |= upload
-                    sender = senders[upload.company_id.id]
-                    delivered |= upload._deliver(built[index], sender, held_until, commit=commit)
-        except Exception:
-            if commit:
-                self.env.cr.rollback()
-                retrying(functools.partial((held - tried)._release_claim, held_until), self.env)
-            raise
-        pull = delivered._pull_forward_retrying
+            size = int(value) if value else call_pool.DEFAULT_SIZE
+        except ValueError:
+            return call_pool.DEFAULT_SIZE
+        return min(max(size, 1), call_pool.MAX_SIZE)
+
+    def _pull_forward_after(self, sending, commit):
+        """After a run in which WeChat accepted uploads, what waits on a backoff in their companies goes next."""
+        pull = self.browse(sending.delivered)._pull_forward_retrying
         retrying(pull, self.env) if commit else pull()
-        return len(delivered)
 
     def _pull_forward_retrying(self):
         """WeChat answers again: what waits on a backoff in the companies of these uploads that
@@ -418,14 +419,15 @@ class WechatShippingUpload(models.Model):
             _logger.exception("WeChat upload %s: building the payload failed", self.id)
             return None, self._odoo_problem(
                 _lt("The shipping information could not be built; see the server log."))
-
     def _deliver(self, built, sender, held_until, commit=False):
-        """Send a payload built by _build_payload_or_problem unless it is known to be refused;
-        this upload if its outcome was recorded (its claim still held), else an empty recordset.
+        """Record at once the outcome of a payload built by _build_payload_or_problem that is
+        not to be sent (nothing to send yet, or known to be refused): this upload if recorded
+        under this worker's claim (ending at `held_until`), else an empty recordset; or, for a
+        payload to send, (its exchange.Exchange, the body to store), which UploadSending sends
+        and _record_answer records.
 
-        `sender`: the company's res.company._wechat_sender(). `held_until`: the end of this
-        worker's claim. `commit`: the caller owns the transaction (the cron); the outcome is then
-        recorded and committed through _finish_committed."""
+        `sender`: the company's res.company._wechat_sender(). `commit`: the caller owns the
+        transaction (the cron); an outcome is then recorded and committed through _finish_committed."""
         self.ensure_one()
         client, config_error = sender
         finish = functools.partial(self._finish_committed if commit else self._finish, held_until)
@@ -437,85 +439,49 @@ class WechatShippingUpload(models.Model):
         # A payload built a moment ago goes out with the time it is sent.
         sent_now = self._next_upload_time(datetime.now(info.upload_time.tzinfo))
         info = dataclasses.replace(info, upload_time=sent_now)
-        wire = info.to_wire()
-        body = json.dumps(client.as_sent(info.path, wire) if client else wire, ensure_ascii=False)
+        body = self._masked_body(client, info)
         found.extend(info.check())
         if found.problems:
             return finish("attention", found.as_dicts(), body=body, info=info)
         if config_error:
             return finish("attention", self._odoo_problem(config_error), body=body)
-        if self.family == ORDER_SHIPPING:
-            return self._deliver_order_shipping(info, body, client, finish)
-        result = client.upload(info)
-        problems = self._result_problems(result)
-        if result.errcode == catalogue.SHOPPING_ORDER_MISSING and self.family == SHOPPING_ORDER \
-                and self.company_id.sudo().wechat_shopping_details_by == "other":
-            problems += self._odoo_problem(DETAILS_ELSEWHERE_MISSING, key=key_text(wire["order_key"]))
-        return finish(OUTCOME_STATES[result.outcome], problems, body=body, info=info, result=result)
-
-    def _deliver_order_shipping(self, info, body, client, finish):
-        """Order Shipping Management: send what WeChat would take of the payload, the payments
-        it does not change as WeChat holds them, never a second change of a complete shipping.
-        When the last attempt's answer was lost, WeChat is asked first what it holds, so that
-        a lost answer never spends a payment's one change."""
-        wire = info.to_wire()
         held, counts = self._wechat_known()
-        if self.in_doubt:
-            asked = self._wechat_records(client, record.orders_of(wire))
-            if asked is None:
-                return finish("retrying", self._odoo_problem(RECORD_UNAVAILABLE), body=body, extra={"in_doubt": True})
-            held, counts = {**held, **asked[0]}, {**counts, **asked[1]}
-        known = {"wechat_held": held, "wechat_finish_counts": counts}
-        sending, _changed, refused = record.plan(wire, held, counts)
-        # A second change is never sent: the payment needs attention, the rest goes on.
-        done, problems = ("attention", self._odoo_problem(CORRECTION_USED)) if refused else ("sent", [])
-        if sending is None:
-            return finish(done, problems, body=body, extra=known)
-        body = json.dumps(sending, ensure_ascii=False)
-        result = client.upload_wire(info.path, sending)
-        if result.accepted:
-            known.update(wechat_held=record.held_after(sending, held),
-                         wechat_finish_counts=record.counts_after(sending, held, counts))
-            return finish(done, problems, body=body, info=info, result=result, extra=known)
-        if result.outcome == catalogue.Outcome.ALREADY_HELD or result.errcode == catalogue.NOT_SHIPPABLE:
-            asked = self._wechat_records(client, record.orders_of(sending))
-            if asked is None:
-                return finish("retrying", self._result_problems(result), body=body, info=info, result=result,
-                              extra={**known, "in_doubt": True})
-            held, counts = {**held, **asked[0]}, {**counts, **asked[1]}
-            known.update(wechat_held=held, wechat_finish_counts=counts)
-            if record.plan(sending, held, counts)[0] is None:  # WeChat holds what was sent
-                return finish(done, problems, body=body, info=info, result=result, extra=known)
-        state = OUTCOME_STATES[result.outcome]
-        if result.outcome == catalogue.Outcome.RETRY_BRIEFLY and self.attempt_count >= BRIEF_ATTEMPTS:
-            state = "attention"
-        # No answer from WeChat itself (timeout, connection, HTTP 5xx): it may hold the upload.
-        known["in_doubt"] = result.retryable and result.errcode is None
-        return finish(state, self._result_problems(result) + problems, body=body, info=info, result=result,
-                      extra=known)
+        return exchange.Exchange(client, info, self.family == ORDER_SHIPPING, self.in_doubt, held, counts,
+                                 self.attempt_count), body
+
+    @staticmethod
+    def _masked_body(client, info):
+        """The request body of a payload as stored: the wire as the client sends it (contacts are masked on the wire)."""
+        wire = info.to_wire()
+        return json.dumps(client.as_sent(info.path, wire) if client else wire, ensure_ascii=False)
+
+    def _record_answer(self, answer, held_until, body, info, commit=False):
+        """Record how this upload's exchange ended: an exchange.Answer, or the exception it
+        raised (a defect: the call may have gone out, so the outcome is in doubt). This upload
+        if recorded under this worker's claim, else an empty recordset."""
+        finish = functools.partial(self._finish_committed if commit else self._finish, held_until)
+        if isinstance(answer, BaseException):
+            _logger.error("WeChat upload %s: sending failed", self.id, exc_info=answer)
+            return finish("retrying", self._odoo_problem(SEND_FAILED), body=body, extra={"in_doubt": True})
+        result = answer.result
+        problems = self._result_problems(result) if result else []
+        if answer.note:
+            problems += self._odoo_problem(ANSWER_NOTES[answer.note])
+        if result and result.errcode == catalogue.SHOPPING_ORDER_MISSING and self.family == SHOPPING_ORDER \
+                and self.company_id.sudo().wechat_shopping_details_by == "other":
+            problems += self._odoo_problem(DETAILS_ELSEWHERE_MISSING, key=key_text(info.to_wire()["order_key"]))
+        extra = {"in_doubt": answer.in_doubt}
+        if answer.held is not None:
+            extra.update(wechat_held=answer.held, wechat_finish_counts=answer.counts)
+        if answer.sent is not None:
+            body = json.dumps(answer.sent, ensure_ascii=False)
+        return finish(answer.state, problems, body=body, info=info if result else None, result=result, extra=extra)
 
     def _wechat_known(self):
         """(key id -> the wire order WeChat holds, key id -> its finish_shipping_count), as
         stored; a damaged stored value reads as nothing known (WeChat is asked when in doubt)."""
         held, counts = self.wechat_held, self.wechat_finish_counts
         return (dict(held) if isinstance(held, dict) else {}), (dict(counts) if isinstance(counts, dict) else {})
-
-    def _wechat_records(self, client, orders):
-        """What WeChat holds of each payment order of `orders` (wire orders): ({key id: held
-        wire order}, {key id: finish_shipping_count}), or None when WeChat could not be asked."""
-        held, counts = {}, {}
-        for order in orders:
-            key = record.key_id(order["order_key"])
-            result = client.get_order(order["order_key"])
-            if result.errcode == catalogue.PAYMENT_NOT_FOUND:
-                continue  # WeChat knows nothing of it yet
-            if not result.accepted:
-                return None
-            answer = result.data.get("order") or {}
-            if wire := record.record_as_wire(answer, order["order_key"]):
-                held[key] = wire
-            counts[key] = (answer.get("shipping") or {}).get("finish_shipping_count") or 0
-        return held, counts
 
     @staticmethod
     def _result_problems(result):

@@ -277,7 +277,7 @@ def test_no_secret_or_token_in_logs_results_or_exceptions(sandbox, control, capl
 def test_thread_session_is_one_per_thread():
     import threading
 
-    from wechat_protocol.client import thread_session
+    from wechat_protocol.sessions import thread_session
 
     mine = thread_session()
     assert thread_session() is mine

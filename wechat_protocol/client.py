@@ -1,7 +1,6 @@
 """HTTP client for WeChat's shipping APIs (both families), order queries and delivery list."""
 import json
 import logging
-import threading
 from dataclasses import dataclass
 
 import requests
@@ -9,6 +8,7 @@ import requests
 from . import catalogue, endpoints, enum_names, express, order_shipping_validation, shopping_details_validation
 from . import validation
 from .catalogue import ErrorInfo, Outcome, explain
+from .sessions import thread_session
 from .tokens import TokenError, network_reason, redact
 
 _logger = logging.getLogger(__name__)
@@ -69,17 +69,6 @@ class CallResult:
         return "The WeChat call failed (%s); check the WeChat API address setting." % cause_en
 
 
-_local = threading.local()
-
-
-def thread_session():
-    """This thread's requests.Session: connections to WeChat stay open from one call to the next."""
-    session = getattr(_local, "session", None)
-    if session is None:
-        session = _local.session = requests.Session()
-    return session
-
-
 def _result(outcome, errmsg, http_status=None, errcode=None, info=None, data=None):
     return CallResult(outcome, errcode, errmsg, info, http_status, data)
 
@@ -93,18 +82,25 @@ class WeChatCallError(Exception):
 
 
 class WeChatClient:
-    """Calls WeChat with a token source; one requests.Session per client."""
+    """Calls WeChat with a token source. Without a session of its own, each call goes through
+    the calling thread's session, so one client serves a pool of threads."""
 
     def __repr__(self):
         return "WeChatClient(%r, %r)" % (self.base_url, self.token_source)
 
     def close(self):
-        self.session.close()
+        """Close the client's own session (a thread's session stays open for its next calls)."""
+        if self._session is not None:
+            self._session.close()
+
+    @property
+    def session(self):
+        return self._session or thread_session()
 
     def __init__(self, base_url, token_source, session=None, timeout=(3.05, 10), send_enum_names=False):
         self.base_url = base_url.rstrip("/")
         self.token_source = token_source
-        self.session = session or requests.Session()
+        self._session = session
         self.timeout = timeout
         # The Shopping Order family's enumerations go out as names (MERCHANT_TRADE_NUMBER...).
         self.send_enum_names = send_enum_names

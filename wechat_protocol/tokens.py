@@ -10,6 +10,7 @@ import requests
 
 from . import endpoints
 from .catalogue import Outcome, explain
+from .sessions import thread_session
 
 _logger = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ class _FetchingSource:
         self.base_url = base_url.rstrip("/")
         self.appid = appid
         self._secret = secret
-        self._session = session or requests.Session()
+        self._given_session = session  # None: the calling thread's session
         self.timeout = timeout
         # Keyed by the credentials themselves: once the AppSecret or AppID changes, no worker
         # process uses a token fetched with the old ones (each builds its sources from the
@@ -153,6 +154,10 @@ class _FetchingSource:
             if entry and entry.token == token:
                 del _CACHE[self._key]
                 _REJECTED[self._key] = token
+
+    @property
+    def _session(self):
+        return self._given_session or thread_session()
 
     def _cached(self):
         with _GUARD:

@@ -1,13 +1,26 @@
-"""Command line: python -m wechat_sandbox [--host H] [--port P] [--appid A] [--secret S]."""
+"""Command line: python -m wechat_sandbox [--host H] [--port P] [--appid A] [--secret S]
+[--latency MS]."""
 import argparse
 import signal
 import sys
 
-from .server import DEFAULT_APPID, DEFAULT_SECRET, SandboxServer
+from .server import DEFAULT_APPID, DEFAULT_SECRET, SandboxServer, latency_value
+from .state import MAX_LATENCY_MS
 
 
 def _stop(signum, frame):
     raise KeyboardInterrupt  # unwinds serve_forever() in the main thread
+
+
+def _latency(text):
+    """argparse type of --latency: milliseconds, 0 to MAX_LATENCY_MS."""
+    try:
+        ms = latency_value(float(text))
+    except ValueError:
+        ms = None
+    if ms is None:
+        raise argparse.ArgumentTypeError("a number of milliseconds, 0 to %d" % MAX_LATENCY_MS)
+    return ms
 
 
 def main(argv=None):
@@ -17,8 +30,10 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--appid", default=DEFAULT_APPID)
     parser.add_argument("--secret", default=DEFAULT_SECRET)
+    parser.add_argument("--latency", type=_latency, default=0, metavar="MS",
+                        help="delay every WeChat API call by MS milliseconds")
     args = parser.parse_args(argv)
-    server = SandboxServer((args.host, args.port), args.appid, args.secret)
+    server = SandboxServer((args.host, args.port), args.appid, args.secret, args.latency)
     signal.signal(signal.SIGTERM, _stop)
     print("wechat sandbox listening on http://%s:%s" % (args.host, server.server_address[1]),
           flush=True)

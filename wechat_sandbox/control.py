@@ -24,7 +24,8 @@ class SandboxControl:
         return self._call("GET", "/sandbox/uploads", params=params)
 
     def stats(self):
-        """Request counts per path, token fetches, accepted count and pending faults."""
+        """Request counts per path, token fetches, accepted count, pending faults, the latency
+        and the rate limit with the count of calls it refused."""
         return self._call("GET", "/sandbox/stats")
 
     def tokens(self):
@@ -35,6 +36,20 @@ class SandboxControl:
         """Make the next `count` API calls answer errcode, HTTP 500, or hang `seconds`."""
         return self._call("POST", "/sandbox/faults", json={
             "kind": kind, "count": count, "errcode": errcode, "seconds": seconds})
+
+    def latency(self, ms):
+        """Delay every later WeChat API call by `ms` milliseconds; the latency now in force."""
+        return self._call("POST", "/sandbox/latency", json={"ms": ms})["latency_ms"]
+
+    def latency_now(self):
+        """The latency in force, in milliseconds."""
+        return self._call("GET", "/sandbox/latency")["latency_ms"]
+
+    def rate_limit(self, per_second, errcode=45009):
+        """Answer `errcode` (45009 or 44990) to API calls beyond `per_second` in any one-second
+        window, token calls excepted; 0 turns it off. The settings now in force."""
+        return self._call("POST", "/sandbox/rate_limit",
+                          json={"per_second": per_second, "errcode": errcode})
 
     def expire_tokens(self):
         """Expire every issued token now."""
@@ -88,7 +103,8 @@ class SandboxControl:
         return self._call("POST", "/sandbox/shopping_details/external", json=body)
 
     def reset(self):
-        """Forget uploads, counts, faults and tokens."""
+        """Forget uploads, counts, faults, tokens and the rate limit; the latency goes back to
+        the one given at start."""
         return self._call("POST", "/sandbox/reset")
 
     def close(self):

@@ -10,9 +10,11 @@ READY = "wechat sandbox listening on "
 class SandboxProcess:
     """A `python -m wechat_sandbox` child on a free loopback port; `.url` once started."""
 
-    def __init__(self, appid, secret, host="127.0.0.1", port=0, python=sys.executable):
+    def __init__(self, appid, secret, host="127.0.0.1", port=0, python=sys.executable, latency_ms=0):
         self.command = [python, "-m", "wechat_sandbox", "--host", host, "--port", str(port),
                         "--appid", appid, "--secret", secret]
+        if latency_ms:
+            self.command += ["--latency", str(latency_ms)]
         self.process = None
         self.url = None
 

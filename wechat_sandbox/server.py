@@ -16,7 +16,7 @@ from wechat_protocol.tokens import redact
 from . import page
 from . import pusher
 from .payments import AWAITING_SHIPMENT, PaymentError
-from .state import Fault, SandboxState
+from .state import MAX_LATENCY_MS, MAX_PER_SECOND, RATE_LIMIT_CODES, Fault, RateLimit, SandboxState
 
 _logger = logging.getLogger(__name__)
 
@@ -36,6 +36,8 @@ DETAILS_CHECKS = {
 ORDER_CALLS = (endpoints.OSM_GET_ORDER, endpoints.OSM_GET_ORDER_LIST, endpoints.OSM_NOTIFY_CONFIRM_RECEIVE,
                endpoints.OSM_IS_TRADE_MANAGED, endpoints.OSM_IS_CONFIRMATION_COMPLETED,
                endpoints.OSM_SET_MSG_JUMP_PATH, endpoints.OSM_SPECIAL_ORDER)
+# The calls WeChat's frequency limit counts: every API call but the token calls.
+LIMITED_CALLS = frozenset((*SHIPPING_CHECKS, *DETAILS_CHECKS, *ORDER_CALLS, endpoints.DELIVERY_LIST))
 ORDER_EVENTS = ("confirm_receipt", "settle", "refund", "remind_shipping")
 # WeChat settles funds some days after shipping; the sandbox announces ten.
 ESTIMATED_SETTLEMENT_SECONDS = 10 * 86400
@@ -90,11 +92,14 @@ class Handler(BaseHTTPRequestHandler):
             elif url.path.startswith("/sandbox/"):
                 self._send_json(*self._control(url.path, query, raw))
             else:
-                self._api(url.path, query, raw)
+                with self.state.serving():
+                    self._api(url.path, query, raw)
         except _QUIET_ERRORS:
             pass  # the client gave up (e.g. its read timeout during a "hang" fault)
 
     def _api(self, path, query, raw):
+        # Read under the lock, slept outside it: delayed calls wait side by side.
+        time.sleep(self.state.latency_ms() / 1000)
         if path in (endpoints.TOKEN, endpoints.STABLE_TOKEN):
             self.state.count_token_fetch("classic" if path == endpoints.TOKEN else "stable")
         fault = self.state.count_request(path)
@@ -110,6 +115,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         if fault and fault.kind == "hang":
             time.sleep(fault.seconds)
+        if path in LIMITED_CALLS and (refusal := self.state.admit()):
+            self._send_json(*_error(*refusal))
+            return
         self._send_json(*self._wechat(path, query, raw))
 
     def _wechat(self, path, query, raw):
@@ -124,7 +132,7 @@ class Handler(BaseHTTPRequestHandler):
             if body is None:
                 return _error(catalogue.DATA_FORMAT_ERROR, "data format error")
             return self._token("stable", body)
-        if path in SHIPPING_CHECKS or path in DETAILS_CHECKS or path in ORDER_CALLS or path == endpoints.DELIVERY_LIST:
+        if path in LIMITED_CALLS:
             code = self.state.check_token(query.get("access_token"))
             if code:
                 return _error(code, _TOKEN_MESSAGES[code])
@@ -277,8 +285,28 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError as error:
             return 400, {"error": str(error)}
 
+    def _switch_control(self, path, raw):
+        """POST /sandbox/latency and /sandbox/rate_limit; a refused value changes nothing."""
+        body = _json_object(raw) or {}
+        if path == "/sandbox/latency":
+            ms = latency_value(body.get("ms"))
+            if ms is None:
+                return 400, {"error": "expected {ms: a number of milliseconds, 0 to %d}" % MAX_LATENCY_MS}
+            self.state.set_latency(ms)
+            return 200, {"latency_ms": self.state.latency_ms()}
+        limit = _parse_rate_limit(body)
+        if limit is None:
+            return 400, {"error": "expected {per_second: a whole number 0 to %d, errcode: %s}" % (
+                MAX_PER_SECOND, " or ".join(map(str, RATE_LIMIT_CODES)))}
+        self.state.set_rate_limit(limit)
+        return 200, self.state.rate_limit()
+
     def _control(self, path, query, raw):
         state = self.state
+        if self.command == "POST" and path in ("/sandbox/latency", "/sandbox/rate_limit"):
+            return self._switch_control(path, raw)
+        if self.command == "GET" and path == "/sandbox/latency":
+            return 200, {"latency_ms": state.latency_ms()}
         if self.command == "POST" and path in ("/sandbox/push", "/sandbox/pushes/replay"):
             return self._push_control(path, raw)
         if self.command == "GET" and path == "/sandbox/pushes":
@@ -391,6 +419,32 @@ def _parse_fault(data):
     return Fault(data["kind"], count, errcode, seconds)
 
 
+def _whole(value):
+    """True for an int that is not a bool (JSON true would pass as 1)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def latency_value(value):
+    """`value` as a latency in milliseconds (a number 0..MAX_LATENCY_MS, an int when whole), or
+    None when it is not one."""
+    if not _whole(value) and not isinstance(value, float):
+        return None
+    if not 0 <= value <= MAX_LATENCY_MS:  # also refuses NaN and infinities
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _parse_rate_limit(data):
+    """RateLimit from {per_second, errcode?}, or None when either is not allowed."""
+    per_second = data.get("per_second")
+    errcode = data.get("errcode", RATE_LIMIT_CODES[0])
+    if not _whole(per_second) or not 0 <= per_second <= MAX_PER_SECOND:
+        return None
+    if not _whole(errcode) or errcode not in RATE_LIMIT_CODES:
+        return None
+    return RateLimit(per_second, errcode)
+
+
 def _delivery_list():
     items = [{"delivery_id": c.code, "delivery_name": c.name_zh}
              for c in express.EXPRESS_COMPANIES]
@@ -402,10 +456,13 @@ class SandboxServer(ThreadingHTTPServer):
 
     daemon_threads = True
     block_on_close = False  # a "hang" fault must not delay shutdown
+    # socketserver listens with a backlog of 5: a burst of concurrent clients (a bench, the rate
+    # limit's tests) overflowed it and saw connections reset.
+    request_queue_size = 128
 
-    def __init__(self, address, appid=DEFAULT_APPID, secret=DEFAULT_SECRET):
+    def __init__(self, address, appid=DEFAULT_APPID, secret=DEFAULT_SECRET, latency_ms=0):
         super().__init__(address, Handler)
-        self.state = SandboxState(appid, secret)
+        self.state = SandboxState(appid, secret, latency_ms)
 
     def handle_error(self, request, client_address):
         # No traceback: exception texts may quote the request line and its token.
@@ -437,6 +494,6 @@ class Sandbox:
         self.stop()
 
 
-def start(host="127.0.0.1", port=0, appid=DEFAULT_APPID, secret=DEFAULT_SECRET):
+def start(host="127.0.0.1", port=0, appid=DEFAULT_APPID, secret=DEFAULT_SECRET, latency_ms=0):
     """Start a sandbox in a background thread and return it."""
-    return Sandbox(SandboxServer((host, port), appid, secret), host)
+    return Sandbox(SandboxServer((host, port), appid, secret, latency_ms), host)

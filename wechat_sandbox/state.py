@@ -1,4 +1,5 @@
-"""In-memory state of the sandbox: tokens, accepted uploads, counters and faults."""
+"""In-memory state of the sandbox: tokens, accepted uploads, counters, faults, latency and the
+rate limit."""
 import secrets
 import threading
 import time
@@ -11,6 +12,10 @@ from .pusher import Pusher
 from .shopping import ShoppingBook, received_now
 
 TOKEN_LIFETIME = 7200
+MAX_LATENCY_MS = 60000
+MAX_PER_SECOND = 100000
+RATE_LIMIT_CODES = (45009, 44990)
+_RATE_LIMIT_MESSAGES = {45009: "reach max api daily quota limit", 44990: "too many requests per second"}
 
 
 @dataclass
@@ -28,6 +33,17 @@ class Fault:
 
 
 @dataclass
+class RateLimit:
+    """At most `per_second` API calls served in any one-second window; 0 is no limit."""
+
+    per_second: int = 0
+    errcode: int = 45009
+
+    def as_dict(self):
+        return {"per_second": self.per_second, "errcode": self.errcode}
+
+
+@dataclass
 class _Token:
     kind: str
     expires_at: float
@@ -37,15 +53,21 @@ class _Token:
 class SandboxState:
     """Everything the sandbox remembers; every method holds the one lock."""
 
-    def __init__(self, appid, secret):
+    def __init__(self, appid, secret, latency_ms=0):
         self.appid = appid
         self.secret = secret
+        self.start_latency_ms = latency_ms
         self._lock = threading.Lock()
         self.reset()
 
     def reset(self):
-        """Forget uploads, counters, faults and tokens."""
+        """Forget uploads, counters, faults, tokens and the rate limit; the latency goes back to
+        the one given at start."""
         with self._lock:
+            self._latency_ms = self.start_latency_ms
+            self._rate_limit = RateLimit()
+            self._served = deque()  # monotonic times of the calls served in the last second
+            self._rate_limited = 0
             self._tokens = {}
             self._stable = None
             self._uploads = []
@@ -53,6 +75,8 @@ class SandboxState:
             self._requests = Counter()
             self._token_fetches = Counter()
             self._faults = deque()
+            self._in_flight = getattr(self, "_in_flight", 0)  # calls being served outlive a reset
+            self._in_flight_peak = 0
             self._payments = PaymentBook()
             self._shopping = ShoppingBook()
             self.pusher = Pusher()
@@ -142,6 +166,54 @@ class SandboxState:
                 self._faults.popleft()
             return Fault(fault.kind, 1, fault.errcode, fault.seconds)
 
+    @contextmanager
+    def serving(self):
+        """An API call being served: counts the calls served at once and their peak."""
+        with self._lock:
+            self._in_flight += 1
+            self._in_flight_peak = max(self._in_flight_peak, self._in_flight)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    # -- latency and rate limit ---------------------------------------------------------
+    def latency_ms(self):
+        """The delay every WeChat API call waits before it is served, in milliseconds."""
+        with self._lock:
+            return self._latency_ms
+
+    def set_latency(self, ms):
+        with self._lock:
+            self._latency_ms = ms
+
+    def set_rate_limit(self, limit):
+        with self._lock:
+            self._rate_limit = limit
+            self._served.clear()  # a new limit starts with an empty window
+
+    def rate_limit(self):
+        with self._lock:
+            return self._rate_limit.as_dict()
+
+    def admit(self):
+        """None when the call may be served (and is counted in the window), else the
+        (errcode, errmsg) WeChat answers to a call beyond its frequency limit."""
+        with self._lock:
+            now = time.monotonic()  # taken under the lock: the window stays in order
+            limit = self._rate_limit
+            if not limit.per_second:
+                return None
+            while self._served and self._served[0] <= now - 1.0:
+                self._served.popleft()
+            if len(self._served) < limit.per_second:
+                self._served.append(now)
+                return None
+            self._rate_limited += 1
+            return limit.errcode, "%s (sandbox: more than %d calls in one second)" % (
+                _RATE_LIMIT_MESSAGES[limit.errcode], limit.per_second)
+
     def stats(self):
         with self._lock:
             return {"requests": dict(self._requests),
@@ -150,7 +222,11 @@ class SandboxState:
                     "uploads_accepted": len(self._uploads),
                     "payments": len(self._payments.payments),
                     "shopping_details": len(self._shopping.details),
-                    "faults": [f.as_dict() for f in self._faults]}
+                    "faults": [f.as_dict() for f in self._faults],
+                    "latency_ms": self._latency_ms,
+                    "rate_limit": self._rate_limit.as_dict(),
+                    "rate_limited": self._rate_limited,
+                    "in_flight_peak": self._in_flight_peak}
 
     # -- uploads ------------------------------------------------------------------------
     def accept(self, path, body, key_id, upload_time, when):
