@@ -314,7 +314,7 @@ class Bench:
     def backlog(self, upload_ids, filler, runs):
         """The drain of `upload_ids` with no other upload due, then with `filler` more due behind
         them: queries per upload and peak Python memory of each (figure 4)."""
-        figures = {"uploads": len(upload_ids), "filler": filler}
+        figures = {"uploads": len(upload_ids), "backlog": filler}
         for name, rows in (("none", 0), ("filler", filler)):
             if rows:
                 self.add_filler(rows)
@@ -325,6 +325,7 @@ class Bench:
                 "queries_per_upload_median": median([d["queries_per_upload"] for d in drains]),
                 "peak_mib": [d["peak_kib"] / 1024 for d in drains],
                 "peak_mib_median": median([d["peak_kib"] / 1024 for d in drains]),
+                "seconds_median": median([d["seconds"] for d in drains]),
             }
             say("figure 4: drain of %d uploads with %d more due behind: %.1f queries/upload, peak %.1f MiB" % (
                 len(upload_ids), figures[name]["due_behind"], figures[name]["queries_per_upload_median"],

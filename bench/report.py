@@ -140,6 +140,8 @@ def rows(protocol, odoo, skipped):
                  "ratio %.2f, about 1 %s" % (filler["queries_per_upload_median"] / none["queries_per_upload_median"],
                                              verdict(filler["queries_per_upload_median"]
                                                      <= 1.1 * none["queries_per_upload_median"]))),
+                (f"4. seconds of that drain (under tracemalloc): none / {filler['due_behind']:,}",
+                 "%.2f / %.2f" % (none["seconds_median"], filler["seconds_median"]), "", ""),
                 (f"4. peak Python memory of that drain (MiB): none / {filler['due_behind']:,}",
                  "%.1f / %.1f" % (none["peak_mib_median"], filler["peak_mib_median"]),
                  runs(none["peak_mib"] + filler["peak_mib"], "%.1f"),
@@ -191,7 +193,7 @@ def render(args, protocol, odoo):
         ]
         if b := odoo.get("backlog"):
             lines[-1] += (f" Figure 4: {b['uploads']} uploads drained twice with no other upload due, then twice "
-                          f"with {b['filler']:,} more due behind them (made with SQL), under tracemalloc.")
+                          f"with {b['backlog']:,} more due behind them (made with SQL), under tracemalloc.")
     else:
         lines += ["", f"Figures 1, 2 and 4 were skipped: {args.skipped}."]
     return "\n".join(lines)

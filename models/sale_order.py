@@ -168,10 +168,14 @@ class SaleOrder(models.Model):
         return bool(self.wechat_order_number_type or self.wechat_combined_order_id)
 
     def _wechat_done_deliveries(self):
-        """Outgoing deliveries already shipped, oldest first; cancelled ones never count."""
-        return self.picking_ids.filtered(
+        """Outgoing deliveries already shipped, oldest first; cancelled ones never count.
+
+        They keep the prefetch of every order's deliveries (filtered() would narrow it to
+        these), so that building the payloads of a claim reads their lines in one query."""
+        pickings = self.picking_ids
+        return pickings.filtered(
             lambda p: p.picking_type_code in DELIVERY_CODES and p.state == "done"
-        ).sorted(lambda p: (p.date_done, p.id))
+        ).sorted(lambda p: (p.date_done, p.id)).with_prefetch(pickings._prefetch_ids)
 
     def _wechat_is_virtual(self):
         """A confirmed order of services only (a class, a subscription, a download): nothing
@@ -225,7 +229,7 @@ class SaleOrder(models.Model):
             contact, contact_problems = picking._wechat_contact()
             shipped = picking._wechat_parcels()
             if logistics != order_shipping.LogisticsType.EXPRESS:
-                shipped = [("", picking.move_line_ids.filtered("quantity"), picking.name)]
+                shipped = [("", picking._wechat_shipped_lines(), picking.name)]
             for tracking_no, lines, label in shipped:
                 parcel_path = f"{path}.shipping_list[{len(parcels)}]" if path else f"shipping_list[{len(parcels)}]"
                 report.label(parcel_path, label)
@@ -239,7 +243,7 @@ class SaleOrder(models.Model):
                     tracking_no, picking.carrier_id.wechat_express_company_code or "", contact))
         if logistics != order_shipping.LogisticsType.EXPRESS and parcels:
             # One entry for the whole order: only express shipments may be split.
-            lines = self._wechat_done_deliveries().move_line_ids.filtered("quantity")
+            lines = self._wechat_done_deliveries()._wechat_shipped_lines()
             parcels = [order_shipping.Parcel(
                 order_shipping.describe_items(self.env["stock.picking"]._wechat_quantities(lines, lang), lang),
                 contact=parcels[-1].contact)]

@@ -128,7 +128,7 @@ class StockPicking(models.Model):
         """(tracking number, the move lines it carries, label) for each parcel."""
         self.ensure_one()
         numbers = [n.strip() for n in (self.carrier_tracking_ref or "").split(",") if n.strip()] or [""]
-        lines = self.move_line_ids.filtered("quantity")
+        lines = self._wechat_shipped_lines()
         packages = lines.result_package_id
         if 1 < len(numbers) == len(packages) and all(lines.mapped("result_package_id")):
             # stock_delivery appends one tracking number per package, in package order.
@@ -137,6 +137,12 @@ class StockPicking(models.Model):
                 for number, package in zip(numbers, packages.sorted("id"), strict=True)
             ]
         return [(number, lines, self.name) for number in numbers]
+
+    def _wechat_shipped_lines(self):
+        """The move lines of these deliveries that carry a quantity, keeping the prefetch of all
+        their lines (their products are then read together with the other deliveries')."""
+        lines = self.move_line_ids
+        return lines.filtered("quantity").with_prefetch(lines._prefetch_ids)
 
     def _wechat_items(self, move_lines):
         """Distinct (merchant item id, product) of the products in these move lines."""

@@ -75,8 +75,8 @@ RETRY_BASE_SECONDS = 60
 RETRY_CAP_SECONDS = 3600
 # A wake-up this much later covers a job run that starts while a delivery's transaction is open.
 WAKE_UP_LATER_SECONDS = 10
-# Uploads claimed together; their payloads are built with a few reads for all of them.
-CLAIM_SIZE = 10
+# Uploads claimed together at most; their payloads are built with a few reads for all of them.
+CLAIM_SIZE = 20
 # A cron run sends this many uploads per call the pool keeps in flight, then the cron comes back.
 BATCH_PER_CALL_IN_FLIGHT = 10
 DEFAULT_TZ = "Asia/Shanghai"
@@ -283,9 +283,11 @@ class WechatShippingUpload(models.Model):
         wanted_set = set(wanted)
         uploads = uploads.filtered(lambda u: u._wechat_target() in wanted_set)
         held = {upload._wechat_target() for upload in uploads}
-        # No "created" note in the chatter: posting it was about 60% of what auto-upload
-        # adds to validating a delivery (docs/benchmarks.md); the state tracking stays.
-        uploads |= uploads.with_context(mail_create_nolog=True).create([
+        # Created without chatter, followers or tracking (the job's record of its own): the
+        # "created" note was about 60% of what auto-upload adds to validating a delivery
+        # (docs/benchmarks.md), subscribing whoever validated most of the rest. Changes of
+        # state are tracked from then on.
+        uploads |= uploads.with_context(tracking_disable=True).create([
             {field: order.id, "family": family, "company_id": order.company_id.id}
             for field, order, family in wanted if (field, order, family) not in held
         ])
@@ -344,11 +346,13 @@ class WechatShippingUpload(models.Model):
         uploads = self.sudo()
         with UploadSending(uploads, uploads._pool_size(), commit=auto_commit) as sending:
             batch_size = batch_size or BATCH_PER_CALL_IN_FLIGHT * sending.pool.size
+            # Claims large enough that building their payloads together pays, small enough to
+            # keep the pool full: whatever room there is, once it is half a claim.
             claim_size = min(CLAIM_SIZE, sending.pool.size)
             claimed, more = 0, True
             while more or sending.pool:
                 room = min(sending.pool.room(), batch_size - claimed)
-                if more and room and (room >= claim_size or not sending.pool):
+                if more and room and (2 * room >= claim_size or not sending.pool):
                     batch = uploads._claim_for(min(room, claim_size), commit=auto_commit)
                     claimed += len(batch)
                     more = bool(batch) and claimed < batch_size
@@ -455,11 +459,11 @@ class WechatShippingUpload(models.Model):
         wire = info.to_wire()
         return json.dumps(client.as_sent(info.path, wire) if client else wire, ensure_ascii=False)
 
-    def _record_answer(self, answer, held_until, body, info, commit=False):
+    def _record_answer(self, answer, held_until, body, info, locked=None):
         """Record how this upload's exchange ended: an exchange.Answer, or the exception it
         raised (a defect: the call may have gone out, so the outcome is in doubt). This upload
-        if recorded under this worker's claim, else an empty recordset."""
-        finish = functools.partial(self._finish_committed if commit else self._finish, held_until)
+        if recorded under this worker's claim, else an empty recordset. `locked`: see _finish."""
+        finish = functools.partial(self._finish, held_until, locked=locked)
         if isinstance(answer, BaseException):
             _logger.error("WeChat upload %s: sending failed", self.id, exc_info=answer)
             return finish("retrying", self._odoo_problem(SEND_FAILED), body=body, extra={"in_doubt": True})
@@ -619,17 +623,13 @@ class WechatShippingUpload(models.Model):
         and leaving the rest of the batch 'sending' until the claim lease runs out."""
         return retrying(functools.partial(self._finish, *args, **kwargs), self.env)
 
-    def _finish(self, held_until, state, problems, body=None, info=None, result=None, extra=None):
+    def _finish(self, held_until, state, problems, body=None, info=None, result=None, extra=None, locked=None):
         """Record how an attempt ended and what comes next; this upload, or an empty recordset
         when the claim that ended at `held_until` ran out and another worker took the upload
-        over (that worker's outcome is the one to keep)."""
+        over (that worker's outcome is the one to keep). `locked`: _lock_claims() of uploads
+        recorded together, this one among them (else it is locked here)."""
         self.ensure_one()
-        self.flush_recordset(["revision", "claimed_until"])
-        self.env.cr.execute(
-            "SELECT revision, claimed_until FROM wechat_shipping_upload WHERE id = %s FOR UPDATE",
-            [self.id], log_exceptions=False,  # a serialization failure is retried, see _lock_for_update
-        )
-        revision, claimed_until = self.env.cr.fetchone()
+        revision, claimed_until = (locked or self._lock_claims())[self.id]
         if claimed_until != held_until:
             _logger.warning(
                 "WeChat upload %s: the claim ran out during the attempt and another worker took "

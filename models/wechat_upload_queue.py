@@ -50,6 +50,19 @@ class WechatUploadQueue(models.AbstractModel):
         ), log_exceptions=False)
         return [row[0] for row in self.env.cr.fetchall()]
 
+    def _lock_claims(self):
+        """Lock these rows, waiting for a transaction that holds them: {id: (revision,
+        claimed_until)}, what an outcome is recorded against (see _lock_for_update for the
+        serialization failure this may raise)."""
+        if not self:
+            return {}
+        self.flush_recordset(["revision", "claimed_until"])
+        self.env.cr.execute(SQL(
+            "SELECT id, revision, claimed_until FROM %s WHERE id IN %s FOR UPDATE",
+            SQL.identifier(self._table), tuple(self.ids),
+        ), log_exceptions=False)
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
     def _due_condition(self, now):
         """SQL condition of the rows a worker may take at `now` (ran-out claims included)."""
         return SQL(

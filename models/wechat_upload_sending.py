@@ -25,8 +25,8 @@ class UploadSending:
     """Claimed uploads on their way to WeChat: `add` them, `collect` answers; `delivered` holds
     the ids of those whose outcome was recorded under this worker's claim.
 
-    `commit`: the worker owns the transaction (the cron), so each outcome is committed as it is
-    recorded. Used as a context manager: should anything fail, the uploads whose call never
+    `commit`: the worker owns the transaction (the cron), so outcomes are committed as they
+    come back (the answers that came back together, in one transaction). Used as a context manager: should anything fail, the uploads whose call never
     started go back to the queue at once; those in flight stay claimed, so that a worker taking
     them over after the lease knows their outcome is in doubt."""
 
@@ -84,16 +84,29 @@ class UploadSending:
                 self.delivered += outcome.ids
 
     def collect(self):
-        """Record the answers that came back (waiting a moment for one) and keep the claims of
-        the rest alive; how many answers were recorded."""
+        """Record the answers that came back (waiting a moment for one), together, committed
+        at once when the worker owns the transaction; keep the claims of the rest alive. How
+        many answers were recorded."""
         answers = self.pool.collect(timeout=COLLECT_SECONDS)
-        for upload_id, answer in answers:
-            held_until, body, info = self._outstanding.pop(upload_id)
-            self._lost.discard(upload_id)
-            upload = self.Upload.browse(upload_id)
-            self.delivered += upload._record_answer(answer, held_until, body, info, commit=self.commit).ids
+        if answers:
+            record = functools.partial(self._record, answers)
+            self.delivered += retrying(record, self.env) if self.commit else record()
+            for upload_id, _answer in answers:
+                del self._outstanding[upload_id]
+                self._lost.discard(upload_id)
         self._renew_claims()
         return len(answers)
+
+    def _record(self, answers):
+        """Record these answers in this transaction (run again whole after a serialization
+        failure): the ids of the uploads recorded under this worker's claim."""
+        uploads = self.Upload.browse([upload_id for upload_id, _answer in answers])
+        locked = uploads._lock_claims()
+        recorded = []
+        for upload, (_upload_id, answer) in zip(uploads, answers, strict=True):
+            held_until, body, info = self._outstanding[upload.id]
+            recorded += upload._record_answer(answer, held_until, body, info, locked=locked).ids
+        return recorded
 
     def finish(self):
         """Collect until every exchange added has been answered."""
