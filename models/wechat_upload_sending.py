@@ -26,9 +26,10 @@ class UploadSending:
     the ids of those whose outcome was recorded under this worker's claim.
 
     `commit`: the worker owns the transaction (the cron), so outcomes are committed as they
-    come back (the answers that came back together, in one transaction). Used as a context manager: should anything fail, the uploads whose call never
-    started go back to the queue at once; those in flight stay claimed, so that a worker taking
-    them over after the lease knows their outcome is in doubt."""
+    come back (the answers that came back together, in one transaction). Used as a context
+    manager: should anything fail, the uploads whose call never started go back to the queue
+    at once; those in flight stay claimed, so that a worker taking them over after the lease
+    knows their outcome is in doubt."""
 
     def __init__(self, uploads, pool_size, commit=False):
         self.env = uploads.env
