@@ -257,7 +257,10 @@ class ResCompany(models.Model):
         company = self.sudo()
         base_url = company.wechat_api_base_url.rstrip("/")
         if company.wechat_token_mode == "authorizer":
-            source = tokens.AuthorizerTokenSource(company._wechat_authorizer_token)
+            # Read once per client, in the worker's thread: the threads that make the calls never
+            # touch the database. The platform module rotates it; the next batch reads it anew.
+            token = company.wechat_authorizer_access_token
+            source = tokens.AuthorizerTokenSource(lambda: token)
         else:
             if error := company._wechat_config_error():
                 raise UserError(str(error))
@@ -300,13 +303,6 @@ class ResCompany(models.Model):
             "authorizer token): Inventory > Configuration > Settings > WeChat Shipping.",
             company=company.name,
         )
-
-    def _wechat_authorizer_token(self):
-        """Re-read the authorizer token each time: the platform module rotates it."""
-        token = self.sudo().wechat_authorizer_access_token
-        if not token:
-            raise UserError(_("%s has no WeChat authorizer access token yet.", self.name))
-        return token
 
 
 def _is_api_url(text):
