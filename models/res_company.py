@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import LazyTranslate
 

@@ -1,19 +1,16 @@
 """A worker sending claimed uploads with several calls to WeChat in flight (not a model).
 
 The worker's thread keeps the database: it builds the payloads of what it claimed, hands each
-exchange with WeChat to a CallPool, and records each answer as it comes back (committed on its
-own when the worker owns the transaction). The pool's threads only talk to WeChat."""
+exchange with WeChat to a CallPool, and records the answers as they come back (those that come
+back together in one transaction, committed when the worker owns it). The pool's threads only
+talk to WeChat."""
 import functools
-import json
-import logging
 from datetime import timedelta
 
 from odoo import fields
 from odoo.service.model import retrying
 
 from ..wechat_protocol import call_pool, exchange
-
-_logger = logging.getLogger(__name__)
 
 # Calls one exchange may make: a token, get_order, the upload, get_order again (and a token replay).
 CALLS_PER_UPLOAD = 4

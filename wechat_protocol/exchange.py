@@ -28,7 +28,6 @@ OUTCOME_STATES = {
 }
 # 10060001 (payment not known yet) is retried this many times (about half an hour), then needs attention.
 BRIEF_ATTEMPTS = 6
-RATE_LIMIT_CODES = frozenset({catalogue.RATE_LIMITED, catalogue.RATE_LIMITED_FREQ})
 
 # Why an answer is what it is when WeChat's own answer does not say it (the caller words them).
 CORRECTION_USED = "correction_used"  # a second change of a complete shipping: never sent
@@ -71,7 +70,7 @@ def run(exchange):
     if exchange.order_shipping:
         return _run_order_shipping(exchange)
     result = exchange.client.upload(exchange.info)
-    return Answer(OUTCOME_STATES[result.outcome], result, rate_limited=result.errcode in RATE_LIMIT_CODES)
+    return Answer(OUTCOME_STATES[result.outcome], result, rate_limited=result.errcode in catalogue.RATE_LIMIT_CODES)
 
 
 def _run_order_shipping(exchange):
@@ -108,7 +107,7 @@ def _run_order_shipping(exchange):
 def _sent_answer(sent, result, note):
     """An Answer maker for an upload that went out: `sent` with `result`, and the note."""
     def answer(state, **known):
-        return Answer(state, result, sent, note, rate_limited=result.errcode in RATE_LIMIT_CODES, **known)
+        return Answer(state, result, sent, note, rate_limited=result.errcode in catalogue.RATE_LIMIT_CODES, **known)
     return answer
 
 

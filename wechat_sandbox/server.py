@@ -16,7 +16,7 @@ from wechat_protocol.tokens import redact
 from . import page
 from . import pusher
 from .payments import AWAITING_SHIPMENT, PaymentError
-from .state import MAX_LATENCY_MS, MAX_PER_SECOND, RATE_LIMIT_CODES, Fault, RateLimit, SandboxState
+from .state import MAX_LATENCY_MS, MAX_PER_SECOND, Fault, RateLimit, SandboxState
 
 _logger = logging.getLogger(__name__)
 
@@ -297,7 +297,7 @@ class Handler(BaseHTTPRequestHandler):
         limit = _parse_rate_limit(body)
         if limit is None:
             return 400, {"error": "expected {per_second: a whole number 0 to %d, errcode: %s}" % (
-                MAX_PER_SECOND, " or ".join(map(str, RATE_LIMIT_CODES)))}
+                MAX_PER_SECOND, " or ".join(map(str, catalogue.RATE_LIMIT_CODES)))}
         self.state.set_rate_limit(limit)
         return 200, self.state.rate_limit()
 
@@ -437,10 +437,10 @@ def latency_value(value):
 def _parse_rate_limit(data):
     """RateLimit from {per_second, errcode?}, or None when either is not allowed."""
     per_second = data.get("per_second")
-    errcode = data.get("errcode", RATE_LIMIT_CODES[0])
+    errcode = data.get("errcode", catalogue.RATE_LIMIT_CODES[0])
     if not _whole(per_second) or not 0 <= per_second <= MAX_PER_SECOND:
         return None
-    if not _whole(errcode) or errcode not in RATE_LIMIT_CODES:
+    if not _whole(errcode) or errcode not in catalogue.RATE_LIMIT_CODES:
         return None
     return RateLimit(per_second, errcode)
 

@@ -7,6 +7,8 @@ from collections import Counter, deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from wechat_protocol import catalogue
+
 from .payments import PaymentBook
 from .pusher import Pusher
 from .shopping import ShoppingBook, received_now
@@ -14,8 +16,8 @@ from .shopping import ShoppingBook, received_now
 TOKEN_LIFETIME = 7200
 MAX_LATENCY_MS = 60000
 MAX_PER_SECOND = 100000
-RATE_LIMIT_CODES = (45009, 44990)
-_RATE_LIMIT_MESSAGES = {45009: "reach max api daily quota limit", 44990: "too many requests per second"}
+_RATE_LIMIT_MESSAGES = {catalogue.RATE_LIMITED: "reach max api daily quota limit",
+                        catalogue.RATE_LIMITED_FREQ: "too many requests per second"}
 
 
 @dataclass
@@ -37,7 +39,7 @@ class RateLimit:
     """At most `per_second` API calls served in any one-second window; 0 is no limit."""
 
     per_second: int = 0
-    errcode: int = 45009
+    errcode: int = catalogue.RATE_LIMITED
 
     def as_dict(self):
         return {"per_second": self.per_second, "errcode": self.errcode}
@@ -58,6 +60,7 @@ class SandboxState:
         self.secret = secret
         self.start_latency_ms = latency_ms
         self._lock = threading.Lock()
+        self._in_flight = 0  # API calls being served now; they outlive a reset
         self.reset()
 
     def reset(self):
@@ -75,7 +78,6 @@ class SandboxState:
             self._requests = Counter()
             self._token_fetches = Counter()
             self._faults = deque()
-            self._in_flight = getattr(self, "_in_flight", 0)  # calls being served outlive a reset
             self._in_flight_peak = 0
             self._payments = PaymentBook()
             self._shopping = ShoppingBook()
