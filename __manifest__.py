@@ -1,7 +1,7 @@
 {
     "name": "WeChat Shipping",
     "summary": "Upload delivery tracking numbers to WeChat Shopping Order, combined orders included",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Inventory/Delivery",
     "license": "LGPL-3",
     "author": "wechat_shipping contributors",
@@ -24,6 +24,9 @@
         "views/res_config_settings_views.xml",
         "views/wechat_shipping_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["wechat_shipping/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": False,
 }

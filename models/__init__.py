@@ -4,6 +4,7 @@ from . import wechat_order_key_mixin
 from . import wechat_express_company
 from . import wechat_combined_order
 from . import wechat_shipping_upload
+from . import mail_tracking_value
 from . import wechat_reconciliation_line
 from . import res_company
 from . import res_config_settings

@@ -1,7 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..wechat_protocol import express, report, validation
+from ..wechat_protocol import report, validation
+
+# The language of the names WeChat's get_delivery_list gives.
+WECHAT_NAMES_LANG = "zh_CN"
 
 
 class WechatExpressCompany(models.Model):
@@ -14,7 +17,7 @@ class WechatExpressCompany(models.Model):
     _rec_names_search = ["code", "name"]
 
     code = fields.Char(required=True, index=True, help="WeChat's express_company code, e.g. SF.")
-    name = fields.Char(required=True)
+    name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=100)
     active = fields.Boolean(default=True)
     unlisted = fields.Boolean(
@@ -74,7 +77,7 @@ class WechatExpressCompany(models.Model):
             companies = client.get_delivery_list()
         except Exception as error:  # the client's errors carry no secret; show them as they are
             raise UserError(_("WeChat's express company list could not be fetched: %s", error)) from error
-        count = self._upsert(companies, refreshed=True)
+        count = self._upsert(companies)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -86,27 +89,29 @@ class WechatExpressCompany(models.Model):
         }
 
     @api.model
-    def _load_builtin_table(self):
-        """Create the codes this addon ships (called once at install)."""
-        self._upsert(express.EXPRESS_COMPANIES, sequence=10)
+    def _upsert(self, companies):
+        """Store WeChat's whole list: create the codes Odoo lacks, give the known ones WeChat's
+        name, and mark the codes the list lacks as unlisted; returns how many codes were given."""
+        known = self.with_context(active_test=False).search([])
+        existing = {record.code: record for record in known}
+        self._give_wechat_names([(existing[company.code], company.name)
+                                 for company in companies if company.code in existing])
+        # A code new to Odoo has WeChat's name in every language: Odoo knows no other.
+        self.create([{"code": company.code, "name": company.name}
+                     for company in companies if company.code not in existing])
+        listed = {company.code for company in companies}
+        known.filtered(lambda record: record.unlisted and record.code in listed).unlisted = False
+        known.filtered(lambda record: not record.unlisted and record.code not in listed).unlisted = True
+        return len(companies)
 
     @api.model
-    def _upsert(self, companies, sequence=100, refreshed=False):
-        """Create missing codes and rename known ones; returns how many codes were given.
-
-        `refreshed`: `companies` is WeChat's whole list, and the codes it lacks are marked so."""
-        existing = {c.code: c for c in self.with_context(active_test=False).search([])}
-        to_create = []
-        for company in companies:
-            record = existing.get(company.code)
-            if record:
-                if record.name != company.name_zh or record.unlisted:
-                    record.write({"name": company.name_zh, "unlisted": False})
-            else:
-                to_create.append({"code": company.code, "name": company.name_zh, "sequence": sequence})
-        self.create(to_create)
-        if refreshed:
-            listed = {company.code for company in companies}
-            self.browse([r.id for code, r in existing.items() if code not in listed and not r.unlisted]).write(
-                {"unlisted": True})
-        return len(companies)
+    def _give_wechat_names(self, named_records):
+        """Give each (record, name) WeChat's name as its translation in WeChat's language: the
+        names it has in other languages, the English ones this addon ships included, stay. No
+        translation can be kept in a language that is not active."""
+        if not self.env["res.lang"]._get_code(WECHAT_NAMES_LANG):
+            return
+        for record, name in named_records:
+            record = record.with_context(lang=WECHAT_NAMES_LANG)
+            if record.name != name:
+                record.name = name

@@ -107,6 +107,14 @@ class WechatOrderKeyMixin(models.AbstractModel):
             if problems:
                 raise ValidationError(report.describe(problems, lang, label))
 
+    def write(self, vals):
+        if "company_id" in vals and not self._wechat_own_names(vals):
+            # The guard checks writes of this addon's fields only; an order moving to another
+            # company must find its keys free there too.
+            self.check_access("write")
+            self._check_wechat_keys_free([(record, vals) for record in self])
+        return super().write(vals)
+
     def _wechat_clean_vals(self, vals, creating=False):
         vals = super()._wechat_clean_vals(vals, creating)
         if not creating:
@@ -123,7 +131,7 @@ class WechatOrderKeyMixin(models.AbstractModel):
         The unique constraints stay for two transactions that race."""
         given = {}
         for index, kind, company, names, values, record in self._wechat_unique_keys(changes):
-            text = report.shorten(" / ".join(values), 80)
+            text = key_text(names, values)
             if given.setdefault((company.id, names, values), index) != index:
                 raise ValidationError(self.env._(
                     "%(kind)s %(key)s is given to several orders at once; a WeChat payment "
@@ -133,28 +141,37 @@ class WechatOrderKeyMixin(models.AbstractModel):
                 *((name, "=", value) for name, value in zip(names, values, strict=True)),
             ], limit=1)
             if other:
+                # Its reference only: the user may not be allowed to read that order.
                 raise ValidationError(self.env._(
                     "%(kind)s %(key)s is already the WeChat key of %(other)s (%(company)s); "
                     "a WeChat payment belongs to one order of a company.",
-                    kind=kind, key=text, company=company.name, other=report.shorten(other.display_name, 80),
+                    kind=kind, key=text, company=company.name, other=report.shorten(other.name, 80),
                 ))
 
     def _wechat_unique_keys(self, changes):
         """(index of the change, what the key is called, company, field names, values, record) of
         each complete unique key the changed records will have."""
-        if not any(name in vals for _record, vals in changes for names, _kind in UNIQUE_KEYS for name in names):
+        watched = {"company_id", *(name for names, _kind in UNIQUE_KEYS for name in names)}
+        if not any(watched & vals.keys() for _record, vals in changes):
             return
         for index, (record, vals) in enumerate(changes):
-            def value(name, record=record, vals=vals):
-                return vals[name] if name in vals else record[name]
-            company = value("company_id")
-            if not isinstance(company, models.BaseModel):
-                company = self.env["res.company"].browse(company)
-            company = company or self.env.company
             for names, kind in UNIQUE_KEYS:
-                values = tuple(value(name) for name in names)
+                values = tuple(vals[name] if name in vals else record[name] for name in names)
                 if all(values):
+                    company = self._wechat_company_of(record, vals)
                     yield index, kind._translate(self.env.lang), company, names, values, record
+
+    def _wechat_company_of(self, record, vals):
+        """The company `record` will have once `vals` are written (a new record: its default,
+        which the context may set)."""
+        if "company_id" in vals:
+            company = vals["company_id"]
+        else:
+            company = record.company_id if record else self.default_get(["company_id"]).get("company_id")
+        if not isinstance(company, models.BaseModel):
+            # Anything but an id is the ORM's to refuse.
+            company = self.env["res.company"].browse(company if isinstance(company, int) else ())
+        return company or self.env.company
 
     def _wechat_order_key(self):
         """The order key in the protocol's terms."""
@@ -311,6 +328,12 @@ def _event_values(event):
     return values
 
 
+def key_text(names, values):
+    """A key as WeChat's order_key names its parts (`mchid … / out_trade_no …`), bounded."""
+    parts = (f"{name.removeprefix('wechat_')} {value}" for name, value in zip(names, values, strict=True))
+    return report.shorten(" / ".join(parts), 120)
+
+
 def state_of_code(code):
     """The WeChat Order State of WeChat's order_state number (1..6), else None."""
     if isinstance(code, int) and not isinstance(code, bool) and 1 <= code <= len(ORDER_STATES):
@@ -324,9 +347,10 @@ def unix_from_moment(moment):
 
 
 def notification(title, lines, kind="info"):
-    """A client notification of one line per order (the actions that call WeChat say so)."""
+    """A client notification of one line per order (the actions that call WeChat say so); it
+    stays until closed unless it only says all went well."""
     return {"type": "ir.actions.client", "tag": "display_notification",
-            "params": {"title": title, "message": "\n".join(lines), "type": kind, "sticky": kind == "info"}}
+            "params": {"title": title, "message": "\n".join(lines), "type": kind, "sticky": kind != "success"}}
 
 
 def moment_from_unix(value):

@@ -5,16 +5,19 @@ import logging
 from datetime import datetime, timedelta
 
 import pytz
+from markupsafe import Markup
 
 from psycopg2.errors import SerializationFailure
 
 from odoo import _, api, fields, models
+from odoo.osv import expression
 from odoo.service.model import retrying
 from odoo.tools import LazyTranslate
 
 from ..wechat_protocol import call_pool, catalogue, exchange, order_shipping, payload, report, rfc3339
 from ..wechat_protocol import order_shipping_record as record
 from ..wechat_protocol import shopping_details
+from .wechat_order_key_mixin import notification
 from .wechat_upload_sending import UploadSending
 
 DELIVERY_CODES = ("outgoing", "dropship")  # deliveries to the buyer, from a warehouse or a vendor
@@ -80,6 +83,8 @@ CLAIM_SIZE = 20
 # A cron run sends this many uploads per call the pool keeps in flight, then the cron comes back.
 BATCH_PER_CALL_IN_FLIGHT = 10
 DEFAULT_TZ = "Asia/Shanghai"
+# Uploads an Upload now notification names with their reasons; the list shows the rest.
+NOTIFIED_UPLOADS = 5
 
 
 def _fill(message, lang, values):
@@ -145,11 +150,17 @@ class WechatShippingUpload(models.Model):
     last_errmsg = fields.Char("WeChat errmsg", readonly=True)
     problems = fields.Json(readonly=True, copy=False)
     reason = fields.Text(compute="_compute_reason")
+    problem_code = fields.Integer(
+        "Problem Code", compute="_compute_problem_code", store=True, aggregator=False,
+        help="WeChat's error code of the first problem, whether WeChat answered it or Odoo found "
+        "it before sending (Odoo's checks use WeChat's codes); empty when nothing is wrong.",
+    )
     upload_time = fields.Char(
         "Upload Time Sent", readonly=True,
         help="upload_time of the last request sent; each update carries a later one.",
     )
     request_body = fields.Text("Request Body (masked)", readonly=True)
+    request_body_pretty = fields.Text("Request Body", compute="_compute_request_body_pretty")
     wechat_held = fields.Json(
         "Held by WeChat", readonly=True, copy=False,
         help="Order Shipping Management: per payment order, the shipping WeChat holds.",
@@ -159,7 +170,10 @@ class WechatShippingUpload(models.Model):
         help="Order Shipping Management: per payment order, WeChat's finish_shipping_count (1 once "
         "complete, 2 once its one change is used).",
     )
-    picking_ids = fields.Many2many("stock.picking", compute="_compute_picking_ids", string="Deliveries")
+    picking_ids = fields.Many2many(
+        "stock.picking", compute="_compute_picking_ids", search="_search_picking_ids", string="Deliveries"
+    )
+    picking_count = fields.Integer(compute="_compute_picking_ids", string="Delivery Count")
 
     _sql_constraints = [
         ("sale_order_uniq", "unique(sale_order_id, family)", "A sale order has one WeChat upload per API."),
@@ -184,10 +198,39 @@ class WechatShippingUpload(models.Model):
         for upload in self:
             upload.reason = report.render(upload.problems, lang) if upload.problems else False
 
+    @api.depends("problems")
+    def _compute_problem_code(self):
+        for upload in self:
+            problems = upload.problems if isinstance(upload.problems, list) else []
+            codes = (p.get("code") for p in problems if isinstance(p, dict))
+            upload.problem_code = next((c for c in codes if isinstance(c, int) and not isinstance(c, bool)), 0)
+
+    @api.depends("request_body")
+    def _compute_request_body_pretty(self):
+        for upload in self:
+            try:
+                body = json.loads(upload.request_body) if upload.request_body else None
+            except ValueError:
+                body = None
+            pretty = json.dumps(body, ensure_ascii=False, indent=2) if body is not None else False
+            upload.request_body_pretty = pretty or upload.request_body
+
     def _compute_picking_ids(self):
         for upload in self:
             orders = upload.combined_order_id.sale_order_ids or upload.sale_order_id
             upload.picking_ids = orders.picking_ids.filtered(lambda p: p.picking_type_code in DELIVERY_CODES)
+            upload.picking_count = len(upload.picking_ids)
+
+    def _search_picking_ids(self, operator, value):
+        """Uploads carrying the deliveries that match (by name from the search bar, else by id)."""
+        negative = operator in expression.NEGATIVE_TERM_OPERATORS
+        if negative:
+            operator = expression.TERM_OPERATORS_NEGATION[operator]
+        field = "name" if isinstance(value, str) else "id"
+        pickings = self.env["stock.picking"]._search([(field, operator, value)])
+        domain = ["|", ("sale_order_id.picking_ids", "in", pickings),
+                  ("combined_order_id.sale_order_ids.picking_ids", "in", pickings)]
+        return ["!", *domain] if negative else domain
 
     # ------------------------------------------------------------------ actions
 
@@ -204,25 +247,47 @@ class WechatShippingUpload(models.Model):
             if batch:
                 batch._request_upload(trigger=False)
                 batch._claim(batch.ids, batch_size=len(batch))._send_claimed()
-        sent = self.sudo().filtered(lambda u: u.state == "sent")
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success" if len(sent) == len(self) else "warning",
-                "message": _(
-                    "%(sent)s of %(total)s WeChat uploads accepted; see each upload's reason for the rest.",
-                    sent=len(sent), total=len(self),
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self._sent_notification()
 
     def action_retry(self):
         """Queue again at once, whatever the backoff said, with a new count of attempts."""
         self._check_send_access()
         self.sudo().filtered(lambda u: u.state != "sending").write({"attempt_count": 0})
         self._request_upload()
+
+    def action_view_pickings(self):
+        """The deliveries this upload carries."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        if self.picking_count == 1:
+            action.update(res_id=self.picking_ids.id, views=[(False, "form")], view_mode="form")
+        else:
+            action.update(domain=[("id", "in", self.picking_ids.ids)], context={})
+        return action
+
+    def _sent_notification(self):
+        """How an Upload now went: the orders WeChat accepted, else each one's state and reason;
+        the screen behind it is reloaded (it shows the new state)."""
+        uploads = self.sudo()
+        refused = uploads.filtered(lambda u: u.state != "sent")
+        if refused:
+            action = self._refused_notification(refused)
+        else:
+            names = report.shorten(", ".join(uploads.mapped("name")), 300)
+            action = notification(_("WeChat accepted the shipping information"), [names], kind="success")
+        action["params"]["next"] = {"type": "ir.actions.act_window_close"}
+        return action
+
+    def _refused_notification(self, refused):
+        """A warning naming the first of `refused` (of these uploads) with their state and reason."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        lines = []
+        for upload in refused[:NOTIFIED_UPLOADS]:
+            line = f"{upload.name} ({states[upload.state]})"
+            lines.append(f"{line}: {report.shorten(upload.reason, 300)}" if upload.reason else line)
+        if len(refused) > NOTIFIED_UPLOADS:
+            lines.append(_("… and %s more: see the WeChat Uploads list.", len(refused) - NOTIFIED_UPLOADS))
+        title = _("WeChat accepted %(sent)s of %(total)s", sent=len(self) - len(refused), total=len(self))
+        return notification(title, lines, kind="warning")
 
     def _check_send_access(self):
         """Who may send or retry: the WeChat Shipping group (which alone reads uploads), for
@@ -247,7 +312,8 @@ class WechatShippingUpload(models.Model):
         if len(self) == 1:
             action.update(res_id=self.id, view_mode="form", views=[(False, "form")])
         else:
-            action["domain"] = [("id", "in", self.ids)]
+            # Every one of them, whatever the list's default category (Needs Attention).
+            action.update(domain=[("id", "in", self.ids)], context={})
         return action
 
     # ------------------------------------------------------------------ business methods
@@ -666,22 +732,78 @@ class WechatShippingUpload(models.Model):
         if state == "attention":
             self._notify_attention()
         elif state == "sent" and not routine:
-            self.activity_ids.filtered(
-                lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_warning")
-            ).action_feedback(feedback=_("WeChat accepted the shipping information."))
+            self._close_attention()
         return self
+
+    def _close_attention(self):
+        """Mark the warning activities done, each closing message (the feedback and the words
+        around it) in the language of the user the activity is assigned to, not in the job's."""
+        activity_type = self.env.ref("mail.mail_activity_data_warning")
+        for activity in self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
+            in_user_lang = activity.with_context(lang=activity.user_id.lang or self.env.lang)
+            in_user_lang.action_feedback(feedback=in_user_lang.env._("WeChat accepted the shipping information."))
 
     def _notify_attention(self):
         """An activity for the salesperson, unless one is already open."""
         activity_type = self.env.ref("mail.mail_activity_data_warning")
         if self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
             return
-        orders = self.combined_order_id.sale_order_ids or self.sale_order_id
-        user = orders.user_id[:1] or self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
+        user = self._wechat_owner()
         in_user_lang = self.with_context(lang=user.lang)
         self.activity_schedule(
             activity_type_id=activity_type.id,
             summary=in_user_lang.env._("WeChat upload needs attention"),
-            note=in_user_lang.reason,
+            note=in_user_lang._reason_html(),
             user_id=user.id,
         )
+
+    def _wechat_owner(self):
+        """Who answers for this upload: the salesperson of its order, else the administrator."""
+        orders = self.combined_order_id.sale_order_ids or self.sale_order_id
+        return orders.user_id[:1] or self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
+
+    def _reason_html(self):
+        """The reason as HTML, a line per problem."""
+        return Markup("<br/>").join((self.reason or "").splitlines()) or False
+
+    # ------------------------------------------------------------------ chatter
+
+    def _track_get_default_log_message(self, tracked_fields):
+        """A failure's chatter line says why, beside the change of state, in the language of
+        the person it concerns (the activity's): a stored message has one language."""
+        if "state" in tracked_fields and self.state in ("attention", "retrying") and self.problems:
+            return self.with_context(lang=self._wechat_owner().lang)._reason_html()
+        return super()._track_get_default_log_message(tracked_fields)
+
+    @api.model
+    def _wechat_tracking_for_reader(self, formatted):
+        """Selection values of formatted tracking lines (mail.tracking.value's
+        _tracking_value_format) in this environment's language, that of the reader.
+
+        Odoo stores a selection's label as text in the language of whoever made the change:
+        here the upload job, not the person who reads the chatter. The label is read back to
+        its key through the labels of every active language; one it cannot tell (a label
+        translated since, or shared by two keys) is shown as stored."""
+        for line in formatted:
+            field = self._fields.get(line["fieldName"])
+            if not field or field.type != "selection":
+                continue
+            keys = self._wechat_selection_keys(field)
+            labels = dict(field._description_selection(self.env))
+            for side in ("oldValue", "newValue"):
+                key = keys.get(line[side]["value"])
+                if key in labels:
+                    line[side]["value"] = labels[key]
+        return formatted
+
+    @api.model
+    def _wechat_selection_keys(self, field):
+        """{label: key} of a selection field, over its source labels and every active language."""
+        envs = [self.with_context(lang=None).env] + [
+            self.with_context(lang=code).env for code, _name in self.env["res.lang"].get_installed()]
+        keys = {}
+        for env in envs:
+            for key, label in field._description_selection(env):
+                keys.setdefault(label, set()).add(key)
+        return {label: found.pop() for label, found in keys.items() if len(found) == 1}
+

@@ -11,3 +11,6 @@ from . import test_concurrency
 from . import test_neutralize
 from . import test_migration
 from . import test_order_shipping
+from . import test_reader_language
+from . import test_express_company
+from . import test_sale_order_tab

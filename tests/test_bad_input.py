@@ -7,8 +7,8 @@ in Chinese; nothing is half-written and no upload row appears. Acceptable values
 normalized, and the normalized form is asserted."""
 import re
 
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
 
 from ..demo.scenario import CONSIGNOR_PHONE, MCHID, OPENID
 from ..wechat_protocol import catalogue as c
@@ -155,6 +155,19 @@ class TestBadInput(WechatShippingCase):
             order.write({"wechat_mchid": MCHID, "wechat_out_trade_no": "SO1"})
         self.assertIn("choose the WeChat order number type", caught.exception.args[0])
 
+    def test_sale_order_mchid_points_at_the_order(self):
+        # The merchant id is the order's own (its WeChat tab), not a setting of the company.
+        for value in ("abcdefgh", "1" * 13, "   "):
+            for lang, field, tab in (("en_US", "WeChat Pay Merchant ID", "order's WeChat tab"),
+                                     ("zh_CN", "微信支付商户号", "订单“微信”页签")):
+                with self.subTest(value=value, lang=lang), self.assertRaises(ValidationError) as caught:
+                    self.order.with_context(lang=lang).write({"wechat_mchid": value})
+                message = caught.exception.args[0]
+                self.assertIn(field, message)
+                self.assertIn(tab, message)
+                self.assertNotIn("company", message.lower())
+                self.assertNotIn("公司", message)
+
     def test_nul_characters_are_refused_before_the_database_sees_them(self):
         # create() inserts before constraints run; PostgreSQL would answer with a raw error.
         cases = [
@@ -210,6 +223,98 @@ class TestBadInput(WechatShippingCase):
                           "wechat_transaction_id": " " + "4" * 32 + " ", "wechat_payer_openid": "o" * 128})
         self.assertEqual(self.order._wechat_order_key().to_wire(),
                          {"order_number_type": 2, "transaction_id": "4" * 32})
+
+    # ------------------------------------------------------------------ keys already taken
+
+    def _second_company(self):
+        company = self.env["res.company"].create({"name": "Hangzhou branch"})
+        self.env.user.company_ids |= company
+        return company
+
+    def _quotation(self, company, lang="en_US", **key):
+        return self.env["sale.order"].with_context(lang=lang).create(
+            {"partner_id": self.customer.id, "company_id": company.id, **key})
+
+    def assertTaken(self, attempt, other, key):
+        """Refused before the database's unique constraint (no error in the server log), in
+        English and Chinese, naming the order that has the key and the key itself."""
+        for lang in ("en_US", "zh_CN"):
+            with self.subTest(other=other.name, key=key, lang=lang):
+                with self.assertNoLogs("odoo.sql_db", "ERROR"), self.assertRaises(ValidationError) as caught, \
+                        self.env.cr.savepoint():
+                    attempt(lang)
+                    self.env.flush_all()
+                message = caught.exception.args[0]
+                self.assertIn(other.name, message)
+                self.assertIn(key, message)
+                for mark in REPR_MARKS:
+                    self.assertNotIn(mark, message)
+                if lang == "zh_CN":
+                    self.assertRegex(message, CJK)
+
+    def test_taken_key_on_a_new_or_edited_order(self):
+        key = f"mchid {MCHID} / out_trade_no {self.order.wechat_out_trade_no}"
+        vals = {"wechat_order_number_type": "merchant_trade_number", "wechat_mchid": MCHID,
+                "wechat_out_trade_no": self.order.wechat_out_trade_no}
+        other = self._quotation(self.company)
+        self.assertTaken(lambda lang: self._quotation(self.company, lang, **vals), self.order, key)
+        self.assertTaken(lambda lang: other.with_context(lang=lang).write(vals), self.order, key)
+
+        def through_the_form(lang):
+            with Form(other.with_context(lang=lang)) as form:
+                for name, value in vals.items():
+                    setattr(form, name, value)
+        self.assertTaken(through_the_form, self.order, key)
+
+    def test_taken_key_in_the_company_an_order_moves_to(self):
+        branch = self._second_company()
+        keys = [
+            ({"wechat_order_number_type": "merchant_trade_number", "wechat_mchid": MCHID,
+              "wechat_out_trade_no": self.order.wechat_out_trade_no},
+             f"mchid {MCHID} / out_trade_no {self.order.wechat_out_trade_no}"),
+            ({"wechat_order_number_type": "wxpay_trade_number", "wechat_transaction_id": "4200001234"},
+             "transaction_id 4200001234"),
+        ]
+        self.order.write(keys[1][0])
+        for vals, key in keys:
+            moved = self._quotation(branch, **vals)
+            self.assertTaken(lambda lang, moved=moved: moved.with_context(lang=lang).write(
+                {"company_id": self.company.id}), self.order, key)
+            self.assertEqual(moved.company_id, branch)
+
+    def test_taken_key_in_the_company_an_order_gets_by_default(self):
+        branch = self._second_company()
+        vals = {"wechat_order_number_type": "merchant_trade_number", "wechat_mchid": MCHID,
+                "wechat_out_trade_no": "WX100001"}
+        there = self._quotation(branch, **vals)
+        self.assertTaken(lambda lang: self.env["sale.order"].with_context(lang=lang, default_company_id=branch.id)
+                         .create({"partner_id": self.customer.id, **vals}),
+                         there, f"mchid {MCHID} / out_trade_no WX100001")
+
+    def test_taken_key_in_the_company_a_combined_order_moves_to(self):
+        branch = self._second_company()
+        combined = self._combined()
+        moved = self._combined(company_id=branch.id, wechat_out_trade_no=combined.wechat_out_trade_no)
+        self.assertTaken(lambda lang: moved.with_context(lang=lang).write({"company_id": self.company.id}),
+                         combined, f"mchid {MCHID} / out_trade_no {combined.wechat_out_trade_no}")
+
+    def test_taken_key_of_an_order_the_user_cannot_read(self):
+        # Found whoever may read it; of that order, the message gives the reference only.
+        salesman = new_test_user(
+            self.env, "wechat_own_orders", groups="sales_team.group_sale_salesman",
+            company_id=self.company.id, company_ids=[(6, 0, self.company.ids)])
+        self.order.user_id = self.env.ref("base.user_admin")
+        own = self._quotation(self.company, user_id=salesman.id).with_user(salesman)
+        with self.assertRaises(AccessError):
+            self.order.with_user(salesman).read(["name"])
+        key = f"mchid {MCHID} / out_trade_no {self.order.wechat_out_trade_no}"
+        vals = {"wechat_order_number_type": "merchant_trade_number", "wechat_mchid": MCHID,
+                "wechat_out_trade_no": self.order.wechat_out_trade_no}
+        self.assertTaken(lambda lang: own.with_context(lang=lang, sale_show_partner_name=True).write(vals),
+                         self.order, key)
+        with self.assertRaises(ValidationError) as caught:
+            own.with_context(sale_show_partner_name=True).write(vals)
+        self.assertNotIn(self.customer.name, caught.exception.args[0])
 
     # ------------------------------------------------------------------ combined orders
 

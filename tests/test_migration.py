@@ -1,19 +1,23 @@
 """The 18.0.1.1.0 migration trims WeChat keys stored before keys were trimmed on write; the
-18.0.1.2.0 one keeps Shopping Order companies' shopping details with the system that uploaded them."""
+18.0.1.2.0 one keeps Shopping Order companies' shopping details with the system that uploaded them;
+the 18.0.1.3.0 one gives the express companies an older version created their XML ids and
+English names."""
 import importlib.util
 from pathlib import Path
 
 from odoo.tests import tagged
 from odoo.tools import SQL
+from odoo.tools.convert import ParseError, convert_file
 
 from .common import WechatShippingCase
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+SHIPPED_CODES = ("SF", "ZTO", "YTO", "STO", "YD", "JTSD", "DHL")
 
 
-def _load_migration(version="18.0.1.1.0"):
+def _load_migration(version="18.0.1.1.0", stage="post"):
     spec = importlib.util.spec_from_file_location(
-        "wechat_shipping_migrate_" + version.replace(".", "_"), MIGRATIONS / version / "post-migrate.py")
+        "wechat_shipping_migrate_" + version.replace(".", "_"), MIGRATIONS / version / f"{stage}-migrate.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -65,3 +69,56 @@ class TestMigration(WechatShippingCase):
         self.assertEqual(osm_only.wechat_shopping_details_by, "odoo", "never shipped to Shopping Order")
         order = self._order([(self.tea, 1)])
         self.assertFalse(order.wechat_upload_ids.filtered(lambda u: u.family == "shopping_details"))
+
+    # ------------------------------------------------------------------ 18.0.1.3.0: express companies
+
+    def _shipped_express_xmlids(self):
+        """{code: (res_id, noupdate)} of the express companies' XML ids, as the database has them."""
+        self.env.cr.execute(SQL(
+            "SELECT name, res_id, noupdate FROM ir_model_data WHERE module = 'wechat_shipping' AND model = %s",
+            "wechat.express.company"))
+        return {name.removeprefix("wechat_express_company_").upper(): (res_id, noupdate)
+                for name, res_id, noupdate in self.env.cr.fetchall()}
+
+    def _load_express_data(self):
+        """The express company data file, loaded as an upgrade loads it."""
+        convert_file(self.env, "wechat_shipping", "data/wechat_express_company_data.xml", {}, mode="update")
+
+    def test_express_companies_created_without_xml_ids_get_them(self):
+        Express = self.env["wechat.express.company"].with_context(active_test=False)
+        before = {code: res_id for code, (res_id, _noupdate) in self._shipped_express_xmlids().items()}
+        self.assertEqual(sorted(before), sorted(SHIPPED_CODES))
+        zto = Express.browse(before["ZTO"])
+        zto.write({"name": "中通 (ours)", "active": False})
+        count = Express.search_count([])
+        # What an older version left: the records, created by a function, without XML ids.
+        self.env.cr.execute(SQL("DELETE FROM ir_model_data WHERE module = 'wechat_shipping' AND model = %s",
+                                "wechat.express.company"))
+        self.env.registry.clear_cache()  # XML ids are looked up through a cache
+        with self.assertRaises(ParseError, msg="without the migration, the data file repeats the codes"), \
+                self.env.cr.savepoint():
+            self._load_express_data()
+        _load_migration("18.0.1.3.0", "pre").migrate(self.env.cr, "18.0.1.2.0")
+        self.assertEqual(self._shipped_express_xmlids(),
+                         {code: (res_id, True) for code, res_id in before.items()})
+        self._load_express_data()
+        self.env.invalidate_all()
+        self.assertEqual(Express.search_count([]), count)
+        self.assertEqual((zto.name, zto.active), ("中通 (ours)", False), "a merchant's edit stays")
+
+    def test_express_names_left_as_given_are_named_in_english(self):
+        sf, zto, dhl = (self.env.ref(f"wechat_shipping.wechat_express_company_{code}")
+                        for code in ("sf", "zto", "dhl"))
+        # The names an older version stored, before they were translatable; ZTO's renamed.
+        for record, name in ((sf, "顺丰速运"), (zto, "中通 (ours)"), (dhl, "DHL")):
+            self.env.cr.execute(SQL(
+                "UPDATE wechat_express_company SET name = jsonb_build_object('en_US', %s::text) WHERE id = %s",
+                name, record.id))
+        _load_migration("18.0.1.3.0", "post").migrate(self.env.cr, "18.0.1.2.0")
+        self.env.cr.execute(SQL("SELECT code, name FROM wechat_express_company WHERE id IN %s",
+                                (sf.id, zto.id, dhl.id)))
+        self.assertEqual(dict(self.env.cr.fetchall()), {
+            "SF": {"en_US": "SF Express", "zh_CN": "顺丰速运"},
+            "ZTO": {"en_US": "中通 (ours)"},
+            "DHL": {"en_US": "DHL"},
+        })

@@ -32,7 +32,7 @@ class TestMissingData(WechatShippingCase):
 
     def test_carrier_code_wechats_list_lacks(self):
         zjs = self.env["wechat.express.company"].create({"code": "ZJS", "name": "宅急送"})
-        zjs._upsert([], refreshed=True)  # WeChat's list, as refreshed, without ZJS
+        zjs._upsert([])  # WeChat's list, as refreshed, without ZJS
         self.assertTrue(zjs.unlisted)
         self.carrier.wechat_express_company_id = zjs
         order = self._order([(self.tea, 1)])

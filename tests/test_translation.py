@@ -12,6 +12,8 @@ from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import TranslationModuleReader
 
+from ..wechat_protocol import express
+
 I18N = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "i18n")
 POT_PATH = os.path.join(I18N, "wechat_shipping.pot")
 PO_PATH = os.path.join(I18N, "zh_CN.po")
@@ -23,8 +25,9 @@ PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[sdfr]|%%")
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Terms whose Chinese is the term itself.
-# Words that read the same in Chinese, and examples of what to type (a page path, an address).
-SAME_IN_CHINESE = {"ID", "https://shop.example.com", "pages/order/detail?out_trade_no={out_trade_no}",
+# Words that read the same in Chinese (DHL: WeChat's own name for it), and examples of what to
+# type (a page path, an address).
+SAME_IN_CHINESE = {"ID", "DHL", "021-6688 1234", "https://shop.example.com", "pages/order/detail?out_trade_no={out_trade_no}",
                    "pages/order/detail"}
 
 
@@ -117,10 +120,21 @@ class TestChineseTranslation(TransactionCase):
         self.assertEqual(order_en["wechat_payer_openid"]["string"], "Payer OpenID")
 
     def test_menus_and_actions(self):
+        section = self.env_zh.ref("wechat_shipping.wechat_shipping_operations_menu")
+        self.assertEqual(section.name, "微信")
         menu = self.env_zh.ref("wechat_shipping.wechat_shipping_upload_menu")
-        self.assertEqual(menu.name, "微信上传")
+        self.assertEqual((menu.parent_id, menu.name), (section, "上传记录"))
         action = self.env_zh.ref("wechat_shipping.wechat_combined_order_action")
         self.assertEqual(action.name, "微信合单支付订单")
+
+    def test_shipped_express_companies_have_wechats_names(self):
+        """The Chinese names of the codes the addon ships are the names WeChat's list gives."""
+        wechat = {company.code: company.name for company in express.EXPRESS_COMPANIES}
+        shipped = self.env["ir.model.data"].search(
+            [("module", "=", "wechat_shipping"), ("model", "=", "wechat.express.company")])
+        companies = self.env_zh["wechat.express.company"].browse(shipped.mapped("res_id"))
+        self.assertEqual({company.code: company.name for company in companies}, wechat)
+        self.assertEqual(self.env.ref("wechat_shipping.wechat_express_company_sf").name, "SF Express")
 
     def test_code_message_combined_number_type(self):
         combined = self.env["wechat.combined.order"].create({

@@ -1,7 +1,7 @@
 """Tests of the express company table."""
 import pytest
 
-from wechat_protocol.express import EXPRESS_COMPANIES, ExpressCompany, by_code, parse_delivery_list
+from wechat_protocol.express import EXPRESS_COMPANIES, ExpressCompany, parse_delivery_list
 
 
 def test_required_codes_present():
@@ -18,11 +18,9 @@ def test_codes_unique():
     assert len(codes) == len(set(codes))
 
 
-def test_by_code():
-    assert by_code("SF") == ExpressCompany("SF", "顺丰速运", "SF Express")
-    assert by_code("JTSD").name_zh == "极兔速递"
-    assert by_code("sf") is None
-    assert by_code("YUNDA") is None
+def test_names_as_wechat_gives_them():
+    names = {company.code: company.name for company in EXPRESS_COMPANIES}
+    assert (names["SF"], names["JTSD"], names["DHL"]) == ("顺丰速运", "极兔速递", "DHL")
 
 
 def test_parse_delivery_list():
@@ -31,8 +29,8 @@ def test_parse_delivery_list():
         {"delivery_id": "XYZ", "delivery_name": "某某快递"},
     ]}
     assert parse_delivery_list(answer) == [
-        ExpressCompany("SF", "顺丰速运", "SF Express"),
-        ExpressCompany("XYZ", "某某快递", "XYZ"),
+        ExpressCompany("SF", "顺丰速运"),
+        ExpressCompany("XYZ", "某某快递"),
     ]
 
 

@@ -4,7 +4,9 @@ import json
 import pytest
 
 from builders import valid_combined_body, valid_single_body
-from wechat_protocol.validation import PayloadInvalid, Problem, check_combined, check_single, raise_if_invalid
+from wechat_protocol import catalogue
+from wechat_protocol.validation import (PayloadInvalid, Problem, check_combined, check_order_key, check_single,
+                                        raise_if_invalid)
 
 SUB0 = "sub_orders[0]"
 SHIP0 = "sub_orders[0].shipping_list[0]"
@@ -293,3 +295,14 @@ def test_garbage_never_crashes(body, check):
 def test_non_object_body_is_a_format_error_at_the_root():
     assert found(check_combined([valid_combined_body()])) == [(47001, "")]
     assert found(check_single("{}")) == [(47001, "")]
+
+
+@pytest.mark.parametrize("mchid", [None, "abcdefgh", "1" * 13])
+def test_merchant_number_problems_point_at_the_order(mchid):
+    # The merchant number is kept on the order with its payment, not in a company setting.
+    (problem,) = check_order_key({"order_number_type": 1, "mchid": mchid, "out_trade_no": "SO1"})
+    info = catalogue.explain(problem.code)
+    for text in (problem.message_en, info.action_en):
+        assert "WeChat Pay Merchant ID" in text and "order's WeChat tab" in text and "company" not in text
+    for text in (problem.message_zh, info.action_zh):
+        assert "微信支付商户号" in text and "订单“微信”页签" in text and "公司" not in text

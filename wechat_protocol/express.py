@@ -4,31 +4,24 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ExpressCompany:
-    """One carrier as WeChat names it."""
+    """One carrier as WeChat's table gives it: delivery_id and delivery_name (Chinese)."""
 
     code: str
-    name_zh: str
-    name_en: str
+    name: str
 
 
-# Only codes WeChat's get_delivery_list is known to hold (its examples and live output): EMS, JD
-# and OTHER are codes of the WeChat Channels store's table, which differs (韵达 is YUNDA there).
+# What WeChat's get_delivery_list is known to hold (its examples and live output), as the sandbox
+# answers it; the Odoo addon ships these codes as data, named in English. EMS, JD and OTHER are
+# codes of the WeChat Channels store's table, which differs (韵达 is YUNDA there).
 EXPRESS_COMPANIES: tuple[ExpressCompany, ...] = (
-    ExpressCompany("SF", "顺丰速运", "SF Express"),
-    ExpressCompany("ZTO", "中通快递", "ZTO Express"),
-    ExpressCompany("YTO", "圆通速递", "YTO Express"),
-    ExpressCompany("STO", "申通快递", "STO Express"),
-    ExpressCompany("YD", "韵达速递", "Yunda Express"),
-    ExpressCompany("JTSD", "极兔速递", "J&T Express"),
-    ExpressCompany("DHL", "DHL", "DHL"),
+    ExpressCompany("SF", "顺丰速运"),
+    ExpressCompany("ZTO", "中通快递"),
+    ExpressCompany("YTO", "圆通速递"),
+    ExpressCompany("STO", "申通快递"),
+    ExpressCompany("YD", "韵达速递"),
+    ExpressCompany("JTSD", "极兔速递"),
+    ExpressCompany("DHL", "DHL"),
 )
-
-_BY_CODE = {company.code: company for company in EXPRESS_COMPANIES}
-
-
-def by_code(code: str) -> ExpressCompany | None:
-    """Return the known carrier with this delivery_id, or None."""
-    return _BY_CODE.get(code)
 
 
 def parse_delivery_list(data: dict) -> list[ExpressCompany]:
@@ -44,6 +37,5 @@ def parse_delivery_list(data: dict) -> list[ExpressCompany]:
         name = entry.get("delivery_name") if isinstance(entry, dict) else None
         if not isinstance(code, str) or not code or not isinstance(name, str) or not name:
             raise ValueError(f"delivery_list[{index}] lacks a delivery_id or delivery_name string")
-        known = _BY_CODE.get(code)
-        companies.append(ExpressCompany(code, name, known.name_en if known else code))
+        companies.append(ExpressCompany(code, name))
     return companies

@@ -50,12 +50,15 @@ RULES = {
                                "WeChat Pay transaction id must be letters and digits only: check the payment "
                                "reference.",
                                "微信支付交易单号只能包含字母和数字：请核对付款单号。"),
+    # The merchant number is the order's own, kept with its payment: never a company setting.
     "mchid_missing": (catalogue.MCHID_MISSING,
-                      "Merchant number (mchid) is missing: set it in the company's WeChat settings.",
-                      "缺少商户号（mchid）：请在公司的微信设置中填写。"),
+                      "Merchant number (mchid) is missing: enter the WeChat Pay Merchant ID on the order's "
+                      "WeChat tab.",
+                      "缺少商户号（mchid）：请在订单“微信”页签中填写微信支付商户号。"),
     "mchid_invalid": (catalogue.MCHID_INVALID,
-                      "Merchant number must be 8 to 12 digits: check the company's WeChat settings.",
-                      "商户号必须为 8 至 12 位数字：请检查公司的微信设置。"),
+                      "Merchant number must be 8 to 12 digits: check the WeChat Pay Merchant ID on the order's "
+                      "WeChat tab.",
+                      "商户号必须为 8 至 12 位数字：请检查订单“微信”页签中的微信支付商户号。"),
     "out_trade_no_missing": (catalogue.OUT_TRADE_NO_MISSING,
                              "Merchant order number (out_trade_no) is missing: the order must keep the number "
                              "it was paid with.",

@@ -446,7 +446,7 @@ def _parse_rate_limit(data):
 
 
 def _delivery_list():
-    items = [{"delivery_id": c.code, "delivery_name": c.name_zh}
+    items = [{"delivery_id": c.code, "delivery_name": c.name}
              for c in express.EXPRESS_COMPANIES]
     return {"errcode": 0, "errmsg": "ok", "delivery_list": items, "count": len(items)}
 
