@@ -1,6 +1,6 @@
 {
     "name": "WeChat Shipping",
-    "summary": "Upload delivery tracking numbers to WeChat Shopping Order, combined orders included",
+    "summary": "Upload deliveries to WeChat: Order Shipping Management and Shopping Order, combined payments included",
     "version": "18.0.1.3.0",
     "category": "Inventory/Delivery",
     "license": "LGPL-3",

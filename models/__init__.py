@@ -1,5 +1,7 @@
 from . import wechat_field_guard
 from . import wechat_upload_queue
+from . import wechat_upload_payload
+from . import wechat_upload_chatter
 from . import wechat_order_key_mixin
 from . import wechat_express_company
 from . import wechat_combined_order

@@ -3,9 +3,10 @@ from odoo.exceptions import ValidationError
 
 from ..wechat_protocol import catalogue, order_shipping, payload, shopping_details
 from .wechat_order_key_mixin import KEY_FIELDS, WECHAT_USERS, notification, unix_from_moment
-from .wechat_shipping_upload import (DELIVERY_CODES, FAMILY_SHOWN, ORDER_SHIPPING, SHOPPING_DETAILS, STATE_URGENCY,
-                                     WAITING_CANCELLED, WAITING_FIRST_DELIVERY, WAITING_LAST_DELIVERY)
+from .wechat_shipping_upload import FAMILY_SHOWN, STATE_URGENCY
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
+from .wechat_upload_payload import (DELIVERY_CODES, ORDER_SHIPPING, SHOPPING_DETAILS, WAITING_CANCELLED,
+                                    WAITING_FIRST_DELIVERY, WAITING_LAST_DELIVERY)
 
 # Orders asked per run of the state sync (get_order is one call each).
 SYNC_BATCH = 200

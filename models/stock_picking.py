@@ -3,8 +3,8 @@ from odoo.exceptions import UserError
 
 from ..wechat_protocol import catalogue, payload
 from .wechat_order_key_mixin import WECHAT_USERS, notification, unix_from_moment
-from .wechat_shipping_upload import DELIVERY_CODES
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
+from .wechat_upload_payload import DELIVERY_CODES
 
 
 class StockPicking(models.Model):

@@ -4,9 +4,6 @@ import json
 import logging
 from datetime import datetime, timedelta
 
-import pytz
-from markupsafe import Markup
-
 from psycopg2.errors import SerializationFailure
 
 from odoo import _, api, fields, models
@@ -14,13 +11,10 @@ from odoo.osv import expression
 from odoo.service.model import retrying
 from odoo.tools import LazyTranslate
 
-from ..wechat_protocol import call_pool, catalogue, exchange, order_shipping, payload, report, rfc3339
-from ..wechat_protocol import order_shipping_record as record
-from ..wechat_protocol import shopping_details
-from .wechat_order_key_mixin import notification
+from ..wechat_protocol import call_pool, catalogue, exchange, payload, report, rfc3339
+from .wechat_order_key_mixin import key_text, notification
+from .wechat_upload_payload import DELIVERY_CODES, ORDER_SHIPPING, SHOPPING_DETAILS, SHOPPING_ORDER, Waiting
 from .wechat_upload_sending import UploadSending
-
-DELIVERY_CODES = ("outgoing", "dropship")  # deliveries to the buyer, from a warehouse or a vendor
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
@@ -35,26 +29,10 @@ STATES = [
 ]
 # From the most to the least pressing: what an order or a delivery shows of its uploads.
 STATE_URGENCY = ("attention", "retrying", "pending", "sending", "waiting", "sent")
-SHOPPING_ORDER, ORDER_SHIPPING, SHOPPING_DETAILS = "shopping_order", "order_shipping", "shopping_details"
 FAMILIES = [(ORDER_SHIPPING, "Order Shipping Management"), (SHOPPING_DETAILS, "Shopping Details"),
             (SHOPPING_ORDER, "Shopping Order")]
 # Of uploads equally pressing, what an order or a delivery shows first: its shipping.
 FAMILY_SHOWN = (ORDER_SHIPPING, SHOPPING_ORDER, SHOPPING_DETAILS)
-WAITING_LAST_DELIVERY = _lt(
-    "Nothing to send yet: a same-city or pickup order goes to WeChat in one piece once its last "
-    "delivery is validated."
-)
-WAITING_FIRST_DELIVERY = _lt(
-    "Nothing has shipped yet: the order goes to WeChat when its first delivery is validated."
-)
-WAITING_CANCELLED = _lt("The order is cancelled: nothing is sent to WeChat for it.")
-WAITING_SHOPPING_DETAILS = _lt(
-    "WeChat takes the shipping of an order once it holds the order's shopping details: this upload "
-    "goes as soon as WeChat has accepted them (see the order's Shopping Details upload)."
-)
-WAITING_CONFIRMATION = _lt(
-    "The shopping details go to WeChat once the order (for a combined order: every sub-order) is confirmed."
-)
 DETAILS_ELSEWHERE_MISSING = _lt(
     "The shopping details of %(order)s are uploaded by another system (Settings > WeChat Shipping > "
     "Shopping Details Uploaded By), and WeChat holds none for order key %(key)s. Have that system "
@@ -82,29 +60,17 @@ WAKE_UP_LATER_SECONDS = 10
 CLAIM_SIZE = 20
 # A cron run sends this many uploads per call the pool keeps in flight, then the cron comes back.
 BATCH_PER_CALL_IN_FLIGHT = 10
-DEFAULT_TZ = "Asia/Shanghai"
 # Uploads an Upload now notification names with their reasons; the list shows the rest.
 NOTIFIED_UPLOADS = 5
 
 
-def _fill(message, lang, values):
-    """A lazy translation in `lang`, its named placeholders (if any) filled in from `values`."""
-    text = message._translate(lang)
-    return text % values if "%(" in text else text
-
-
-def key_text(order_key_wire):
-    """An order key as a person reads it: `transaction_id …` or `mchid … / out_trade_no …`."""
+def _wire_key_text(order_key_wire):
+    """An order key of the wire as a person reads it: `transaction_id …` or `mchid … / out_trade_no …`."""
     if order_key_wire.get("order_number_type") == payload.OrderNumberType.WXPAY_TRADE_NUMBER:
-        return f"transaction_id {order_key_wire.get('transaction_id')}"
-    return f"mchid {order_key_wire.get('mchid')} / out_trade_no {order_key_wire.get('out_trade_no')}"
-
-
-@dataclasses.dataclass(frozen=True)
-class Waiting:
-    """_build_payload: nothing to send yet, and why (a lazy translation)."""
-
-    reason: object
+        names = ("transaction_id",)
+    else:
+        names = ("mchid", "out_trade_no")
+    return key_text(names, [order_key_wire.get(name) for name in names])
 
 
 class WechatShippingUpload(models.Model):
@@ -116,7 +82,8 @@ class WechatShippingUpload(models.Model):
     close its activities with read access alone."""
 
     _name = "wechat.shipping.upload"
-    _inherit = ["wechat.upload.queue", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["wechat.upload.queue", "wechat.upload.payload", "wechat.upload.chatter", "mail.thread",
+                "mail.activity.mixin"]
     _description = "WeChat Shipping Upload"
     _order = "id desc"
     _check_company_auto = True
@@ -350,9 +317,8 @@ class WechatShippingUpload(models.Model):
         uploads = uploads.filtered(lambda u: u._wechat_target() in wanted_set)
         held = {upload._wechat_target() for upload in uploads}
         # Created without chatter, followers or tracking (the job's record of its own): the
-        # "created" note was about 60% of what auto-upload adds to validating a delivery
-        # (docs/benchmarks.md), subscribing whoever validated most of the rest. Changes of
-        # state are tracked from then on.
+        # "created" note and subscribing whoever validated were most of what auto-upload adds
+        # to validating a delivery. Changes of state are tracked from then on.
         uploads |= uploads.with_context(tracking_disable=True).create([
             {field: order.id, "family": family, "company_id": order.company_id.id}
             for field, order, family in wanted if (field, order, family) not in held
@@ -393,8 +359,8 @@ class WechatShippingUpload(models.Model):
     def _wake_upload_job(self):
         """Have the upload job run at once; a wake-up already due serves a burst of deliveries.
 
-        A trigger for now also wakes the cron workers after the commit (ir.cron._notifydb, about
-        5 ms, the largest part of what auto-upload adds to a validation). When one is already
+        A trigger for now also wakes the cron workers after the commit (ir.cron._notifydb, the
+        largest part of what auto-upload adds to a validation). When one is already
         due, a trigger a few seconds later, which wakes nobody, only covers a run that began
         before this transaction's commit and would miss its upload: a cron worker then finds it
         when it next looks (Odoo's cron threads look at least once a minute)."""
@@ -459,7 +425,10 @@ class WechatShippingUpload(models.Model):
     def _pull_forward_after(self, sending, commit):
         """After a run in which WeChat accepted uploads, what waits on a backoff in their companies goes next."""
         pull = self.browse(sending.delivered)._pull_forward_retrying
-        retrying(pull, self.env) if commit else pull()
+        if commit:
+            retrying(pull, self.env)
+        else:
+            pull()
 
     def _pull_forward_retrying(self):
         """WeChat answers again: what waits on a backoff in the companies of these uploads that
@@ -481,14 +450,6 @@ class WechatShippingUpload(models.Model):
         except SerializationFailure:
             _logger.info("WeChat uploads changed meanwhile keep their backoff: %s", waiting.ids)
 
-    def _build_payload_or_problem(self):
-        """_build_payload, or (None, the problem that kept the payload from being built)."""
-        try:
-            return self._build_payload()
-        except Exception:
-            _logger.exception("WeChat upload %s: building the payload failed", self.id)
-            return None, self._odoo_problem(
-                _lt("The shipping information could not be built; see the server log."))
     def _deliver(self, built, sender, held_until, commit=False):
         """Record at once the outcome of a payload built by _build_payload_or_problem that is
         not to be sent (nothing to send yet, or known to be refused): this upload if recorded
@@ -519,12 +480,6 @@ class WechatShippingUpload(models.Model):
         return exchange.Exchange(client, info, self.family == ORDER_SHIPPING, self.in_doubt, held, counts,
                                  self.attempt_count), body
 
-    @staticmethod
-    def _masked_body(client, info):
-        """The request body of a payload as stored: the wire as the client sends it (contacts are masked on the wire)."""
-        wire = info.to_wire()
-        return json.dumps(client.as_sent(info.path, wire) if client else wire, ensure_ascii=False)
-
     def _record_answer(self, answer, held_until, body, info, locked=None):
         """Record how this upload's exchange ended: an exchange.Answer, or the exception it
         raised (a defect: the call may have gone out, so the outcome is in doubt). This upload
@@ -539,19 +494,13 @@ class WechatShippingUpload(models.Model):
             problems += self._odoo_problem(ANSWER_NOTES[answer.note])
         if result and result.errcode == catalogue.SHOPPING_ORDER_MISSING and self.family == SHOPPING_ORDER \
                 and self.company_id.sudo().wechat_shopping_details_by == "other":
-            problems += self._odoo_problem(DETAILS_ELSEWHERE_MISSING, key=key_text(info.to_wire()["order_key"]))
+            problems += self._odoo_problem(DETAILS_ELSEWHERE_MISSING, key=_wire_key_text(info.to_wire()["order_key"]))
         extra = {"in_doubt": answer.in_doubt}
         if answer.held is not None:
             extra.update(wechat_held=answer.held, wechat_finish_counts=answer.counts)
         if answer.sent is not None:
             body = json.dumps(answer.sent, ensure_ascii=False)
         return finish(answer.state, problems, body=body, info=info if result else None, result=result, extra=extra)
-
-    def _wechat_known(self):
-        """(key id -> the wire order WeChat holds, key id -> its finish_shipping_count), as
-        stored; a damaged stored value reads as nothing known (WeChat is asked when in doubt)."""
-        held, counts = self.wechat_held, self.wechat_finish_counts
-        return (dict(held) if isinstance(held, dict) else {}), (dict(counts) if isinstance(counts, dict) else {})
 
     @staticmethod
     def _result_problems(result):
@@ -560,125 +509,6 @@ class WechatShippingUpload(models.Model):
             "code": result.errcode, "path": "", "label": "",
             "en": result.describe("en_US"), "zh": result.describe("zh_CN"),
         }]
-
-    def _build_payload(self):
-        """The payload of this WeChat order and the problems found while building it; a Waiting
-        instead of a payload when there is nothing to send yet."""
-        found = report.ProblemReport()
-        tz = pytz.timezone(self.company_id.partner_id.tz or DEFAULT_TZ)
-        upload_time = self._next_upload_time(datetime.now(tz))
-        if self.family == ORDER_SHIPPING:
-            return self._build_order_shipping(found, upload_time), found
-        if self.family == SHOPPING_DETAILS:
-            return self._build_shopping_details(found, upload_time), found
-        if self._wechat_waits_for_details():
-            return Waiting(WAITING_SHOPPING_DETAILS), found
-        combined = self.combined_order_id
-        if combined:
-            found.label("order_key", combined.name)
-            found.label("payer", combined.name)
-            shipped = combined.sale_order_ids.filtered(lambda o: o._wechat_done_deliveries()).sorted("id")
-            sub_orders = tuple(
-                order._wechat_order_shipping(f"sub_orders[{index}]", found)
-                for index, order in enumerate(shipped)
-            )
-            info = payload.CombinedShippingInfo(
-                combined._wechat_order_key(), sub_orders, upload_time, combined.wechat_payer_openid or ""
-            )
-        else:
-            order = self.sale_order_id
-            info = payload.SingleShippingInfo(
-                order._wechat_order_shipping("", found), upload_time, order.wechat_payer_openid or ""
-            )
-        return info, found
-
-    def _build_order_shipping(self, found, upload_time):
-        """The Order Shipping Management payload of this WeChat order (or a Waiting)."""
-        combined = self.combined_order_id
-        if combined:
-            found.label("order_key", combined.name)
-            found.label("payer", combined.name)
-            orders = combined.sale_order_ids.sorted("id")
-            ready = orders.filtered(lambda o: not o._wechat_waiting_reason())
-            if not ready:
-                return Waiting(orders[:1]._wechat_waiting_reason() or WAITING_FIRST_DELIVERY)
-            sub_orders = tuple(
-                self._wechat_kept_mode(order._wechat_order_shipment(f"sub_orders[{index}]", found))
-                for index, order in enumerate(ready)
-            )
-            return order_shipping.CombinedShippingInfo(
-                combined._wechat_order_key(), sub_orders, upload_time, combined.wechat_payer_openid or "")
-        order = self.sale_order_id
-        if reason := order._wechat_waiting_reason():
-            return Waiting(reason)
-        return order_shipping.ShippingInfo(
-            self._wechat_kept_mode(order._wechat_order_shipment("", found)), upload_time,
-            order.wechat_payer_openid or "")
-
-    def _build_shopping_details(self, found, upload_time):
-        """The shopping details of this WeChat order, once it (every sub-order) is confirmed."""
-        combined = self.combined_order_id
-        orders = (combined.sale_order_ids or self.sale_order_id).filtered(lambda o: o.state != "cancel").sorted("id")
-        if not orders:
-            return Waiting(WAITING_CANCELLED)
-        if any(order.state != "sale" for order in orders):
-            return Waiting(WAITING_CONFIRMATION)
-        if not combined:
-            order_details, logistics = orders._wechat_shopping_details("order_list[0]", found)
-            return shopping_details.ShoppingDetails(
-                orders._wechat_order_key(), order_details, logistics, upload_time, orders.wechat_payer_openid or "")
-        found.label("order_key", combined.name)
-        found.label("payer", combined.name)
-        sub_orders = tuple(
-            shopping_details.SubOrderDetails(order._wechat_order_key(), *order._wechat_shopping_details(
-                f"sub_orders[{index}]", found))
-            for index, order in enumerate(orders)
-        )
-        return shopping_details.CombinedShoppingDetails(
-            combined._wechat_order_key(), sub_orders, upload_time, combined.wechat_payer_openid or "")
-
-    def _wechat_waits_for_details(self):
-        """A Shopping Order shipping whose shopping details this Odoo uploads, before WeChat accepted them."""
-        if self.family != SHOPPING_ORDER or self.company_id.sudo().wechat_shopping_details_by != "odoo":
-            return False
-        uploads = self.combined_order_id.upload_ids or self.sale_order_id.wechat_upload_ids
-        return not uploads.filtered(lambda u: u.family == SHOPPING_DETAILS and u.state == "sent")
-
-    def _wechat_kept_mode(self, shipment):
-        """The shipment, split still when WeChat holds it split (a change of mode is its one change)."""
-        held = self._wechat_known()[0].get(record.key_id(shipment.order_key.to_wire()))
-        if isinstance(held, dict) and held.get("delivery_mode") == int(payload.DeliveryMode.SPLIT_DELIVERY):
-            return dataclasses.replace(shipment, keep_split=True)
-        return shipment
-
-    def _next_upload_time(self, now):
-        """`now` at the wire's precision, later than the upload_time last sent for this order."""
-        try:
-            previous = rfc3339.parse_rfc3339(self.upload_time) if self.upload_time else None
-        except ValueError:
-            # Damaged: WeChat needs a time later than the one it accepted, which `now` is.
-            previous = None
-        return payload.next_upload_time(previous, now)
-
-    def _odoo_problem(self, message, **values):
-        """A problem found by Odoo rather than by WeChat's rules, worded in both languages;
-        `values` fill the message's placeholders (with `order`, this upload's name)."""
-        values = {"order": self.name, **values}
-        return [{
-            "code": None, "path": "", "label": self.name,
-            "en": _fill(message, "en_US", values), "zh": _fill(message, "zh_CN", values),
-        }]
-
-    def _check_payloads(self):
-        """Why WeChat would refuse these uploads' payloads, in the user's language ('' if it would not)."""
-        lines = []
-        for upload in self:
-            info, found = upload._build_payload()
-            if isinstance(info, Waiting):
-                continue
-            found.extend(info.check())
-            lines.append(report.render(found.as_dicts(), self.env.lang))
-        return "\n".join(line for line in lines if line)
 
     def _finish_committed(self, *args, **kwargs):
         """_finish, retried in a new transaction on a serialization failure, then committed.
@@ -723,7 +553,8 @@ class WechatShippingUpload(models.Model):
         # logs failures rather than each success ("Accepted On" says when); every failure, and
         # the acceptance that ends one, stays in the chatter.
         routine = state == "sent" and not self.problems
-        (self.with_context(mail_notrack=True) if routine else self).write(vals)
+        writer = self.with_context(mail_notrack=True) if routine else self
+        writer.write(vals)
         if state == "sent" and self.family == SHOPPING_DETAILS:
             # The shipping waiting for these details goes now (if claimed meanwhile, right after).
             uploads = self.combined_order_id.upload_ids or self.sale_order_id.wechat_upload_ids
@@ -735,75 +566,4 @@ class WechatShippingUpload(models.Model):
             self._close_attention()
         return self
 
-    def _close_attention(self):
-        """Mark the warning activities done, each closing message (the feedback and the words
-        around it) in the language of the user the activity is assigned to, not in the job's."""
-        activity_type = self.env.ref("mail.mail_activity_data_warning")
-        for activity in self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
-            in_user_lang = activity.with_context(lang=activity.user_id.lang or self.env.lang)
-            in_user_lang.action_feedback(feedback=in_user_lang.env._("WeChat accepted the shipping information."))
-
-    def _notify_attention(self):
-        """An activity for the salesperson, unless one is already open."""
-        activity_type = self.env.ref("mail.mail_activity_data_warning")
-        if self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
-            return
-        user = self._wechat_owner()
-        in_user_lang = self.with_context(lang=user.lang)
-        self.activity_schedule(
-            activity_type_id=activity_type.id,
-            summary=in_user_lang.env._("WeChat upload needs attention"),
-            note=in_user_lang._reason_html(),
-            user_id=user.id,
-        )
-
-    def _wechat_owner(self):
-        """Who answers for this upload: the salesperson of its order, else the administrator."""
-        orders = self.combined_order_id.sale_order_ids or self.sale_order_id
-        return orders.user_id[:1] or self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
-
-    def _reason_html(self):
-        """The reason as HTML, a line per problem."""
-        return Markup("<br/>").join((self.reason or "").splitlines()) or False
-
-    # ------------------------------------------------------------------ chatter
-
-    def _track_get_default_log_message(self, tracked_fields):
-        """A failure's chatter line says why, beside the change of state, in the language of
-        the person it concerns (the activity's): a stored message has one language."""
-        if "state" in tracked_fields and self.state in ("attention", "retrying") and self.problems:
-            return self.with_context(lang=self._wechat_owner().lang)._reason_html()
-        return super()._track_get_default_log_message(tracked_fields)
-
-    @api.model
-    def _wechat_tracking_for_reader(self, formatted):
-        """Selection values of formatted tracking lines (mail.tracking.value's
-        _tracking_value_format) in this environment's language, that of the reader.
-
-        Odoo stores a selection's label as text in the language of whoever made the change:
-        here the upload job, not the person who reads the chatter. The label is read back to
-        its key through the labels of every active language; one it cannot tell (a label
-        translated since, or shared by two keys) is shown as stored."""
-        for line in formatted:
-            field = self._fields.get(line["fieldName"])
-            if not field or field.type != "selection":
-                continue
-            keys = self._wechat_selection_keys(field)
-            labels = dict(field._description_selection(self.env))
-            for side in ("oldValue", "newValue"):
-                key = keys.get(line[side]["value"])
-                if key in labels:
-                    line[side]["value"] = labels[key]
-        return formatted
-
-    @api.model
-    def _wechat_selection_keys(self, field):
-        """{label: key} of a selection field, over its source labels and every active language."""
-        envs = [self.with_context(lang=None).env] + [
-            self.with_context(lang=code).env for code, _name in self.env["res.lang"].get_installed()]
-        keys = {}
-        for env in envs:
-            for key, label in field._description_selection(env):
-                keys.setdefault(label, set()).add(key)
-        return {label: found.pop() for label, found in keys.items() if len(found) == 1}
 

@@ -120,6 +120,8 @@ def check_order_shipping(payments, expected):
 def check_shopping_details(control, expected):
     """What is wrong with the shopping details WeChat holds: each order's before its shipping,
     every item a parcel names among its order's items, the prices adding up to Odoo's totals."""
+    from odoo.addons.wechat_shipping.wechat_protocol import endpoints
+
     wrong = []
     for key_id, totals in expected["shopping"].items():
         held = control.shopping_details(order=key_id)
@@ -134,7 +136,7 @@ def check_shopping_details(control, expected):
             if fen != total:
                 wrong.append(f"the items of {sub_id} cost {fen} fen, the order {total}")
         for upload in control.uploads(order=key_id):
-            if "/user-order/" not in upload["path"]:
+            if upload["path"] not in endpoints.SHOPPING_SHIPPING:
                 continue
             if upload["received_at"] <= held[0]["received_at"]:
                 wrong.append(f"the shipping of {key_id} reached WeChat before its shopping details")
@@ -149,12 +151,13 @@ def check_shopping_details(control, expected):
 
 def check(upload, expected):
     """What is wrong with the combined upload the sandbox accepted (an empty list when all is well)."""
+    from odoo.addons.wechat_shipping.wechat_protocol import endpoints
     from odoo.addons.wechat_shipping.wechat_protocol.masking import looks_masked
 
     if upload is None:
         return ["the sandbox holds no upload for the combined order"]
     body, wrong = upload["body"], []
-    if not upload["path"].endswith("/combine-orders/shippings"):
+    if upload["path"] != endpoints.SHOPPING_COMBINED_SHIPPING:
         wrong.append(f"the combined order went to {upload['path']}")
     subs = {s["order_key"].get("out_trade_no"): s for s in body.get("sub_orders", [])}
     unified_no, unified_tracking = expected["unified"]
@@ -195,11 +198,13 @@ def main():
     logging.getLogger("odoo").setLevel(logging.WARNING)
     with environment(args.odoo_database) as env:
         expected = build(env, args)
+    from odoo.addons.wechat_shipping.wechat_protocol import endpoints
     from odoo.addons.wechat_shipping.wechat_sandbox.control import SandboxControl
 
     mchid, out_trade_no = expected["combined"]
     control = SandboxControl(args.sandbox_url)
-    accepted = [u for u in control.uploads(order=f"mch:{mchid}:{out_trade_no}") if "/user-order/" in u["path"]]
+    accepted = [u for u in control.uploads(order=f"mch:{mchid}:{out_trade_no}")
+                if u["path"] in endpoints.SHOPPING_SHIPPING]
     upload = accepted[-1] if accepted else None
     if upload:
         print(f"demo: the sandbox accepted this on {upload['path']}:")

@@ -1,4 +1,32 @@
+# shellcheck shell=bash
 # Shared settings for the scripts; sourced, not run.
 ODOO_SRC=${ODOO_SRC:-/opt/odoo}
 VENV=${WECHAT_SHIPPING_VENV:-$HOME/.cache/wechat_shipping/venv}
+WS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Written by scripts/setup when it succeeds: setup_hash at that time.
+SETUP_MARK=$VENV/.wechat_shipping-setup
 odoo_present() { [ -f "$ODOO_SRC/odoo-bin" ] && [ -d "$ODOO_SRC/addons/stock_delivery" ]; }
+
+# What the virtualenv is made from: the requirements, scripts/setup, and Odoo's requirements when
+# an Odoo tree is there (so that a tree that appears later, or changes them, sets up again).
+setup_hash() {
+  local files=("$WS_ROOT"/requirements*.txt "$WS_ROOT/scripts/setup")
+  if odoo_present; then files+=("$ODOO_SRC/requirements.txt"); fi
+  cat "${files[@]}" | sha256sum | cut -d' ' -f1
+}
+
+# Cheap: does the virtualenv hold what scripts/setup would put there now?
+setup_ready() {
+  [ -x "$VENV/bin/python" ] && [ "$(cat "$SETUP_MARK" 2>/dev/null)" = "$(setup_hash)" ] || return 1
+  odoo_present || return 0
+  command -v chromium >/dev/null && "$VENV/bin/python" -c \
+    "import psycopg2, werkzeug, importlib.util as u; assert u.find_spec('pytest_odoo')" 2>/dev/null
+}
+
+# Runs scripts/setup first when the virtualenv is not ready, or (with "odoo" as $2) when there is
+# no Odoo tree (setup fetches it); $1 names the caller.
+ensure_setup() {
+  if setup_ready && { [ "${2:-}" != odoo ] || odoo_present; }; then return 0; fi
+  echo "$1: setting up first (scripts/setup)"
+  bash "$WS_ROOT/scripts/setup" || { echo "$1: scripts/setup failed" >&2; return 1; }
+}

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Odoo tier plumbing shared by scripts/test-odoo and scripts/demo; sourced, not run.
 # shellcheck source=scripts/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"

@@ -9,7 +9,7 @@ from odoo import fields
 from odoo.tests import HttpCase, TransactionCase
 
 from ..demo.scenario import CONSIGNOR_PHONE, CUSTOMER_PHONE, Scenario
-from ..wechat_protocol import rfc3339, tokens
+from ..wechat_protocol import call_pool, rfc3339, tokens
 from ..wechat_sandbox.control import SandboxControl
 from ..wechat_sandbox.process import SandboxProcess
 
@@ -49,7 +49,15 @@ class WechatShippingSetup:
     def setUp(self):
         super().setUp()
         self.wechat.reset()
-        tokens.clear_cache()
+        # As in a process just started: no token held (the sandbox forgot those it issued), every
+        # company at its full width of calls. The process's own come back after the test.
+        self._forget_tokens()
+        self.throttles = call_pool.Throttles()
+        self.patch(call_pool, "THROTTLES", self.throttles)
+
+    def _forget_tokens(self):
+        """A fresh token cache for the process, until the test ends."""
+        self.patch(tokens, "CACHE", tokens.TokenCache())
 
     def _order(self, lines, details=True, **kwargs):
         """A confirmed WeChat order; `details`: its shopping details go to WeChat at once, as

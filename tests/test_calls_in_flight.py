@@ -9,11 +9,6 @@ class TestCallsInFlight(WechatShippingCase):
     """The upload job keeps several calls to WeChat in flight, for different WeChat orders, and
     slows a company down when WeChat says it is called too often."""
 
-    def setUp(self):
-        super().setUp()
-        call_pool.forget_throttles()
-        self.addCleanup(call_pool.forget_throttles)
-
     def _set_calls_in_flight(self, value):
         self.env["ir.config_parameter"].sudo().set_param("wechat_shipping.calls_in_flight", str(value))
 
@@ -74,7 +69,7 @@ class TestCallsInFlight(WechatShippingCase):
         self.assertTrue(limited, "the sandbox limited nothing: the test did not exercise the limit")
         self.assertEqual(set(limited.mapped("state")), {"retrying"})
         self.assertIn("frequency", limited[0].reason)
-        throttle = call_pool.throttle(APPID, 8)
+        throttle = self.throttles.get(APPID, 8)
         # Paused once told (its width comes back with the answers that went well since).
         self.assertGreater(throttle.paused_until, 0, "the company's calls were not paused")
         self.assertGreater(self.wechat.stats()["rate_limited"], 0)

@@ -13,7 +13,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from ..demo.scenario import MCHID, OPENID
-from ..wechat_protocol import push
+from ..wechat_protocol import endpoints, push
 from ..wechat_protocol.push import encode_body as encode
 from .common import APPID, SECRET, WechatShippingHttpCase
 
@@ -117,12 +117,12 @@ class TestPush(WechatShippingHttpCase):
         self._run_cron()
         self.wechat.order_event("settle", mchid=MCHID, out_trade_no=shipped.wechat_out_trade_no)
         self.assertFalse(self._state(shipped), "no push: Odoo does not know yet")
-        calls = self.wechat.stats()["requests"].get("/wxa/sec/order/get_order", 0)
+        calls = self.wechat.stats()["requests"].get(endpoints.OSM_GET_ORDER, 0)
         self.env["sale.order"]._cron_wechat_sync_states()
         self.assertEqual((self._state(shipped), self._state(waiting)), ("trade_complete", "awaiting_shipment"))
-        self.assertEqual(self.wechat.stats()["requests"]["/wxa/sec/order/get_order"] - calls, 2)
+        self.assertEqual(self.wechat.stats()["requests"][endpoints.OSM_GET_ORDER] - calls, 2)
         self.env["sale.order"]._cron_wechat_sync_states()
-        self.assertEqual(self.wechat.stats()["requests"]["/wxa/sec/order/get_order"] - calls, 3,
+        self.assertEqual(self.wechat.stats()["requests"][endpoints.OSM_GET_ORDER] - calls, 3,
                          "a settled order is not asked again")
         self.assertEqual([p for p in self.wechat.pushes()], [])
 
@@ -153,8 +153,8 @@ class TestPush(WechatShippingHttpCase):
         self.assertEqual(self.env["sale.order"]._wechat_sync_recent(), 2)
         self.assertEqual([self._state(order) for order in orders], ["trade_complete", "shipped"])
         requests_made = self.wechat.stats()["requests"]
-        self.assertEqual(requests_made.get("/wxa/sec/order/get_order_list"), 1)
-        self.assertNotIn("/wxa/sec/order/get_order", requests_made)
+        self.assertEqual(requests_made.get(endpoints.OSM_GET_ORDER_LIST), 1)
+        self.assertNotIn(endpoints.OSM_GET_ORDER, requests_made)
 
     def test_the_buyer_is_reminded_to_confirm_receipt_once(self):
         order = self._paid_order([(self.tea, 1)])
@@ -165,9 +165,9 @@ class TestPush(WechatShippingHttpCase):
         message = picking.action_wechat_remind_receipt()["params"]["message"]
         self.assertIn("reminded the buyer", message)
         self.assertTrue(order.wechat_receipt_reminded_at)
-        calls = self.wechat.stats()["requests"]["/wxa/sec/order/notify_confirm_receive"]
+        calls = self.wechat.stats()["requests"][endpoints.OSM_NOTIFY_CONFIRM_RECEIVE]
         picking.action_wechat_remind_receipt()
-        self.assertEqual(self.wechat.stats()["requests"]["/wxa/sec/order/notify_confirm_receive"], calls, "once")
+        self.assertEqual(self.wechat.stats()["requests"][endpoints.OSM_NOTIFY_CONFIRM_RECEIVE], calls, "once")
         [payment] = [p for p in self.wechat.payments() if p["merchant_trade_no"] == order.wechat_out_trade_no]
         self.assertEqual(payment["order_state"], 2)
         other = self._paid_order([(self.cup, 1)])
@@ -177,7 +177,7 @@ class TestPush(WechatShippingHttpCase):
         self.assertFalse(other.wechat_receipt_reminded_at, "a time before the shipping is refused by WeChat")
         self.assertIn("signed for is not after its shipping", other.picking_ids.message_ids[:1].body,
                       "and the delivery's chatter says so")
-        self.assertEqual(self.wechat.stats()["requests"]["/wxa/sec/order/notify_confirm_receive"], calls + 1)
+        self.assertEqual(self.wechat.stats()["requests"][endpoints.OSM_NOTIFY_CONFIRM_RECEIVE], calls + 1)
 
     def test_special_shipping_reports_and_the_page_of_shipping_messages(self):
         self.company.wechat_msg_jump_path = "pages/order/detail"

@@ -142,7 +142,7 @@ class TestSecrets(WechatShippingCase):
     def _wrong_secret_round(self, upload):
         """A wrong AppSecret: uploads need attention, the user-facing calls fail cleanly."""
         self.company.wechat_app_secret = self.wrong_secret
-        tokens.clear_cache()
+        self._forget_tokens()
         self._cycle(upload, "attention")
         self.assertIn("40125", upload.reason)
         with self.assertRaises(UserError) as refused:
@@ -159,7 +159,7 @@ class TestSecrets(WechatShippingCase):
         self.assertEqual(call_error.exception.result.errcode, 40125)
         client.close()
         self.company.wechat_app_secret = SECRET
-        tokens.clear_cache()
+        self._forget_tokens()
 
     # ------------------------------------------------------------------ drills
 

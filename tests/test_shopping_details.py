@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from ..wechat_protocol import catalogue as c
+from ..wechat_protocol import endpoints
 from .common import WechatShippingCase
 
 # A 1x1 PNG: a product with an image.
@@ -53,7 +54,7 @@ class TestShoppingDetails(WechatShippingCase):
         self.assertLess(held["received_at"], shipping["received_at"])
         self._ship(order.picking_ids.filtered(lambda p: p.state != "done"), "SFD000000003") if \
             order.picking_ids.filtered(lambda p: p.state != "done") else None
-        self.assertEqual(self.wechat.stats()["requests"].get("/user-order/orders"), 1,
+        self.assertEqual(self.wechat.stats()["requests"].get(endpoints.SHOPPING_DETAILS), 1,
                          "a delivery does not send accepted details again")
 
     def test_shipping_waits_for_its_own_orders_details_only(self):

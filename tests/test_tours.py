@@ -8,6 +8,7 @@ from odoo.tests import tagged
 from .common import WechatShippingHttpCase
 
 # The modules whose screens the tours read, with their Chinese terms loaded for the zh_CN tours.
+UPLOADS_LIST = "/odoo/action-wechat_shipping.wechat_shipping_upload_action"
 SCREEN_MODULES = ["base", "web", "mail", "product", "stock", "sale", "delivery", "stock_delivery", "wechat_shipping"]
 
 
@@ -68,13 +69,11 @@ class TestTours(WechatShippingHttpCase):
 
     def test_uploads_list(self):
         self._refused_delivery()
-        self._tour(f"/odoo/action-wechat_shipping.wechat_shipping_upload_action",
-                   "wechat_shipping_uploads_list", "en_US")
+        self._tour(UPLOADS_LIST, "wechat_shipping_uploads_list", "en_US")
 
     def test_uploads_list_in_chinese(self):
         self._refused_delivery()
-        self._tour(f"/odoo/action-wechat_shipping.wechat_shipping_upload_action",
-                   "wechat_shipping_uploads_list_zh", "zh_CN")
+        self._tour(UPLOADS_LIST, "wechat_shipping_uploads_list_zh", "zh_CN")
 
     def test_settings(self):
         self._tour("/odoo/settings#stock", "wechat_shipping_settings", "en_US")

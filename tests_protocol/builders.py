@@ -1,4 +1,6 @@
 """Fresh wire bodies that pass validation, and mutations of them, shared by protocol and sandbox tests."""
+from wechat_protocol import endpoints
+
 OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
 MCHID = "1230000109"
 
@@ -112,7 +114,7 @@ def details_for(shipping_body) -> tuple[str, dict]:
     common = {"order_key": shipping_body["order_key"], "payer": shipping_body["payer"],
               "upload_time": "2021-05-20T13:29:35.120+08:00"}
     if "sub_orders" in shipping_body:
-        return "/user-order/combine-orders", {**common, "sub_orders": [
+        return endpoints.SHOPPING_COMBINED_DETAILS, {**common, "sub_orders": [
             {"order_key": sub["order_key"], **order_of(sub, index), "logistics_type": 1}
             for index, sub in enumerate(shipping_body["sub_orders"])]}
-    return "/user-order/orders", {**common, "order_list": [order_of(shipping_body, 0)], "logistics_type": 1}
+    return endpoints.SHOPPING_DETAILS, {**common, "order_list": [order_of(shipping_body, 0)], "logistics_type": 1}

@@ -8,9 +8,7 @@ if str(ADDON_ROOT) not in sys.path:
     sys.path.insert(0, str(ADDON_ROOT))
 
 import pytest  # noqa: E402
-
-APPID = "wxsandbox0000001"
-SECRET = "sandbox-secret-DO-NOT-LEAK-7f3a"
+from helpers import APPID, SECRET, stable_token  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -24,14 +22,20 @@ def sandbox_server():
 
 
 @pytest.fixture
-def sandbox(sandbox_server):
-    """The module's sandbox, reset, with the process-wide token cache emptied."""
+def sandbox(sandbox_server, monkeypatch):
+    """The module's sandbox, reset, and the process's token cache empty: a fresh one, as a new
+    process starts with (the sandbox forgot the tokens it issued)."""
     from wechat_protocol import tokens
 
     sandbox_server.state.reset()
-    tokens.clear_cache()
-    yield sandbox_server
-    tokens.clear_cache()
+    monkeypatch.setattr(tokens, "CACHE", tokens.TokenCache())
+    return sandbox_server
+
+
+@pytest.fixture
+def token(sandbox):
+    """A stable access token of the fresh sandbox, asked for as WeChat documents it."""
+    return stable_token(sandbox.url)["access_token"]
 
 
 @pytest.fixture

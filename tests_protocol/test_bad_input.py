@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from builders import MCHID, OPENID, details_for, valid_combined_body, valid_single_body
-from conftest import APPID, SECRET
+from helpers import APPID, SECRET, classic_token, stable_token
 
 from wechat_protocol import catalogue as c
-from wechat_protocol import express, validation
+from wechat_protocol import endpoints, express, validation
 from wechat_protocol.client import WeChatClient
 from wechat_protocol.endpoints import SHOPPING_COMBINED_SHIPPING as COMBINED_PATH
 from wechat_protocol.endpoints import SHOPPING_SINGLE_SHIPPING as SINGLE_PATH
@@ -624,12 +624,6 @@ def test_client_refuses_before_sending(sandbox, mutate):
 
 # ------------------------------------------------------------------------------ the sandbox
 
-@pytest.fixture
-def token(sandbox):
-    return requests.post(sandbox.url + "/cgi-bin/stable_token", timeout=5, json={
-        "grant_type": "client_credential", "appid": APPID, "secret": SECRET}).json()["access_token"]
-
-
 @pytest.mark.parametrize("value, invisible, spaced", [h for h in HOSTILE if not h[1]],
                          ids=[i for i, h in zip(HOSTILE_IDS, HOSTILE) if not h[1]])
 def test_sandbox_stores_printable_hostile_text_verbatim(sandbox, token, value, invisible, spaced):
@@ -680,9 +674,9 @@ BAD_JSON = [
 
 
 @pytest.mark.parametrize("raw", BAD_JSON, ids=[f"json{i}" for i in range(len(BAD_JSON))])
-@pytest.mark.parametrize("path", [COMBINED_PATH, SINGLE_PATH, "/cgi-bin/stable_token"])
+@pytest.mark.parametrize("path", [COMBINED_PATH, SINGLE_PATH, endpoints.STABLE_TOKEN])
 def test_sandbox_answers_malformed_json_with_47001(sandbox, token, path, raw):
-    params = {"access_token": token} if "shippings" in path else None
+    params = {"access_token": token} if path != endpoints.STABLE_TOKEN else None
     response = requests.post(sandbox.url + path, params=params, data=raw, timeout=10,
                              headers={"Content-Type": "application/json"})
     assert response.status_code == 200
@@ -715,7 +709,7 @@ def _raw_request(url, head):
 
 @pytest.mark.parametrize("length", [b"abc", b"-5", b"1e3", b""])
 def test_sandbox_answers_a_broken_content_length(sandbox, length):
-    head = (b"POST /cgi-bin/stable_token HTTP/1.1\r\nHost: x\r\nContent-Length: " + length
+    head = (b"POST " + endpoints.STABLE_TOKEN.encode() + b" HTTP/1.1\r\nHost: x\r\nContent-Length: " + length
             + b"\r\nConnection: close\r\n\r\n{}")
     answer = _raw_request(sandbox.url, head)
     status = answer.split(b"\r\n", 1)[0]
@@ -731,12 +725,9 @@ def test_sandbox_answers_a_broken_content_length(sandbox, length):
 
 def test_sandbox_lists_the_tokens_it_issued(sandbox, control):
     assert control.tokens() == []
-    stable = requests.post(sandbox.url + "/cgi-bin/stable_token", timeout=5, json={
-        "grant_type": "client_credential", "appid": APPID, "secret": SECRET}).json()["access_token"]
-    classic = requests.get(sandbox.url + "/cgi-bin/token", timeout=5, params={
-        "grant_type": "client_credential", "appid": APPID, "secret": SECRET}).json()["access_token"]
-    refused = requests.get(sandbox.url + "/cgi-bin/token", timeout=5, params={
-        "grant_type": "client_credential", "appid": APPID, "secret": "wrong"}).json()
+    stable = stable_token(sandbox.url)["access_token"]
+    classic = classic_token(sandbox.url)["access_token"]
+    refused = classic_token(sandbox.url, secret="wrong")
     assert refused["errcode"] == c.APPSECRET_INVALID
     assert sorted(control.tokens()) == sorted([stable, classic])
     assert SECRET not in json.dumps(control.tokens())

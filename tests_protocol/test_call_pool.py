@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from builders import MCHID, OPENID, valid_osm_body
-from conftest import APPID, SECRET
+from helpers import APPID, SECRET
 
 from wechat_protocol import call_pool, catalogue, endpoints, exchange
 from wechat_protocol.client import WeChatClient
@@ -53,11 +53,16 @@ def test_throttle_never_goes_below_one_call_and_caps_its_pause():
     assert throttle.pause == call_pool.PAUSE_MAX
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    call_pool.forget_throttles()
-    yield
-    call_pool.forget_throttles()
+@pytest.fixture
+def throttles():
+    """A registry of its own: no other test's account slows this one's pools down."""
+    return call_pool.Throttles()
+
+
+def test_pools_share_the_process_throttles_unless_given_a_registry(throttles):
+    assert call_pool.CallPool(2).throttles is call_pool.CallPool(4).throttles is call_pool.THROTTLES
+    assert call_pool.CallPool(2, throttles).throttles is throttles
+    assert throttles.get("acct", 4) is throttles.get("acct", 8) and throttles.get("acct", 8).ceiling == 8
 
 
 def _drain(pool):
@@ -69,7 +74,7 @@ def _drain(pool):
     return ended
 
 
-def test_pool_keeps_at_most_its_size_in_flight_and_one_call_per_key():
+def test_pool_keeps_at_most_its_size_in_flight_and_one_call_per_key(throttles):
     lock = threading.Lock()
     running, most, keys_at_once = set(), [0], []
 
@@ -83,7 +88,7 @@ def test_pool_keeps_at_most_its_size_in_flight_and_one_call_per_key():
             running.discard((ticket, key))
         return ticket
 
-    pool = call_pool.CallPool(4)
+    pool = call_pool.CallPool(4, throttles)
     order_of_key_a = []
     for ticket in range(12):
         key = "a" if ticket % 3 == 0 else "k%d" % ticket
@@ -98,12 +103,12 @@ def test_pool_keeps_at_most_its_size_in_flight_and_one_call_per_key():
     assert finished_a == order_of_key_a  # one key's work in the order it was added
 
 
-def test_pool_hands_back_exceptions_and_drops_queued_work_on_request():
+def test_pool_hands_back_exceptions_and_drops_queued_work_on_request(throttles):
     def fail():
         raise RuntimeError("boom")
 
     gate = threading.Event()
-    pool = call_pool.CallPool(1)
+    pool = call_pool.CallPool(1, throttles)
     pool.add("slow", "k1", "acct", gate.wait, 5)
     pool.add("queued", "k2", "acct", time.sleep, 0)
     pool.add("failing", "k3", "acct", fail)
@@ -119,7 +124,7 @@ class Limited:
     rate_limited: bool
 
 
-def test_a_rate_limited_account_slows_down_while_another_goes_on():
+def test_a_rate_limited_account_slows_down_while_another_goes_on(throttles):
     started = []
     lock = threading.Lock()
 
@@ -128,10 +133,10 @@ def test_a_rate_limited_account_slows_down_while_another_goes_on():
             started.append((account, time.monotonic()))
         return Limited(limited)
 
-    pool = call_pool.CallPool(8)
+    pool = call_pool.CallPool(8, throttles)
     pool.add(0, "x0", "busy", work, "busy", True)
     _drain(pool)
-    throttle = call_pool.throttle("busy", 8)
+    throttle = throttles.get("busy", 8)
     assert throttle.width == 4 and throttle.wait() > 0
     paused_at = time.monotonic()
     pool.add(1, "x1", "busy", work, "busy", False)
@@ -196,8 +201,8 @@ def test_a_rate_limited_answer_is_retried_and_reported_as_such(client, control):
     assert answer.result.errcode == catalogue.RATE_LIMITED_FREQ and not answer.in_doubt
 
 
-def test_many_exchanges_at_once_through_a_pool_each_accepted_once(client, control):
-    pool = call_pool.CallPool(8)
+def test_many_exchanges_at_once_through_a_pool_each_accepted_once(client, control, throttles):
+    pool = call_pool.CallPool(8, throttles)
     for index in range(40):
         pool.add(index, "order-%d" % index, APPID, exchange.run, _with(client, _osm("EX-P%02d" % index, control)))
     answers = dict(_drain(pool))
@@ -213,9 +218,9 @@ def _with(client, an_exchange, **changes):
     return replace(an_exchange, client=client, **changes)
 
 
-def test_the_sandbox_counts_the_calls_it_serves_at_once(client, control):
+def test_the_sandbox_counts_the_calls_it_serves_at_once(client, control, throttles):
     control.latency(100)
-    pool = call_pool.CallPool(6)
+    pool = call_pool.CallPool(6, throttles)
     for index in range(12):
         pool.add(index, "order-%d" % index, APPID, exchange.run, _with(client, _osm("EX-Q%02d" % index, control)))
     _drain(pool)

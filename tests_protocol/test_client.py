@@ -7,18 +7,17 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 from builders import details_for, valid_combined_body, valid_single_body
-from conftest import APPID, SECRET
-from test_tokens import closed_port_url
+from helpers import APPID, SECRET, closed_port_url
 
 from wechat_protocol import catalogue, express, validation
+from wechat_protocol.endpoints import SHOPPING_COMBINED_SHIPPING as COMBINED
+from wechat_protocol.endpoints import SHOPPING_SINGLE_SHIPPING as SINGLE
 from wechat_protocol.catalogue import Outcome
 from wechat_protocol.client import CallResult, WeChatCallError, WeChatClient
 from wechat_protocol.payload import (CombinedShippingInfo, Contact, OrderKey, OrderNumberType,
                                      OrderShipping, Shipment, SingleShippingInfo)
 from wechat_protocol.tokens import AuthorizerTokenSource, ClassicTokenSource, StableTokenSource
 
-COMBINED = "/user-order/combine-orders/shippings"
-SINGLE = "/user-order/orders/shippings"
 CST = timezone(timedelta(hours=8))
 
 

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from builders import valid_combined_body, valid_single_body
+from wechat_protocol import endpoints
 from wechat_protocol.masking import ContactInvalid
 from wechat_protocol.payload import (
     CombinedShippingInfo, Contact, DeliveryMode, OrderKey, OrderNumberType, OrderShipping, Shipment,
@@ -20,10 +21,16 @@ def merchant_key(number):
     return OrderKey(OrderNumberType.MERCHANT_TRADE_NUMBER, mchid=MCHID, out_trade_no=number)
 
 
+def masked_contact(**phones):
+    contact, errors = Contact.mask(**phones)
+    assert errors == []
+    return contact
+
+
 def combined_info():
     split = OrderShipping(merchant_key("SO0001"), (
         Shipment("SF1234567890123", "SF", ("SKU-A", "SKU-B"),
-                 Contact.from_phones(consignor_phone="021 1234 5678", receiver_phone="189 1234 1234")),
+                 masked_contact(consignor_phone="021 1234 5678", receiver_phone="189 1234 1234")),
         Shipment("YT9876543210987", "YTO", ("SKU-C",)),
     ))
     unified = OrderShipping(merchant_key("SO0002"), (Shipment("ZTO73100000001", "ZTO", ("SKU-D",)),))
@@ -62,8 +69,8 @@ def test_single_wire_form_is_exact():
 
 
 def test_paths():
-    assert CombinedShippingInfo.path == "/user-order/combine-orders/shippings"
-    assert SingleShippingInfo.path == "/user-order/orders/shippings"
+    assert CombinedShippingInfo.path == endpoints.SHOPPING_COMBINED_SHIPPING
+    assert SingleShippingInfo.path == endpoints.SHOPPING_SINGLE_SHIPPING
 
 
 def test_order_key_keeps_only_keys_of_its_type():
@@ -87,13 +94,15 @@ def test_empty_contact_is_omitted():
     assert "contact" not in shipment.to_wire(DeliveryMode.UNIFIED_DELIVERY)
 
 
-def test_contact_from_phones_masks_and_skips_missing():
-    assert Contact.from_phones(receiver_phone="0086 18912341234") == Contact(None, "+86-189****1234")
+def test_contact_mask_masks_and_skips_missing():
+    assert Contact.mask(receiver_phone="0086 18912341234") == (Contact(None, "+86-189****1234"), [])
+    assert Contact.mask() == (None, [])
 
 
-def test_contact_from_phones_refuses_bad_number():
-    with pytest.raises(ContactInvalid):
-        Contact.from_phones(consignor_phone="12")
+def test_contact_mask_reports_a_bad_number_and_keeps_the_good_one():
+    contact, errors = Contact.mask(consignor_phone="12", receiver_phone="18912341234")
+    assert contact == Contact(None, "189****1234")
+    assert [(field, type(error)) for field, error in errors] == [("consignor_contact", ContactInvalid)]
 
 
 def test_check_reports_problems_of_bad_payload():

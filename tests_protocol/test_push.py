@@ -11,9 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from builders import MCHID, OPENID, valid_osm_body
-from conftest import APPID, SECRET
+from helpers import APPID, SECRET
 
-from wechat_protocol import push
+from wechat_protocol import endpoints, push
 from wechat_protocol.client import WeChatClient
 from wechat_protocol.tokens import StableTokenSource
 
@@ -155,7 +155,7 @@ def receiver():
 def _ship(sandbox, control, out_trade_no):
     control.pay(OPENID, mchid=MCHID, out_trade_no=out_trade_no)
     client = WeChatClient(sandbox.url, StableTokenSource(sandbox.url, APPID, SECRET))
-    assert client.upload_wire("/wxa/sec/order/upload_shipping_info", valid_osm_body(out_trade_no)).accepted
+    assert client.upload_wire(endpoints.OSM_SINGLE_SHIPPING, valid_osm_body(out_trade_no)).accepted
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])

@@ -8,22 +8,13 @@ from pathlib import Path
 import pytest
 import requests
 from builders import DELETE, details_for, set_at, valid_combined_body, valid_single_body
-from conftest import APPID, SECRET
+from helpers import APPID, SECRET, classic_token, stable_token
 
 from wechat_protocol import catalogue as c
-from wechat_protocol import validation
+from wechat_protocol import endpoints, validation
 
-COMBINED = "/user-order/combine-orders/shippings"
-SINGLE = "/user-order/orders/shippings"
+COMBINED, SINGLE = endpoints.SHOPPING_COMBINED_SHIPPING, endpoints.SHOPPING_SINGLE_SHIPPING
 ADDON_ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def token(sandbox):
-    answer = requests.post(sandbox.url + "/cgi-bin/stable_token", timeout=5, json={
-        "grant_type": "client_credential", "appid": APPID, "secret": SECRET,
-        "force_refresh": False}).json()
-    return answer["access_token"]
 
 
 def post(sandbox, path, body, token=None, raw=None):
@@ -131,12 +122,9 @@ def test_expired_token_is_42001(sandbox, control, token):
 
 
 def test_stable_token_is_reused_until_force_refresh(sandbox, token):
-    again = requests.post(sandbox.url + "/cgi-bin/stable_token", timeout=5, json={
-        "grant_type": "client_credential", "appid": APPID, "secret": SECRET}).json()
+    again = stable_token(sandbox.url, force_refresh=False)
     assert again["access_token"] == token and 0 < again["expires_in"] <= 7200
-    forced = requests.post(sandbox.url + "/cgi-bin/stable_token", timeout=5, json={
-        "grant_type": "client_credential", "appid": APPID, "secret": SECRET,
-        "force_refresh": True}).json()
+    forced = stable_token(sandbox.url, force_refresh=True)
     assert forced["access_token"] != token
     assert post(sandbox, COMBINED, valid_combined_body(), token)["errcode"] == c.TOKEN_INVALID
 
@@ -144,10 +132,8 @@ def test_stable_token_is_reused_until_force_refresh(sandbox, token):
 @pytest.mark.parametrize("appid, secret, code", [("wxother", SECRET, 40013),
                                                  (APPID, "bad", 40125)])
 def test_token_endpoints_check_credentials(sandbox, appid, secret, code):
-    classic = requests.get(sandbox.url + "/cgi-bin/token", timeout=5, params={
-        "grant_type": "client_credential", "appid": appid, "secret": secret}).json()
-    stable = requests.post(sandbox.url + "/cgi-bin/stable_token", timeout=5, json={
-        "grant_type": "client_credential", "appid": appid, "secret": secret}).json()
+    classic = classic_token(sandbox.url, appid=appid, secret=secret)
+    stable = stable_token(sandbox.url, appid=appid, secret=secret)
     assert classic["errcode"] == stable["errcode"] == code
     assert "access_token" not in classic and "access_token" not in stable
 
@@ -196,7 +182,7 @@ def test_reset_forgets_everything(sandbox, token, control):
 
 
 def test_delivery_list_format(sandbox, token):
-    answer = post(sandbox, "/cgi-bin/express/delivery/open_msg/get_delivery_list", {}, token)
+    answer = post(sandbox, endpoints.DELIVERY_LIST, {}, token)
     assert answer["errcode"] == 0
     assert {"delivery_id": "SF", "delivery_name": "顺丰速运"} in answer["delivery_list"]
 
@@ -232,8 +218,7 @@ def _start_cli():
 def test_cli_serves_and_stops_cleanly(signum):
     process, url = _start_cli()
     try:
-        answer = requests.post(url + "/cgi-bin/stable_token", timeout=5, json={
-            "grant_type": "client_credential", "appid": APPID, "secret": SECRET}).json()
+        answer = stable_token(url)
         assert answer["expires_in"] == 7200 and answer["access_token"]
         process.send_signal(signum)
         out, err = process.communicate(timeout=10)

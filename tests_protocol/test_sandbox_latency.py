@@ -8,25 +8,19 @@ from pathlib import Path
 import pytest
 import requests
 from builders import details_for, valid_single_body
-from conftest import APPID, SECRET
+from helpers import APPID, SECRET, stable_token
 
 from wechat_protocol import catalogue as c
+from wechat_protocol import endpoints
 from wechat_sandbox.control import SandboxControl
 from wechat_sandbox.process import SandboxProcess
 
-DELIVERY_LIST = "/cgi-bin/express/delivery/open_msg/get_delivery_list"
+DELIVERY_LIST = endpoints.DELIVERY_LIST
 ADDON_ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def token(sandbox):
-    return fetch_token(sandbox.url)
-
-
 def fetch_token(url):
-    answer = requests.post(url + "/cgi-bin/stable_token", timeout=5, json={
-        "grant_type": "client_credential", "appid": APPID, "secret": SECRET}).json()
-    return answer["access_token"]
+    return stable_token(url)["access_token"]
 
 
 def post(url, path, body, token):
@@ -55,7 +49,7 @@ def test_every_api_call_takes_at_least_the_latency(sandbox, control, token):
     assert answer["errcode"] == 0 and seconds >= 0.3
     answer, seconds = timed(fetch_token, sandbox.url)
     assert answer.startswith("SBX") and seconds >= 0.3
-    answer, seconds = timed(requests.get, sandbox.url + "/cgi-bin/token")
+    answer, seconds = timed(requests.get, sandbox.url + endpoints.TOKEN)
     assert answer.json()["errcode"] == 40002 and seconds >= 0.3  # refusals wait too
 
 
@@ -153,7 +147,7 @@ def test_calls_beyond_the_limit_are_45009_and_store_nothing(sandbox, control, to
     stats = control.stats()
     assert stats["rate_limited"] == len(refused)
     assert stats["rate_limit"] == {"per_second": 5, "errcode": 45009}
-    assert stats["requests"]["/user-order/orders"] == 20
+    assert stats["requests"][endpoints.SHOPPING_DETAILS] == 20
     assert fetch_token(sandbox.url)  # token calls are not limited
 
 

@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 from builders import MCHID, OPENID, valid_osm_body, valid_osm_combined_body
-from conftest import APPID, SECRET
+from helpers import APPID, SECRET
 
 from wechat_protocol import catalogue as c
 from wechat_protocol import endpoints
@@ -17,11 +17,8 @@ SINGLE, COMBINED = endpoints.OSM_SINGLE_SHIPPING, endpoints.OSM_COMBINED_SHIPPIN
 
 
 @pytest.fixture
-def wechat(sandbox):
+def wechat(sandbox, token):
     """call(path, body) with a valid token, and control(path, body) on the sandbox."""
-    token = requests.post(sandbox.url + endpoints.STABLE_TOKEN, timeout=5, json={
-        "grant_type": "client_credential", "appid": APPID, "secret": SECRET}).json()["access_token"]
-
     class Wechat:
         @staticmethod
         def call(path, body):
@@ -345,7 +342,7 @@ def test_special_reports_follow_wechats_rules(sandbox, control):
     assert client.report_special_order("4200000000000000000000000077", paid_at + 20 * 86400).accepted
     assert client.report_special_order("TEST-PAY-1").accepted
     assert client.report_special_order("NO-SUCH-ORDER").errcode == c.SPECIAL_NO_SUCH_ORDER
-    assert client.call("/wxa/sec/order/opspecialorder", {"order_id": "TEST-PAY-1", "type": 3}).errcode == \
+    assert client.call(endpoints.OSM_SPECIAL_ORDER, {"order_id": "TEST-PAY-1", "type": 3}).errcode == \
         c.SPECIAL_TYPE_ILLEGAL
     specials = {p["merchant_trade_no"] or p["transaction_id"]: p["special"] for p in control.payments()}
     assert specials == {"4200000000000000000000000077": {"type": 1, "delay_to": paid_at + 20 * 86400},

@@ -6,15 +6,16 @@ import pytest
 import requests
 from builders import MCHID, OPENID, details_for, valid_combined_body, valid_single_body
 
+from helpers import APPID, SECRET
+
 from wechat_protocol import catalogue as c
-from wechat_protocol import enum_names
+from wechat_protocol import endpoints, enum_names
 from wechat_protocol.client import WeChatClient
 from wechat_protocol.tokens import StableTokenSource
-from conftest import APPID, SECRET
 
-DETAILS, COMBINED_DETAILS = "/user-order/orders", "/user-order/combine-orders"
-SINGLE, COMBINED = "/user-order/orders/shippings", "/user-order/combine-orders/shippings"
-VERIFY = "/user-order/shoppinginfo/verify"
+DETAILS, COMBINED_DETAILS = endpoints.SHOPPING_DETAILS, endpoints.SHOPPING_COMBINED_DETAILS
+SINGLE, COMBINED = endpoints.SHOPPING_SINGLE_SHIPPING, endpoints.SHOPPING_COMBINED_SHIPPING
+VERIFY = endpoints.SHOPPING_VERIFY
 
 
 def client_for(sandbox, names=False):

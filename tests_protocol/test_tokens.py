@@ -1,23 +1,14 @@
 """Token sources against the sandbox: caching, single fetch, refresh rules, errors."""
-import socket
 import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import APPID, SECRET
+from helpers import APPID, SECRET, closed_port_url
 
 from wechat_protocol import catalogue
 from wechat_protocol.tokens import (AuthorizerTokenSource, ClassicTokenSource, StableTokenSource,
                                     TokenError, lifetime)
-
-
-def closed_port_url():
-    """URL of a loopback port nobody listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return "http://127.0.0.1:%s" % port
 
 
 def fetches(control, kind=None):

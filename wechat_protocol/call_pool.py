@@ -20,8 +20,6 @@ PAUSE_FIRST = 1.0  # seconds an account waits after WeChat's first "too often"
 PAUSE_MAX = 60.0
 
 _local = threading.local()
-_THROTTLES = {}
-_GUARD = threading.Lock()
 
 
 def executor(size):
@@ -33,22 +31,6 @@ def executor(size):
             current[1].shutdown(wait=False)
         current = _local.executor = (size, concurrent.futures.ThreadPoolExecutor(size, "wechat-call"))
     return current[1]
-
-
-def throttle(account, ceiling):
-    """The process's Throttle of an account (one for all its workers' threads), at most `ceiling` wide."""
-    with _GUARD:
-        found = _THROTTLES.get(account)
-        if found is None:
-            found = _THROTTLES[account] = Throttle(ceiling)
-        found.ceiling = ceiling
-        return found
-
-
-def forget_throttles():
-    """Every account back to its full width (tests)."""
-    with _GUARD:
-        _THROTTLES.clear()
 
 
 class Throttle:
@@ -90,11 +72,35 @@ class Throttle:
                 self.pause = PAUSE_FIRST
 
 
-class CallPool:
-    """Work added by one caller thread, run on `executor(size)`'s threads within the bounds above."""
+class Throttles:
+    """The Throttle of each account, made on first use."""
 
-    def __init__(self, size=DEFAULT_SIZE):
+    def __init__(self):
+        self._by_account = {}
+        self._guard = threading.Lock()
+
+    def get(self, account, ceiling):
+        """The account's Throttle (one for all the threads that share this registry), at most
+        `ceiling` wide."""
+        with self._guard:
+            found = self._by_account.get(account)
+            if found is None:
+                found = self._by_account[account] = Throttle(ceiling)
+            found.ceiling = ceiling
+            return found
+
+
+# The process's: an account's workers slow down together, whichever pool they send from.
+THROTTLES = Throttles()
+
+
+class CallPool:
+    """Work added by one caller thread, run on `executor(size)`'s threads within the bounds above.
+    `throttles`: the registry of the accounts' Throttles, the process's unless given."""
+
+    def __init__(self, size=DEFAULT_SIZE, throttles=None):
         self.size = max(1, min(int(size), MAX_SIZE))
+        self.throttles = THROTTLES if throttles is None else throttles
         self._executor = executor(self.size)
         self._queued = collections.deque()  # (ticket, key, throttle, account, fn, args)
         self._running = {}  # future -> (ticket, key, throttle, account)
@@ -113,7 +119,7 @@ class CallPool:
         """Run fn(*args) when the bounds allow; `collect` hands back (ticket, its answer or the
         exception it raised). `key`: what must not have two calls at once; `account`: whose
         throttle applies."""
-        self._queued.append((ticket, key, throttle(account, self.size), account, fn, args))
+        self._queued.append((ticket, key, self.throttles.get(account, self.size), account, fn, args))
         self._start()
 
     def collect(self, timeout=None):

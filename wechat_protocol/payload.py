@@ -63,14 +63,6 @@ class Contact:
                     errors.append((field, error))
         return (cls(**masked) if masked else None), errors
 
-    @classmethod
-    def from_phones(cls, consignor_phone=None, receiver_phone=None, region="CN") -> "Contact":
-        """Build a contact by masking clear phone numbers; raises masking.ContactInvalid."""
-        contact, errors = cls.mask(consignor_phone, receiver_phone, region)
-        if errors:
-            raise errors[0][1]
-        return contact or cls()
-
     def to_wire(self) -> dict:
         """Return the wire object without empty fields."""
         fields = {"consignor_contact": self.consignor_contact, "receiver_contact": self.receiver_contact}

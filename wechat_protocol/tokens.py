@@ -72,29 +72,56 @@ class _Cached:
     valid_until: float  # time.monotonic() deadline, already minus the safety margin
 
 
-# Process-wide: WeChat invalidates older classic tokens when a new one is fetched, so every
+class TokenCache:
+    """The tokens of the apps a process calls, by source key; per key, one fetch at a time and
+    the token WeChat last refused (it decides a stable force_refresh)."""
+
+    def __init__(self):
+        self._held = {}
+        self._refused = {}
+        self._fetch_locks = {}
+        self._guard = threading.Lock()
+
+    def fetch_lock(self, key):
+        """The lock a key's fetch holds, so that threads asking together cause one fetch."""
+        with self._guard:
+            return self._fetch_locks.setdefault(key, threading.Lock())
+
+    def valid(self, key):
+        """The key's token while it is valid, else None."""
+        with self._guard:
+            entry = self._held.get(key)
+            return entry.token if entry and entry.valid_until > time.monotonic() else None
+
+    def refused(self, key):
+        """The key's token WeChat refused since the last fetch, or None."""
+        with self._guard:
+            return self._refused.get(key)
+
+    def refuse(self, key, token=None):
+        """Drop the key's token as refused; with `token`, only while the key still holds that
+        one, so that racing refreshes don't cascade."""
+        with self._guard:
+            entry = self._held.get(key)
+            if entry and token in (None, entry.token):
+                del self._held[key]
+                self._refused[key] = entry.token
+
+    def keep(self, key, token, seconds):
+        """Hold a freshly fetched token for `seconds`."""
+        with self._guard:
+            self._held[key] = _Cached(token, time.monotonic() + seconds)
+            self._refused.pop(key, None)
+
+
+# The process's: WeChat invalidates older classic tokens when a new one is fetched, so every
 # client of one app in this process must share a single fetcher and cache.
-_CACHE = {}
-_REJECTED = {}  # key -> token the API refused, used to decide on stable force_refresh
-_KEY_LOCKS = {}
-_GUARD = threading.Lock()
-
-
-def clear_cache():
-    """Forget every cached token (tests, or after credentials change)."""
-    with _GUARD:
-        _CACHE.clear()
-        _REJECTED.clear()
+CACHE = TokenCache()
 
 
 def _credentials_digest(secret):
     """A digest that tells AppSecrets apart without holding them."""
     return hashlib.sha256((secret or "").encode("utf-8")).hexdigest()
-
-
-def _key_lock(key):
-    with _GUARD:
-        return _KEY_LOCKS.setdefault(key, threading.Lock())
 
 
 def lifetime(expires_in):
@@ -125,46 +152,26 @@ class _FetchingSource:
 
     def token(self, force_refresh=False):
         """Return a valid token, fetching at most once even when many threads ask together."""
-        if not force_refresh:
-            cached = self._cached()
-            if cached:
-                return cached
-        with _key_lock(self._key):
-            with _GUARD:
-                entry = _CACHE.get(self._key)
-                if force_refresh and entry:
-                    _REJECTED[self._key] = entry.token
-                    del _CACHE[self._key]
+        cache = CACHE
+        if not force_refresh and (held := cache.valid(self._key)):
+            return held
+        with cache.fetch_lock(self._key):
+            if force_refresh:
+                cache.refuse(self._key)
             # Another thread may have fetched while this one waited for the lock.
-            cached = None if force_refresh else self._cached()
-            if cached:
-                return cached
-            with _GUARD:
-                rejected = _REJECTED.get(self._key)
-            token, expires_in = self._fetch(rejected)
-            with _GUARD:
-                _CACHE[self._key] = _Cached(token, time.monotonic() + lifetime(expires_in))
-                _REJECTED.pop(self._key, None)
+            elif held := cache.valid(self._key):
+                return held
+            token, expires_in = self._fetch(cache.refused(self._key))
+            cache.keep(self._key, token, lifetime(expires_in))
             return token
 
     def invalidate(self, token):
         """Drop the cached token if it is still `token`, so racing refreshes don't cascade."""
-        with _GUARD:
-            entry = _CACHE.get(self._key)
-            if entry and entry.token == token:
-                del _CACHE[self._key]
-                _REJECTED[self._key] = token
+        CACHE.refuse(self._key, token)
 
     @property
     def _session(self):
         return self._given_session or thread_session()
-
-    def _cached(self):
-        with _GUARD:
-            entry = _CACHE.get(self._key)
-            if entry and entry.valid_until > time.monotonic():
-                return entry.token
-        return None
 
     def _fetch(self, rejected):
         raise NotImplementedError

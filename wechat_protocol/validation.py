@@ -181,12 +181,6 @@ class PayloadInvalid(ValueError):
         return "\n".join(f"{p.path or '(body)'}: {p.message(lang)} [{p.code}]" for p in self.problems)
 
 
-def raise_if_invalid(problems) -> None:
-    """Raise PayloadInvalid when there is any problem."""
-    if problems:
-        raise PayloadInvalid(problems)
-
-
 def check_combined(body) -> list[Problem]:
     """Return every problem of a combined-order request body (enumerations in either encoding)."""
     return Checker().combined(enum_names.to_numbers(body))
