@@ -258,21 +258,19 @@ class ResCompany(models.Model):
         base_url = company.wechat_api_base_url.rstrip("/")
         if company.wechat_token_mode == "authorizer":
             # Read once per client, in the worker's thread: the threads that make the calls never
-            # touch the database. The platform module rotates it; the next batch reads it anew.
+            # touch the database. The platform module rotates it; the next claim reads it anew.
             token = company.wechat_authorizer_access_token
             source = tokens.AuthorizerTokenSource(lambda: token)
         else:
             if error := company._wechat_config_error():
                 raise UserError(str(error))
             token_class = tokens.StableTokenSource if company.wechat_token_mode == "stable" else tokens.ClassicTokenSource
-            source = token_class(
-                base_url, company.wechat_appid, company.wechat_app_secret,
-                session=client.thread_session(), timeout=self._wechat_timeout(),
-            )
-        return client.WeChatClient(
-            base_url, source, session=client.thread_session(), timeout=self._wechat_timeout(),
-            send_enum_names=company.wechat_enum_names,
-        )
+            # No session given: each call goes through its calling thread's, so that the pool's
+            # threads keep connections of their own.
+            source = token_class(base_url, company.wechat_appid, company.wechat_app_secret,
+                                 timeout=self._wechat_timeout())
+        return client.WeChatClient(base_url, source, timeout=self._wechat_timeout(),
+                                   send_enum_names=company.wechat_enum_names)
 
     def _wechat_sender(self):
         """(client, None) for this company's WeChat account, or (None, what keeps it from calling)."""

@@ -54,14 +54,8 @@ class SaleOrder(models.Model):
         compute="_compute_wechat_upload", string="WeChat Upload State", groups=WECHAT_USERS,
     )
     wechat_upload_reason = fields.Text(
-        compute="_compute_wechat_upload_reason", string="WeChat Reason", groups=WECHAT_USERS,
+        compute="_compute_wechat_upload", string="WeChat Reason", groups=WECHAT_USERS,
     )
-
-    @api.depends("wechat_upload_ids.state", "wechat_combined_order_id.upload_ids.state")
-    def _compute_wechat_upload(self):
-        for order in self:
-            order.wechat_upload_id = order._wechat_uploads()[:1]
-            order.wechat_upload_state = order.wechat_upload_id.state
 
     @api.depends(
         "wechat_upload_ids.state",
@@ -70,10 +64,13 @@ class SaleOrder(models.Model):
         "wechat_combined_order_id.upload_ids.problems",
     )
     @api.depends_context("lang")
-    def _compute_wechat_upload_reason(self):
-        """Why WeChat lacks what the order's uploads carry, as its deliveries say it."""
+    def _compute_wechat_upload(self):
+        """The most pressing upload of the order, its state, and why WeChat lacks what they carry."""
         for order in self:
-            order.wechat_upload_reason = order._wechat_uploads()._wechat_reasons()
+            uploads = order._wechat_uploads()
+            order.wechat_upload_id = uploads[:1]
+            order.wechat_upload_state = uploads[:1].state
+            order.wechat_upload_reason = uploads._wechat_reasons()
 
     @api.constrains("wechat_combined_order_id", "wechat_order_number_type")
     def _check_wechat_combined_number_type(self):

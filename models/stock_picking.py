@@ -3,43 +3,22 @@ from odoo.exceptions import UserError
 
 from ..wechat_protocol import catalogue, payload
 from .wechat_order_key_mixin import WECHAT_USERS, notification, unix_from_moment
-from .wechat_shipping_upload import STATES as UPLOAD_STATES
 from .wechat_upload_payload import DELIVERY_CODES
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
-    wechat_upload_id = fields.Many2one(
-        "wechat.shipping.upload", compute="_compute_wechat_upload", string="WeChat Upload",
-        groups=WECHAT_USERS,
-    )
-    wechat_upload_state = fields.Selection(
-        UPLOAD_STATES, compute="_compute_wechat_upload", string="WeChat", groups=WECHAT_USERS,
-    )
-    wechat_upload_reason = fields.Text(
-        compute="_compute_wechat_upload", string="WeChat Reason", groups=WECHAT_USERS
-    )
+    # What the delivery shows of WeChat is its sale order's (a combined order's for a sub-order).
+    wechat_upload_id = fields.Many2one(related="sale_id.wechat_upload_id", groups=WECHAT_USERS)
+    wechat_upload_state = fields.Selection(related="sale_id.wechat_upload_state", string="WeChat", groups=WECHAT_USERS)
+    wechat_upload_reason = fields.Text(related="sale_id.wechat_upload_reason", groups=WECHAT_USERS)
     wechat_received_at = fields.Datetime(
         "Signed For On", copy=False, groups=WECHAT_USERS,
         help="When the carrier says the parcel was signed for. Set here (by hand or by a carrier "
         "integration), WeChat reminds the buyer to confirm receipt, which brings the settlement of "
         "the funds forward (express orders, once per order).",
     )
-
-    @api.depends(
-        "sale_id.wechat_upload_ids.state",
-        "sale_id.wechat_upload_ids.problems",
-        "sale_id.wechat_combined_order_id.upload_ids.state",
-        "sale_id.wechat_combined_order_id.upload_ids.problems",
-    )
-    @api.depends_context("lang")
-    def _compute_wechat_upload(self):
-        for picking in self:
-            uploads = picking.sale_id._wechat_uploads() if picking.sale_id else self.env["wechat.shipping.upload"]
-            picking.wechat_upload_id = uploads[:1]
-            picking.wechat_upload_state = uploads[:1].state
-            picking.wechat_upload_reason = uploads._wechat_reasons()
 
     def write(self, vals):
         res = super().write(vals)

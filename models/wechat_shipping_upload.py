@@ -73,6 +73,17 @@ def _wire_key_text(order_key_wire):
     return key_text(names, [order_key_wire.get(name) for name in names])
 
 
+def _open_records(action_xmlid, records):
+    """The window action `action_xmlid` on `records`: a form for one, else a list of all of them
+    whatever the action's default filters (the uploads list opens on Needs Attention)."""
+    action = records.env["ir.actions.act_window"]._for_xml_id(action_xmlid)
+    if len(records) == 1:
+        action.update(res_id=records.id, view_mode="form", views=[(False, "form")])
+    else:
+        action.update(domain=[("id", "in", records.ids)], context={})
+    return action
+
+
 class WechatShippingUpload(models.Model):
     """One WeChat order's shipping information and where its upload stands.
 
@@ -224,12 +235,7 @@ class WechatShippingUpload(models.Model):
 
     def action_view_pickings(self):
         """The deliveries this upload carries."""
-        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
-        if self.picking_count == 1:
-            action.update(res_id=self.picking_ids.id, views=[(False, "form")], view_mode="form")
-        else:
-            action.update(domain=[("id", "in", self.picking_ids.ids)], context={})
-        return action
+        return _open_records("stock.action_picking_tree_all", self.picking_ids)
 
     def _sent_notification(self):
         """How an Upload now went: the orders WeChat accepted, else each one's state and reason;
@@ -273,15 +279,7 @@ class WechatShippingUpload(models.Model):
 
     def _action_open(self):
         """Open these uploads (a form for one)."""
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "wechat_shipping.wechat_shipping_upload_action"
-        )
-        if len(self) == 1:
-            action.update(res_id=self.id, view_mode="form", views=[(False, "form")])
-        else:
-            # Every one of them, whatever the list's default category (Needs Attention).
-            action.update(domain=[("id", "in", self.ids)], context={})
-        return action
+        return _open_records("wechat_shipping.wechat_shipping_upload_action", self)
 
     # ------------------------------------------------------------------ business methods
 
@@ -553,8 +551,7 @@ class WechatShippingUpload(models.Model):
         # logs failures rather than each success ("Accepted On" says when); every failure, and
         # the acceptance that ends one, stays in the chatter.
         routine = state == "sent" and not self.problems
-        writer = self.with_context(mail_notrack=True) if routine else self
-        writer.write(vals)
+        (self.with_context(mail_notrack=True) if routine else self).write(vals)
         if state == "sent" and self.family == SHOPPING_DETAILS:
             # The shipping waiting for these details goes now (if claimed meanwhile, right after).
             uploads = self.combined_order_id.upload_ids or self.sale_order_id.wechat_upload_ids
@@ -565,5 +562,3 @@ class WechatShippingUpload(models.Model):
         elif state == "sent" and not routine:
             self._close_attention()
         return self
-
-

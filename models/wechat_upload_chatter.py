@@ -60,12 +60,15 @@ class WechatUploadChatter(models.AbstractModel):
         here the upload job, not the person who reads the chatter. The label is read back to
         its key through the labels of every active language; one it cannot tell (a label
         translated since, or shared by two keys) is shown as stored."""
+        tracked = {line["fieldName"] for line in formatted}
+        selections = {
+            name: (self._wechat_selection_keys(field), dict(field._description_selection(self.env)))
+            for name, field in self._fields.items() if name in tracked and field.type == "selection"
+        }
         for line in formatted:
-            field = self._fields.get(line["fieldName"])
-            if not field or field.type != "selection":
+            if line["fieldName"] not in selections:
                 continue
-            keys = self._wechat_selection_keys(field)
-            labels = dict(field._description_selection(self.env))
+            keys, labels = selections[line["fieldName"]]
             for side in ("oldValue", "newValue"):
                 key = keys.get(line[side]["value"])
                 if key in labels:

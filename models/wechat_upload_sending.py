@@ -62,6 +62,9 @@ class UploadSending:
         renewed first; an upload another worker took over meanwhile is left to it, so that a
         payload built under a claim that ran out never goes out."""
         held_until = claimed[:1].claimed_until
+        # Clients are made per claim: an authorizer token the platform rotated since the last
+        # commit is read anew (a stable or classic token comes from the process's cache).
+        self._senders = {}
         self._untried.update(dict.fromkeys(claimed.ids, held_until))
         built = dict(zip(claimed.ids, (upload._build_payload_or_problem() for upload in claimed)))
         if claimed and held_until < fields.Datetime.now() + self._margin:

@@ -14,3 +14,9 @@ from . import test_order_shipping
 from . import test_reader_language
 from . import test_express_company
 from . import test_sale_order_tab
+from . import test_calls_in_flight
+from . import test_push
+from . import test_reconciliation
+from . import test_screens
+from . import test_shopping_details
+from . import test_tours

@@ -88,6 +88,11 @@ class WechatShippingSetup:
         """One run of the upload job as the scheduler makes it (no commits inside a test)."""
         self.Upload._cron_send_due(auto_commit=False)
 
+    def _end_transaction(self):
+        """What a commit does to the chatter: the tracking lines of this transaction written."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
     def _make_due(self, uploads):
         """Skip the backoff wait, as time passing would."""
         uploads.sudo().write({"next_attempt_at": fields.Datetime.now() - timedelta(seconds=1)})

@@ -38,12 +38,6 @@ class TestReaderLanguage(WechatShippingCase):
         cls.reader_en = new_test_user(cls.env, "ws_reader_en", groups=READERS, lang="en_US")
         cls.warning = cls.env.ref("mail.mail_activity_data_warning")
 
-    def _end_transaction(self):
-        """What Odoo does as a transaction commits, the tracking lines written: the job runs in one
-        of its own (tracking waits for the end of the transaction that created the upload)."""
-        self.env.flush_all()
-        self.env.cr.precommit.run()
-
     def _run_cron_in(self, lang):
         self.Upload.with_context(lang=lang)._cron_send_due(auto_commit=False)
         self._end_transaction()

@@ -4,9 +4,8 @@ import json
 
 from odoo.tests import Form, tagged
 
+from ..wechat_protocol import catalogue
 from .common import WechatShippingCase
-
-TRACKING_NO_EMPTY = 268485226
 
 
 @tagged("post_install", "-at_install")
@@ -23,20 +22,20 @@ class TestScreens(WechatShippingCase):
     def test_problem_code_names_what_odoo_found_and_what_wechat_refused(self):
         _order, found = self._shipped("")
         _order, refused = self._shipped("SFP000000001")
-        self.wechat.fault("errcode", errcode=268485228, count=1)  # the one call: refused's
+        self.wechat.fault("errcode", errcode=catalogue.UNIFIED_NEEDS_ONE_SHIPPING, count=1)  # the one call: refused's
         self._run_cron()
         _order, accepted = self._shipped("SFP000000002")
         self._run_cron()
         self.assertEqual((found.state, refused.state, accepted.state), ("attention", "attention", "sent"))
         # Found before sending: WeChat's code for it, though WeChat never answered.
-        self.assertEqual(found.problem_code, TRACKING_NO_EMPTY)
+        self.assertEqual(found.problem_code, catalogue.TRACKING_NO_EMPTY)
         self.assertFalse(found.last_errmsg)
-        self.assertEqual(refused.problem_code, 268485228)
+        self.assertEqual(refused.problem_code, catalogue.UNIFIED_NEEDS_ONE_SHIPPING)
         self.assertEqual(accepted.problem_code, 0)
         groups = self.Upload.read_group([("id", "in", (found | refused | accepted).ids)], ["problem_code"],
                                         ["problem_code"])
         self.assertEqual({g["problem_code"]: g["problem_code_count"] for g in groups},
-                         {TRACKING_NO_EMPTY: 1, 268485228: 1, 0: 1})
+                         {catalogue.TRACKING_NO_EMPTY: 1, catalogue.UNIFIED_NEEDS_ONE_SHIPPING: 1, 0: 1})
 
     def test_search_by_delivery_name(self):
         order, upload = self._shipped("SFS000000001")
@@ -73,7 +72,7 @@ class TestScreens(WechatShippingCase):
         self.assertIn("0 of 1", params["title"])
         self.assertIn(order.name, params["message"])
         self.assertIn("Tracking number is empty", params["message"])
-        self.assertIn(str(TRACKING_NO_EMPTY), params["message"])
+        self.assertIn(str(catalogue.TRACKING_NO_EMPTY), params["message"])
         chinese = order.picking_ids.with_context(lang="zh_CN")
         self.env["res.lang"]._activate_lang("zh_CN")
         self.assertIn("物流单号为空", chinese.action_wechat_upload_now()["params"]["message"])
@@ -96,11 +95,6 @@ class TestScreens(WechatShippingCase):
         self.assertEqual(action["context"], {})
         self.assertEqual(self.Upload.search(action["domain"]), order.wechat_upload_ids)
 
-    def _commit_like(self):
-        """What a commit does: the tracking lines written to the chatter."""
-        self.env.flush_all()
-        self.env.cr.precommit.run()
-
     def _state_lines(self, upload):
         """The chatter's messages that change the state, newest first."""
         messages = self.env["mail.message"].search([("model", "=", upload._name), ("res_id", "=", upload.id)])
@@ -108,17 +102,17 @@ class TestScreens(WechatShippingCase):
 
     def test_a_failure_line_in_the_chatter_says_why(self):
         order, upload = self._shipped("")
-        self._commit_like()
+        self._end_transaction()
         self._run_cron()
-        self._commit_like()
+        self._end_transaction()
         self.assertEqual(upload.state, "attention")
         line = self._state_lines(upload)[:1]
         self.assertIn("Tracking number is empty", line.body)
-        self.assertIn(str(TRACKING_NO_EMPTY), line.body)
+        self.assertIn(str(catalogue.TRACKING_NO_EMPTY), line.body)
         # Fixed and accepted: the line that ends the failure carries no reason.
         order.picking_ids.carrier_tracking_ref = "SFC000000001"
         self._run_cron()
-        self._commit_like()
+        self._end_transaction()
         self.assertEqual(upload.state, "sent")
         latest = self._state_lines(upload)[:1]
         self.assertNotEqual(latest, line)

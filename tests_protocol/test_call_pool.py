@@ -228,3 +228,13 @@ def test_the_sandbox_counts_the_calls_it_serves_at_once(client, control, throttl
     assert 2 <= peak <= 6, peak  # several at once, never more than the pool
     control.reset()
     assert control.stats()["in_flight_peak"] == 0
+
+
+def test_a_rate_limited_question_to_wechat_slows_the_account_too(client, control):
+    """In doubt, the exchange asks WeChat first (get_order): refused for the rate, it says so."""
+    exchange.run(_with(client, _osm("EX-4", control)))  # the token is fetched: the fault hits get_order
+    control.fault("errcode", count=1, errcode=catalogue.RATE_LIMITED)
+    answer = exchange.run(_with(client, _osm("EX-4"), in_doubt=True))
+    assert answer.state == exchange.RETRYING and answer.rate_limited and answer.in_doubt
+    assert answer.result is None and answer.note == exchange.RECORD_UNAVAILABLE
+    assert control.stats()["requests"].get(endpoints.OSM_GET_ORDER) == 1

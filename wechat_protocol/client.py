@@ -54,6 +54,11 @@ class CallResult:
     def retryable(self):
         return self.outcome == Outcome.RETRYABLE
 
+    @property
+    def rate_limited(self):
+        """WeChat refused the call because this AppID calls too often."""
+        return self.errcode in catalogue.RATE_LIMIT_CODES
+
     def describe(self, lang="en"):
         """Explain the outcome to a person, in Chinese for zh* languages, else English."""
         zh = (lang or "").lower().startswith("zh")

@@ -70,17 +70,17 @@ def run(exchange):
     if exchange.order_shipping:
         return _run_order_shipping(exchange)
     result = exchange.client.upload(exchange.info)
-    return Answer(OUTCOME_STATES[result.outcome], result, rate_limited=result.errcode in catalogue.RATE_LIMIT_CODES)
+    return Answer(OUTCOME_STATES[result.outcome], result, rate_limited=result.rate_limited)
 
 
 def _run_order_shipping(exchange):
     wire = exchange.info.to_wire()
     held, counts = dict(exchange.held), dict(exchange.counts)
     if exchange.in_doubt:
-        asked = wechat_records(exchange.client, record.orders_of(wire))
-        if asked is None:
-            return Answer(RETRYING, note=RECORD_UNAVAILABLE, in_doubt=True)
-        held, counts = {**held, **asked[0]}, {**counts, **asked[1]}
+        asked_held, asked_counts, refused = wechat_records(exchange.client, record.orders_of(wire))
+        if refused:
+            return Answer(RETRYING, note=RECORD_UNAVAILABLE, in_doubt=True, rate_limited=refused.rate_limited)
+        held, counts = {**held, **asked_held}, {**counts, **asked_counts}
     sending, _changed, refused = record.plan(wire, held, counts)
     # A second change is never sent: the payment needs attention, the rest goes on.
     done, note = (ATTENTION, CORRECTION_USED) if refused else (SENT, None)
@@ -91,10 +91,10 @@ def _run_order_shipping(exchange):
     if result.accepted:
         return answer(done, held=record.held_after(sending, held), counts=record.counts_after(sending, held, counts))
     if result.outcome == catalogue.Outcome.ALREADY_HELD or result.errcode == catalogue.NOT_SHIPPABLE:
-        asked = wechat_records(exchange.client, record.orders_of(sending))
-        if asked is None:
-            return answer(RETRYING, held=held, counts=counts, in_doubt=True)
-        held, counts = {**held, **asked[0]}, {**counts, **asked[1]}
+        asked_held, asked_counts, refused = wechat_records(exchange.client, record.orders_of(sending))
+        if refused:
+            return answer(RETRYING, held=held, counts=counts, in_doubt=True, rate_limited=refused.rate_limited)
+        held, counts = {**held, **asked_held}, {**counts, **asked_counts}
         if record.plan(sending, held, counts)[0] is None:  # WeChat holds what was sent
             return answer(done, held=held, counts=counts)
     state = OUTCOME_STATES[result.outcome]
@@ -107,13 +107,15 @@ def _run_order_shipping(exchange):
 def _sent_answer(sent, result, note):
     """An Answer maker for an upload that went out: `sent` with `result`, and the note."""
     def answer(state, **known):
-        return Answer(state, result, sent, note, rate_limited=result.errcode in catalogue.RATE_LIMIT_CODES, **known)
+        known.setdefault("rate_limited", result.rate_limited)
+        return Answer(state, result, sent, note, **known)
     return answer
 
 
 def wechat_records(client, orders):
     """What WeChat holds of each payment order of `orders` (wire orders): ({key id: held wire
-    order}, {key id: finish_shipping_count}), or None when WeChat could not be asked."""
+    order}, {key id: finish_shipping_count}, None), or the CallResult of the get_order WeChat
+    refused or did not answer in place of None (what was learnt before it is then partial)."""
     held, counts = {}, {}
     for order in orders:
         key = record.key_id(order["order_key"])
@@ -121,9 +123,9 @@ def wechat_records(client, orders):
         if result.errcode == catalogue.PAYMENT_NOT_FOUND:
             continue  # WeChat knows nothing of it yet
         if not result.accepted:
-            return None
+            return held, counts, result
         answer = result.data.get("order") or {}
         if wire := record.record_as_wire(answer, order["order_key"]):
             held[key] = wire
         counts[key] = (answer.get("shipping") or {}).get("finish_shipping_count") or 0
-    return held, counts
+    return held, counts, None
