@@ -401,12 +401,13 @@ class WechatShippingUpload(models.Model):
         claim = functools.partial(self._claim, batch_size=size)
         return retrying(claim, self.env) if commit else claim()
 
-    def _send_claimed(self, commit=False):
-        """Send these claimed uploads; how many were delivered under this worker's claim."""
-        with UploadSending(self, self._pool_size(), commit=commit) as sending:
+    def _send_claimed(self):
+        """Send these claimed uploads in this transaction (an action's, never committed here);
+        how many were delivered under this worker's claim."""
+        with UploadSending(self, self._pool_size()) as sending:
             sending.add(self)
             sending.finish()
-        self._pull_forward_after(sending, commit=commit)
+        self._pull_forward_after(sending, commit=False)
         return len(sending.delivered)
 
     @api.model
