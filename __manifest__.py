@@ -7,7 +7,8 @@
     "author": "wechat_shipping contributors",
     "website": "https://github.com/wechat-shipping/wechat_shipping",
     "depends": ["sale_stock", "stock_delivery"],
-    "external_dependencies": {"python": ["requests", "phonenumbers", "cryptography"]},
+    # The protocol distribution in protocol/; it brings requests, phonenumbers and cryptography.
+    "external_dependencies": {"python": ["wechat-shipping-protocol"]},
     "data": [
         "security/wechat_shipping_security.xml",
         "security/ir.model.access.csv",

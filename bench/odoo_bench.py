@@ -70,8 +70,8 @@ def median(values):
 class Bench:
     def __init__(self, env, sandbox_url, args):
         from odoo.addons.wechat_shipping.demo.scenario import Scenario
-        from odoo.addons.wechat_shipping.wechat_protocol import tokens
-        from odoo.addons.wechat_shipping.wechat_sandbox.control import SandboxControl
+        from wechat_protocol import tokens
+        from wechat_sandbox.control import SandboxControl
 
         self.env = env
         self.cr = env.cr
@@ -429,7 +429,7 @@ def main():
     parser.add_argument("--profile", help="cProfile one drain of the figure-2 uploads into this file")
     args = odoo_session.parse_args(parser)
     odoo.modules.module.initialize_sys_path()
-    from odoo.addons.wechat_shipping.wechat_sandbox.process import SandboxProcess
+    from wechat_sandbox.process import SandboxProcess
 
     time_queue_hook()
     sandbox = SandboxProcess(APPID, SECRET).start()

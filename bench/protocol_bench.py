@@ -12,14 +12,11 @@ import json
 import statistics
 import sys
 import time
+from pathlib import Path
 import tracemalloc
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
-ADDON_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ADDON_ROOT))
-
-from wechat_protocol import payload  # noqa: E402  (path set just above)
+from wechat_protocol import payload
 
 SUB_ORDERS = 20
 PARCELS = 10

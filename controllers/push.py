@@ -4,7 +4,7 @@ import time
 from odoo import http
 from odoo.http import request
 
-from ..wechat_protocol import push
+from wechat_protocol import push
 
 _logger = logging.getLogger(__name__)
 

@@ -10,14 +10,12 @@ import time
 from pathlib import Path
 
 import psycopg2
+from wechat_protocol.endpoints import SHIPPING as SHIPPING_PATHS
+from wechat_protocol.rfc3339 import parse_rfc3339
+from wechat_sandbox.control import SandboxControl
+from wechat_sandbox.process import SandboxProcess
 
 ADDON_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ADDON_ROOT))  # wechat_sandbox and wechat_protocol, as plain packages
-
-from wechat_protocol.endpoints import SHIPPING as SHIPPING_PATHS  # noqa: E402
-from wechat_protocol.rfc3339 import parse_rfc3339  # noqa: E402
-from wechat_sandbox.control import SandboxControl  # noqa: E402
-from wechat_sandbox.process import SandboxProcess  # noqa: E402
 
 APPID = "wxdrill0000000001"
 OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"  # the payer of every drill order (demo/scenario.py)

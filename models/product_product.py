@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..wechat_protocol import report, validation
+from wechat_protocol import report, validation
 
 
 class ProductProduct(models.Model):

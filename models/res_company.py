@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import LazyTranslate
 
-from ..wechat_protocol import client, masking, push, report, tokens, validation
+from wechat_protocol import client, masking, push, report, tokens, validation
 
 _lt = LazyTranslate(__name__)
 WECHAT_API = "https://api.weixin.qq.com"

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..wechat_protocol import catalogue, order_shipping, payload, shopping_details
+from wechat_protocol import catalogue, order_shipping, payload, shopping_details
 from .wechat_order_key_mixin import KEY_FIELDS, WECHAT_USERS, notification, unix_from_moment
 from .wechat_shipping_upload import FAMILY_SHOWN, STATE_URGENCY
 from .wechat_shipping_upload import STATES as UPLOAD_STATES

@@ -1,6 +1,6 @@
 from odoo import models
 
-from ..wechat_protocol import shopping_details, text
+from wechat_protocol import shopping_details, text
 
 MAX_NAME_CHARS = 256
 MAX_DESCRIPTION_CHARS = 512

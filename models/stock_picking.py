@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..wechat_protocol import catalogue, payload
+from wechat_protocol import catalogue, payload
 from .wechat_order_key_mixin import WECHAT_USERS, notification, unix_from_moment
 from .wechat_upload_payload import DELIVERY_CODES
 

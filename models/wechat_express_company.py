@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..wechat_protocol import report, validation
+from wechat_protocol import report, validation
 
 # The language of the names WeChat's get_delivery_list gives.
 WECHAT_NAMES_LANG = "zh_CN"

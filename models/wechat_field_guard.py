@@ -3,7 +3,7 @@ import unicodedata
 from odoo import api, models
 from odoo.exceptions import ValidationError
 
-from ..wechat_protocol import report
+from wechat_protocol import report
 
 MODULE = "wechat_shipping"
 # Above every WeChat limit of a text the addon stores; longer input is refused, never quoted.

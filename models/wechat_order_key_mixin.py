@@ -7,8 +7,8 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import LazyTranslate
 
-from ..wechat_protocol import client as wechat_client
-from ..wechat_protocol import payload, report, shopping_details, validation
+from wechat_protocol import client as wechat_client
+from wechat_protocol import payload, report, shopping_details, validation
 
 _logger = logging.getLogger(__name__)
 KEY_FIELDS = [

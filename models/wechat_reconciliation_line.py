@@ -3,7 +3,7 @@ import time
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..wechat_protocol import client as wechat_client
+from wechat_protocol import client as wechat_client
 from .wechat_order_key_mixin import moment_from_unix
 
 KINDS = [

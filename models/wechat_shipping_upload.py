@@ -11,7 +11,7 @@ from odoo.osv import expression
 from odoo.service.model import retrying
 from odoo.tools import LazyTranslate
 
-from ..wechat_protocol import call_pool, catalogue, exchange, payload, report, rfc3339
+from wechat_protocol import call_pool, catalogue, exchange, payload, report, rfc3339
 from .wechat_order_key_mixin import key_text, notification
 from .wechat_upload_payload import DELIVERY_CODES, ORDER_SHIPPING, SHOPPING_DETAILS, SHOPPING_ORDER, Waiting
 from .wechat_upload_sending import UploadSending

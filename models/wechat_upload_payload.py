@@ -9,8 +9,8 @@ import pytz
 from odoo import models
 from odoo.tools import LazyTranslate
 
-from ..wechat_protocol import order_shipping, payload, report, rfc3339, shopping_details
-from ..wechat_protocol import order_shipping_record as record
+from wechat_protocol import order_shipping, payload, report, rfc3339, shopping_details
+from wechat_protocol import order_shipping_record as record
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)

@@ -10,7 +10,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.service.model import retrying
 
-from ..wechat_protocol import call_pool, exchange
+from wechat_protocol import call_pool, exchange
 
 # Calls one exchange may make: a token, get_order, the upload, get_order again (and a token replay).
 CALLS_PER_UPLOAD = 4

@@ -16,7 +16,7 @@ SPLIT_TRACKING = ("SF1400000000022", "SF1400000000033")
 def build(env, args):
     """Build, ship and upload the demo orders; return what the sandbox and Odoo must show."""
     from odoo.addons.wechat_shipping.demo.scenario import MCHID, OPENID, Scenario
-    from odoo.addons.wechat_shipping.wechat_sandbox.control import SandboxControl
+    from wechat_sandbox.control import SandboxControl
 
     wechat = SandboxControl(args.sandbox_url)
 
@@ -120,7 +120,7 @@ def check_order_shipping(payments, expected):
 def check_shopping_details(control, expected):
     """What is wrong with the shopping details WeChat holds: each order's before its shipping,
     every item a parcel names among its order's items, the prices adding up to Odoo's totals."""
-    from odoo.addons.wechat_shipping.wechat_protocol import endpoints
+    from wechat_protocol import endpoints
 
     wrong = []
     for key_id, totals in expected["shopping"].items():
@@ -151,8 +151,8 @@ def check_shopping_details(control, expected):
 
 def check(upload, expected):
     """What is wrong with the combined upload the sandbox accepted (an empty list when all is well)."""
-    from odoo.addons.wechat_shipping.wechat_protocol import endpoints
-    from odoo.addons.wechat_shipping.wechat_protocol.masking import looks_masked
+    from wechat_protocol import endpoints
+    from wechat_protocol.masking import looks_masked
 
     if upload is None:
         return ["the sandbox holds no upload for the combined order"]
@@ -198,8 +198,8 @@ def main():
     logging.getLogger("odoo").setLevel(logging.WARNING)
     with environment(args.odoo_database) as env:
         expected = build(env, args)
-    from odoo.addons.wechat_shipping.wechat_protocol import endpoints
-    from odoo.addons.wechat_shipping.wechat_sandbox.control import SandboxControl
+    from wechat_protocol import endpoints
+    from wechat_sandbox.control import SandboxControl
 
     mchid, out_trade_no = expected["combined"]
     control = SandboxControl(args.sandbox_url)

@@ -7,10 +7,11 @@ WS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SETUP_MARK=$VENV/.wechat_shipping-setup
 odoo_present() { [ -f "$ODOO_SRC/odoo-bin" ] && [ -d "$ODOO_SRC/addons/stock_delivery" ]; }
 
-# What the virtualenv is made from: the requirements, scripts/setup, and Odoo's requirements when
-# an Odoo tree is there (so that a tree that appears later, or changes them, sets up again).
+# What the virtualenv is made from: the requirements, the protocol's pyproject, scripts/setup, and
+# Odoo's requirements when an Odoo tree is there (so that a tree that appears later, or changes
+# them, sets up again).
 setup_hash() {
-  local files=("$WS_ROOT"/requirements*.txt "$WS_ROOT/scripts/setup")
+  local files=("$WS_ROOT"/requirements*.txt "$WS_ROOT/protocol/pyproject.toml" "$WS_ROOT/scripts/setup")
   if odoo_present; then files+=("$ODOO_SRC/requirements.txt"); fi
   cat "${files[@]}" | sha256sum | cut -d' ' -f1
 }
@@ -18,6 +19,9 @@ setup_hash() {
 # Cheap: does the virtualenv hold what scripts/setup would put there now?
 setup_ready() {
   [ -x "$VENV/bin/python" ] && [ "$(cat "$SETUP_MARK" 2>/dev/null)" = "$(setup_hash)" ] || return 1
+  # The editable protocol must be this checkout's (another checkout may share the virtualenv).
+  "$VENV/bin/python" -I -c 'import sys, wechat_protocol as p; sys.exit(not p.__file__.startswith(sys.argv[1]))' \
+    "$WS_ROOT/protocol/" 2>/dev/null || return 1
   odoo_present || return 0
   command -v chromium >/dev/null && "$VENV/bin/python" -c \
     "import psycopg2, werkzeug, importlib.util as u; assert u.find_spec('pytest_odoo')" 2>/dev/null

@@ -9,9 +9,9 @@ from odoo import fields
 from odoo.tests import HttpCase, TransactionCase
 
 from ..demo.scenario import CONSIGNOR_PHONE, CUSTOMER_PHONE, Scenario
-from ..wechat_protocol import call_pool, rfc3339, tokens
-from ..wechat_sandbox.control import SandboxControl
-from ..wechat_sandbox.process import SandboxProcess
+from wechat_protocol import call_pool, rfc3339, tokens
+from wechat_sandbox.control import SandboxControl
+from wechat_sandbox.process import SandboxProcess
 
 APPID = "wxodootest0000001"
 # scripts/test-odoo passes the run's secret so that it can search the whole log for it afterwards.

@@ -11,8 +11,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from ..demo.scenario import CONSIGNOR_PHONE, MCHID, OPENID
-from ..wechat_protocol import catalogue as c
-from ..wechat_protocol import masking, validation
+from wechat_protocol import catalogue as c
+from wechat_protocol import masking, validation
 from .common import WechatShippingCase
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from ..wechat_protocol import call_pool, catalogue
+from wechat_protocol import call_pool, catalogue
 from .common import APPID, WechatShippingCase
 
 

@@ -1,8 +1,8 @@
 """The express companies the addon ships, and the names Refresh from WeChat gives them."""
 from odoo.tests import tagged
 
-from ..wechat_protocol import express
-from ..wechat_protocol.express import ExpressCompany
+from wechat_protocol import express
+from wechat_protocol.express import ExpressCompany
 from .common import WechatShippingCase
 
 

@@ -6,7 +6,7 @@ import time
 from odoo.tests import tagged
 
 from ..demo.scenario import MCHID, OPENID
-from ..wechat_protocol import endpoints
+from wechat_protocol import endpoints
 from .common import APPID, SECRET, WechatShippingCase
 
 

@@ -13,8 +13,8 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from ..demo.scenario import MCHID, OPENID
-from ..wechat_protocol import endpoints, push
-from ..wechat_protocol.push import encode_body as encode
+from wechat_protocol import endpoints, push
+from wechat_protocol.push import encode_body as encode
 from .common import APPID, SECRET, WechatShippingHttpCase
 
 TOKEN = "odooPushToken1"

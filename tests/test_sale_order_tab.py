@@ -7,7 +7,7 @@ from lxml import etree
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from ..wechat_protocol import catalogue as c
+from wechat_protocol import catalogue as c
 from .common import WechatShippingCase
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -4,7 +4,7 @@ import json
 
 from odoo.tests import Form, tagged
 
-from ..wechat_protocol import catalogue
+from wechat_protocol import catalogue
 from .common import WechatShippingCase
 
 

@@ -13,8 +13,8 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..demo.scenario import CONSIGNOR_PHONE, CUSTOMER_PHONE
-from ..wechat_protocol import tokens
-from ..wechat_protocol.client import WeChatCallError
+from wechat_protocol import tokens
+from wechat_protocol.client import WeChatCallError
 from .common import SECRET, WechatShippingCase
 
 # Loggers lowered to DEBUG for the drill. odoo.sql_db stays at INFO: its DEBUG level prints every

@@ -3,8 +3,8 @@ import base64
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from ..wechat_protocol import catalogue as c
-from ..wechat_protocol import endpoints
+from wechat_protocol import catalogue as c
+from wechat_protocol import endpoints
 from .common import WechatShippingCase
 
 # A 1x1 PNG: a product with an image.

@@ -12,7 +12,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import TranslationModuleReader
 
-from ..wechat_protocol import express
+from wechat_protocol import express
 
 I18N = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "i18n")
 POT_PATH = os.path.join(I18N, "wechat_shipping.pot")

@@ -1,14 +1,7 @@
-"""Protocol tier: plain pytest, no Odoo. The addon root goes on sys.path so that the plain
-Python packages (`wechat_protocol`, `wechat_sandbox`) import without the addon itself."""
-import sys
-from pathlib import Path
-
-ADDON_ROOT = Path(__file__).resolve().parent.parent
-if str(ADDON_ROOT) not in sys.path:
-    sys.path.insert(0, str(ADDON_ROOT))
-
-import pytest  # noqa: E402
-from helpers import APPID, SECRET, stable_token  # noqa: E402
+"""Protocol tier: plain pytest, no Odoo. `wechat_protocol` and `wechat_sandbox` are the installed
+distribution wechat-shipping-protocol (protocol/, installed editable by scripts/setup)."""
+import pytest
+from helpers import APPID, SECRET, stable_token
 
 
 @pytest.fixture(scope="module")

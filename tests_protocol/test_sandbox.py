@@ -14,7 +14,6 @@ from wechat_protocol import catalogue as c
 from wechat_protocol import endpoints, validation
 
 COMBINED, SINGLE = endpoints.SHOPPING_COMBINED_SHIPPING, endpoints.SHOPPING_SINGLE_SHIPPING
-ADDON_ROOT = Path(__file__).resolve().parent.parent
 
 
 def post(sandbox, path, body, token=None, raw=None):
@@ -91,7 +90,7 @@ def test_each_validation_code_is_answered_by_the_sandbox(sandbox, token, name, m
 
 def test_table_covers_every_code_validation_can_produce():
     produced = {code for _, _, code in MUTATIONS}
-    source = (ADDON_ROOT / "wechat_protocol" / "validation.py").read_text(encoding="utf-8")
+    source = Path(validation.__file__).read_text(encoding="utf-8")
     named = set(re.findall(r"catalogue\.([A-Z_]+)", source))
     assert named, "validation names its codes through catalogue constants"
     # The AppID is no part of a body: the sandbox answers its code to token requests (test_tokens).
@@ -206,7 +205,7 @@ def test_page_shows_accepted_upload_escaped(sandbox, token):
 def _start_cli():
     process = subprocess.Popen(
         [sys.executable, "-m", "wechat_sandbox", "--port", "0", "--appid", APPID,
-         "--secret", SECRET], cwd=ADDON_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+         "--secret", SECRET], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True)
     line = process.stdout.readline().rstrip("\n")
     match = re.fullmatch(r"wechat sandbox listening on (http://127\.0\.0\.1:(\d+))", line)

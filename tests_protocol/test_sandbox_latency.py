@@ -3,7 +3,6 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
@@ -16,7 +15,6 @@ from wechat_sandbox.control import SandboxControl
 from wechat_sandbox.process import SandboxProcess
 
 DELIVERY_LIST = endpoints.DELIVERY_LIST
-ADDON_ROOT = Path(__file__).resolve().parent.parent
 
 
 def fetch_token(url):
@@ -129,7 +127,7 @@ def test_latency_given_at_start_delays_calls_and_survives_reset():
 @pytest.mark.parametrize("value", ["-1", "60001", "fast", "nan"])
 def test_a_bad_latency_at_start_is_refused(value):
     done = subprocess.run([sys.executable, "-m", "wechat_sandbox", "--port", "0", "--latency", value],
-                          cwd=ADDON_ROOT, capture_output=True, text=True, timeout=20)
+                          capture_output=True, text=True, timeout=20)
     assert done.returncode == 2
     assert "--latency" in done.stderr and "milliseconds" in done.stderr and "listening" not in done.stdout
 

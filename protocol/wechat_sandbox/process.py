@@ -1,9 +1,6 @@
 """Run the sandbox as a separate process (Odoo tests, demo, drills)."""
 import subprocess
 import sys
-from pathlib import Path
-
-ADDON_ROOT = Path(__file__).resolve().parent.parent
 READY = "wechat sandbox listening on "
 
 
@@ -24,7 +21,7 @@ class SandboxProcess:
     def start(self):
         """Start the child and wait for its first line."""
         self.process = subprocess.Popen(
-            self.command, cwd=ADDON_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            self.command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             text=True)
         line = self.process.stdout.readline()
         if not line.startswith(READY):
