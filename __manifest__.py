@@ -1,13 +1,15 @@
 {
     "name": "WeChat Shipping",
-    "summary": "Upload deliveries to WeChat: Order Shipping Management and Shopping Order, combined payments included",
+    "summary": "Upload deliveries to WeChat: Order Shipping Management and Shopping "
+    "Order, combined payments included",
     "version": "18.0.1.3.0",
     "category": "Inventory/Delivery",
     "license": "LGPL-3",
     "author": "wechat_shipping contributors",
     "website": "https://github.com/wechat-shipping/wechat_shipping",
     "depends": ["sale_stock", "stock_delivery"],
-    # The protocol distribution in protocol/; it brings requests, phonenumbers and cryptography.
+    # The protocol distribution in protocol/; it brings requests, phonenumbers and
+    # cryptography.
     "external_dependencies": {"python": ["wechat-shipping-protocol"]},
     "data": [
         "security/wechat_shipping_security.xml",

@@ -1,20 +1,22 @@
-"""Figure 3: build and validate one large combined payload with the protocol core only (no Odoo).
+"""Figure 3: build and validate one large combined payload with the protocol core only
+(no Odoo).
 
-20 sub-orders x 10 parcels x 50 items: the largest body WeChat's documented limits allow per
-sub-order (shipping_list <= 10, item_list <= 50). Times `to_wire()` and `check()` (which
-serializes again, then validates) separately, medians of several repeats, and measures the peak
-memory of each with tracemalloc in separate passes (tracemalloc slows what it traces).
+20 sub-orders x 10 parcels x 50 items: the largest body WeChat's documented limits allow
+per sub-order (shipping_list <= 10, item_list <= 50). Times `to_wire()` and `check()`
+(which serializes again, then validates) separately, medians of several repeats, and
+measures the peak memory of each with tracemalloc in separate passes (tracemalloc slows
+what it traces).
 
 Run by scripts/bench; writes its figures as JSON to --out."""
+
 import argparse
 import gc
 import json
 import statistics
-import sys
 import time
-from pathlib import Path
 import tracemalloc
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from wechat_protocol import payload
 
@@ -26,8 +28,11 @@ OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
 
 
 def combined_info(sub_orders=SUB_ORDERS, parcels=PARCELS, items=ITEMS):
-    """A valid CombinedShippingInfo of the given shape (split delivery in every sub-order)."""
-    contact = payload.Contact(consignor_contact="021-****1234", receiver_contact="189****5678")
+    """A valid CombinedShippingInfo of the given shape (split delivery in every
+    sub-order)."""
+    contact = payload.Contact(
+        consignor_contact="021-****1234", receiver_contact="189****5678"
+    )
     key = payload.OrderNumberType.MERCHANT_TRADE_NUMBER
     subs = tuple(
         payload.OrderShipping(
@@ -37,7 +42,8 @@ def combined_info(sub_orders=SUB_ORDERS, parcels=PARCELS, items=ITEMS):
                     tracking_no=f"SF{order:03d}{parcel:02d}0000001",
                     express_company="SF",
                     merchant_item_ids=tuple(
-                        f"SKU-{order:02d}-{parcel:02d}-{item:02d}" for item in range(items)
+                        f"SKU-{order:02d}-{parcel:02d}-{item:02d}"
+                        for item in range(items)
                     ),
                     contact=contact,
                 )
@@ -46,14 +52,20 @@ def combined_info(sub_orders=SUB_ORDERS, parcels=PARCELS, items=ITEMS):
         )
         for order in range(sub_orders)
     )
-    upload_time = datetime(2024, 5, 20, 13, 29, 35, 120000, tzinfo=timezone(timedelta(hours=8)))
+    upload_time = datetime(
+        2024, 5, 20, 13, 29, 35, 120000, tzinfo=timezone(timedelta(hours=8))
+    )
     return payload.CombinedShippingInfo(
-        payload.OrderKey(key, mchid=MCHID, out_trade_no="COMBINED0001"), subs, upload_time, OPENID
+        payload.OrderKey(key, mchid=MCHID, out_trade_no="COMBINED0001"),
+        subs,
+        upload_time,
+        OPENID,
     )
 
 
 def timed(function, repeats):
-    """Milliseconds of each call, garbage collector off during the call (on between calls)."""
+    """Milliseconds of each call, garbage collector off during the call (on between
+    calls)."""
     samples = []
     for _ in range(repeats):
         gc.collect()
@@ -91,8 +103,12 @@ def run(repeats):
     build = timed(info.to_wire, repeats)
     check = timed(info.check, repeats)
     return {
-        "shape": {"sub_orders": SUB_ORDERS, "parcels": PARCELS, "items": ITEMS,
-                  "item_ids": SUB_ORDERS * PARCELS * ITEMS},
+        "shape": {
+            "sub_orders": SUB_ORDERS,
+            "parcels": PARCELS,
+            "items": ITEMS,
+            "item_ids": SUB_ORDERS * PARCELS * ITEMS,
+        },
         "body_bytes": len(body),
         "repeats": repeats,
         "build_ms": build,
@@ -112,8 +128,11 @@ def main():
     args = parser.parse_args()
     figures = run(args.repeats)
     Path(args.out).write_text(json.dumps(figures, indent=1))
-    print("bench: figure 3 done: build %.1f ms, check %.1f ms (medians of %d)" % (
-        figures["build_ms_median"], figures["check_ms_median"], args.repeats), flush=True)
+    print(
+        "bench: figure 3 done: build %.1f ms, check %.1f ms (medians of %d)"
+        % (figures["build_ms_median"], figures["check_ms_median"], args.repeats),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

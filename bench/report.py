@@ -1,8 +1,11 @@
-"""Print the benchmark figures with the machine they ran on; optionally write them into a doc.
+"""Print the benchmark figures with the machine they ran on; optionally write them into
+a doc.
 
-Run by scripts/bench with the JSON files of protocol_bench.py and odoo_bench.py. With --write,
-replaces what lies between the two BEGIN/END markers of the file (created from a short
-skeleton when missing); the rest of the file (the hand-written notes) is left alone."""
+Run by scripts/bench with the JSON files of protocol_bench.py and odoo_bench.py. With
+--write, replaces what lies between the two BEGIN/END markers of the file (created from
+a short skeleton when missing); the rest of the file (the hand-written notes) is left
+alone."""
+
 import argparse
 import json
 import os
@@ -29,14 +32,21 @@ def read_json(path):
 
 def first_line(command):
     try:
-        out = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)
+        out = subprocess.run(
+            command, capture_output=True, text=True, timeout=10, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
-    return out.stdout.strip().splitlines()[0] if out.returncode == 0 and out.stdout.strip() else None
+    return (
+        out.stdout.strip().splitlines()[0]
+        if out.returncode == 0 and out.stdout.strip()
+        else None
+    )
 
 
 def machine(odoo):
-    """nproc, CPU model, RAM, Python, PostgreSQL and Odoo versions, kernel, load average."""
+    """nproc, CPU model, RAM, Python, PostgreSQL and Odoo versions, kernel, load
+    average."""
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -47,15 +57,23 @@ def machine(odoo):
         pass
     ram = None
     try:
-        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        kib = int(
+            re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)
+        )
         ram = "%.1f GiB" % (kib / 1024 / 1024)
     except (OSError, AttributeError):
         pass
-    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    nproc = (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count()
+    )
     if odoo:
         postgres = odoo["postgresql"]
     elif shutil.which("psql"):
-        postgres = (first_line(["psql", "--version"]) or "not used").replace("psql (PostgreSQL) ", "") + " (client; not used)"
+        postgres = (first_line(["psql", "--version"]) or "not used").replace(
+            "psql (PostgreSQL) ", ""
+        ) + " (client; not used)"
     else:
         postgres = "not used"
     return {
@@ -74,8 +92,12 @@ def revision():
     head = first_line(["git", "-C", str(ADDON_ROOT), "rev-parse", "--short", "HEAD"])
     if not head:
         return "unknown"
-    dirty = subprocess.run(["git", "-C", str(ADDON_ROOT), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True, check=False).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(ADDON_ROOT), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     return head + ("+uncommitted changes" if dirty else "")
 
 
@@ -94,71 +116,178 @@ def rows(protocol, odoo, skipped):
         v = odoo["validation"]
         n = v["deliveries"]
         table += [
-            (f"1. validate {n} deliveries, auto-upload **on**, both WeChat APIs (s)", "%.2f" % v["on_median"],
-             runs(v["on"], "%.2f"), ""),
-            (f"1. validate {n} deliveries, auto-upload **off** (s)", "%.2f" % v["off_median"],
-             runs(v["off"], "%.2f"), ""),
-            ("1. ratio on/off (per round)", "%.3f" % v["ratio_median"], runs(v["ratio"], "%.3f"),
-             "<= %.2f %s" % (TARGET_RATIO, verdict(v["ratio_median"] <= TARGET_RATIO))),
-            ("1. same without the commit (button_validate + flush)", "%.3f" % v["ratio_core_median"],
-             runs(v["ratio_core"], "%.3f"), ""),
-            ("1. median of single validations, on / off (ms)", "%.1f / %.1f" % (
-                v["on_each_ms_median"], v["off_each_ms_median"]),
-             "ratio " + runs(v["ratio_each"], "%.3f"), "less sensitive to load spikes"),
-            ("1. time in the addon's hook (_wechat_queue_uploads), on / off (ms per delivery)",
-             "%.2f / %.2f" % (v["on_hook_ms_median"], v["off_hook_ms_median"]),
-             runs(v["on_hook_ms"], "%.2f"), ""),
-            ("1. SQL queries per delivery, on / off", "%.1f / %.1f" % (
-                v["on_queries_median"], v["off_queries_median"]), "", ""),
+            (
+                f"1. validate {n} deliveries, auto-upload **on**, both WeChat APIs (s)",
+                "{:.2f}".format(v["on_median"]),
+                runs(v["on"], "%.2f"),
+                "",
+            ),
+            (
+                f"1. validate {n} deliveries, auto-upload **off** (s)",
+                "{:.2f}".format(v["off_median"]),
+                runs(v["off"], "%.2f"),
+                "",
+            ),
+            (
+                "1. ratio on/off (per round)",
+                "{:.3f}".format(v["ratio_median"]),
+                runs(v["ratio"], "%.3f"),
+                "<= {:.2f} {}".format(
+                    TARGET_RATIO, verdict(v["ratio_median"] <= TARGET_RATIO)
+                ),
+            ),
+            (
+                "1. same without the commit (button_validate + flush)",
+                "{:.3f}".format(v["ratio_core_median"]),
+                runs(v["ratio_core"], "%.3f"),
+                "",
+            ),
+            (
+                "1. median of single validations, on / off (ms)",
+                "{:.1f} / {:.1f}".format(
+                    v["on_each_ms_median"], v["off_each_ms_median"]
+                ),
+                "ratio " + runs(v["ratio_each"], "%.3f"),
+                "less sensitive to load spikes",
+            ),
+            (
+                "1. time in the addon's hook (_wechat_queue_uploads), on / off "
+                "(ms per delivery)",
+                "{:.2f} / {:.2f}".format(
+                    v["on_hook_ms_median"], v["off_hook_ms_median"]
+                ),
+                runs(v["on_hook_ms"], "%.2f"),
+                "",
+            ),
+            (
+                "1. SQL queries per delivery, on / off",
+                "{:.1f} / {:.1f}".format(
+                    v["on_queries_median"], v["off_queries_median"]
+                ),
+                "",
+                "",
+            ),
         ]
         d, q = odoo["drain"], odoo["queries"]
         for latency in d["by_latency"].values():
-            rate, target = latency["per_second_median"], TARGET_RATES.get(latency["latency_ms"])
+            rate, target = (
+                latency["per_second_median"],
+                TARGET_RATES.get(latency["latency_ms"]),
+            )
             table += [
-                (f"2. drain {d['uploads']} pending uploads at {latency['latency_ms']} ms latency (uploads/s)",
-                 "%.1f" % rate, runs([r["per_second"] for r in latency["runs"]], "%.1f"),
-                 ">= %d %s" % (target, verdict(rate >= target)) if target else ""),
-                (f"2. SQL queries per upload at {latency['latency_ms']} ms (1-3 line orders)",
-                 "%.1f" % latency["queries_per_upload_median"],
-                 runs([r["queries_per_upload"] for r in latency["runs"]], "%.1f"),
-                 "most calls at once %d of %d" % (max(r["in_flight_peak"] for r in latency["runs"]),
-                                                  d["calls_in_flight"])),
+                (
+                    f"2. drain {d['uploads']} pending uploads at "
+                    f"{latency['latency_ms']} ms latency (uploads/s)",
+                    f"{rate:.1f}",
+                    runs([r["per_second"] for r in latency["runs"]], "%.1f"),
+                    ">= %d %s" % (target, verdict(rate >= target)) if target else "",
+                ),
+                (
+                    f"2. SQL queries per upload at {latency['latency_ms']} ms "
+                    f"(1-3 line orders)",
+                    "{:.1f}".format(latency["queries_per_upload_median"]),
+                    runs([r["queries_per_upload"] for r in latency["runs"]], "%.1f"),
+                    "most calls at once %d of %d"
+                    % (
+                        max(r["in_flight_peak"] for r in latency["runs"]),
+                        d["calls_in_flight"],
+                    ),
+                ),
             ]
         for lines in ("10", "100"):
             figure = q[lines]["queries_per_upload_median"]
-            table.append((f"2. SQL queries per upload, {lines}-line orders", "%.1f" % figure,
-                          runs(q[lines]["queries_per_upload"], "%.1f"),
-                          "<= %d %s; %.1f ms/upload" % (TARGET_QUERIES, verdict(figure <= TARGET_QUERIES),
-                                                        q[lines]["ms_per_upload_median"])))
-        table.append(("2. ratio 100 lines / 10 lines", "%.2f" % q["ratio"], "", "about 1 %s" % verdict(q["ratio"] <= 1.2)))
+            table.append(
+                (
+                    f"2. SQL queries per upload, {lines}-line orders",
+                    f"{figure:.1f}",
+                    runs(q[lines]["queries_per_upload"], "%.1f"),
+                    "<= %d %s; %.1f ms/upload"
+                    % (
+                        TARGET_QUERIES,
+                        verdict(figure <= TARGET_QUERIES),
+                        q[lines]["ms_per_upload_median"],
+                    ),
+                )
+            )
+        table.append(
+            (
+                "2. ratio 100 lines / 10 lines",
+                "{:.2f}".format(q["ratio"]),
+                "",
+                "about 1 {}".format(verdict(q["ratio"] <= 1.2)),
+            )
+        )
         if b := odoo.get("backlog"):
             none, filler = b["none"], b["filler"]
             table += [
-                (f"4. drain {b['uploads']} uploads, queries per upload: none due behind / {filler['due_behind']:,}",
-                 "%.1f / %.1f" % (none["queries_per_upload_median"], filler["queries_per_upload_median"]),
-                 runs(none["queries_per_upload"] + filler["queries_per_upload"], "%.1f"),
-                 "ratio %.2f, about 1 %s" % (filler["queries_per_upload_median"] / none["queries_per_upload_median"],
-                                             verdict(filler["queries_per_upload_median"]
-                                                     <= 1.1 * none["queries_per_upload_median"]))),
-                (f"4. seconds of that drain (under tracemalloc): none / {filler['due_behind']:,}",
-                 "%.2f / %.2f" % (none["seconds_median"], filler["seconds_median"]), "", ""),
-                (f"4. peak Python memory of that drain (MiB): none / {filler['due_behind']:,}",
-                 "%.1f / %.1f" % (none["peak_mib_median"], filler["peak_mib_median"]),
-                 runs(none["peak_mib"] + filler["peak_mib"], "%.1f"),
-                 "ratio %.2f, about 1 %s" % (filler["peak_mib_median"] / none["peak_mib_median"],
-                                             verdict(filler["peak_mib_median"] <= 1.2 * none["peak_mib_median"]))),
+                (
+                    f"4. drain {b['uploads']} uploads, queries per upload: "
+                    f"none due behind / {filler['due_behind']:,}",
+                    "{:.1f} / {:.1f}".format(
+                        none["queries_per_upload_median"],
+                        filler["queries_per_upload_median"],
+                    ),
+                    runs(
+                        none["queries_per_upload"] + filler["queries_per_upload"],
+                        "%.1f",
+                    ),
+                    "ratio {:.2f}, about 1 {}".format(
+                        filler["queries_per_upload_median"]
+                        / none["queries_per_upload_median"],
+                        verdict(
+                            filler["queries_per_upload_median"]
+                            <= 1.1 * none["queries_per_upload_median"]
+                        ),
+                    ),
+                ),
+                (
+                    f"4. seconds of that drain (under tracemalloc): none / {filler['due_behind']:,}",
+                    "{:.2f} / {:.2f}".format(
+                        none["seconds_median"], filler["seconds_median"]
+                    ),
+                    "",
+                    "",
+                ),
+                (
+                    f"4. peak Python memory of that drain (MiB): none / {filler['due_behind']:,}",
+                    "{:.1f} / {:.1f}".format(
+                        none["peak_mib_median"], filler["peak_mib_median"]
+                    ),
+                    runs(none["peak_mib"] + filler["peak_mib"], "%.1f"),
+                    "ratio {:.2f}, about 1 {}".format(
+                        filler["peak_mib_median"] / none["peak_mib_median"],
+                        verdict(
+                            filler["peak_mib_median"] <= 1.2 * none["peak_mib_median"]
+                        ),
+                    ),
+                ),
             ]
     else:
         table.append(("1.-2. skipped", "-", skipped, ""))
     shape = protocol["shape"]
     table += [
-        ("3. build `to_wire()` %(sub_orders)d x %(parcels)d x %(items)d (ms)" % shape,
-         "%.2f" % protocol["build_ms_median"], "%d repeats" % protocol["repeats"], ""),
-        ("3. `check()` (serializes again, then validates) (ms)", "%.2f" % protocol["check_ms_median"],
-         "%d repeats" % protocol["repeats"], ""),
-        ("3. peak memory `to_wire()` / `check()` (MiB)", "%.2f / %.2f" % (
-            protocol["build_peak_kib"] / 1024, protocol["check_peak_kib"] / 1024),
-         "body %d KiB, %d item ids" % (protocol["body_bytes"] // 1024, shape["item_ids"]), ""),
+        (
+            "3. build `to_wire()` %(sub_orders)d x %(parcels)d x %(items)d (ms)"
+            % shape,
+            "{:.2f}".format(protocol["build_ms_median"]),
+            "%d repeats" % protocol["repeats"],
+            "",
+        ),
+        (
+            "3. `check()` (serializes again, then validates) (ms)",
+            "{:.2f}".format(protocol["check_ms_median"]),
+            "%d repeats" % protocol["repeats"],
+            "",
+        ),
+        (
+            "3. peak memory `to_wire()` / `check()` (MiB)",
+            "{:.2f} / {:.2f}".format(
+                protocol["build_peak_kib"] / 1024, protocol["check_peak_kib"] / 1024
+            ),
+            "body %d KiB, %d item ids"
+            % (protocol["body_bytes"] // 1024, shape["item_ids"]),
+            "",
+        ),
     ]
     return table
 
@@ -170,30 +299,49 @@ def render(args, protocol, odoo):
         f"Command: `{args.command}` ({'quick' if args.quick else 'full'} run, {when}, "
         f"revision {revision()}, {args.seconds} s in all)",
         "",
-        f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram']} RAM, Linux {info['kernel']}, "
-        f"Python {info['python']}, PostgreSQL {info['postgresql']}, Odoo {info['odoo']}; "
+        f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram']} RAM, "
+        f"Linux {info['kernel']}, "
+        f"Python {info['python']}, PostgreSQL {info['postgresql']}, Odoo "
+        f"{info['odoo']}; "
         f"load average {args.load_start} at the start, "
-        + ("%.2f" % info["load_end"] if info["load_end"] is not None else "?") + " at the end.",
+        + ("{:.2f}".format(info["load_end"]) if info["load_end"] is not None else "?")
+        + " at the end.",
         "",
         "| figure | median | runs | target / note |",
         "|---|---|---|---|",
     ]
-    lines += ["| %s | %s | %s | %s |" % row for row in rows(protocol, odoo, args.skipped)]
+    lines += [
+        "| {} | {} | {} | {} |".format(*row)
+        for row in rows(protocol, odoo, args.skipped)
+    ]
     if odoo:
         v, d = odoo["validation"], odoo["drain"]
         lines += [
             "",
-            f"Figure 1: {v['rounds']} rounds, each validating {v['deliveries']} deliveries with "
-            f"auto-upload on (both WeChat APIs: two uploads queued per delivery) and {v['deliveries']} with it off, alternating in blocks of {v['block']} "
-            "(ABBA); a delivery is validated in its own transaction (button_validate, flush, commit). "
-            f"Figure 2: per latency, {len(next(iter(d['by_latency'].values()))['runs'])} drains of {d['uploads']} "
-            f"uploads (default cron batch, {d['calls_in_flight']} calls in flight per worker, one worker); "
-            f"queries by order size: {odoo['queries']['10']['orders']} orders of each size "
-            f"shipped in two parcels, drained {len(odoo['queries']['10']['queries_per_upload'])} times.",
+            f"Figure 1: {v['rounds']} rounds, each validating "
+            f"{v['deliveries']} deliveries with "
+            f"auto-upload on (both WeChat APIs: two uploads queued per "
+            f"delivery) and {v['deliveries']} with it off, alternating in "
+            f"blocks of {v['block']} "
+            "(ABBA); a delivery is validated in its own transaction "
+            "(button_validate, flush, commit). "
+            f"Figure 2: per latency, "
+            f"{len(next(iter(d['by_latency'].values()))['runs'])} drains of "
+            f"{d['uploads']} "
+            f"uploads (default cron batch, {d['calls_in_flight']} calls in "
+            f"flight per worker, one worker); "
+            f"queries by order size: {odoo['queries']['10']['orders']} orders "
+            f"of each size "
+            f"shipped in two parcels, drained "
+            f"{len(odoo['queries']['10']['queries_per_upload'])} times.",
         ]
         if b := odoo.get("backlog"):
-            lines[-1] += (f" Figure 4: {b['uploads']} uploads drained twice with no other upload due, then twice "
-                          f"with {b['backlog']:,} more due behind them (made with SQL), under tracemalloc.")
+            lines[-1] += (
+                f" Figure 4: {b['uploads']} uploads drained twice with no "
+                f"other upload due, then twice "
+                f"with {b['backlog']:,} more due behind them (made with SQL), "
+                f"under tracemalloc."
+            )
     else:
         lines += ["", f"Figures 1, 2 and 4 were skipped: {args.skipped}."]
     return "\n".join(lines)
@@ -232,7 +380,7 @@ def main():
     text = render(args, protocol, odoo)
     print(text)
     if not odoo:
-        print("\n!!! FIGURES 1-2 SKIPPED: %s !!!" % args.skipped, file=sys.stderr)
+        print(f"\n!!! FIGURES 1-2 SKIPPED: {args.skipped} !!!", file=sys.stderr)
     if args.write:
         write(args.write, text)
         print(f"\nbench: wrote the figures into {args.write}")

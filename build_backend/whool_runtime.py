@@ -1,11 +1,12 @@
 """PEP 517 build backend: whool, minus what the addon does not need at run time.
 
-whool (OCA's backend) packs every file git tracks in the addon directory and has no option
-to leave some out, while this repository also holds the addon's tests, sandbox, drills,
-benchmark, scripts and documents. Every hook is whool's own; ``build_wheel`` then drops
-from the wheel the paths that ``[tool.whool-runtime] exclude`` in pyproject.toml names,
-and checks that what the manifest loads is still there. whool names the distribution after
-the checkout's folder, so a checkout named otherwise than the addon is refused.
+whool (OCA's backend) packs every file git tracks in the addon directory and has no
+option to leave some out, while this repository also holds the addon's tests, sandbox,
+drills, benchmark, scripts and documents. Every hook is whool's own; ``build_wheel``
+then drops from the wheel the paths that ``[tool.whool-runtime] exclude`` in
+pyproject.toml names, and checks that what the manifest loads is still there. whool
+names the distribution after the checkout's folder, so a checkout named otherwise than
+the addon is refused.
 """
 
 import ast
@@ -43,7 +44,8 @@ def _check_name(built, directory):
     elif os.path.exists(path):
         os.remove(path)
     raise RuntimeError(
-        f"whool names the distribution after the folder it builds in ({Path.cwd().name!r}); "
+        f"whool names the distribution after the folder it builds in "
+        f"({Path.cwd().name!r}); "
         f"build from a checkout named {addon!r} (git clone ... {addon})"
     )
 
@@ -61,7 +63,11 @@ def _record(kept, record_name):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for name, data in kept.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        digest = (
+            base64.urlsafe_b64encode(hashlib.sha256(data).digest())
+            .rstrip(b"=")
+            .decode()
+        )
         writer.writerow([name, "sha256=" + digest, len(data)])
     writer.writerow([record_name, "", ""])
     return out.getvalue()
@@ -71,36 +77,44 @@ def _strip_wheel(path, addon, patterns):
     prefix = f"odoo/addons/{addon}/"
     tmp = path + ".tmp"
     kept = {}
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(path) as src,
+        zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         infos = src.infolist()
         record = next(i for i in infos if i.filename.endswith(".dist-info/RECORD"))
         for info in infos:
             name = info.filename
             if name == record.filename:
                 continue
-            if name.startswith(prefix) and _excluded(name[len(prefix):], patterns):
+            if name.startswith(prefix) and _excluded(name[len(prefix) :], patterns):
                 continue
             data = src.read(info)
             dst.writestr(info, data)
             kept[name] = data
         dst.writestr(record, _record(kept, record.filename))
     os.replace(tmp, path)
-    return {n[len(prefix):] for n in kept if n.startswith(prefix)}
+    return {n[len(prefix) :] for n in kept if n.startswith(prefix)}
 
 
 def _check_runtime_files(path, addon, files):
-    """Fail (and drop the wheel) if a file the manifest loads, or an asset glob, is missing."""
+    """Fail (and drop the wheel) if a file the manifest loads, or an asset glob, is
+    missing."""
     manifest = ast.literal_eval(Path("__manifest__.py").read_text(encoding="utf-8"))
     needed = ["__init__.py", "__manifest__.py", *manifest.get("data", [])]
     missing = [f for f in needed if f not in files]
     for bundle in manifest.get("assets", {}).values():
         for item in bundle:
             glob = item if isinstance(item, str) else item[-1]
-            if glob.startswith(addon + "/") and not fnmatch.filter(files, glob[len(addon) + 1:]):
+            if glob.startswith(addon + "/") and not fnmatch.filter(
+                files, glob[len(addon) + 1 :]
+            ):
                 missing.append(glob)
     if missing:
         os.remove(path)
-        raise RuntimeError("the wheel would lack what the addon loads: " + ", ".join(missing))
+        raise RuntimeError(
+            "the wheel would lack what the addon loads: " + ", ".join(missing)
+        )
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
@@ -114,7 +128,9 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
 
 
 def build_sdist(sdist_directory, config_settings=None):
-    return _check_name(_whool.build_sdist(sdist_directory, config_settings), sdist_directory)
+    return _check_name(
+        _whool.build_sdist(sdist_directory, config_settings), sdist_directory
+    )
 
 
 def build_editable(wheel_directory, config_settings=None, metadata_directory=None):

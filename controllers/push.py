@@ -1,10 +1,10 @@
 import logging
 import time
 
+from wechat_protocol import push
+
 from odoo import http
 from odoo.http import request
-
-from wechat_protocol import push
 
 _logger = logging.getLogger(__name__)
 
@@ -12,11 +12,18 @@ _logger = logging.getLogger(__name__)
 class WechatPush(http.Controller):
     """WeChat's message push for a company: the URL check (GET) and order events (POST)."""
 
-    @http.route("/wechat_shipping/push/<int:company_id>", type="http", auth="public", methods=["GET", "POST"],
-                csrf=False, save_session=False)
+    @http.route(
+        "/wechat_shipping/push/<int:company_id>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        csrf=False,
+        save_session=False,
+    )
     def wechat_push(self, company_id, **_params):
-        """Answer WeChat within its 5 seconds: `success` once an event is taken (or is none of
-        this addon's), its HTTP status and a short reason when a push is refused."""
+        """Answer WeChat within its 5 seconds: `success` once an event is taken (or is
+        none of this addon's), its HTTP status and a short reason when a push is
+        refused."""
         company = request.env["res.company"].sudo().browse(company_id).exists()
         settings = company._wechat_push_settings() if company else None
         if settings is None:
@@ -27,16 +34,27 @@ class WechatPush(http.Controller):
             if httprequest.method == "GET":
                 return _answer(200, push.url_check(settings, query, time.time()))
             if (httprequest.content_length or 0) > push.MAX_BODY_BYTES:
-                raise push.PushRefused(413, "body larger than %d bytes" % push.MAX_BODY_BYTES)
+                raise push.PushRefused(
+                    413, "body larger than %d bytes" % push.MAX_BODY_BYTES
+                )
             raw = httprequest.get_data()
             event = push.read_event(settings, query, raw, time.time())
         except push.PushRefused as refused:
-            _logger.info("WeChat push to company %s refused (%s): %s", company.id, refused.status, refused.reason)
+            _logger.info(
+                "WeChat push to company %s refused (%s): %s",
+                company.id,
+                refused.status,
+                refused.reason,
+            )
             return _answer(refused.status, refused.reason)
-        for orders in request.env["sale.order"]._wechat_orders_of_payment(company, event):
+        for orders in request.env["sale.order"]._wechat_orders_of_payment(
+            company, event
+        ):
             orders._wechat_apply_event(event)
         return _answer(200, "success")
 
 
 def _answer(status, text):
-    return request.make_response(text, status=status, headers=[("Content-Type", "text/plain; charset=utf-8")])
+    return request.make_response(
+        text, status=status, headers=[("Content-Type", "text/plain; charset=utf-8")]
+    )

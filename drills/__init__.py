@@ -1,1 +1,2 @@
-"""Failure drills run by scripts/drill: WeChat outage, concurrent workers, a killed worker."""
+"""Failure drills run by scripts/drill: WeChat outage, concurrent workers, a killed
+worker."""

@@ -1,4 +1,5 @@
 """Plumbing shared by the drills: databases, Odoo worker processes, the sandbox, checks."""
+
 import collections
 import ctypes
 import json
@@ -18,7 +19,9 @@ from wechat_sandbox.process import SandboxProcess
 ADDON_ROOT = Path(__file__).resolve().parent.parent
 
 APPID = "wxdrill0000000001"
-OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"  # the payer of every drill order (demo/scenario.py)
+OPENID = (
+    "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"  # the payer of every drill order (demo/scenario.py)
+)
 ORDER_SHIPPING = "order_shipping"
 
 
@@ -44,24 +47,49 @@ class Worker:
 
     def __init__(self, ctx, database, name):
         self.name = name
-        self.log_path = ctx.run_dir / ("%s-%s.log" % (database, name))
+        self.log_path = ctx.run_dir / (f"{database}-{name}.log")
         self._log = open(self.log_path, "ab")
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            filter(None, [ctx.odoo_src, str(ADDON_ROOT / "scripts"), os.environ.get("PYTHONPATH")])))
+        env = dict(
+            os.environ,
+            PYTHONPATH=os.pathsep.join(
+                filter(
+                    None,
+                    [
+                        ctx.odoo_src,
+                        str(ADDON_ROOT / "scripts"),
+                        os.environ.get("PYTHONPATH"),
+                    ],
+                )
+            ),
+        )
         self.process = subprocess.Popen(
-            [ctx.python, str(ADDON_ROOT / "drills" / "worker.py"), "--name", name,
-             "--odoo-config", ctx.odoo_config, "--odoo-database", database],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, text=True,
-            cwd=ctx.run_dir, env=env, preexec_fn=_die_with_parent)
+            [
+                ctx.python,
+                str(ADDON_ROOT / "drills" / "worker.py"),
+                "--name",
+                name,
+                "--odoo-config",
+                ctx.odoo_config,
+                "--odoo-database",
+                database,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            text=True,
+            cwd=ctx.run_dir,
+            env=env,
+            preexec_fn=_die_with_parent,
+        )
         ctx.processes.append(self)
         self.pid = self.process.pid
 
     def __repr__(self):
-        return "Worker(%s, pid %s)" % (self.name, self.pid)
+        return f"Worker({self.name}, pid {self.pid})"
 
     def ready(self):
         answer = self._read()
-        check(answer.get("ready") == self.name, "%s did not start: %r" % (self, answer))
+        check(answer.get("ready") == self.name, f"{self} did not start: {answer!r}")
         return self
 
     def send(self, cmd, **kwargs):
@@ -70,7 +98,10 @@ class Worker:
 
     def recv(self):
         answer = self._read()
-        check(answer.get("ok"), "%s: %s (see %s)" % (self.name, answer.get("error"), self.log_path))
+        check(
+            answer.get("ok"),
+            "{}: {} (see {})".format(self.name, answer.get("error"), self.log_path),
+        )
         return answer
 
     def call(self, cmd, **kwargs):
@@ -80,7 +111,9 @@ class Worker:
     def _read(self):
         line = self.process.stdout.readline()
         if not line:
-            raise DrillFailed("%s exited (code %s); see %s" % (self, self.process.wait(), self.log_path))
+            raise DrillFailed(
+                f"{self} exited (code {self.process.wait()}); see {self.log_path}"
+            )
         return json.loads(line)
 
     def log_count(self, text):
@@ -126,40 +159,58 @@ class Database:
         return self.rows(sql, params)[0][0]
 
     def states(self):
-        return collections.Counter(dict(self.rows(
-            "SELECT state, count(*) FROM wechat_shipping_upload GROUP BY state")))
+        return collections.Counter(
+            dict(
+                self.rows(
+                    "SELECT state, count(*) FROM wechat_shipping_upload GROUP BY state"
+                )
+            )
+        )
 
     def upload_keys(self, where="TRUE"):
         """Order key id (as the sandbox names it) of the uploads matching `where`."""
-        return {key for (key,) in self.rows(
-            "SELECT 'mch:' || so.wechat_mchid || ':' || so.wechat_out_trade_no"
-            "  FROM wechat_shipping_upload u JOIN sale_order so ON so.id = u.sale_order_id"
-            " WHERE " + where)}
+        return {
+            key
+            for (key,) in self.rows(
+                "SELECT 'mch:' || so.wechat_mchid || ':' || so.wechat_out_trade_no"
+                "  FROM wechat_shipping_upload u JOIN sale_order so ON so.id = u.sale_order_id"
+                " WHERE " + where
+            )
+        }
 
     def tracking(self):
         """Order key id -> tracking number of its (one) done delivery."""
-        return dict(self.rows(
-            "SELECT 'mch:' || so.wechat_mchid || ':' || so.wechat_out_trade_no, sp.carrier_tracking_ref"
-            "  FROM stock_picking sp JOIN sale_order so ON so.id = sp.sale_id"
-            " WHERE sp.state = 'done'"))
+        return dict(
+            self.rows(
+                "SELECT 'mch:' || so.wechat_mchid || ':' || "
+                "so.wechat_out_trade_no, sp.carrier_tracking_ref"
+                "  FROM stock_picking sp JOIN sale_order so ON so.id = sp.sale_id"
+                " WHERE sp.state = 'done'"
+            )
+        )
 
     def cron_interval_seconds(self):
         number, unit = self.rows(
             "SELECT c.interval_number, c.interval_type FROM ir_cron c"
             "  JOIN ir_model_data d ON d.res_id = c.id AND d.model = 'ir.cron'"
-            " WHERE d.module = 'wechat_shipping' AND d.name = 'ir_cron_wechat_shipping_upload'")[0]
+            " WHERE d.module = 'wechat_shipping' AND d.name = 'ir_cron_wechat_shipping_upload'"
+        )[0]
         return number * {"minutes": 60, "hours": 3600, "days": 86400}[unit]
 
     def advance_clock(self, seconds):
-        """Let `seconds` pass for the queue: every due date and lease moves that much earlier.
+        """Let `seconds` pass for the queue: every due date and lease moves that much
+        earlier.
 
-        Used between scheduled cron runs instead of sleeping through the cron interval."""
+        Used between scheduled cron runs instead of sleeping through the cron interval.
+        """
         self.rows(
             "UPDATE wechat_shipping_upload"
             "   SET next_attempt_at = next_attempt_at - make_interval(secs => %(s)s),"
             "       claimed_until = claimed_until - make_interval(secs => %(s)s),"
             "       last_attempt_at = last_attempt_at - make_interval(secs => %(s)s),"
-            "       sent_at = sent_at - make_interval(secs => %(s)s)", {"s": seconds})
+            "       sent_at = sent_at - make_interval(secs => %(s)s)",
+            {"s": seconds},
+        )
 
     def close(self):
         self.conn.close()
@@ -182,12 +233,12 @@ class Context:
 
     def database(self, suffix):
         """A fresh copy of the template database for one drill."""
-        name = "%s_%s" % (self.template, suffix)
+        name = f"{self.template}_{suffix}"
         admin = psycopg2.connect(dbname="postgres")
         admin.autocommit = True
         with admin.cursor() as cr:
-            cr.execute('DROP DATABASE IF EXISTS "%s"' % name)
-            cr.execute('CREATE DATABASE "%s" TEMPLATE "%s"' % (name, self.template))
+            cr.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cr.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
         admin.close()
         database = Database(name)
         self.databases.append(database)
@@ -198,7 +249,7 @@ class Context:
         admin = psycopg2.connect(dbname="postgres")
         admin.autocommit = True
         with admin.cursor() as cr:
-            cr.execute('DROP DATABASE IF EXISTS "%s"' % database.name)
+            cr.execute(f'DROP DATABASE IF EXISTS "{database.name}"')
         admin.close()
 
     def workers(self, database, *names):
@@ -212,22 +263,37 @@ class Context:
         return sandbox, SandboxControl(sandbox.url, timeout=(3.05, 30))
 
     def configure(self, worker, sandbox, **params):
-        worker.call("configure", url=sandbox.url, appid=APPID, secret=self.secret, families=self.family,
-                    params={"wechat_shipping.%s" % key: str(value) for key, value in params.items()})
+        worker.call(
+            "configure",
+            url=sandbox.url,
+            appid=APPID,
+            secret=self.secret,
+            families=self.family,
+            params={
+                f"wechat_shipping.{key}": str(value) for key, value in params.items()
+            },
+        )
 
     def pay(self, wechat, orders):
-        """Have the sandbox know what WeChat knows of the orders before their shipping (it refuses
-        shipping without): for Order Shipping Management their payments, as WeChat Pay would
-        tell it; for Shopping Order their shopping details, uploaded by another system."""
+        """Have the sandbox know what WeChat knows of the orders before their shipping
+        (it refuses shipping without): for Order Shipping Management their payments, as
+        WeChat Pay would tell it; for Shopping Order their shopping details, uploaded by
+        another system."""
         for order in orders:
             _kind, mchid, out_trade_no = order["key"].split(":")
             if self.family == ORDER_SHIPPING:
                 wechat.pay(OPENID, mchid=mchid, out_trade_no=out_trade_no)
             else:
-                wechat.details_from_elsewhere({"order_number_type": 1, "mchid": mchid, "out_trade_no": out_trade_no})
+                wechat.details_from_elsewhere(
+                    {
+                        "order_number_type": 1,
+                        "mchid": mchid,
+                        "out_trade_no": out_trade_no,
+                    }
+                )
 
     def stop_file(self, name):
-        path = self.run_dir / ("stop-%s" % name)
+        path = self.run_dir / (f"stop-{name}")
         if path.exists():
             path.unlink()
         return str(path)
@@ -239,12 +305,16 @@ class Context:
             self.sandboxes.pop().stop()
 
     def finish(self, keep):
-        """Drop the drill's databases, or keep them (with the logs) to look into a failure."""
+        """Drop the drill's databases, or keep them (with the logs) to look into a
+        failure."""
         while self.databases:
             database = self.databases.pop()
             if keep:
                 database.close()
-                print("  kept database %s and logs in %s" % (database.name, self.run_dir), flush=True)
+                print(
+                    f"  kept database {database.name} and logs in {self.run_dir}",
+                    flush=True,
+                )
             else:
                 self.drop(database)
 
@@ -254,7 +324,9 @@ class Context:
             database.close()
 
 
-# ------------------------------------------------------------------ reading what WeChat got
+# ------------------------------------------------------------------ reading what WeChat
+# got
+
 
 def by_order(uploads):
     """Accepted uploads grouped by order key id, in the order the sandbox accepted them."""
@@ -267,15 +339,20 @@ def by_order(uploads):
 def tracking_numbers(body):
     """Tracking numbers an accepted body carries (single or combined)."""
     orders = body.get("sub_orders") or [body]
-    return [s["tracking_no"] for order in orders for s in order.get("shipping_list", [])]
+    return [
+        s["tracking_no"] for order in orders for s in order.get("shipping_list", [])
+    ]
 
 
 def upload_time_regressions(grouped):
-    """Orders whose accepted upload_time is not strictly later than the one accepted before."""
+    """Orders whose accepted upload_time is not strictly later than the one accepted
+    before."""
     bad = []
     for order, uploads in grouped.items():
         times = [parse_rfc3339(u["upload_time"]) for u in uploads]
-        if any(later <= earlier for earlier, later in zip(times, times[1:])):
+        if any(
+            later <= earlier for earlier, later in zip(times, times[1:], strict=False)
+        ):
             bad.append(order)
     return bad
 
@@ -286,8 +363,12 @@ def shipping_requests(stats):
 
 def finish_counts(wechat):
     """Order key id -> WeChat's finish_shipping_count (Order Shipping Management)."""
-    return {"mch:%s:%s" % (p["merchant_id"], p["merchant_trade_no"]): p["shipping"]["finish_shipping_count"]
-            for p in wechat.payments()}
+    return {
+        "mch:{}:{}".format(p["merchant_id"], p["merchant_trade_no"]): p["shipping"][
+            "finish_shipping_count"
+        ]
+        for p in wechat.payments()
+    }
 
 
 def wait_for(predicate, timeout, interval=0.05, what="condition"):
@@ -297,4 +378,4 @@ def wait_for(predicate, timeout, interval=0.05, what="condition"):
         if value:
             return value
         time.sleep(interval)
-    raise DrillFailed("timed out after %ss waiting for %s" % (timeout, what))
+    raise DrillFailed(f"timed out after {timeout}s waiting for {what}")

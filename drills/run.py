@@ -1,8 +1,10 @@
-"""Driver of scripts/drill: prepares the template database, runs the drills, prints verdicts.
+"""Driver of scripts/drill: prepares the template database, runs the drills, prints
+verdicts.
 
 Usage (through scripts/drill, which installs the template database first):
     python -m drills.run --odoo-config CONF --template DB --run-dir DIR --odoo-src SRC [DRILL...]
 """
+
 import argparse
 import signal
 import sys
@@ -12,18 +14,26 @@ import traceback
 from . import concurrency, crash, outage
 from .common import APPID, ORDER_SHIPPING, Context, DrillFailed
 
-# Each drill for each API family: "outage" uploads to Shopping Order, "outage-osm" to Order
-# Shipping Management.
+# Each drill for each API family: "outage" uploads to Shopping Order, "outage-osm" to
+# Order Shipping Management.
 DRILLS = {
     f"{name}{suffix}": (run, family)
     for suffix, family in (("", "shopping_order"), ("-osm", ORDER_SHIPPING))
-    for name, run in (("outage", outage.run), ("concurrency", concurrency.run), ("crash", crash.run))
+    for name, run in (
+        ("outage", outage.run),
+        ("concurrency", concurrency.run),
+        ("crash", crash.run),
+    )
 }
-TEMPLATE_ORDERS = 330  # confirmed, unshipped WeChat orders every drill database starts with
+TEMPLATE_ORDERS = (
+    330  # confirmed, unshipped WeChat orders every drill database starts with
+)
 
 
 def _terminate(signum, frame):
-    raise SystemExit(128 + signum)  # unwinds through the finally blocks that stop every process
+    raise SystemExit(
+        128 + signum
+    )  # unwinds through the finally blocks that stop every process
 
 
 def main():
@@ -32,13 +42,18 @@ def main():
     parser.add_argument("--template", required=True)
     parser.add_argument("--run-dir", required=True)
     parser.add_argument("--odoo-src", required=True)
-    parser.add_argument("--prepared", action="store_true",
-                        help="the template already holds the orders (re-running drills by hand)")
-    parser.add_argument("drills", nargs="*", help="any of %s (default: all)" % ", ".join(DRILLS))
+    parser.add_argument(
+        "--prepared",
+        action="store_true",
+        help="the template already holds the orders (re-running drills by hand)",
+    )
+    parser.add_argument(
+        "drills", nargs="*", help="any of {} (default: all)".format(", ".join(DRILLS))
+    )
     args = parser.parse_args()
     unknown = set(args.drills) - set(DRILLS)
     if unknown:
-        parser.error("unknown drill(s): %s" % ", ".join(sorted(unknown)))
+        parser.error("unknown drill(s): {}".format(", ".join(sorted(unknown))))
     args.drills = args.drills or list(DRILLS)
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGHUP, _terminate)
@@ -48,38 +63,51 @@ def main():
     try:
         started = time.monotonic()
         if not args.prepared:
-            # Two processes share the order creation (two cores); each numbers its own orders.
+            # Two processes share the order creation (two cores); each numbers its own
+            # orders.
             preparers = ctx.workers(args.template, "prepare-a", "prepare-b")
-            data = preparers[0].call("prepare", url="http://127.0.0.1:9", appid=APPID, secret=ctx.secret)
+            data = preparers[0].call(
+                "prepare", url="http://127.0.0.1:9", appid=APPID, secret=ctx.secret
+            )
             data.pop("ok")
             for index, preparer in enumerate(preparers):
-                preparer.send("create_orders", count=TEMPLATE_ORDERS // len(preparers),
-                              prefix="DRILL%s" % "AB"[index], **data)
+                preparer.send(
+                    "create_orders",
+                    count=TEMPLATE_ORDERS // len(preparers),
+                    prefix="DRILL{}".format("AB"[index]),
+                    **data,
+                )
             for preparer in preparers:
                 preparer.recv()
             ctx.stop_processes()
-        print("drill: template %s ready with %s confirmed WeChat orders (%.0fs)"
-              % (args.template, TEMPLATE_ORDERS, time.monotonic() - started), flush=True)
+        print(
+            f"drill: template {args.template} ready with {TEMPLATE_ORDERS} "
+            f"confirmed WeChat orders ({time.monotonic() - started:.0f}s)",
+            flush=True,
+        )
         for name in args.drills:
             started = time.monotonic()
 
             def say(message, name=name, started=started):
-                print("  drill %s [+%.0fs]: %s" % (name, time.monotonic() - started, message), flush=True)
+                print(
+                    f"  drill {name} [+{time.monotonic() - started:.0f}s]: {message}",
+                    flush=True,
+                )
 
             try:
                 drill, ctx.family = DRILLS[name]
                 figures = drill(ctx, say)
-                verdict = "PASS drill %s: %s" % (name, figures)
+                verdict = f"PASS drill {name}: {figures}"
             except DrillFailed as exc:
-                verdict = "FAIL drill %s: %s" % (name, exc)
+                verdict = f"FAIL drill {name}: {exc}"
             except Exception as exc:  # noqa: BLE001 (a broken drill is a failed drill)
                 traceback.print_exc()
-                verdict = "FAIL drill %s: %s: %s" % (name, type(exc).__name__, exc)
+                verdict = f"FAIL drill {name}: {type(exc).__name__}: {exc}"
             ctx.stop_processes()
             passed = verdict.startswith("PASS")
             ctx.finish(keep=not passed)
             verdicts.append(passed)
-            print("%s [%.0fs]" % (verdict, time.monotonic() - started), flush=True)
+            print(f"{verdict} [{time.monotonic() - started:.0f}s]", flush=True)
     finally:
         ctx.close()
     return 0 if verdicts and all(verdicts) else 1

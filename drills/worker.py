@@ -1,8 +1,10 @@
-"""One Odoo process of a drill: a warehouse (validations), or a cron worker (upload runs).
+"""One Odoo process of a drill: a warehouse (validations), or a cron worker (upload
+runs).
 
-Started by drills/run.py the way scripts/odoo-env.sh's `odoo_python` starts scripts; it loads
-the registry once, prints {"ready": ...} and then executes JSON commands read from stdin, one per
-line, answering each with one JSON line on stdout. Odoo's log goes to stderr (a file).
+Started by drills/run.py the way scripts/odoo-env.sh's `odoo_python` starts scripts; it
+loads the registry once, prints {"ready": ...} and then executes JSON commands read from
+stdin, one per line, answering each with one JSON line on stdout. Odoo's log goes to
+stderr (a file).
 
 Each command works like Odoo does it for real:
 - validations and tracking changes run one request each: a fresh cursor and environment,
@@ -11,6 +13,7 @@ Each command works like Odoo does it for real:
   server action (`model._cron_send_due()`) until it reports no remaining work, at most
   MAX_BATCH_PER_CRON_JOB (10) batches. Only the choice of *when* a run happens is the drill's.
 """
+
 import argparse
 import functools
 import json
@@ -21,7 +24,9 @@ import time
 import odoo_session
 
 COMMAND_OUT = os.fdopen(os.dup(1), "w", buffering=1)
-os.dup2(2, 1)  # whatever Odoo or a library prints goes to the log, never into the protocol
+os.dup2(
+    2, 1
+)  # whatever Odoo or a library prints goes to the log, never into the protocol
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--name", default="worker")
@@ -62,7 +67,8 @@ Upload._cron_send_due = _counting_send_due
 
 
 class DrillScenario(Scenario):
-    """The shared Scenario, bound to data an earlier process built (no new company set-up)."""
+    """The shared Scenario, bound to data an earlier process built (no new company
+    set-up)."""
 
     @classmethod
     def attach(cls, env, prefix="DRILL"):
@@ -74,7 +80,8 @@ class DrillScenario(Scenario):
 
 
 def request(func, uid=ADMIN):
-    """Run func(env) as one request: own cursor, retried on serialization failures, committed."""
+    """Run func(env) as one request: own cursor, retried on serialization failures,
+    committed."""
     attempts = [0]
     with REGISTRY.cursor() as cr:
         env = api.Environment(cr, uid, {})
@@ -89,16 +96,23 @@ def request(func, uid=ADMIN):
 
 # ------------------------------------------------------------------ commands
 
+
 def cmd_prepare(url, appid, secret):
-    """Template data: a configured company, an SF carrier, a product and a WeChat customer."""
+    """Template data: a configured company, an SF carrier, a product and a WeChat
+    customer."""
     with REGISTRY.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         scenario = Scenario(env, url, appid, secret)
-        # The drills try the shipping: another system gives WeChat the shopping details here
-        # (DrillContext.pay tells the sandbox so), and the queue holds shipping uploads only.
+        # The drills try the shipping: another system gives WeChat the shopping details
+        # here (DrillContext.pay tells the sandbox so), and the queue holds shipping
+        # uploads only.
         env.company.wechat_shopping_details_by = "other"
         tea = scenario.product("Longjing tea", "TEA-001")
-        return {"carrier": scenario.carrier.id, "customer": scenario.customer.id, "product": tea.id}
+        return {
+            "carrier": scenario.carrier.id,
+            "customer": scenario.customer.id,
+            "product": tea.id,
+        }
 
 
 def cmd_create_orders(count, prefix, carrier, customer, product):
@@ -115,27 +129,40 @@ def cmd_create_orders(count, prefix, carrier, customer, product):
 
 
 def cmd_configure(url, appid, secret, params, families="shopping_order"):
-    """Point the company at this drill's sandbox, uploading to `families`; set system parameters."""
+    """Point the company at this drill's sandbox, uploading to `families`; set system
+    parameters."""
     with REGISTRY.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        DrillScenario.attach(env).configure(env.company, url, appid, secret, families=families)
+        DrillScenario.attach(env).configure(
+            env.company, url, appid, secret, families=families
+        )
         for key, value in params.items():
             env["ir.config_parameter"].set_param(key, value)
     return {}
 
 
 def cmd_orders():
-    """The unshipped WeChat orders: order id, delivery id and the sandbox's order key id."""
+    """The unshipped WeChat orders: order id, delivery id and the sandbox's order key
+    id."""
     with REGISTRY.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        orders = env["sale.order"].search([("wechat_out_trade_no", "!=", False)], order="id")
+        orders = env["sale.order"].search(
+            [("wechat_out_trade_no", "!=", False)], order="id"
+        )
         rows = []
         for order in orders:
             picking = order.picking_ids.filtered(
-                lambda p: p.picking_type_code == "outgoing" and p.state not in ("done", "cancel"))
+                lambda p: p.picking_type_code == "outgoing"
+                and p.state not in ("done", "cancel")
+            )
             if len(picking) == 1:
-                rows.append({"order": order.id, "picking": picking.id,
-                             "key": "mch:%s:%s" % (order.wechat_mchid, order.wechat_out_trade_no)})
+                rows.append(
+                    {
+                        "order": order.id,
+                        "picking": picking.id,
+                        "key": f"mch:{order.wechat_mchid}:{order.wechat_out_trade_no}",
+                    }
+                )
     return {"orders": rows}
 
 
@@ -146,19 +173,22 @@ def _ship(env, picking_id, tracking):
 
 
 def cmd_validate(deliveries, pause=0.0):
-    """Validate each (picking id, tracking) in its own committed request; count what succeeded."""
+    """Validate each (picking id, tracking) in its own committed request; count what
+    succeeded."""
     done, failed, retries = 0, [], 0
     for picking_id, tracking in deliveries:
         try:
-            state, retried = request(functools.partial(_ship, picking_id=picking_id, tracking=tracking))
+            state, retried = request(
+                functools.partial(_ship, picking_id=picking_id, tracking=tracking)
+            )
         except Exception as exc:  # noqa: BLE001 (a failed validation is a finding, not a crash)
-            failed.append([picking_id, "%s: %s" % (type(exc).__name__, exc)])
+            failed.append([picking_id, f"{type(exc).__name__}: {exc}"])
             continue
         retries += retried
         if state == "done":
             done += 1
         else:
-            failed.append([picking_id, "state %s" % state])
+            failed.append([picking_id, f"state {state}"])
         if pause:
             time.sleep(pause)
     return {"validated": done, "failed": failed, "serialization_retries": retries}
@@ -167,7 +197,7 @@ def cmd_validate(deliveries, pause=0.0):
 def _ship_many(env, deliveries):
     scenario = DrillScenario.attach(env)
     pickings = env["stock.picking"].browse([picking_id for picking_id, _ in deliveries])
-    for picking, (_, tracking) in zip(pickings, deliveries):
+    for picking, (_, tracking) in zip(pickings, deliveries, strict=False):
         scenario.ship(picking, tracking)
     return sum(1 for picking in pickings if picking.state == "done")
 
@@ -176,7 +206,9 @@ def cmd_validate_batches(deliveries, size=50):
     """Validate deliveries `size` per committed request (a warehouse clearing a wave)."""
     done = retries = 0
     for start in range(0, len(deliveries), size):
-        count, retried = request(functools.partial(_ship_many, deliveries=deliveries[start:start + size]))
+        count, retried = request(
+            functools.partial(_ship_many, deliveries=deliveries[start : start + size])
+        )
         done += count
         retries += retried
     return {"validated": done, "failed": [], "serialization_retries": retries}
@@ -184,18 +216,23 @@ def cmd_validate_batches(deliveries, size=50):
 
 def _retrack(env, picking_id, tracking):
     picking = env["stock.picking"].browse(picking_id)
-    picking.carrier_tracking_ref = tracking  # a done delivery: queues an update of its order
+    picking.carrier_tracking_ref = (
+        tracking  # a done delivery: queues an update of its order
+    )
     return picking.carrier_tracking_ref
 
 
 def cmd_retrack(changes, pause=0.0):
-    """Correct the tracking number of done deliveries, each change its own committed request."""
+    """Correct the tracking number of done deliveries, each change its own committed
+    request."""
     applied, failed, retries = [], [], 0
     for picking_id, tracking in changes:
         try:
-            _, retried = request(functools.partial(_retrack, picking_id=picking_id, tracking=tracking))
+            _, retried = request(
+                functools.partial(_retrack, picking_id=picking_id, tracking=tracking)
+            )
         except Exception as exc:  # noqa: BLE001
-            failed.append([picking_id, "%s: %s" % (type(exc).__name__, exc)])
+            failed.append([picking_id, f"{type(exc).__name__}: {exc}"])
             continue
         retries += retried
         applied.append([picking_id, tracking])
@@ -216,7 +253,8 @@ def _cron_job():
     with REGISTRY.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         cron_id = env.ref(CRON_XMLID).id
-        # The row the scheduler hands to _process_job (_acquire_one_job selects ir_cron.*).
+        # The row the scheduler hands to _process_job (_acquire_one_job selects
+        # ir_cron.*).
         cr.execute("SELECT * FROM ir_cron WHERE id = %s", [cron_id])
         job = cr.dictfetchone()
     job.update(timed_out_counter=0, done=0, remaining=0)
@@ -234,8 +272,12 @@ def cron_run():
     first, batches = len(DELIVERED), BATCHES[0]
     started = time.monotonic()
     status = REGISTRY["ir.cron"]._run_job(_cron_job())
-    return {"status": status, "batches": BATCHES[0] - batches,
-            "delivered": DELIVERED[first:], "seconds": round(time.monotonic() - started, 2)}
+    return {
+        "status": status,
+        "batches": BATCHES[0] - batches,
+        "delivered": DELIVERED[first:],
+        "seconds": round(time.monotonic() - started, 2),
+    }
 
 
 def cmd_cron(runs=1):
@@ -244,8 +286,8 @@ def cmd_cron(runs=1):
 
 
 def cmd_drain(stop_file=None, idle=0.2, limit=600):
-    """Run the cron whenever there is work, as triggers would, until `stop_file` exists and
-    nothing is due (at once when no stop file is given)."""
+    """Run the cron whenever there is work, as triggers would, until `stop_file` exists
+    and nothing is due (at once when no stop file is given)."""
     runs = []
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
@@ -260,7 +302,9 @@ def cmd_drain(stop_file=None, idle=0.2, limit=600):
     return {"runs": runs, "delivered": delivered}
 
 
-COMMANDS = {name[4:]: func for name, func in globals().items() if name.startswith("cmd_")}
+COMMANDS = {
+    name[4:]: func for name, func in globals().items() if name.startswith("cmd_")
+}
 
 
 def main():
@@ -276,8 +320,9 @@ def main():
             answer = {"ok": True, **COMMANDS[name](**command)}
         except Exception as exc:  # noqa: BLE001 (reported to the driver, which fails the drill)
             import traceback
+
             traceback.print_exc()
-            answer = {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
+            answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
         print(json.dumps(answer, default=str), file=COMMAND_OUT)
 
 

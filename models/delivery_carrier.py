@@ -12,8 +12,16 @@ class DeliveryCarrier(models.Model):
     )
     wechat_express_company_code = fields.Char(related="wechat_express_company_id.code")
     wechat_logistics_type = fields.Selection(
-        [("express", "Express (tracking number)"), ("same_city", "Same-city delivery"), ("pickup", "Customer pickup")],
-        string="WeChat Logistics Type", default="express", required=True,
-        help="How WeChat's Order Shipping Management is told the parcels travel. Same-city and "
-        "pickup orders carry no tracking number and go to WeChat once their last delivery is done.",
+        [
+            ("express", "Express (tracking number)"),
+            ("same_city", "Same-city delivery"),
+            ("pickup", "Customer pickup"),
+        ],
+        string="WeChat Logistics Type",
+        default="express",
+        required=True,
+        help="How WeChat's Order Shipping Management is told the parcels travel. "
+        "Same-city and "
+        "pickup orders carry no tracking number and go to WeChat once their "
+        "last delivery is done.",
     )

@@ -1,17 +1,19 @@
 from urllib.parse import urlsplit
 
+from wechat_protocol import client, masking, push, report, tokens, validation
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import LazyTranslate
 
-from wechat_protocol import client, masking, push, report, tokens, validation
-
 _lt = LazyTranslate(__name__)
 WECHAT_API = "https://api.weixin.qq.com"
-# What decides where the credentials go is for system administrators only, read and write:
-# an AppSecret is sent to the API base URL, so whoever sets that URL can receive the secret.
+# What decides where the credentials go is for system administrators only, read and
+# write: an AppSecret is sent to the API base URL, so whoever sets that URL can receive
+# the secret.
 CREDENTIALS_GROUP = "base.group_system"
-# The other WeChat settings are read by internal users only (portal users read res.company).
+# The other WeChat settings are read by internal users only (portal users read
+# res.company).
 INTERNAL_USERS = "base.group_user"
 # Placeholders of the Mini Program order page a buyer reaches from WeChat's order list.
 ORDER_PAGE_FIELDS = ("out_trade_no", "transaction_id", "order")
@@ -27,7 +29,9 @@ class ResCompany(models.Model):
     _inherit = ["res.company", "wechat.field.guard"]
 
     wechat_appid = fields.Char("WeChat AppID", groups=CREDENTIALS_GROUP)
-    wechat_app_secret = fields.Char("WeChat AppSecret", groups=CREDENTIALS_GROUP, copy=False)
+    wechat_app_secret = fields.Char(
+        "WeChat AppSecret", groups=CREDENTIALS_GROUP, copy=False
+    )
     wechat_token_mode = fields.Selection(
         [
             ("stable", "Stable access token (recommended)"),
@@ -47,28 +51,42 @@ class ResCompany(models.Model):
         help="Set by the third-party platform that calls WeChat on this merchant's behalf.",
     )
     wechat_api_base_url = fields.Char(
-        "WeChat API Base URL", default=WECHAT_API, required=True, groups=CREDENTIALS_GROUP
+        "WeChat API Base URL",
+        default=WECHAT_API,
+        required=True,
+        groups=CREDENTIALS_GROUP,
     )
     wechat_families = fields.Selection(
-        FAMILY_CHOICES, string="WeChat Shipping APIs", default="order_shipping", required=True,
+        FAMILY_CHOICES,
+        string="WeChat Shipping APIs",
+        default="order_shipping",
+        required=True,
         groups=INTERNAL_USERS,
-        help="Order Shipping Management (发货信息管理): the shipping WeChat waits for before it "
-        "releases the funds of a Mini Program's payments. Shopping Order (购物订单): shipping of "
-        "orders whose shopping details were given to WeChat. Each WeChat order gets one upload "
+        help="Order Shipping Management (发货信息管理): the shipping WeChat waits for "
+        "before it "
+        "releases the funds of a Mini Program's payments. Shopping Order "
+        "(购物订单): shipping of "
+        "orders whose shopping details were given to WeChat. Each WeChat order "
+        "gets one upload "
         "per API.",
     )
     wechat_auto_upload = fields.Boolean(
-        "Upload to WeChat on Delivery", default=True, groups=INTERNAL_USERS,
+        "Upload to WeChat on Delivery",
+        default=True,
+        groups=INTERNAL_USERS,
         help="Queue an upload of the WeChat order whenever one of its deliveries is validated.",
     )
     wechat_strict_mode = fields.Boolean(
         "Refuse Deliveries WeChat Would Refuse",
         groups=INTERNAL_USERS,
-        help="Validating a delivery fails when its WeChat upload lacks data (tracking number, "
-        "carrier code, order key...). Off: the delivery is validated and the upload waits for a fix.",
+        help="Validating a delivery fails when its WeChat upload lacks data "
+        "(tracking number, "
+        "carrier code, order key...). Off: the delivery is validated and the "
+        "upload waits for a fix.",
     )
     wechat_consignor_phone = fields.Char(
-        "Consignor Phone", groups=INTERNAL_USERS,
+        "Consignor Phone",
+        groups=INTERNAL_USERS,
         help="Sender phone; WeChat receives it masked, last four digits clear.",
     )
     wechat_item_id_source = fields.Selection(
@@ -77,75 +95,118 @@ class ResCompany(models.Model):
         default="default_code",
         required=True,
         groups=INTERNAL_USERS,
-        help="The product field that holds the merchant item id used when the order's shopping "
+        help="The product field that holds the merchant item id used when the "
+        "order's shopping "
         "details were given to WeChat; a product's own WeChat Merchant Item ID wins.",
     )
 
     wechat_shopping_details_by = fields.Selection(
         [("odoo", "This Odoo"), ("other", "Another system")],
-        string="Shopping Details Uploaded By", default="odoo", required=True, groups=INTERNAL_USERS,
-        help="Shopping Order: WeChat takes shipping only for orders whose shopping details (items, "
-        "prices) it holds. This Odoo: they are uploaded when a WeChat order is confirmed, and its "
-        "shipping waits until WeChat accepted them. Another system (the Mini Program's back end): "
+        string="Shopping Details Uploaded By",
+        default="odoo",
+        required=True,
+        groups=INTERNAL_USERS,
+        help="Shopping Order: WeChat takes shipping only for orders whose shopping "
+        "details (items, "
+        "prices) it holds. This Odoo: they are uploaded when a WeChat order is "
+        "confirmed, and its "
+        "shipping waits until WeChat accepted them. Another system (the Mini "
+        "Program's back end): "
         "shipping goes out at once.",
     )
     wechat_enum_names = fields.Boolean(
-        "Send Enumerations as Names", groups=INTERNAL_USERS,
-        help="Shopping Order: every call sends order_number_type, delivery_mode and logistics_type "
-        "as names (MERCHANT_TRADE_NUMBER, SPLIT_DELIVERY...) instead of numbers (1, 2). Switch it "
+        "Send Enumerations as Names",
+        groups=INTERNAL_USERS,
+        help="Shopping Order: every call sends order_number_type, delivery_mode and "
+        "logistics_type "
+        "as names (MERCHANT_TRADE_NUMBER, SPLIT_DELIVERY...) instead of "
+        "numbers (1, 2). Switch it "
         "on if WeChat answers the numbers with 268485194, 268485224 or 47001.",
     )
     wechat_public_base_url = fields.Char(
-        "Public Address for Product Images", groups=INTERNAL_USERS,
-        help="The address (e.g. https://shop.example.com) at which WeChat can fetch product images; "
+        "Public Address for Product Images",
+        groups=INTERNAL_USERS,
+        help="The address (e.g. https://shop.example.com) at which WeChat can fetch "
+        "product images; "
         "empty: shopping details carry no images.",
     )
     wechat_order_page = fields.Char(
-        "Mini Program Order Page", size=512, groups=INTERNAL_USERS,
-        help="The page of the Mini Program showing an order, as its path with placeholders, e.g. "
+        "Mini Program Order Page",
+        size=512,
+        groups=INTERNAL_USERS,
+        help="The page of the Mini Program showing an order, as its path with "
+        "placeholders, e.g. "
         "pages/order/detail?out_trade_no={out_trade_no}. Placeholders: {out_trade_no}, "
         "{transaction_id}, {order} (the sale order's number). Empty: no link.",
     )
 
     # WeChat's message push (消息推送): what signs and encrypts the events it sends to Odoo.
     wechat_msg_jump_path = fields.Char(
-        "Page of WeChat's Shipping Messages", size=512, groups=INTERNAL_USERS,
-        help="The Mini Program page WeChat's shipping messages open (it appends the order's ids), "
+        "Page of WeChat's Shipping Messages",
+        size=512,
+        groups=INTERNAL_USERS,
+        help="The Mini Program page WeChat's shipping messages open (it appends the "
+        "order's ids), "
         "e.g. pages/order/detail. Check connection sends it to WeChat.",
     )
     wechat_push_token = fields.Char(
-        "WeChat Message Token", groups=CREDENTIALS_GROUP, copy=False,
-        help="The Token of the Mini Program's message push (Development > Development Settings > "
+        "WeChat Message Token",
+        groups=CREDENTIALS_GROUP,
+        copy=False,
+        help="The Token of the Mini Program's message push (Development > "
+        "Development Settings > "
         "Message Push): 3 to 32 letters and digits. Empty: Odoo refuses every push.",
     )
     wechat_push_aes_key = fields.Char(
-        "WeChat EncodingAESKey", groups=CREDENTIALS_GROUP, copy=False,
-        help="The EncodingAESKey of the message push in safe mode (43 characters). Empty: plain mode.",
+        "WeChat EncodingAESKey",
+        groups=CREDENTIALS_GROUP,
+        copy=False,
+        help="The EncodingAESKey of the message push in safe mode (43 characters). "
+        "Empty: plain mode.",
     )
     wechat_push_url = fields.Char(
-        "WeChat Message Push URL", compute="_compute_wechat_push_url", groups=CREDENTIALS_GROUP,
-        help="Give this address to WeChat as the message push URL (data format JSON or XML).",
+        "WeChat Message Push URL",
+        compute="_compute_wechat_push_url",
+        groups=CREDENTIALS_GROUP,
+        help="Give this address to WeChat as the message push URL (data format JSON "
+        "or XML).",
     )
 
     def _compute_wechat_push_url(self):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
+        base = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("web.base.url", "")
+            .rstrip("/")
+        )
         for company in self:
-            company.wechat_push_url = f"{base}/wechat_shipping/push/{company.id}" if company.id else False
+            company.wechat_push_url = (
+                f"{base}/wechat_shipping/push/{company.id}" if company.id else False
+            )
 
     @api.constrains("wechat_push_token", "wechat_push_aes_key")
     def _check_wechat_push_settings(self):
-        """A Token or EncodingAESKey WeChat's console would not take is refused when typed."""
+        """A Token or EncodingAESKey WeChat's console would not take is refused when
+        typed."""
         for company in self.sudo():
             token, key = company.wechat_push_token, company.wechat_push_aes_key
-            if token and not (3 <= len(token) <= 32 and token.isascii() and token.isalnum()):
-                raise ValidationError(self.env._("WeChat Message Token: 3 to 32 letters and digits."))
+            if token and not (
+                3 <= len(token) <= 32 and token.isascii() and token.isalnum()
+            ):
+                raise ValidationError(
+                    self.env._("WeChat Message Token: 3 to 32 letters and digits.")
+                )
             if key:
                 try:
                     push.aes_key(key)
                 except ValueError:
-                    raise ValidationError(self.env._(
-                        "WeChat EncodingAESKey: the 43 characters (letters, digits, + and /) of the "
-                        "Mini Program's message push settings.")) from None
+                    raise ValidationError(
+                        self.env._(
+                            "WeChat EncodingAESKey: the 43 characters "
+                            "(letters, digits, + and /) of the "
+                            "Mini Program's message push settings."
+                        )
+                    ) from None
 
     @api.constrains("wechat_consignor_phone")
     def _check_wechat_consignor_phone(self):
@@ -158,62 +219,89 @@ class ResCompany(models.Model):
 
     @api.constrains("wechat_appid")
     def _check_wechat_appid(self):
-        """An AppID WeChat cannot know is refused when it is typed, not at the first token request."""
+        """An AppID WeChat cannot know is refused when it is typed, not at the first
+        token request."""
         for company in self.sudo().filtered("wechat_appid"):
             if problems := validation.check_appid(company.wechat_appid):
-                raise ValidationError(report.describe(problems, self.env.lang, company.name))
+                raise ValidationError(
+                    report.describe(problems, self.env.lang, company.name)
+                )
 
     @api.constrains("wechat_api_base_url")
     def _check_wechat_api_base_url(self):
-        """The address the AppSecret goes to: an http(s) URL with a host and nothing after the path."""
+        """The address the AppSecret goes to: an http(s) URL with a host and nothing
+        after the path."""
         for company in self.sudo():
             if not _is_api_url(company.wechat_api_base_url or ""):
-                raise ValidationError(self.env._(
-                    "WeChat API Base URL: an address such as %(example)s (http or https, a host, "
-                    "no query).", example=WECHAT_API))
+                raise ValidationError(
+                    self.env._(
+                        "WeChat API Base URL: an address such as %(example)s "
+                        "(http or https, a host, "
+                        "no query).",
+                        example=WECHAT_API,
+                    )
+                )
 
     @api.constrains("wechat_public_base_url")
     def _check_wechat_public_base_url(self):
         for company in self.sudo().filtered("wechat_public_base_url"):
             if not _is_api_url(company.wechat_public_base_url):
-                raise ValidationError(self.env._(
-                    "Public Address for Product Images: an address such as https://shop.example.com "
-                    "(http or https, a host, no query)."))
+                raise ValidationError(
+                    self.env._(
+                        "Public Address for Product Images: an address such as "
+                        "https://shop.example.com "
+                        "(http or https, a host, no query)."
+                    )
+                )
 
     @api.constrains("wechat_order_page")
     def _check_wechat_order_page(self):
         """A page template that could not be filled in is refused when it is typed."""
         for company in self.sudo().filtered("wechat_order_page"):
-            if company._wechat_order_page_path({key: "X" for key in ORDER_PAGE_FIELDS}) is None:
-                raise ValidationError(self.env._(
-                    "Mini Program Order Page: a page path such as %(example)s, at most 512 characters, "
-                    "using only the placeholders %(fields)s.",
-                    example="pages/order/detail?out_trade_no={out_trade_no}",
-                    fields=", ".join("{%s}" % key for key in ORDER_PAGE_FIELDS)))
+            if (
+                company._wechat_order_page_path({key: "X" for key in ORDER_PAGE_FIELDS})
+                is None
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Mini Program Order Page: a page path such as "
+                        "%(example)s, at most 512 characters, "
+                        "using only the placeholders %(fields)s.",
+                        example="pages/order/detail?out_trade_no={out_trade_no}",
+                        fields=", ".join(f"{{{key}}}" for key in ORDER_PAGE_FIELDS),
+                    )
+                )
 
     def _wechat_family_names(self):
-        """The upload families this company sends to: 'order_shipping', 'shopping_details' (the
-        Shopping Order's first half, when this Odoo uploads them) and 'shopping_order'."""
+        """The upload families this company sends to: 'order_shipping',
+        'shopping_details' (the Shopping Order's first half, when this Odoo uploads
+        them) and 'shopping_order'."""
         company = self.sudo()
         families = company.wechat_families
-        names = ["order_shipping", "shopping_order"] if families == "both" else [families]
+        names = (
+            ["order_shipping", "shopping_order"] if families == "both" else [families]
+        )
         if "shopping_order" in names and company.wechat_shopping_details_by == "odoo":
             names.insert(names.index("shopping_order"), "shopping_details")
         return names
 
     def _wechat_order_page_path(self, values):
-        """The order page with `values` (placeholder -> text) filled in; None when the template
-        names another placeholder, is malformed or comes out too long; '' when none is set."""
+        """The order page with `values` (placeholder -> text) filled in; None when the
+        template names another placeholder, is malformed or comes out too long; '' when
+        none is set."""
         template = self.sudo().wechat_order_page or ""
         try:
-            path = template.format_map({key: values.get(key) or "" for key in ORDER_PAGE_FIELDS})
+            path = template.format_map(
+                {key: values.get(key) or "" for key in ORDER_PAGE_FIELDS}
+            )
         except (KeyError, ValueError, IndexError, AttributeError):
             return None
         return path if len(path.encode()) <= 512 and path.isprintable() else None
 
     def _wechat_connection_report(self):
-        """Lines saying, in the user's language, whether this company reaches WeChat: a token,
-        and WeChat's answers on trade management (asked only once a token was had)."""
+        """Lines saying, in the user's language, whether this company reaches WeChat: a
+        token, and WeChat's answers on trade management (asked only once a token was
+        had)."""
         self.ensure_one()
         lang = self.env.lang or "en_US"
         client, error = self._wechat_sender()
@@ -223,24 +311,57 @@ class ResCompany(models.Model):
             client.token_source.token()
         except tokens.TokenError as failure:
             why = failure.info.text(lang) if failure.info else str(failure)
-            return [self.env._("No access token: %s", report.shorten(why, report.MAX_MESSAGE_CHARS))]
-        lines = [self.env._("WeChat gave an access token for AppID %s.", self.sudo().wechat_appid)]
+            return [
+                self.env._(
+                    "No access token: %s", report.shorten(why, report.MAX_MESSAGE_CHARS)
+                )
+            ]
+        lines = [
+            self.env._(
+                "WeChat gave an access token for AppID %s.", self.sudo().wechat_appid
+            )
+        ]
         questions = (
-            (client.is_trade_managed, "is_trade_managed",
-             self.env._("WeChat manages this Mini Program's trades: it holds the funds of each payment "
-                        "until its shipping is uploaded (Order Shipping Management)."),
-             self.env._("WeChat does not manage this Mini Program's trades: funds are not held for shipping.")),
-            (client.confirmation_completed, "completed",
-             self.env._("The trade management confirmation is completed in WeChat's console."),
-             self.env._("The trade management confirmation is not completed yet in WeChat's console.")),
+            (
+                client.is_trade_managed,
+                "is_trade_managed",
+                self.env._(
+                    "WeChat manages this Mini Program's trades: it holds the "
+                    "funds of each payment "
+                    "until its shipping is uploaded (Order Shipping Management)."
+                ),
+                self.env._(
+                    "WeChat does not manage this Mini Program's trades: funds "
+                    "are not held for shipping."
+                ),
+            ),
+            (
+                client.confirmation_completed,
+                "completed",
+                self.env._(
+                    "The trade management confirmation is completed in "
+                    "WeChat's console."
+                ),
+                self.env._(
+                    "The trade management confirmation is not completed yet in "
+                    "WeChat's console."
+                ),
+            ),
         )
         for ask, answer, yes, no in questions:
             result = ask(self.sudo().wechat_appid)
-            lines.append((yes if result.data.get(answer) else no) if result.accepted else result.describe(lang))
+            lines.append(
+                (yes if result.data.get(answer) else no)
+                if result.accepted
+                else result.describe(lang)
+            )
         if path := self.sudo().wechat_msg_jump_path:
             result = client.set_msg_jump_path(path)
-            lines.append(self.env._("WeChat's shipping messages now open %s.", path) if result.accepted
-                         else result.describe(lang))
+            lines.append(
+                self.env._("WeChat's shipping messages now open %s.", path)
+                if result.accepted
+                else result.describe(lang)
+            )
         return lines
 
     def _wechat_push_settings(self):
@@ -249,7 +370,11 @@ class ResCompany(models.Model):
         company = self.sudo()
         if not company.wechat_push_token or not company.wechat_appid:
             return None
-        return push.PushSettings(company.wechat_push_token, company.wechat_appid, company.wechat_push_aes_key or None)
+        return push.PushSettings(
+            company.wechat_push_token,
+            company.wechat_appid,
+            company.wechat_push_aes_key or None,
+        )
 
     def _wechat_client(self):
         """A client for this company's WeChat account."""
@@ -257,29 +382,48 @@ class ResCompany(models.Model):
         company = self.sudo()
         base_url = company.wechat_api_base_url.rstrip("/")
         if company.wechat_token_mode == "authorizer":
-            # Read once per client, in the worker's thread: the threads that make the calls never
-            # touch the database. The platform module rotates it; the next claim reads it anew.
+            # Read once per client, in the worker's thread: the threads that make the
+            # calls never touch the database. The platform module rotates it; the next
+            # claim reads it anew.
             token = company.wechat_authorizer_access_token
             source = tokens.AuthorizerTokenSource(lambda: token)
         else:
             if error := company._wechat_config_error():
                 raise UserError(str(error))
-            token_class = tokens.StableTokenSource if company.wechat_token_mode == "stable" else tokens.ClassicTokenSource
-            # No session given: each call goes through its calling thread's, so that the pool's
-            # threads keep connections of their own.
-            source = token_class(base_url, company.wechat_appid, company.wechat_app_secret,
-                                 timeout=self._wechat_timeout())
-        return client.WeChatClient(base_url, source, timeout=self._wechat_timeout(),
-                                   send_enum_names=company.wechat_enum_names)
+            token_class = (
+                tokens.StableTokenSource
+                if company.wechat_token_mode == "stable"
+                else tokens.ClassicTokenSource
+            )
+            # No session given: each call goes through its calling thread's, so that the
+            # pool's threads keep connections of their own.
+            source = token_class(
+                base_url,
+                company.wechat_appid,
+                company.wechat_app_secret,
+                timeout=self._wechat_timeout(),
+            )
+        return client.WeChatClient(
+            base_url,
+            source,
+            timeout=self._wechat_timeout(),
+            send_enum_names=company.wechat_enum_names,
+        )
 
     def _wechat_sender(self):
-        """(client, None) for this company's WeChat account, or (None, what keeps it from calling)."""
+        """(client, None) for this company's WeChat account, or (None, what keeps it
+        from calling)."""
         error = self._wechat_config_error()
         return (None, error) if error else (self._wechat_client(), None)
 
     def _wechat_timeout(self):
-        """(connect, read) seconds; system parameter `wechat_shipping.timeout`, e.g. "3.05,10"."""
-        value = self.env["ir.config_parameter"].sudo().get_param("wechat_shipping.timeout", "3.05,10")
+        """(connect, read) seconds; system parameter `wechat_shipping.timeout`, e.g.
+        "3.05,10"."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("wechat_shipping.timeout", "3.05,10")
+        )
         try:
             connect, read = (float(part) for part in value.split(","))
         except ValueError:
@@ -297,7 +441,8 @@ class ResCompany(models.Model):
         if not missing:
             return None
         return _lt(
-            "The WeChat credentials of %(company)s are not set (AppID and AppSecret, or the "
+            "The WeChat credentials of %(company)s are not set (AppID and "
+            "AppSecret, or the "
             "authorizer token): Inventory > Configuration > Settings > WeChat Shipping.",
             company=company.name,
         )
@@ -310,4 +455,8 @@ def _is_api_url(text):
         url.port  # noqa: B018 - raises ValueError on a port that is no number
     except ValueError:
         return False
-    return url.scheme in ("http", "https") and bool(url.hostname) and not (url.query or url.fragment)
+    return (
+        url.scheme in ("http", "https")
+        and bool(url.hostname)
+        and not (url.query or url.fragment)
+    )

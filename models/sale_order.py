@@ -1,12 +1,24 @@
+from wechat_protocol import catalogue, order_shipping, payload, shopping_details
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from wechat_protocol import catalogue, order_shipping, payload, shopping_details
-from .wechat_order_key_mixin import KEY_FIELDS, WECHAT_USERS, notification, unix_from_moment
+from .wechat_order_key_mixin import (
+    KEY_FIELDS,
+    WECHAT_USERS,
+    notification,
+    unix_from_moment,
+)
 from .wechat_shipping_upload import FAMILY_SHOWN, STATE_URGENCY
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
-from .wechat_upload_payload import (DELIVERY_CODES, ORDER_SHIPPING, SHOPPING_DETAILS, WAITING_CANCELLED,
-                                    WAITING_FIRST_DELIVERY, WAITING_LAST_DELIVERY)
+from .wechat_upload_payload import (
+    DELIVERY_CODES,
+    ORDER_SHIPPING,
+    SHOPPING_DETAILS,
+    WAITING_CANCELLED,
+    WAITING_FIRST_DELIVERY,
+    WAITING_LAST_DELIVERY,
+)
 
 # Orders asked per run of the state sync (get_order is one call each).
 SYNC_BATCH = 200
@@ -28,33 +40,50 @@ class SaleOrder(models.Model):
         index="btree_not_null",
         check_company=True,
         groups=WECHAT_USERS,
-        help="The combined payment (合单支付) this order is a sub-order of; WeChat then receives "
+        help="The combined payment (合单支付) this order is a sub-order of; WeChat then "
+        "receives "
         "its shipping information together with the other sub-orders.",
     )
     wechat_special_report = fields.Selection(
-        [("pre_sale", "Pre-sale"), ("test", "Test payment")], "Reported to WeChat as", readonly=True, copy=False,
+        [("pre_sale", "Pre-sale"), ("test", "Test payment")],
+        "Reported to WeChat as",
+        readonly=True,
+        copy=False,
         groups=WECHAT_USERS,
-        help="A special shipping report (opspecialorder): a pre-sale shipping by its delivery date "
+        help="A special shipping report (opspecialorder): a pre-sale shipping by "
+        "its delivery date "
         "(15 to 330 days after payment), or a test payment that will not ship.",
     )
     wechat_receipt_reminded_at = fields.Datetime(
-        "Buyer Reminded to Confirm Receipt", readonly=True, copy=False, groups=WECHAT_USERS,
+        "Buyer Reminded to Confirm Receipt",
+        readonly=True,
+        copy=False,
+        groups=WECHAT_USERS,
         help="WeChat reminds a buyer once per order (notify_confirm_receive).",
     )
     wechat_upload_ids = fields.One2many(
-        "wechat.shipping.upload", "sale_order_id", string="WeChat Uploads", readonly=True,
+        "wechat.shipping.upload",
+        "sale_order_id",
+        string="WeChat Uploads",
+        readonly=True,
         groups=WECHAT_USERS,
     )
     wechat_upload_id = fields.Many2one(
-        "wechat.shipping.upload", compute="_compute_wechat_upload", string="WeChat Upload",
+        "wechat.shipping.upload",
+        compute="_compute_wechat_upload",
+        string="WeChat Upload",
         groups=WECHAT_USERS,
     )
     wechat_upload_state = fields.Selection(
         UPLOAD_STATES,
-        compute="_compute_wechat_upload", string="WeChat Upload State", groups=WECHAT_USERS,
+        compute="_compute_wechat_upload",
+        string="WeChat Upload State",
+        groups=WECHAT_USERS,
     )
     wechat_upload_reason = fields.Text(
-        compute="_compute_wechat_upload", string="WeChat Reason", groups=WECHAT_USERS,
+        compute="_compute_wechat_upload",
+        string="WeChat Reason",
+        groups=WECHAT_USERS,
     )
 
     @api.depends(
@@ -65,7 +94,8 @@ class SaleOrder(models.Model):
     )
     @api.depends_context("lang")
     def _compute_wechat_upload(self):
-        """The most pressing upload of the order, its state, and why WeChat lacks what they carry."""
+        """The most pressing upload of the order, its state, and why WeChat lacks what
+        they carry."""
         for order in self:
             uploads = order._wechat_uploads()
             order.wechat_upload_id = uploads[:1]
@@ -78,12 +108,17 @@ class SaleOrder(models.Model):
         for order in self.filtered("wechat_combined_order_id"):
             combined = order.wechat_combined_order_id
             if order.wechat_order_number_type != combined.wechat_order_number_type:
-                raise ValidationError(_(
-                    "Sale order %(order)s uses another WeChat order number type than combined "
-                    "order %(combined)s; WeChat needs the same type for the main order and "
-                    "every sub-order.",
-                    order=order.name, combined=combined.name,
-                ))
+                raise ValidationError(
+                    _(
+                        "Sale order %(order)s uses another WeChat order number "
+                        "type than combined "
+                        "order %(combined)s; WeChat needs the same type for "
+                        "the main order and "
+                        "every sub-order.",
+                        order=order.name,
+                        combined=combined.name,
+                    )
+                )
 
     def write(self, vals):
         res = super().write(vals)
@@ -104,34 +139,47 @@ class SaleOrder(models.Model):
 
     def action_wechat_retry(self):
         """Queue the WeChat orders of these sale orders again at once."""
-        self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False)._without_accepted_details().action_retry()
+        self.env["wechat.shipping.upload"]._for_orders_of_user(
+            self, create=False
+        )._without_accepted_details().action_retry()
 
     def action_view_wechat_uploads(self):
         """The uploads that carry these orders."""
-        uploads = self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False)
+        uploads = self.env["wechat.shipping.upload"]._for_orders_of_user(
+            self, create=False
+        )
         return uploads._action_open()
 
     def _wechat_uploads(self):
-        """This order's uploads (its combined order's for a sub-order), the most pressing first."""
+        """This order's uploads (its combined order's for a sub-order), the most
+        pressing first."""
         self.ensure_one()
         uploads = self.wechat_combined_order_id.upload_ids or self.wechat_upload_ids
-        return uploads.sorted(lambda u: (STATE_URGENCY.index(u.state), FAMILY_SHOWN.index(u.family)))
+        return uploads.sorted(
+            lambda u: (STATE_URGENCY.index(u.state), FAMILY_SHOWN.index(u.family))
+        )
 
     def action_wechat_verify_shopping_details(self):
-        """Ask WeChat whether it holds the shopping details of these orders, and say what it answers."""
-        self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False)  # rights first
+        """Ask WeChat whether it holds the shopping details of these orders, and say
+        what it answers."""
+        self.env["wechat.shipping.upload"]._for_orders_of_user(
+            self, create=False
+        )  # rights first
         return self._wechat_verify_notification(self)
 
     def action_wechat_report_pre_sale(self):
-        """Tell WeChat the order is a pre-sale shipping by its delivery date (opspecialorder)."""
+        """Tell WeChat the order is a pre-sale shipping by its delivery date
+        (opspecialorder)."""
         return self._wechat_report_special("pre_sale")
 
     def action_wechat_report_test_payment(self):
-        """Tell WeChat the order's payment is a test that will not ship (opspecialorder)."""
+        """Tell WeChat the order's payment is a test that will not ship
+        (opspecialorder)."""
         return self._wechat_report_special("test")
 
     def _wechat_report_special(self, kind):
-        """A special shipping report of each order, rights checked first; a notification of how it went."""
+        """A special shipping report of each order, rights checked first; a notification
+        of how it went."""
         self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False)
         lang = self.env.lang or "en_US"
         lines = []
@@ -139,36 +187,63 @@ class SaleOrder(models.Model):
             client, error = order.company_id._wechat_sender()
             until = order.commitment_date and unix_from_moment(order.commitment_date)
             if error or (kind == "pre_sale" and not until):
-                lines.append(f"{order.name}: " + (error._translate(lang) if error else _(
-                    "set the order's delivery date (Other Info) to the date it ships.")))
+                lines.append(
+                    f"{order.name}: "
+                    + (
+                        error._translate(lang)
+                        if error
+                        else _(
+                            "set the order's delivery date (Other Info) to the "
+                            "date it ships."
+                        )
+                    )
+                )
                 continue
             order_id = order.wechat_transaction_id or order.wechat_out_trade_no
-            result = client.report_special_order(order_id, until if kind == "pre_sale" else None)
+            result = client.report_special_order(
+                order_id, until if kind == "pre_sale" else None
+            )
             if result.accepted:
                 order.wechat_special_report = kind
-            lines.append(f"{order.name}: " + (_("WeChat took the report.") if result.accepted else result.describe(lang)))
+            lines.append(
+                f"{order.name}: "
+                + (
+                    _("WeChat took the report.")
+                    if result.accepted
+                    else result.describe(lang)
+                )
+            )
         return notification(_("WeChat special shipping report"), lines)
 
     @api.model
     def _cron_wechat_sync_states(self, limit=SYNC_BATCH):
-        """WeChat's order states: of the last day's payments from its order list, then of the
-        orders whose funds it still holds, in batches (get_order). The pushes say it at once;
-        this catches what a push missed (Odoo unreachable, push not set up)."""
+        """WeChat's order states: of the last day's payments from its order list, then
+        of the orders whose funds it still holds, in batches (get_order). The pushes say
+        it at once; this catches what a push missed (Odoo unreachable, push not set up).
+        """
         self._wechat_sync_recent()
         asked = self._wechat_sync_states(limit)
         asked += self.env["wechat.combined.order"]._wechat_sync_states(limit - asked)
         self.env["ir.cron"]._notify_progress(done=asked, remaining=0)
 
     def _wechat_queue_on_confirm(self):
-        """What confirmed WeChat orders send before anything ships: their shopping details (when
-        this Odoo uploads them) and, for orders with nothing to deliver (services, digital goods),
-        Order Shipping Management's virtual goods, so that their funds are released too."""
+        """What confirmed WeChat orders send before anything ships: their shopping
+        details (when this Odoo uploads them) and, for orders with nothing to deliver
+        (services, digital goods), Order Shipping Management's virtual goods, so that
+        their funds are released too."""
         orders = self.sudo().filtered(
-            lambda o: o.state == "sale" and o.company_id.wechat_auto_upload and o._wechat_is_wechat_order())
+            lambda o: o.state == "sale"
+            and o.company_id.wechat_auto_upload
+            and o._wechat_is_wechat_order()
+        )
         uploads = self.env["wechat.shipping.upload"]
-        details = orders.filtered(lambda o: SHOPPING_DETAILS in o.company_id._wechat_family_names())
+        details = orders.filtered(
+            lambda o: SHOPPING_DETAILS in o.company_id._wechat_family_names()
+        )
         virtual = orders.filtered(
-            lambda o: ORDER_SHIPPING in o.company_id._wechat_family_names() and o._wechat_is_virtual())
+            lambda o: ORDER_SHIPPING in o.company_id._wechat_family_names()
+            and o._wechat_is_virtual()
+        )
         queued = uploads.browse()
         for chosen, family in ((details, SHOPPING_DETAILS), (virtual, ORDER_SHIPPING)):
             if chosen:
@@ -181,37 +256,53 @@ class SaleOrder(models.Model):
         return bool(self.wechat_order_number_type or self.wechat_combined_order_id)
 
     def _wechat_done_deliveries(self):
-        """Outgoing deliveries already shipped, oldest first; cancelled ones never count.
+        """Outgoing deliveries already shipped, oldest first; cancelled ones never
+        count.
 
-        They keep the prefetch of every order's deliveries (filtered() would narrow it to
-        these), so that building the payloads of a claim reads their lines in one query."""
+        They keep the prefetch of every order's deliveries (filtered() would narrow it
+        to these), so that building the payloads of a claim reads their lines in one
+        query."""
         pickings = self.picking_ids
-        return pickings.filtered(
-            lambda p: p.picking_type_code in DELIVERY_CODES and p.state == "done"
-        ).sorted(lambda p: (p.date_done, p.id)).with_prefetch(pickings._prefetch_ids)
+        return (
+            pickings.filtered(
+                lambda p: p.picking_type_code in DELIVERY_CODES and p.state == "done"
+            )
+            .sorted(lambda p: (p.date_done, p.id))
+            .with_prefetch(pickings._prefetch_ids)
+        )
 
     def _wechat_is_virtual(self):
-        """A confirmed order of services only (a class, a subscription, a download): nothing
-        to deliver, whatever pickings it has or will have (a dropship gets its own later)."""
+        """A confirmed order of services only (a class, a subscription, a download):
+        nothing to deliver, whatever pickings it has or will have (a dropship gets its
+        own later)."""
         self.ensure_one()
-        lines = self.order_line.filtered(lambda l: l.product_id and not l.display_type and not l.is_delivery)
-        return self.state == "sale" and bool(lines) and all(
-            line.product_id.type in ("service", "combo") for line in lines)
+        lines = self.order_line.filtered(
+            lambda l: l.product_id and not l.display_type and not l.is_delivery
+        )
+        return (
+            self.state == "sale"
+            and bool(lines)
+            and all(line.product_id.type in ("service", "combo") for line in lines)
+        )
 
     def _wechat_all_delivered(self):
         """No delivery of the order is still to be done (cancelled ones are not)."""
         return not self.picking_ids.filtered(
-            lambda p: p.picking_type_code in DELIVERY_CODES and p.state not in ("done", "cancel"))
+            lambda p: p.picking_type_code in DELIVERY_CODES
+            and p.state not in ("done", "cancel")
+        )
 
     def _wechat_logistics_type(self):
-        """How the order travels, from the carrier of its deliveries (express by default)."""
+        """How the order travels, from the carrier of its deliveries (express by
+        default)."""
         carrier = self._wechat_done_deliveries()[:1].carrier_id or self.carrier_id
         return LOGISTICS_TYPES[carrier.wechat_logistics_type or "express"]
 
     def _wechat_waiting_reason(self):
-        """Why Order Shipping Management cannot be told of this order yet (a lazy translation),
-        or None: virtual goods go once confirmed; others once something shipped, and same-city
-        and pickup orders (which cannot be split) once everything has."""
+        """Why Order Shipping Management cannot be told of this order yet (a lazy
+        translation), or None: virtual goods go once confirmed; others once something
+        shipped, and same-city and pickup orders (which cannot be split) once everything
+        has."""
         self.ensure_one()
         if self.state == "cancel":
             return WAITING_CANCELLED
@@ -219,23 +310,37 @@ class SaleOrder(models.Model):
             return None
         if not self._wechat_done_deliveries():
             return WAITING_FIRST_DELIVERY
-        if self._wechat_logistics_type() != order_shipping.LogisticsType.EXPRESS and not self._wechat_all_delivered():
+        if (
+            self._wechat_logistics_type() != order_shipping.LogisticsType.EXPRESS
+            and not self._wechat_all_delivered()
+        ):
             return WAITING_LAST_DELIVERY
         return None
 
     def _wechat_order_shipment(self, path, report):
-        """This order's Order Shipping Management record: how it travels, every parcel shipped so
-        far described in the buyer's language, and whether that is all."""
+        """This order's Order Shipping Management record: how it travels, every parcel
+        shipped so far described in the buyer's language, and whether that is all."""
         self.ensure_one()
         report.label(path, self.name)
         lang = self.partner_id.lang or self.company_id.partner_id.lang or "zh_CN"
         key = self._wechat_order_key()
         if self._wechat_is_virtual():
-            lines = self.order_line.filtered(lambda l: l.product_id and not l.display_type and not l.is_delivery)
-            items = [(l.product_id.with_context(lang=lang, display_default_code=False).display_name,
-                      l.product_uom_qty) for l in lines]
+            lines = self.order_line.filtered(
+                lambda l: l.product_id and not l.display_type and not l.is_delivery
+            )
+            items = [
+                (
+                    l.product_id.with_context(
+                        lang=lang, display_default_code=False
+                    ).display_name,
+                    l.product_uom_qty,
+                )
+                for l in lines
+            ]
             parcel = order_shipping.Parcel(order_shipping.describe_items(items, lang))
-            return order_shipping.OrderShipment(key, order_shipping.LogisticsType.VIRTUAL, (parcel,), True)
+            return order_shipping.OrderShipment(
+                key, order_shipping.LogisticsType.VIRTUAL, (parcel,), True
+            )
         logistics = self._wechat_logistics_type()
         parcels = []
         for picking in self._wechat_done_deliveries():
@@ -244,27 +349,57 @@ class SaleOrder(models.Model):
             if logistics != order_shipping.LogisticsType.EXPRESS:
                 shipped = [("", picking._wechat_shipped_lines(), picking.name)]
             for tracking_no, lines, label in shipped:
-                parcel_path = f"{path}.shipping_list[{len(parcels)}]" if path else f"shipping_list[{len(parcels)}]"
+                parcel_path = (
+                    f"{path}.shipping_list[{len(parcels)}]"
+                    if path
+                    else f"shipping_list[{len(parcels)}]"
+                )
                 report.label(parcel_path, label)
                 express = picking.carrier_id.wechat_express_company_id
-                if express.unlisted and logistics == order_shipping.LogisticsType.EXPRESS:
-                    report.unlisted_code(f"{parcel_path}.express_company", express.code, catalogue.OSM_PARAM_ERROR)
+                if (
+                    express.unlisted
+                    and logistics == order_shipping.LogisticsType.EXPRESS
+                ):
+                    report.unlisted_code(
+                        f"{parcel_path}.express_company",
+                        express.code,
+                        catalogue.OSM_PARAM_ERROR,
+                    )
                 for field, error in contact_problems:
-                    report.contact_problem(f"{parcel_path}.contact.{field}", error, catalogue.OSM_PARAM_ERROR)
-                parcels.append(order_shipping.Parcel(
-                    order_shipping.describe_items(picking._wechat_quantities(lines, lang), lang),
-                    tracking_no, picking.carrier_id.wechat_express_company_code or "", contact))
+                    report.contact_problem(
+                        f"{parcel_path}.contact.{field}",
+                        error,
+                        catalogue.OSM_PARAM_ERROR,
+                    )
+                parcels.append(
+                    order_shipping.Parcel(
+                        order_shipping.describe_items(
+                            picking._wechat_quantities(lines, lang), lang
+                        ),
+                        tracking_no,
+                        picking.carrier_id.wechat_express_company_code or "",
+                        contact,
+                    )
+                )
         if logistics != order_shipping.LogisticsType.EXPRESS and parcels:
             # One entry for the whole order: only express shipments may be split.
             lines = self._wechat_done_deliveries()._wechat_shipped_lines()
-            parcels = [order_shipping.Parcel(
-                order_shipping.describe_items(self.env["stock.picking"]._wechat_quantities(lines, lang), lang),
-                contact=parcels[-1].contact)]
-        return order_shipping.OrderShipment(key, logistics, tuple(parcels), self._wechat_all_delivered())
+            parcels = [
+                order_shipping.Parcel(
+                    order_shipping.describe_items(
+                        self.env["stock.picking"]._wechat_quantities(lines, lang), lang
+                    ),
+                    contact=parcels[-1].contact,
+                )
+            ]
+        return order_shipping.OrderShipment(
+            key, logistics, tuple(parcels), self._wechat_all_delivered()
+        )
 
     def _wechat_shopping_details(self, path, report):
-        """(this order's shopping details, how it travels): its lines as items in fen, named in the
-        company's language, its Mini Program page when the company has one."""
+        """(this order's shopping details, how it travels): its lines as items in fen,
+        named in the company's language, its Mini Program page when the company has one.
+        """
         self.ensure_one()
         report.label(path, self.name)
         company = self.company_id
@@ -273,16 +408,29 @@ class SaleOrder(models.Model):
         for index, item in enumerate(items):
             report.label(f"{path}.item_list[{index}]", f"{self.name} / {item.name}")
         link = None
-        page = company._wechat_order_page_path({
-            "out_trade_no": self.wechat_out_trade_no, "transaction_id": self.wechat_transaction_id,
-            "order": self.name})
+        page = company._wechat_order_page_path(
+            {
+                "out_trade_no": self.wechat_out_trade_no,
+                "transaction_id": self.wechat_transaction_id,
+                "order": self.name,
+            }
+        )
         if page and company.sudo().wechat_appid:
-            link = shopping_details.JumpLink(shopping_details.JumpLinkType.MINI_PROGRAM, company.sudo().wechat_appid, page)
-        logistics = order_shipping.LogisticsType.VIRTUAL if self._wechat_is_virtual() else self._wechat_logistics_type()
+            link = shopping_details.JumpLink(
+                shopping_details.JumpLinkType.MINI_PROGRAM,
+                company.sudo().wechat_appid,
+                page,
+            )
+        logistics = (
+            order_shipping.LogisticsType.VIRTUAL
+            if self._wechat_is_virtual()
+            else self._wechat_logistics_type()
+        )
         return shopping_details.OrderDetails(self.name, tuple(items), link), logistics
 
     def _wechat_order_shipping(self, path, report):
-        """This order's shipping entries, labelling each wire path with the record behind it."""
+        """This order's shipping entries, labelling each wire path with the record
+        behind it."""
         self.ensure_one()
         prefix = f"{path}." if path else ""
         report.label(path, self.name)
@@ -295,18 +443,23 @@ class SaleOrder(models.Model):
                 parcel_path = f"{prefix}shipping_list[{len(shipments)}]"
                 report.label(parcel_path, label)
                 if picking.carrier_id.wechat_express_company_id.unlisted:
-                    report.unlisted_code(f"{parcel_path}.express_company", express_company)
+                    report.unlisted_code(
+                        f"{parcel_path}.express_company", express_company
+                    )
                 for index, (_item_id, product) in enumerate(items):
                     report.label(
                         f"{parcel_path}.item_list[{index}]",
-                        lambda label=label, product=product: f"{label} / {product.display_name}",
+                        lambda label=label,
+                        product=product: f"{label} / {product.display_name}",
                     )
                 for field, error in contact_problems:
                     report.contact_problem(f"{parcel_path}.contact.{field}", error)
-                shipments.append(payload.Shipment(
-                    tracking_no=tracking_no,
-                    express_company=express_company,
-                    merchant_item_ids=tuple(item_id for item_id, _name in items),
-                    contact=contact,
-                ))
+                shipments.append(
+                    payload.Shipment(
+                        tracking_no=tracking_no,
+                        express_company=express_company,
+                        merchant_item_ids=tuple(item_id for item_id, _name in items),
+                        contact=contact,
+                    )
+                )
         return payload.OrderShipping(self._wechat_order_key(), tuple(shipments))

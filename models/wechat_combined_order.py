@@ -18,17 +18,26 @@ class WechatCombinedOrder(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     sale_order_ids = fields.One2many(
-        "sale.order", "wechat_combined_order_id", string="Sub-orders", check_company=True
+        "sale.order",
+        "wechat_combined_order_id",
+        string="Sub-orders",
+        check_company=True,
     )
-    upload_ids = fields.One2many("wechat.shipping.upload", "combined_order_id", string="Uploads", readonly=True)
-    upload_state = fields.Selection(UPLOAD_STATES, compute="_compute_upload_state", string="WeChat Upload")
+    upload_ids = fields.One2many(
+        "wechat.shipping.upload", "combined_order_id", string="Uploads", readonly=True
+    )
+    upload_state = fields.Selection(
+        UPLOAD_STATES, compute="_compute_upload_state", string="WeChat Upload"
+    )
 
     @api.depends("upload_ids.state")
     def _compute_upload_state(self):
         """The most pressing state of the combined order's uploads (one per WeChat API)."""
         for combined in self:
             states = combined.upload_ids.mapped("state")
-            combined.upload_state = min(states, key=STATE_URGENCY.index) if states else False
+            combined.upload_state = (
+                min(states, key=STATE_URGENCY.index) if states else False
+            )
 
     @api.constrains("wechat_order_number_type", "sale_order_ids")
     def _check_sub_order_number_type(self):
@@ -40,18 +49,24 @@ class WechatCombinedOrder(models.Model):
         for vals in vals_list:
             if vals.get("name", _("New")) == _("New"):
                 vals["name"] = (
-                    vals.get("wechat_out_trade_no") or vals.get("wechat_transaction_id") or _("New")
+                    vals.get("wechat_out_trade_no")
+                    or vals.get("wechat_transaction_id")
+                    or _("New")
                 )
         return super().create(vals_list)
 
     def action_wechat_upload_now(self):
         """Send this combined order's shipping information now."""
         self.check_access("read")
-        uploads = self.env["wechat.shipping.upload"]._for_orders_of_user(self.sale_order_ids)
+        uploads = self.env["wechat.shipping.upload"]._for_orders_of_user(
+            self.sale_order_ids
+        )
         return uploads._without_accepted_details().action_upload_now()
 
     def action_wechat_verify_shopping_details(self):
         """Ask WeChat whether it holds this combined order's shopping details."""
         self.check_access("read")
-        self.env["wechat.shipping.upload"]._for_orders_of_user(self.sale_order_ids, create=False)  # rights first
+        self.env["wechat.shipping.upload"]._for_orders_of_user(
+            self.sale_order_ids, create=False
+        )  # rights first
         return self._wechat_verify_notification(self.sale_order_ids)

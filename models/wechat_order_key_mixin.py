@@ -2,17 +2,20 @@ import logging
 import time
 from datetime import datetime, timezone
 
+from wechat_protocol import client as wechat_client
+from wechat_protocol import payload, report, shopping_details, validation
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import LazyTranslate
 
-from wechat_protocol import client as wechat_client
-from wechat_protocol import payload, report, shopping_details, validation
-
 _logger = logging.getLogger(__name__)
 KEY_FIELDS = [
-    "wechat_order_number_type", "wechat_mchid", "wechat_out_trade_no", "wechat_transaction_id",
+    "wechat_order_number_type",
+    "wechat_mchid",
+    "wechat_out_trade_no",
+    "wechat_transaction_id",
     "wechat_payer_openid",
 ]
 _lt = LazyTranslate(__name__)
@@ -33,8 +36,14 @@ ORDER_STATES = [
     ("awaiting_settlement", "Funds awaiting settlement"),
 ]
 # How far along the trade a state is (observed: 1, 2, 3, 6, 4; a refund ends it).
-STATE_RANK = {"awaiting_shipment": 0, "shipped": 1, "receipt_confirmed": 2, "awaiting_settlement": 3,
-              "trade_complete": 4, "refunded": 5}
+STATE_RANK = {
+    "awaiting_shipment": 0,
+    "shipped": 1,
+    "receipt_confirmed": 2,
+    "awaiting_settlement": 3,
+    "trade_complete": 4,
+    "refunded": 5,
+}
 REMINDER_SUMMARY = _lt("WeChat: paid 48 hours ago and not shipped")
 NUMBER_TYPES = {
     "merchant_trade_number": payload.OrderNumberType.MERCHANT_TRADE_NUMBER,
@@ -43,7 +52,8 @@ NUMBER_TYPES = {
 
 
 class WechatOrderKeyMixin(models.AbstractModel):
-    """The keys WeChat knows a paid order by: number type, merchant or WeChat Pay numbers, payer."""
+    """The keys WeChat knows a paid order by: number type, merchant or WeChat Pay
+    numbers, payer."""
 
     _name = "wechat.order.key.mixin"
     _inherit = ["wechat.field.guard"]
@@ -57,50 +67,82 @@ class WechatOrderKeyMixin(models.AbstractModel):
         string="WeChat Order Number Type",
         copy=False,
         groups=WECHAT_USERS,
-        help="How WeChat identifies the order: by the merchant id and the merchant's order "
+        help="How WeChat identifies the order: by the merchant id and the "
+        "merchant's order "
         "number, or by WeChat Pay's transaction id. Use the type used when the order's "
         "shopping details were uploaded.",
     )
-    wechat_mchid = fields.Char("WeChat Pay Merchant ID", copy=False, groups=WECHAT_USERS)
-    wechat_out_trade_no = fields.Char("Merchant Order Number", copy=False, groups=WECHAT_USERS)
-    wechat_transaction_id = fields.Char("WeChat Pay Transaction ID", copy=False, groups=WECHAT_USERS)
+    wechat_mchid = fields.Char(
+        "WeChat Pay Merchant ID", copy=False, groups=WECHAT_USERS
+    )
+    wechat_out_trade_no = fields.Char(
+        "Merchant Order Number", copy=False, groups=WECHAT_USERS
+    )
+    wechat_transaction_id = fields.Char(
+        "WeChat Pay Transaction ID", copy=False, groups=WECHAT_USERS
+    )
     wechat_payer_openid = fields.Char("Payer OpenID", copy=False, groups=WECHAT_USERS)
     wechat_order_state = fields.Selection(
-        ORDER_STATES, "WeChat Order State", readonly=True, copy=False, tracking=True, groups=WECHAT_USERS,
-        help="What WeChat says of the payment (Order Shipping Management): its funds are released "
+        ORDER_STATES,
+        "WeChat Order State",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        groups=WECHAT_USERS,
+        help="What WeChat says of the payment (Order Shipping Management): its "
+        "funds are released "
         "once the trade is complete.",
     )
-    wechat_state_since = fields.Datetime("WeChat State Since", readonly=True, copy=False, groups=WECHAT_USERS)
+    wechat_state_since = fields.Datetime(
+        "WeChat State Since", readonly=True, copy=False, groups=WECHAT_USERS
+    )
     wechat_estimated_settlement_at = fields.Datetime(
-        "WeChat Estimated Settlement", readonly=True, copy=False, groups=WECHAT_USERS)
-    wechat_settled_at = fields.Datetime("WeChat Settled On", readonly=True, copy=False, groups=WECHAT_USERS)
+        "WeChat Estimated Settlement", readonly=True, copy=False, groups=WECHAT_USERS
+    )
+    wechat_settled_at = fields.Datetime(
+        "WeChat Settled On", readonly=True, copy=False, groups=WECHAT_USERS
+    )
 
     _sql_constraints = [
         (
             "wechat_transaction_id_company_uniq",
             "unique(company_id, wechat_transaction_id)",
-            "This WeChat Pay transaction id is already used by another order of this company.",
+            "This WeChat Pay transaction id is already used by another order "
+            "of this company.",
         ),
         (
             "wechat_out_trade_no_company_uniq",
             "unique(company_id, wechat_mchid, wechat_out_trade_no)",
-            "This merchant order number is already used by another order of this company.",
+            "This merchant order number is already used by another order of "
+            "this company.",
         ),
     ]
 
     @api.constrains(*KEY_FIELDS)
     def _check_wechat_order_key(self):
-        """Refuse incomplete or malformed keys where they are typed, not when WeChat answers."""
+        """Refuse incomplete or malformed keys where they are typed, not when WeChat
+        answers."""
         lang = self.env.lang or "en_US"
         for record in self:
-            label = report.shorten(record.display_name or record._description, report.MAX_LABEL_CHARS)
+            label = report.shorten(
+                record.display_name or record._description, report.MAX_LABEL_CHARS
+            )
             problems = []
             if record.wechat_order_number_type:
-                problems += validation.check_order_key(record._wechat_order_key().to_wire())
-            elif record.wechat_mchid or record.wechat_out_trade_no or record.wechat_transaction_id:
+                problems += validation.check_order_key(
+                    record._wechat_order_key().to_wire()
+                )
+            elif (
+                record.wechat_mchid
+                or record.wechat_out_trade_no
+                or record.wechat_transaction_id
+            ):
                 raise ValidationError(
-                    _("%(record)s: choose the WeChat order number type for its WeChat order key.",
-                      record=label)
+                    _(
+                        "%(record)s: choose the WeChat order number type for "
+                        "its WeChat order key.",
+                        record=label,
+                    )
                 )
             if record.wechat_payer_openid:
                 problems += validation.check_openid(record.wechat_payer_openid)
@@ -109,8 +151,8 @@ class WechatOrderKeyMixin(models.AbstractModel):
 
     def write(self, vals):
         if "company_id" in vals and not self._wechat_own_names(vals):
-            # The guard checks writes of this addon's fields only; an order moving to another
-            # company must find its keys free there too.
+            # The guard checks writes of this addon's fields only; an order moving to
+            # another company must find its keys free there too.
             self.check_access("write")
             self._check_wechat_keys_free([(record, vals) for record in self])
         return super().write(vals)
@@ -126,51 +168,90 @@ class WechatOrderKeyMixin(models.AbstractModel):
         self._check_wechat_keys_free([(self.browse(), vals) for vals in vals_list])
 
     def _check_wechat_keys_free(self, changes):
-        """Refuse a key another order of the company has, saying which, or one given to several
-        orders at once; `changes`: (record, or an empty one for a new record, its new values).
-        The unique constraints stay for two transactions that race."""
+        """Refuse a key another order of the company has, saying which, or one given to
+        several orders at once; `changes`: (record, or an empty one for a new record,
+        its new values). The unique constraints stay for two transactions that race."""
         given = {}
-        for index, kind, company, names, values, record in self._wechat_unique_keys(changes):
+        for index, kind, company, names, values, record in self._wechat_unique_keys(
+            changes
+        ):
             text = key_text(names, values)
             if given.setdefault((company.id, names, values), index) != index:
-                raise ValidationError(self.env._(
-                    "%(kind)s %(key)s is given to several orders at once; a WeChat payment "
-                    "belongs to one order of a company.", kind=kind, key=text))
-            other = self.sudo().search([
-                ("company_id", "=", company.id), ("id", "!=", record.id or 0),
-                *((name, "=", value) for name, value in zip(names, values, strict=True)),
-            ], limit=1)
+                raise ValidationError(
+                    self.env._(
+                        "%(kind)s %(key)s is given to several orders at once; "
+                        "a WeChat payment "
+                        "belongs to one order of a company.",
+                        kind=kind,
+                        key=text,
+                    )
+                )
+            other = self.sudo().search(
+                [
+                    ("company_id", "=", company.id),
+                    ("id", "!=", record.id or 0),
+                    *(
+                        (name, "=", value)
+                        for name, value in zip(names, values, strict=True)
+                    ),
+                ],
+                limit=1,
+            )
             if other:
                 # Its reference only: the user may not be allowed to read that order.
-                raise ValidationError(self.env._(
-                    "%(kind)s %(key)s is already the WeChat key of %(other)s (%(company)s); "
-                    "a WeChat payment belongs to one order of a company.",
-                    kind=kind, key=text, company=company.name, other=report.shorten(other.name, 80),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "%(kind)s %(key)s is already the WeChat key of "
+                        "%(other)s (%(company)s); "
+                        "a WeChat payment belongs to one order of a company.",
+                        kind=kind,
+                        key=text,
+                        company=company.name,
+                        other=report.shorten(other.name, 80),
+                    )
+                )
 
     def _wechat_unique_keys(self, changes):
-        """(index of the change, what the key is called, company, field names, values, record) of
-        each complete unique key the changed records will have."""
-        watched = {"company_id", *(name for names, _kind in UNIQUE_KEYS for name in names)}
+        """(index of the change, what the key is called, company, field names, values,
+        record) of each complete unique key the changed records will have."""
+        watched = {
+            "company_id",
+            *(name for names, _kind in UNIQUE_KEYS for name in names),
+        }
         if not any(watched & vals.keys() for _record, vals in changes):
             return
         for index, (record, vals) in enumerate(changes):
             for names, kind in UNIQUE_KEYS:
-                values = tuple(vals[name] if name in vals else record[name] for name in names)
+                values = tuple(
+                    vals[name] if name in vals else record[name] for name in names
+                )
                 if all(values):
                     company = self._wechat_company_of(record, vals)
-                    yield index, kind._translate(self.env.lang), company, names, values, record
+                    yield (
+                        index,
+                        kind._translate(self.env.lang),
+                        company,
+                        names,
+                        values,
+                        record,
+                    )
 
     def _wechat_company_of(self, record, vals):
-        """The company `record` will have once `vals` are written (a new record: its default,
-        which the context may set)."""
+        """The company `record` will have once `vals` are written (a new record: its
+        default, which the context may set)."""
         if "company_id" in vals:
             company = vals["company_id"]
         else:
-            company = record.company_id if record else self.default_get(["company_id"]).get("company_id")
+            company = (
+                record.company_id
+                if record
+                else self.default_get(["company_id"]).get("company_id")
+            )
         if not isinstance(company, models.BaseModel):
             # Anything but an id is the ORM's to refuse.
-            company = self.env["res.company"].browse(company if isinstance(company, int) else ())
+            company = self.env["res.company"].browse(
+                company if isinstance(company, int) else ()
+            )
         return company or self.env.company
 
     def _wechat_order_key(self):
@@ -185,24 +266,33 @@ class WechatOrderKeyMixin(models.AbstractModel):
 
     @api.model
     def _wechat_verify_notification(self, orders):
-        """Ask WeChat (`/user-order/shoppinginfo/verify`) about the shopping details of `orders`'
-        WeChat orders (their combined orders for sub-orders): a notification of its answers.
-        Callers check the user's rights first (the upload model's _for_orders_of_user)."""
+        """Ask WeChat (`/user-order/shoppinginfo/verify`) about the shopping details of
+        `orders`' WeChat orders (their combined orders for sub-orders): a notification
+        of its answers. Callers check the user's rights first (the upload model's
+        _for_orders_of_user)."""
         orders = orders.sudo()
         targets = orders.wechat_combined_order_id
-        singles = orders.filtered(lambda o: o._wechat_is_wechat_order() and not o.wechat_combined_order_id)
+        singles = orders.filtered(
+            lambda o: o._wechat_is_wechat_order() and not o.wechat_combined_order_id
+        )
         lines = [target._wechat_verify_line() for target in (*targets, *singles)]
-        return notification(_("WeChat shopping details"), lines or [_("None of these orders has a WeChat order key.")])
+        return notification(
+            _("WeChat shopping details"),
+            lines or [_("None of these orders has a WeChat order key.")],
+        )
 
     def _wechat_verify_line(self):
-        """`name: WeChat's verify_result` for this order's shopping details, or why WeChat could
-        not say, in the user's language; bounded whatever WeChat answers."""
+        """`name: WeChat's verify_result` for this order's shopping details, or why
+        WeChat could not say, in the user's language; bounded whatever WeChat answers.
+        """
         self.ensure_one()
         lang = self.env.lang or "en_US"
         client, error = self.company_id._wechat_sender()
         if error:
             return f"{self.name}: {error._translate(lang)}"
-        body = shopping_details.verify_body(self._wechat_order_key(), self.sudo().wechat_payer_openid or "")
+        body = shopping_details.verify_body(
+            self._wechat_order_key(), self.sudo().wechat_payer_openid or ""
+        )
         try:
             result = client.verify_shopping_details(body)
         except validation.PayloadInvalid as invalid:
@@ -212,24 +302,37 @@ class WechatOrderKeyMixin(models.AbstractModel):
             return f"{self.name}: {report.shorten(answer, report.MAX_MESSAGE_CHARS)}"
         return f"{self.name}: {result.describe(lang)}"
 
-    # ------------------------------------------------------------------ WeChat's side of the order
+    # ------------------------------------------------------------------ WeChat's side
+    # of the order
 
     @api.model
     def _wechat_orders_of_payment(self, company, event):
-        """The sale orders and combined orders of `company` that the pushed `event` names (by
-        transaction id, or merchant id and merchant order number)."""
-        transaction_id, mchid, number = (str(event.get(key) or "") for key in
-                                         ("transaction_id", "merchant_id", "merchant_trade_no"))
-        keys = ([[("wechat_transaction_id", "=", transaction_id)]] if transaction_id else []) + (
-            [[("wechat_mchid", "=", mchid), ("wechat_out_trade_no", "=", number)]] if mchid and number else [])
+        """The sale orders and combined orders of `company` that the pushed `event`
+        names (by transaction id, or merchant id and merchant order number)."""
+        transaction_id, mchid, number = (
+            str(event.get(key) or "")
+            for key in ("transaction_id", "merchant_id", "merchant_trade_no")
+        )
+        keys = (
+            [[("wechat_transaction_id", "=", transaction_id)]] if transaction_id else []
+        ) + (
+            [[("wechat_mchid", "=", mchid), ("wechat_out_trade_no", "=", number)]]
+            if mchid and number
+            else []
+        )
         if not keys:
             return []
-        domain = expression.AND([[("company_id", "=", company.id)], expression.OR(keys)])
-        return [self.env[model].sudo().search(domain) for model in ("sale.order", "wechat.combined.order")]
+        domain = expression.AND(
+            [[("company_id", "=", company.id)], expression.OR(keys)]
+        )
+        return [
+            self.env[model].sudo().search(domain)
+            for model in ("sale.order", "wechat.combined.order")
+        ]
 
     def _wechat_apply_event(self, event):
-        """Take a pushed event (push.read_event) into these orders; the same event twice, or an
-        older one after a newer, changes nothing."""
+        """Take a pushed event (push.read_event) into these orders; the same event
+        twice, or an older one after a newer, changes nothing."""
         values = _event_values(event)
         if values is None:
             return
@@ -239,57 +342,94 @@ class WechatOrderKeyMixin(models.AbstractModel):
 
     @api.model
     def _wechat_sync_recent(self, days=1):
-        """Take the states of the payments of the last `days` from WeChat's order list (a page
-        of 100 per call) into the orders they name; how many payments WeChat listed."""
+        """Take the states of the payments of the last `days` from WeChat's order list
+        (a page of 100 per call) into the orders they name; how many payments WeChat
+        listed."""
         now, listed = int(time.time()), 0
         for company in self._wechat_state_companies():
             try:
                 orders = company._wechat_sender()[0].order_list(now - days * 86400, now)
             except wechat_client.WeChatCallError as failure:
-                _logger.info("WeChat order list of %s not read: %s", company.name, failure.result.describe("en_US"))
+                _logger.info(
+                    "WeChat order list of %s not read: %s",
+                    company.name,
+                    failure.result.describe("en_US"),
+                )
                 continue
             listed += len(orders)
             for order in orders:
                 if state := state_of_code(order.get("order_state")):
                     for records in self._wechat_orders_of_payment(company, order):
-                        records._wechat_take_state({"wechat_order_state": state,
-                                                    "wechat_state_since": fields.Datetime.now()})
+                        records._wechat_take_state(
+                            {
+                                "wechat_order_state": state,
+                                "wechat_state_since": fields.Datetime.now(),
+                            }
+                        )
         return listed
 
     @api.model
     def _wechat_state_companies(self):
-        """The companies whose WeChat order states are followed: Order Shipping Management, reachable."""
-        return self.env["res.company"].sudo().search([]).filtered(
-            lambda c: "order_shipping" in c._wechat_family_names() and not c._wechat_config_error())
+        """The companies whose WeChat order states are followed: Order Shipping
+        Management, reachable."""
+        return (
+            self.env["res.company"]
+            .sudo()
+            .search([])
+            .filtered(
+                lambda c: "order_shipping" in c._wechat_family_names()
+                and not c._wechat_config_error()
+            )
+        )
 
     @api.model
     def _wechat_sync_states(self, limit):
-        """Ask WeChat (`get_order`) the state of up to `limit` of this model's WeChat orders
-        whose funds it still holds, the least recently told first; how many were asked."""
+        """Ask WeChat (`get_order`) the state of up to `limit` of this model's WeChat
+        orders whose funds it still holds, the least recently told first; how many were
+        asked."""
         if limit <= 0:
             return 0
         companies = self._wechat_state_companies()
-        domain = [("company_id", "in", companies.ids), ("wechat_order_number_type", "!=", False),
-                  ("wechat_order_state", "not in", ("trade_complete", "refunded"))]
+        domain = [
+            ("company_id", "in", companies.ids),
+            ("wechat_order_number_type", "!=", False),
+            ("wechat_order_state", "not in", ("trade_complete", "refunded")),
+        ]
         if self._name == "sale.order":
             domain += [("state", "=", "sale"), ("wechat_combined_order_id", "=", False)]
-        records = self.sudo().search(domain, order="wechat_state_since asc nulls first, id", limit=limit)
-        senders = {company.id: company._wechat_sender()[0] for company in records.company_id}
+        records = self.sudo().search(
+            domain, order="wechat_state_since asc nulls first, id", limit=limit
+        )
+        senders = {
+            company.id: company._wechat_sender()[0] for company in records.company_id
+        }
         for record in records:
             result = senders[record.company_id.id].get_order(record._wechat_order_key())
             order = (result.data or {}).get("order") if result.accepted else None
             if state := state_of_code((order or {}).get("order_state")):
-                record._wechat_take_state({"wechat_order_state": state, "wechat_state_since": fields.Datetime.now()})
+                record._wechat_take_state(
+                    {
+                        "wechat_order_state": state,
+                        "wechat_state_since": fields.Datetime.now(),
+                    }
+                )
         return len(records)
 
     def _wechat_take_state(self, values):
-        """Write a state WeChat told (and its times) unless it would take an order's state back."""
+        """Write a state WeChat told (and its times) unless it would take an order's
+        state back."""
         rank = STATE_RANK[values["wechat_order_state"]]
         for record in self:
-            # WeChat's states only move on: a late or repeated event never takes one back.
-            if record.wechat_order_state and rank < STATE_RANK[record.wechat_order_state]:
+            # WeChat's states only move on: a late or repeated event never takes one
+            # back.
+            if (
+                record.wechat_order_state
+                and rank < STATE_RANK[record.wechat_order_state]
+            ):
                 continue
-            changed = {name: value for name, value in values.items() if record[name] != value}
+            changed = {
+                name: value for name, value in values.items() if record[name] != value
+            }
             if changed:
                 record.write(changed)
 
@@ -297,21 +437,32 @@ class WechatOrderKeyMixin(models.AbstractModel):
         """WeChat's 48-hour reminder: an activity for the salesperson, once."""
         activity_type = self.env.ref("mail.mail_activity_data_warning")
         for record in self:
-            orders = record.sale_order_ids if record._name == "wechat.combined.order" else record
+            orders = (
+                record.sale_order_ids
+                if record._name == "wechat.combined.order"
+                else record
+            )
             user = orders.user_id[:1] or self.env.ref("base.user_admin")
             summary = REMINDER_SUMMARY._translate(user.lang or "en_US")
-            if record.activity_ids.filtered(lambda a: a.activity_type_id == activity_type and a.summary == summary):
+            if record.activity_ids.filtered(
+                lambda a: a.activity_type_id == activity_type and a.summary == summary
+            ):
                 continue
-            record.activity_schedule(activity_type_id=activity_type.id, summary=summary, user_id=user.id)
+            record.activity_schedule(
+                activity_type_id=activity_type.id, summary=summary, user_id=user.id
+            )
 
 
 def _event_values(event):
-    """The fields a pushed event sets: the state, since when, and the settlement times (None for
-    an event of no order state)."""
+    """The fields a pushed event sets: the state, since when, and the settlement times
+    (None for an event of no order state)."""
     kind = event.get("Event")
     created = moment_from_unix(event.get("CreateTime"))
     if kind == "trade_manage_remind_shipping":
-        return {"wechat_order_state": "awaiting_shipment", "wechat_state_since": created}
+        return {
+            "wechat_order_state": "awaiting_shipment",
+            "wechat_state_since": created,
+        }
     if kind != "trade_manage_order_settlement" or created is None:
         return None
     values = {"wechat_state_since": created}
@@ -329,33 +480,53 @@ def _event_values(event):
 
 
 def key_text(names, values):
-    """A key as WeChat's order_key names its parts (`mchid … / out_trade_no …`), bounded."""
-    parts = (f"{name.removeprefix('wechat_')} {value}" for name, value in zip(names, values, strict=True))
+    """A key as WeChat's order_key names its parts (`mchid … / out_trade_no …`),
+    bounded."""
+    parts = (
+        f"{name.removeprefix('wechat_')} {value}"
+        for name, value in zip(names, values, strict=True)
+    )
     return report.shorten(" / ".join(parts), 120)
 
 
 def state_of_code(code):
     """The WeChat Order State of WeChat's order_state number (1..6), else None."""
-    if isinstance(code, int) and not isinstance(code, bool) and 1 <= code <= len(ORDER_STATES):
+    if (
+        isinstance(code, int)
+        and not isinstance(code, bool)
+        and 1 <= code <= len(ORDER_STATES)
+    ):
         return ORDER_STATES[code - 1][0]
     return None
 
 
 def unix_from_moment(moment):
-    """A naive UTC datetime (as Odoo stores them) in Unix seconds, as WeChat's calls take times."""
+    """A naive UTC datetime (as Odoo stores them) in Unix seconds, as WeChat's calls
+    take times."""
     return int(moment.replace(tzinfo=timezone.utc).timestamp())
 
 
 def notification(title, lines, kind="info"):
-    """A client notification of one line per order (the actions that call WeChat say so); it
-    stays until closed unless it only says all went well."""
-    return {"type": "ir.actions.client", "tag": "display_notification",
-            "params": {"title": title, "message": "\n".join(lines), "type": kind, "sticky": kind != "success"}}
+    """A client notification of one line per order (the actions that call WeChat say
+    so); it stays until closed unless it only says all went well."""
+    return {
+        "type": "ir.actions.client",
+        "tag": "display_notification",
+        "params": {
+            "title": title,
+            "message": "\n".join(lines),
+            "type": kind,
+            "sticky": kind != "success",
+        },
+    }
 
 
 def moment_from_unix(value):
-    """Unix seconds (a number, or digits in an XML body) as a naive UTC datetime, else None."""
-    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    """Unix seconds (a number, or digits in an XML body) as a naive UTC datetime, else
+    None."""
+    text = (
+        str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    )
     if not isinstance(text, str) or not text.isdigit() or not 0 < int(text) < 10**11:
         return None
     return datetime.fromtimestamp(int(text), timezone.utc).replace(tzinfo=None)

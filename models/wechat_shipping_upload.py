@@ -5,15 +5,21 @@ import logging
 from datetime import datetime, timedelta
 
 from psycopg2.errors import SerializationFailure
+from wechat_protocol import call_pool, catalogue, exchange, payload, report, rfc3339
 
 from odoo import _, api, fields, models
 from odoo.osv import expression
 from odoo.service.model import retrying
 from odoo.tools import LazyTranslate
 
-from wechat_protocol import call_pool, catalogue, exchange, payload, report, rfc3339
 from .wechat_order_key_mixin import key_text, notification
-from .wechat_upload_payload import DELIVERY_CODES, ORDER_SHIPPING, SHOPPING_DETAILS, SHOPPING_ORDER, Waiting
+from .wechat_upload_payload import (
+    DELIVERY_CODES,
+    ORDER_SHIPPING,
+    SHOPPING_DETAILS,
+    SHOPPING_ORDER,
+    Waiting,
+)
 from .wechat_upload_sending import UploadSending
 
 _logger = logging.getLogger(__name__)
@@ -29,44 +35,63 @@ STATES = [
 ]
 # From the most to the least pressing: what an order or a delivery shows of its uploads.
 STATE_URGENCY = ("attention", "retrying", "pending", "sending", "waiting", "sent")
-FAMILIES = [(ORDER_SHIPPING, "Order Shipping Management"), (SHOPPING_DETAILS, "Shopping Details"),
-            (SHOPPING_ORDER, "Shopping Order")]
+FAMILIES = [
+    (ORDER_SHIPPING, "Order Shipping Management"),
+    (SHOPPING_DETAILS, "Shopping Details"),
+    (SHOPPING_ORDER, "Shopping Order"),
+]
 # Of uploads equally pressing, what an order or a delivery shows first: its shipping.
 FAMILY_SHOWN = (ORDER_SHIPPING, SHOPPING_ORDER, SHOPPING_DETAILS)
 DETAILS_ELSEWHERE_MISSING = _lt(
-    "The shopping details of %(order)s are uploaded by another system (Settings > WeChat Shipping > "
-    "Shopping Details Uploaded By), and WeChat holds none for order key %(key)s. Have that system "
+    "The shopping details of %(order)s are uploaded by another system "
+    "(Settings > WeChat Shipping > "
+    "Shopping Details Uploaded By), and WeChat holds none for order key "
+    "%(key)s. Have that system "
     "upload them with this order key, then retry."
 )
 CORRECTION_USED = _lt(
-    "WeChat allows one change of a payment's complete shipping, and this order's change has been "
-    "used: WeChat would refuse this one (10060003), so Odoo does not send it. Correct the shipment "
+    "WeChat allows one change of a payment's complete shipping, and this "
+    "order's change has been "
+    "used: WeChat would refuse this one (10060003), so Odoo does not send it. "
+    "Correct the shipment "
     "in the WeChat Pay merchant platform (发货信息管理) or ask WeChat support."
 )
 RECORD_UNAVAILABLE = _lt(
-    "The answer to the last attempt was lost and WeChat could not be asked what it holds; "
+    "The answer to the last attempt was lost and WeChat could not be asked "
+    "what it holds; "
     "asked again later, before anything is sent."
 )
 SEND_FAILED = _lt(
-    "Sending failed in Odoo (see the server log); the upload is tried again later, as one whose "
+    "Sending failed in Odoo (see the server log); the upload is tried again "
+    "later, as one whose "
     "answer from WeChat was lost."
 )
-ANSWER_NOTES = {exchange.CORRECTION_USED: CORRECTION_USED, exchange.RECORD_UNAVAILABLE: RECORD_UNAVAILABLE}
+ANSWER_NOTES = {
+    exchange.CORRECTION_USED: CORRECTION_USED,
+    exchange.RECORD_UNAVAILABLE: RECORD_UNAVAILABLE,
+}
 RETRY_BASE_SECONDS = 60
 RETRY_CAP_SECONDS = 3600
-# A wake-up this much later covers a job run that starts while a delivery's transaction is open.
+# A wake-up this much later covers a job run that starts while a delivery's transaction
+# is open.
 WAKE_UP_LATER_SECONDS = 10
-# Uploads claimed together at most; their payloads are built with a few reads for all of them.
+# Uploads claimed together at most; their payloads are built with a few reads for all of
+# them.
 CLAIM_SIZE = 20
-# A cron run sends this many uploads per call the pool keeps in flight, then the cron comes back.
+# A cron run sends this many uploads per call the pool keeps in flight, then the cron
+# comes back.
 BATCH_PER_CALL_IN_FLIGHT = 10
 # Uploads an Upload now notification names with their reasons; the list shows the rest.
 NOTIFIED_UPLOADS = 5
 
 
 def _wire_key_text(order_key_wire):
-    """An order key of the wire as a person reads it: `transaction_id …` or `mchid … / out_trade_no …`."""
-    if order_key_wire.get("order_number_type") == payload.OrderNumberType.WXPAY_TRADE_NUMBER:
+    """An order key of the wire as a person reads it: `transaction_id …` or `mchid … /
+    out_trade_no …`."""
+    if (
+        order_key_wire.get("order_number_type")
+        == payload.OrderNumberType.WXPAY_TRADE_NUMBER
+    ):
         names = ("transaction_id",)
     else:
         names = ("mchid", "out_trade_no")
@@ -74,8 +99,9 @@ def _wire_key_text(order_key_wire):
 
 
 def _open_records(action_xmlid, records):
-    """The window action `action_xmlid` on `records`: a form for one, else a list of all of them
-    whatever the action's default filters (the uploads list opens on Needs Attention)."""
+    """The window action `action_xmlid` on `records`: a form for one, else a list of all
+    of them whatever the action's default filters (the uploads list opens on Needs
+    Attention)."""
     action = records.env["ir.actions.act_window"]._for_xml_id(action_xmlid)
     if len(records) == 1:
         action.update(res_id=records.id, view_mode="form", views=[(False, "form")])
@@ -87,14 +113,19 @@ def _open_records(action_xmlid, records):
 class WechatShippingUpload(models.Model):
     """One WeChat order's shipping information and where its upload stands.
 
-    Every field belongs to the upload job: people read uploads (ir.model.access grants no
-    write, create or unlink to anyone) and act on them only through the actions below, which
-    check their rights before anything is written or sent. They still discuss an upload and
-    close its activities with read access alone."""
+    Every field belongs to the upload job: people read uploads (ir.model.access grants
+    no write, create or unlink to anyone) and act on them only through the actions
+    below, which check their rights before anything is written or sent. They still
+    discuss an upload and close its activities with read access alone."""
 
     _name = "wechat.shipping.upload"
-    _inherit = ["wechat.upload.queue", "wechat.upload.payload", "wechat.upload.chatter", "mail.thread",
-                "mail.activity.mixin"]
+    _inherit = [
+        "wechat.upload.queue",
+        "wechat.upload.payload",
+        "wechat.upload.chatter",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _description = "WeChat Shipping Upload"
     _order = "id desc"
     _check_company_auto = True
@@ -102,25 +133,50 @@ class WechatShippingUpload(models.Model):
 
     name = fields.Char(compute="_compute_name", store=True)
     family = fields.Selection(
-        FAMILIES, string="WeChat API", required=True, default=SHOPPING_ORDER, readonly=True, index=True,
-        help="Order Shipping Management (发货信息管理, /wxa/sec/order) releases the funds of the "
-        "payment; Shopping Details (购物详情, /user-order/orders) tell WeChat what the order holds; "
+        FAMILIES,
+        string="WeChat API",
+        required=True,
+        default=SHOPPING_ORDER,
+        readonly=True,
+        index=True,
+        help="Order Shipping Management (发货信息管理, /wxa/sec/order) releases the funds "
+        "of the "
+        "payment; Shopping Details (购物详情, /user-order/orders) tell WeChat what "
+        "the order holds; "
         "Shopping Order (购物订单, /user-order/.../shippings) ships those shopping details.",
     )
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True
+    )
     sale_order_id = fields.Many2one(
-        "sale.order", readonly=True, index="btree_not_null", ondelete="cascade", check_company=True
+        "sale.order",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="cascade",
+        check_company=True,
     )
     combined_order_id = fields.Many2one(
-        "wechat.combined.order", readonly=True, index="btree_not_null", ondelete="cascade",
+        "wechat.combined.order",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="cascade",
         check_company=True,
     )
     state = fields.Selection(
-        STATES, default="pending", required=True, readonly=True, index=True, tracking=True,
-        help="Pending: waits for the next run of the upload job. Sending: being sent now. "
-        "Sent: WeChat accepted the latest shipping information. Waiting: nothing to send yet "
-        "(the reason says what it waits for). Retrying: WeChat could not be reached or was "
-        "busy; sent again automatically. Needs attention: WeChat or this addon refused the "
+        STATES,
+        default="pending",
+        required=True,
+        readonly=True,
+        index=True,
+        tracking=True,
+        help="Pending: waits for the next run of the upload job. Sending: being "
+        "sent now. "
+        "Sent: WeChat accepted the latest shipping information. Waiting: "
+        "nothing to send yet "
+        "(the reason says what it waits for). Retrying: WeChat could not be "
+        "reached or was "
+        "busy; sent again automatically. Needs attention: WeChat or this addon "
+        "refused the "
         "data; fix what the reason says, then retry.",
     )
     sent_at = fields.Datetime("Accepted On", readonly=True)
@@ -129,34 +185,59 @@ class WechatShippingUpload(models.Model):
     problems = fields.Json(readonly=True, copy=False)
     reason = fields.Text(compute="_compute_reason")
     problem_code = fields.Integer(
-        "Problem Code", compute="_compute_problem_code", store=True, aggregator=False,
-        help="WeChat's error code of the first problem, whether WeChat answered it or Odoo found "
-        "it before sending (Odoo's checks use WeChat's codes); empty when nothing is wrong.",
+        "Problem Code",
+        compute="_compute_problem_code",
+        store=True,
+        aggregator=False,
+        help="WeChat's error code of the first problem, whether WeChat answered it "
+        "or Odoo found "
+        "it before sending (Odoo's checks use WeChat's codes); empty when "
+        "nothing is wrong.",
     )
     upload_time = fields.Char(
-        "Upload Time Sent", readonly=True,
+        "Upload Time Sent",
+        readonly=True,
         help="upload_time of the last request sent; each update carries a later one.",
     )
     request_body = fields.Text("Request Body (masked)", readonly=True)
-    request_body_pretty = fields.Text("Request Body", compute="_compute_request_body_pretty")
+    request_body_pretty = fields.Text(
+        "Request Body", compute="_compute_request_body_pretty"
+    )
     wechat_held = fields.Json(
-        "Held by WeChat", readonly=True, copy=False,
+        "Held by WeChat",
+        readonly=True,
+        copy=False,
         help="Order Shipping Management: per payment order, the shipping WeChat holds.",
     )
     wechat_finish_counts = fields.Json(
-        "WeChat Completions", readonly=True, copy=False,
-        help="Order Shipping Management: per payment order, WeChat's finish_shipping_count (1 once "
+        "WeChat Completions",
+        readonly=True,
+        copy=False,
+        help="Order Shipping Management: per payment order, WeChat's "
+        "finish_shipping_count (1 once "
         "complete, 2 once its one change is used).",
     )
     picking_ids = fields.Many2many(
-        "stock.picking", compute="_compute_picking_ids", search="_search_picking_ids", string="Deliveries"
+        "stock.picking",
+        compute="_compute_picking_ids",
+        search="_search_picking_ids",
+        string="Deliveries",
     )
-    picking_count = fields.Integer(compute="_compute_picking_ids", string="Delivery Count")
+    picking_count = fields.Integer(
+        compute="_compute_picking_ids", string="Delivery Count"
+    )
 
     _sql_constraints = [
-        ("sale_order_uniq", "unique(sale_order_id, family)", "A sale order has one WeChat upload per API."),
-        ("combined_order_uniq", "unique(combined_order_id, family)",
-         "A combined order has one WeChat upload per API."),
+        (
+            "sale_order_uniq",
+            "unique(sale_order_id, family)",
+            "A sale order has one WeChat upload per API.",
+        ),
+        (
+            "combined_order_uniq",
+            "unique(combined_order_id, family)",
+            "A combined order has one WeChat upload per API.",
+        ),
         (
             "one_order",
             "CHECK((sale_order_id IS NULL) != (combined_order_id IS NULL))",
@@ -174,14 +255,18 @@ class WechatShippingUpload(models.Model):
     def _compute_reason(self):
         lang = self.env.lang or "en_US"
         for upload in self:
-            upload.reason = report.render(upload.problems, lang) if upload.problems else False
+            upload.reason = (
+                report.render(upload.problems, lang) if upload.problems else False
+            )
 
     @api.depends("problems")
     def _compute_problem_code(self):
         for upload in self:
             problems = upload.problems if isinstance(upload.problems, list) else []
             codes = (p.get("code") for p in problems if isinstance(p, dict))
-            upload.problem_code = next((c for c in codes if isinstance(c, int) and not isinstance(c, bool)), 0)
+            upload.problem_code = next(
+                (c for c in codes if isinstance(c, int) and not isinstance(c, bool)), 0
+            )
 
     @api.depends("request_body")
     def _compute_request_body_pretty(self):
@@ -190,24 +275,34 @@ class WechatShippingUpload(models.Model):
                 body = json.loads(upload.request_body) if upload.request_body else None
             except ValueError:
                 body = None
-            pretty = json.dumps(body, ensure_ascii=False, indent=2) if body is not None else False
+            pretty = (
+                json.dumps(body, ensure_ascii=False, indent=2)
+                if body is not None
+                else False
+            )
             upload.request_body_pretty = pretty or upload.request_body
 
     def _compute_picking_ids(self):
         for upload in self:
             orders = upload.combined_order_id.sale_order_ids or upload.sale_order_id
-            upload.picking_ids = orders.picking_ids.filtered(lambda p: p.picking_type_code in DELIVERY_CODES)
+            upload.picking_ids = orders.picking_ids.filtered(
+                lambda p: p.picking_type_code in DELIVERY_CODES
+            )
             upload.picking_count = len(upload.picking_ids)
 
     def _search_picking_ids(self, operator, value):
-        """Uploads carrying the deliveries that match (by name from the search bar, else by id)."""
+        """Uploads carrying the deliveries that match (by name from the search bar, else
+        by id)."""
         negative = operator in expression.NEGATIVE_TERM_OPERATORS
         if negative:
             operator = expression.TERM_OPERATORS_NEGATION[operator]
         field = "name" if isinstance(value, str) else "id"
         pickings = self.env["stock.picking"]._search([(field, operator, value)])
-        domain = ["|", ("sale_order_id.picking_ids", "in", pickings),
-                  ("combined_order_id.sale_order_ids.picking_ids", "in", pickings)]
+        domain = [
+            "|",
+            ("sale_order_id.picking_ids", "in", pickings),
+            ("combined_order_id.sale_order_ids.picking_ids", "in", pickings),
+        ]
         return ["!", *domain] if negative else domain
 
     # ------------------------------------------------------------------ actions
@@ -216,10 +311,15 @@ class WechatShippingUpload(models.Model):
         """Send now, in this request, and say how it went."""
         self._check_send_access()
         uploads = self.sudo()
-        # Shopping details first, those the shipping waits for included: it goes once WeChat has them.
+        # Shopping details first, those the shipping waits for included: it goes once
+        # WeChat has them.
         waiting = uploads.filtered(lambda u: u._wechat_waits_for_details())
         orders = waiting.combined_order_id.sale_order_ids | waiting.sale_order_id
-        uploads |= self._for_orders(orders, families=[SHOPPING_DETAILS]).sudo()._without_accepted_details()
+        uploads |= (
+            self._for_orders(orders, families=[SHOPPING_DETAILS])
+            .sudo()
+            ._without_accepted_details()
+        )
         details = uploads.filtered(lambda u: u.family == SHOPPING_DETAILS)
         for batch in (details, uploads - details):
             if batch:
@@ -238,95 +338,140 @@ class WechatShippingUpload(models.Model):
         return _open_records("stock.action_picking_tree_all", self.picking_ids)
 
     def _sent_notification(self):
-        """How an Upload now went: the orders WeChat accepted, else each one's state and reason;
-        the screen behind it is reloaded (it shows the new state)."""
+        """How an Upload now went: the orders WeChat accepted, else each one's state and
+        reason; the screen behind it is reloaded (it shows the new state)."""
         uploads = self.sudo()
         refused = uploads.filtered(lambda u: u.state != "sent")
         if refused:
             action = self._refused_notification(refused)
         else:
             names = report.shorten(", ".join(uploads.mapped("name")), 300)
-            action = notification(_("WeChat accepted the shipping information"), [names], kind="success")
+            action = notification(
+                _("WeChat accepted the shipping information"), [names], kind="success"
+            )
         action["params"]["next"] = {"type": "ir.actions.act_window_close"}
         return action
 
     def _refused_notification(self, refused):
-        """A warning naming the first of `refused` (of these uploads) with their state and reason."""
+        """A warning naming the first of `refused` (of these uploads) with their state
+        and reason."""
         states = dict(self._fields["state"]._description_selection(self.env))
         lines = []
         for upload in refused[:NOTIFIED_UPLOADS]:
             line = f"{upload.name} ({states[upload.state]})"
-            lines.append(f"{line}: {report.shorten(upload.reason, 300)}" if upload.reason else line)
+            lines.append(
+                f"{line}: {report.shorten(upload.reason, 300)}"
+                if upload.reason
+                else line
+            )
         if len(refused) > NOTIFIED_UPLOADS:
-            lines.append(_("… and %s more: see the WeChat Uploads list.", len(refused) - NOTIFIED_UPLOADS))
-        title = _("WeChat accepted %(sent)s of %(total)s", sent=len(self) - len(refused), total=len(self))
+            lines.append(
+                _(
+                    "… and %s more: see the WeChat Uploads list.",
+                    len(refused) - NOTIFIED_UPLOADS,
+                )
+            )
+        title = _(
+            "WeChat accepted %(sent)s of %(total)s",
+            sent=len(self) - len(refused),
+            total=len(self),
+        )
         return notification(title, lines, kind="warning")
 
     def _check_send_access(self):
-        """Who may send or retry: the WeChat Shipping group (which alone reads uploads), for
-        uploads of their own companies (the record rule). Raises AccessError otherwise."""
+        """Who may send or retry: the WeChat Shipping group (which alone reads uploads),
+        for uploads of their own companies (the record rule). Raises AccessError
+        otherwise."""
         self.check_access("read")
 
     def _wechat_reasons(self):
-        """Why WeChat lacks what these uploads (one order's) carry, one reason per upload not
-        sent; named after its WeChat API unless it is the one shipping API's only reason."""
+        """Why WeChat lacks what these uploads (one order's) carry, one reason per
+        upload not sent; named after its WeChat API unless it is the one shipping API's
+        only reason."""
         names = dict(self._fields["family"]._description_selection(self.env))
         reasons = [(u.family, u.reason) for u in self if u.reason and u.state != "sent"]
         shipping_apis = len(self.filtered(lambda u: u.family != SHOPPING_DETAILS))
-        if len(reasons) == 1 and reasons[0][0] != SHOPPING_DETAILS and shipping_apis == 1:
+        if (
+            len(reasons) == 1
+            and reasons[0][0] != SHOPPING_DETAILS
+            and shipping_apis == 1
+        ):
             return reasons[0][1]
-        return "\n".join(f"{names[family]}: {reason}" for family, reason in reasons) or False
+        return (
+            "\n".join(f"{names[family]}: {reason}" for family, reason in reasons)
+            or False
+        )
 
     def _action_open(self):
         """Open these uploads (a form for one)."""
         return _open_records("wechat_shipping.wechat_shipping_upload_action", self)
 
-    # ------------------------------------------------------------------ business methods
+    # ------------------------------------------------------------------ business
+    # methods
 
     @api.model
     def _for_orders_of_user(self, orders, create=True):
-        """_for_orders for a person's action on `orders`: their rights on the orders and on
-        uploads are checked first, so a refused action writes and sends nothing."""
+        """_for_orders for a person's action on `orders`: their rights on the orders and
+        on uploads are checked first, so a refused action writes and sends nothing."""
         orders.check_access("read")
         self.check_access("read")
         return self._for_orders(orders, create=create)
 
     @api.model
     def _for_orders(self, orders, create=True, families=None):
-        """The uploads that carry these sale orders (their combined orders for sub-orders).
+        """The uploads that carry these sale orders (their combined orders for
+        sub-orders).
 
-        `create`: those of the families each company sends to (or of `families` among them),
-        created where missing; else every existing one."""
+        `create`: those of the families each company sends to (or of `families` among
+        them), created where missing; else every existing one."""
         orders = orders.sudo().filtered(lambda o: o._wechat_is_wechat_order())
         combined = orders.wechat_combined_order_id
         targets = [("combined_order_id", order) for order in combined] + [
-            ("sale_order_id", order) for order in orders if not order.wechat_combined_order_id]
-        uploads = self.sudo().search([
-            "|", ("combined_order_id", "in", combined.ids),
-            ("sale_order_id", "in", [order.id for field, order in targets if field == "sale_order_id"]),
-        ])
+            ("sale_order_id", order)
+            for order in orders
+            if not order.wechat_combined_order_id
+        ]
+        uploads = self.sudo().search(
+            [
+                "|",
+                ("combined_order_id", "in", combined.ids),
+                (
+                    "sale_order_id",
+                    "in",
+                    [order.id for field, order in targets if field == "sale_order_id"],
+                ),
+            ]
+        )
         if not create:
             return uploads.with_env(self.env)
         wanted = [
-            (field, order, family) for field, order in targets
-            for family in order.company_id._wechat_family_names() if families is None or family in families
+            (field, order, family)
+            for field, order in targets
+            for family in order.company_id._wechat_family_names()
+            if families is None or family in families
         ]
         wanted_set = set(wanted)
         uploads = uploads.filtered(lambda u: u._wechat_target() in wanted_set)
         held = {upload._wechat_target() for upload in uploads}
-        # Created without chatter, followers or tracking (the job's record of its own): the
-        # "created" note and subscribing whoever validated were most of what auto-upload adds
-        # to validating a delivery. Changes of state are tracked from then on.
-        uploads |= uploads.with_context(tracking_disable=True).create([
-            {field: order.id, "family": family, "company_id": order.company_id.id}
-            for field, order, family in wanted if (field, order, family) not in held
-        ])
+        # Created without chatter, followers or tracking (the job's record of its own):
+        # the "created" note and subscribing whoever validated were most of what
+        # auto-upload adds to validating a delivery. Changes of state are tracked from
+        # then on.
+        uploads |= uploads.with_context(tracking_disable=True).create(
+            [
+                {field: order.id, "family": family, "company_id": order.company_id.id}
+                for field, order, family in wanted
+                if (field, order, family) not in held
+            ]
+        )
         return uploads.with_env(self.env)
 
     def _without_accepted_details(self):
-        """These uploads but the shopping details WeChat holds already: a delivery, or an action
-        on an order or a delivery, changes nothing in them."""
-        return self.filtered(lambda upload: upload.family != SHOPPING_DETAILS or upload.state != "sent")
+        """These uploads but the shopping details WeChat holds already: a delivery, or
+        an action on an order or a delivery, changes nothing in them."""
+        return self.filtered(
+            lambda upload: upload.family != SHOPPING_DETAILS or upload.state != "sent"
+        )
 
     def _wechat_target(self):
         """(the field naming this upload's WeChat order, that order, the family)."""
@@ -335,10 +480,12 @@ class WechatShippingUpload(models.Model):
         return "sale_order_id", self.sale_order_id, self.family
 
     def _request_upload(self, trigger=True):
-        """Mark for sending; a claim under way keeps its state and sends the change after it.
+        """Mark for sending; a claim under way keeps its state and sends the change
+        after it.
 
-        An upload already pending and due (a new one, say) is only locked: no worker can claim
-        it before this transaction ends, and the claim after reads what it changed."""
+        An upload already pending and due (a new one, say) is only locked: no worker can
+        claim it before this transaction ends, and the claim after reads what it
+        changed."""
         if not self:
             return
         now = fields.Datetime.now()
@@ -355,55 +502,71 @@ class WechatShippingUpload(models.Model):
 
     @api.model
     def _wake_upload_job(self):
-        """Have the upload job run at once; a wake-up already due serves a burst of deliveries.
+        """Have the upload job run at once; a wake-up already due serves a burst of
+        deliveries.
 
-        A trigger for now also wakes the cron workers after the commit (ir.cron._notifydb, the
-        largest part of what auto-upload adds to a validation). When one is already
-        due, a trigger a few seconds later, which wakes nobody, only covers a run that began
-        before this transaction's commit and would miss its upload: a cron worker then finds it
-        when it next looks (Odoo's cron threads look at least once a minute)."""
+        A trigger for now also wakes the cron workers after the commit
+        (ir.cron._notifydb, the largest part of what auto-upload adds to a validation).
+        When one is already due, a trigger a few seconds later, which wakes nobody, only
+        covers a run that began before this transaction's commit and would miss its
+        upload: a cron worker then finds it when it next looks (Odoo's cron threads look
+        at least once a minute)."""
         cron = self.env.ref("wechat_shipping.ir_cron_wechat_shipping_upload").sudo()
         now = fields.Datetime.now()
-        already_due = self.env["ir.cron.trigger"].sudo().search_count(
-            [("cron_id", "=", cron.id), ("call_at", "<=", now)], limit=1
+        already_due = (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count([("cron_id", "=", cron.id), ("call_at", "<=", now)], limit=1)
         )
-        cron._trigger(now + timedelta(seconds=WAKE_UP_LATER_SECONDS) if already_due else now)
+        cron._trigger(
+            now + timedelta(seconds=WAKE_UP_LATER_SECONDS) if already_due else now
+        )
 
     @api.model
     def _cron_send_due(self, batch_size=None, auto_commit=True):
-        """Send up to `batch_size` due uploads (by default ten per call the pool keeps in
-        flight), claiming a few more whenever the pool has room; the cron comes back for more."""
+        """Send up to `batch_size` due uploads (by default ten per call the pool keeps
+        in flight), claiming a few more whenever the pool has room; the cron comes back
+        for more."""
         uploads = self.sudo()
-        with UploadSending(uploads, uploads._pool_size(), commit=auto_commit) as sending:
+        with UploadSending(
+            uploads, uploads._pool_size(), commit=auto_commit
+        ) as sending:
             batch_size = batch_size or BATCH_PER_CALL_IN_FLIGHT * sending.pool.size
-            # Claims large enough that building their payloads together pays, small enough to
-            # keep the pool full: whatever room there is, once it is half a claim.
+            # Claims large enough that building their payloads together pays, small
+            # enough to keep the pool full: whatever room there is, once it is half a
+            # claim.
             claim_size = min(CLAIM_SIZE, sending.pool.size)
             claimed, more = 0, True
             while more or sending.pool:
                 room = min(sending.pool.room(), batch_size - claimed)
                 if more and room and (2 * room >= claim_size or not sending.pool):
-                    batch = uploads._claim_for(min(room, claim_size), commit=auto_commit)
+                    batch = uploads._claim_for(
+                        min(room, claim_size), commit=auto_commit
+                    )
                     claimed += len(batch)
                     more = bool(batch) and claimed < batch_size
                     sending.add(batch)
                 elif sending.collect():
-                    # What WeChat accepted may have made more due (a shipping waiting for its details).
+                    # What WeChat accepted may have made more due (a shipping waiting
+                    # for its details).
                     more = claimed < batch_size
         uploads._pull_forward_after(sending, commit=auto_commit)
-        self.env["ir.cron"]._notify_progress(done=len(sending.delivered), remaining=uploads._count_due())
+        self.env["ir.cron"]._notify_progress(
+            done=len(sending.delivered), remaining=uploads._count_due()
+        )
 
     def _claim_for(self, size, commit):
-        """Claim up to `size` due uploads; committed at once when the worker owns the transaction,
-        so that other workers see the claim before the slow calls (retrying() also retries the
-        serialization failure REPEATABLE READ raises when another worker claimed, or a delivery
-        changed, a due row since this transaction began)."""
+        """Claim up to `size` due uploads; committed at once when the worker owns the
+        transaction, so that other workers see the claim before the slow calls
+        (retrying() also retries the serialization failure REPEATABLE READ raises when
+        another worker claimed, or a delivery changed, a due row since this transaction
+        began)."""
         claim = functools.partial(self._claim, batch_size=size)
         return retrying(claim, self.env) if commit else claim()
 
     def _send_claimed(self):
-        """Send these claimed uploads in this transaction (an action's, never committed here);
-        how many were delivered under this worker's claim."""
+        """Send these claimed uploads in this transaction (an action's, never committed
+        here); how many were delivered under this worker's claim."""
         with UploadSending(self, self._pool_size()) as sending:
             sending.add(self)
             sending.finish()
@@ -414,7 +577,11 @@ class WechatShippingUpload(models.Model):
     def _pool_size(self):
         """Calls to WeChat one worker keeps in flight: system parameter
         `wechat_shipping.calls_in_flight` (1 sends one call after another)."""
-        value = self.env["ir.config_parameter"].sudo().get_param("wechat_shipping.calls_in_flight")
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("wechat_shipping.calls_in_flight")
+        )
         try:
             size = int(value) if value else call_pool.DEFAULT_SIZE
         except ValueError:
@@ -422,7 +589,8 @@ class WechatShippingUpload(models.Model):
         return min(max(size, 1), call_pool.MAX_SIZE)
 
     def _pull_forward_after(self, sending, commit):
-        """After a run in which WeChat accepted uploads, what waits on a backoff in their companies goes next."""
+        """After a run in which WeChat accepted uploads, what waits on a backoff in
+        their companies goes next."""
         pull = self.browse(sending.delivered)._pull_forward_retrying
         if commit:
             retrying(pull, self.env)
@@ -430,37 +598,48 @@ class WechatShippingUpload(models.Model):
             pull()
 
     def _pull_forward_retrying(self):
-        """WeChat answers again: what waits on a backoff in the companies of these uploads that
-        it accepted goes out with the next run.
+        """WeChat answers again: what waits on a backoff in the companies of these
+        uploads that it accepted goes out with the next run.
 
-        Best effort: uploads another transaction changed meanwhile keep their backoff. Failing
-        here would have Odoo retry the whole request of "Upload now", and send again what
-        WeChat has just accepted."""
+        Best effort: uploads another transaction changed meanwhile keep their backoff.
+        Failing here would have Odoo retry the whole request of "Upload now", and send
+        again what WeChat has just accepted."""
         companies = self.filtered(lambda upload: upload.state == "sent").company_id
         if not companies:
             return
         now = fields.Datetime.now()
-        waiting = self.search([
-            ("state", "=", "retrying"), ("company_id", "in", companies.ids), ("next_attempt_at", ">", now),
-        ])
+        waiting = self.search(
+            [
+                ("state", "=", "retrying"),
+                ("company_id", "in", companies.ids),
+                ("next_attempt_at", ">", now),
+            ]
+        )
         try:
             with self.env.cr.savepoint():
-                waiting.browse(waiting._lock_for_update(skip_locked=True)).write({"next_attempt_at": now})
+                waiting.browse(waiting._lock_for_update(skip_locked=True)).write(
+                    {"next_attempt_at": now}
+                )
         except SerializationFailure:
-            _logger.info("WeChat uploads changed meanwhile keep their backoff: %s", waiting.ids)
+            _logger.info(
+                "WeChat uploads changed meanwhile keep their backoff: %s", waiting.ids
+            )
 
     def _deliver(self, built, sender, held_until, commit=False):
-        """Record at once the outcome of a payload built by _build_payload_or_problem that is
-        not to be sent (nothing to send yet, or known to be refused): this upload if recorded
-        under this worker's claim (ending at `held_until`), else an empty recordset; or, for a
-        payload to send, (its exchange.Exchange, the body to store), which UploadSending sends
-        and _record_answer records.
+        """Record at once the outcome of a payload built by _build_payload_or_problem
+        that is not to be sent (nothing to send yet, or known to be refused): this
+        upload if recorded under this worker's claim (ending at `held_until`), else an
+        empty recordset; or, for a payload to send, (its exchange.Exchange, the body to
+        store), which UploadSending sends and _record_answer records.
 
-        `sender`: the company's res.company._wechat_sender(). `commit`: the caller owns the
-        transaction (the cron); an outcome is then recorded and committed through _finish_committed."""
+        `sender`: the company's res.company._wechat_sender(). `commit`: the caller owns
+        the transaction (the cron); an outcome is then recorded and committed through
+        _finish_committed."""
         self.ensure_one()
         client, config_error = sender
-        finish = functools.partial(self._finish_committed if commit else self._finish, held_until)
+        finish = functools.partial(
+            self._finish_committed if commit else self._finish, held_until
+        )
         info, found = built
         if info is None:
             return finish("attention", found)
@@ -476,65 +655,122 @@ class WechatShippingUpload(models.Model):
         if config_error:
             return finish("attention", self._odoo_problem(config_error), body=body)
         held, counts = self._wechat_known()
-        return exchange.Exchange(client, info, self.family == ORDER_SHIPPING, self.in_doubt, held, counts,
-                                 self.attempt_count), body
+        return exchange.Exchange(
+            client,
+            info,
+            self.family == ORDER_SHIPPING,
+            self.in_doubt,
+            held,
+            counts,
+            self.attempt_count,
+        ), body
 
     def _record_answer(self, answer, held_until, body, info, locked=None):
-        """Record how this upload's exchange ended: an exchange.Answer, or the exception it
-        raised (a defect: the call may have gone out, so the outcome is in doubt). This upload
-        if recorded under this worker's claim, else an empty recordset. `locked`: see _finish."""
+        """Record how this upload's exchange ended: an exchange.Answer, or the exception
+        it raised (a defect: the call may have gone out, so the outcome is in doubt).
+        This upload if recorded under this worker's claim, else an empty recordset.
+        `locked`: see _finish."""
         finish = functools.partial(self._finish, held_until, locked=locked)
         if isinstance(answer, BaseException):
             _logger.error("WeChat upload %s: sending failed", self.id, exc_info=answer)
-            return finish("retrying", self._odoo_problem(SEND_FAILED), body=body, extra={"in_doubt": True})
+            return finish(
+                "retrying",
+                self._odoo_problem(SEND_FAILED),
+                body=body,
+                extra={"in_doubt": True},
+            )
         result = answer.result
         problems = self._result_problems(result) if result else []
         if answer.note:
             problems += self._odoo_problem(ANSWER_NOTES[answer.note])
-        if result and result.errcode == catalogue.SHOPPING_ORDER_MISSING and self.family == SHOPPING_ORDER \
-                and self.company_id.sudo().wechat_shopping_details_by == "other":
-            problems += self._odoo_problem(DETAILS_ELSEWHERE_MISSING, key=_wire_key_text(info.to_wire()["order_key"]))
+        if (
+            result
+            and result.errcode == catalogue.SHOPPING_ORDER_MISSING
+            and self.family == SHOPPING_ORDER
+            and self.company_id.sudo().wechat_shopping_details_by == "other"
+        ):
+            problems += self._odoo_problem(
+                DETAILS_ELSEWHERE_MISSING,
+                key=_wire_key_text(info.to_wire()["order_key"]),
+            )
         extra = {"in_doubt": answer.in_doubt}
         if answer.held is not None:
             extra.update(wechat_held=answer.held, wechat_finish_counts=answer.counts)
         if answer.sent is not None:
             body = json.dumps(answer.sent, ensure_ascii=False)
-        return finish(answer.state, problems, body=body, info=info if result else None, result=result, extra=extra)
+        return finish(
+            answer.state,
+            problems,
+            body=body,
+            info=info if result else None,
+            result=result,
+            extra=extra,
+        )
 
     @staticmethod
     def _result_problems(result):
         """A refused or failed call as problems, in both languages (none when accepted)."""
-        return [] if result.accepted else [{
-            "code": result.errcode, "path": "", "label": "",
-            "en": result.describe("en_US"), "zh": result.describe("zh_CN"),
-        }]
+        return (
+            []
+            if result.accepted
+            else [
+                {
+                    "code": result.errcode,
+                    "path": "",
+                    "label": "",
+                    "en": result.describe("en_US"),
+                    "zh": result.describe("zh_CN"),
+                }
+            ]
+        )
 
     def _finish_committed(self, *args, **kwargs):
-        """_finish, retried in a new transaction on a serialization failure, then committed.
+        """_finish, retried in a new transaction on a serialization failure, then
+        committed.
 
-        The cron's transaction started before the HTTP call: a delivery validated meanwhile
-        raises this upload's revision, and under REPEATABLE READ _finish's locking read then
-        fails. Retrying as Odoo retries a request keeps WeChat's answer instead of losing it
-        and leaving the rest of the batch 'sending' until the claim lease runs out."""
+        The cron's transaction started before the HTTP call: a delivery validated
+        meanwhile raises this upload's revision, and under REPEATABLE READ _finish's
+        locking read then fails. Retrying as Odoo retries a request keeps WeChat's
+        answer instead of losing it and leaving the rest of the batch 'sending' until
+        the claim lease runs out."""
         return retrying(functools.partial(self._finish, *args, **kwargs), self.env)
 
-    def _finish(self, held_until, state, problems, body=None, info=None, result=None, extra=None, locked=None):
-        """Record how an attempt ended and what comes next; this upload, or an empty recordset
-        when the claim that ended at `held_until` ran out and another worker took the upload
-        over (that worker's outcome is the one to keep). `locked`: _lock_claims() of uploads
-        recorded together, this one among them (else it is locked here)."""
+    def _finish(
+        self,
+        held_until,
+        state,
+        problems,
+        body=None,
+        info=None,
+        result=None,
+        extra=None,
+        locked=None,
+    ):
+        """Record how an attempt ended and what comes next; this upload, or an empty
+        recordset when the claim that ended at `held_until` ran out and another worker
+        took the upload over (that worker's outcome is the one to keep). `locked`:
+        _lock_claims() of uploads recorded together, this one among them (else it is
+        locked here)."""
         self.ensure_one()
         revision, claimed_until = (locked or self._lock_claims())[self.id]
         if claimed_until != held_until:
             _logger.warning(
-                "WeChat upload %s: the claim ran out during the attempt and another worker took "
-                "the upload over; this attempt's outcome (%s) is left to it", self.id, state,
+                "WeChat upload %s: the claim ran out during the attempt and "
+                "another worker took "
+                "the upload over; this attempt's outcome (%s) is left to it",
+                self.id,
+                state,
             )
             return self.browse()
         changed_meanwhile = revision > self.claimed_revision
         now = fields.Datetime.now()
-        vals = {"state": state, "problems": problems or False, "claimed_until": False, "in_doubt": False,
-                **(extra or {})}
+        vals = {
+            "state": state,
+            "problems": problems or False,
+            "claimed_until": False,
+            "in_doubt": False,
+            **(extra or {}),
+        }
         if body is not None:
             vals["request_body"] = body
         if info is not None and result is not None:
@@ -544,20 +780,29 @@ class WechatShippingUpload(models.Model):
         if state == "sent":
             vals.update(sent_at=now, attempt_count=0)
         elif state == "retrying":
-            delay = min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2 ** max(self.attempt_count - 1, 0))
+            delay = min(
+                RETRY_CAP_SECONDS,
+                RETRY_BASE_SECONDS * 2 ** max(self.attempt_count - 1, 0),
+            )
             vals["next_attempt_at"] = now + timedelta(seconds=delay)
         if changed_meanwhile and state != "retrying":
             vals.update(state="pending", next_attempt_at=now)
-        # An acceptance after an attempt that went well leaves no chatter line, as a job queue
-        # logs failures rather than each success ("Accepted On" says when); every failure, and
-        # the acceptance that ends one, stays in the chatter.
+        # An acceptance after an attempt that went well leaves no chatter line, as a job
+        # queue logs failures rather than each success ("Accepted On" says when); every
+        # failure, and the acceptance that ends one, stays in the chatter.
         routine = state == "sent" and not self.problems
         (self.with_context(mail_notrack=True) if routine else self).write(vals)
         if state == "sent" and self.family == SHOPPING_DETAILS:
-            # The shipping waiting for these details goes now (if claimed meanwhile, right after).
-            uploads = self.combined_order_id.upload_ids or self.sale_order_id.wechat_upload_ids
+            # The shipping waiting for these details goes now (if claimed meanwhile,
+            # right after).
+            uploads = (
+                self.combined_order_id.upload_ids
+                or self.sale_order_id.wechat_upload_ids
+            )
             uploads.filtered(
-                lambda u: u.family == SHOPPING_ORDER and u.state in ("waiting", "sending"))._request_upload()
+                lambda u: u.family == SHOPPING_ORDER
+                and u.state in ("waiting", "sending")
+            )._request_upload()
         if state == "attention":
             self._notify_attention()
         elif state == "sent" and not routine:

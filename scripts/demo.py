@@ -1,7 +1,10 @@
-"""Demo data for scripts/demo: WeChat orders shipped and uploaded to the sandbox through both APIs
-(Order Shipping Management, and Shopping Order: shopping details first, then shipping), then checked.
+"""Demo data for scripts/demo: WeChat orders shipped and uploaded to the sandbox through
+both APIs (Order Shipping Management, and Shopping Order: shopping details first, then
+shipping), then checked.
 
-Run through scripts/odoo-env.sh's odoo_python; exits 1 when the sandbox did not get what it should."""
+Run through scripts/odoo-env.sh's odoo_python; exits 1 when the sandbox did not get what
+it should."""
+
 import argparse
 import json
 import logging
@@ -14,9 +17,11 @@ SPLIT_TRACKING = ("SF1400000000022", "SF1400000000033")
 
 
 def build(env, args):
-    """Build, ship and upload the demo orders; return what the sandbox and Odoo must show."""
-    from odoo.addons.wechat_shipping.demo.scenario import MCHID, OPENID, Scenario
+    """Build, ship and upload the demo orders; return what the sandbox and Odoo must
+    show."""
     from wechat_sandbox.control import SandboxControl
+
+    from odoo.addons.wechat_shipping.demo.scenario import MCHID, OPENID, Scenario
 
     wechat = SandboxControl(args.sandbox_url)
 
@@ -25,14 +30,30 @@ def build(env, args):
     admin.write({"login": "admin", "password": "admin", "tz": "Asia/Shanghai"})
     cny = env.ref("base.CNY")
     cny.active = True
-    env.company.write({"name": "茶语 Tea House", "phone": "+86 571 8888 1234", "currency_id": cny.id})
-    env["stock.warehouse"].search([("company_id", "=", env.company.id)]).name = "杭州仓 Hangzhou"
+    env.company.write(
+        {"name": "茶语 Tea House", "phone": "+86 571 8888 1234", "currency_id": cny.id}
+    )
+    env["stock.warehouse"].search(
+        [("company_id", "=", env.company.id)]
+    ).name = "杭州仓 Hangzhou"
     scenario = Scenario(env, args.sandbox_url, args.appid, args.secret, prefix="DEMO")
-    scenario.configure(env.company, args.sandbox_url, args.appid, args.secret, families="both")
-    address = {"city": "杭州 Hangzhou", "zip": "310012", "country_id": env.ref("base.cn").id}
+    scenario.configure(
+        env.company, args.sandbox_url, args.appid, args.secret, families="both"
+    )
+    address = {
+        "city": "杭州 Hangzhou",
+        "zip": "310012",
+        "country_id": env.ref("base.cn").id,
+    }
     scenario.customer.write({"street": "西湖区文三路 90 号", **address})
-    meimei = env["res.partner"].create({
-        "name": "韩梅梅", "mobile": "+86 138 0013 8000", "street": "上城区河坊街 12 号", **address})
+    meimei = env["res.partner"].create(
+        {
+            "name": "韩梅梅",
+            "mobile": "+86 138 0013 8000",
+            "street": "上城区河坊街 12 号",
+            **address,
+        }
+    )
 
     catalogue = [
         ("西湖龙井 West Lake Longjing tea, 250 g", "TEA-LJ-250", 268),
@@ -50,22 +71,39 @@ def build(env, args):
 
     combined = scenario.combined()
     unified = scenario.order([(tea, 2), (gaiwan, 1)], combined=combined, **seller)
-    split = scenario.order([(teapot, 1), (cups, 1), (tea, 1)], combined=combined, **seller)
+    split = scenario.order(
+        [(teapot, 1), (cups, 1), (tea, 1)], combined=combined, **seller
+    )
     # WeChat Pay knows the payments (Order Shipping Management refuses unknown ones).
-    wechat.pay(OPENID, mchid=MCHID, out_trade_no=combined.wechat_out_trade_no, sub_orders=[
-        {"mchid": MCHID, "out_trade_no": order.wechat_out_trade_no} for order in (unified, split)])
+    wechat.pay(
+        OPENID,
+        mchid=MCHID,
+        out_trade_no=combined.wechat_out_trade_no,
+        sub_orders=[
+            {"mchid": MCHID, "out_trade_no": order.wechat_out_trade_no}
+            for order in (unified, split)
+        ],
+    )
     scenario.ship(unified.picking_ids, UNIFIED_TRACKING)
-    scenario.ship(split.picking_ids, ",".join(SPLIT_TRACKING), packages=[teapot | cups, tea])
+    scenario.ship(
+        split.picking_ids, ",".join(SPLIT_TRACKING), packages=[teapot | cups, tea]
+    )
     # Shipped without a tracking number: WeChat would refuse it, so it waits for a fix.
     lonely = scenario.order([(gaiwan, 2)], partner_id=meimei.id, **seller)
-    # Half shipped: Order Shipping Management learns that more is to come (is_all_delivered false).
+    # Half shipped: Order Shipping Management learns that more is to come
+    # (is_all_delivered false).
     partial = scenario.order([(tea, 1), (cups, 1)], partner_id=meimei.id, **seller)
-    # A class, nothing to deliver: uploaded as virtual goods when the order is confirmed.
-    lesson = env["product.product"].create({"name": "茶艺课 Tea ceremony class", "type": "service", "list_price": 300})
+    # A class, nothing to deliver: uploaded as virtual goods when the order is
+    # confirmed.
+    lesson = env["product.product"].create(
+        {"name": "茶艺课 Tea ceremony class", "type": "service", "list_price": 300}
+    )
     for order in (lonely, partial):
         wechat.pay(OPENID, mchid=MCHID, out_trade_no=order.wechat_out_trade_no)
     wechat.pay(OPENID, mchid=MCHID, out_trade_no=f"DEMO-CLASS-{combined.id}")
-    virtual = scenario.order([(lesson, 1)], wechat_out_trade_no=f"DEMO-CLASS-{combined.id}", **seller)
+    virtual = scenario.order(
+        [(lesson, 1)], wechat_out_trade_no=f"DEMO-CLASS-{combined.id}", **seller
+    )
     scenario.ship(lonely.picking_ids, False)
     scenario.ship(partial.picking_ids, "SF1400000000044", quantities={cups: 0})
 
@@ -77,22 +115,41 @@ def build(env, args):
         "partial": partial.wechat_out_trade_no,
         "virtual": virtual.wechat_out_trade_no,
         "unified": (unified.wechat_out_trade_no, [UNIFIED_TRACKING]),
-        "split": (split.wechat_out_trade_no, {
-            SPLIT_TRACKING[0]: sorted([teapot.default_code, cups.default_code]),
-            SPLIT_TRACKING[1]: [tea.default_code],
-        }),
+        "split": (
+            split.wechat_out_trade_no,
+            {
+                SPLIT_TRACKING[0]: sorted([teapot.default_code, cups.default_code]),
+                SPLIT_TRACKING[1]: [tea.default_code],
+            },
+        ),
         "deliveries": [
-            (order.name, picking.id, picking.name, picking.state, picking.wechat_upload_state,
-             picking.wechat_upload_reason)
-            for order in (unified, split, lonely, partial) for picking in order.picking_ids
+            (
+                order.name,
+                picking.id,
+                picking.name,
+                picking.state,
+                picking.wechat_upload_state,
+                picking.wechat_upload_reason,
+            )
+            for order in (unified, split, lonely, partial)
+            for picking in order.picking_ids
         ],
         "lonely_state": lonely.wechat_upload_state,
-        # Shopping Order: every WeChat order's key id -> {its (sub-)orders' key ids: total in fen}.
+        # Shopping Order: every WeChat order's key id -> {its (sub-)orders' key ids:
+        # total in fen}.
         "shopping": {
             f"mch:{MCHID}:{key.wechat_out_trade_no}": {
-                f"mch:{MCHID}:{order.wechat_out_trade_no}": round(order.amount_total * 100) for order in orders}
-            for key, orders in ((combined, unified | split), (lonely, lonely), (partial, partial),
-                                (virtual, virtual))
+                f"mch:{MCHID}:{order.wechat_out_trade_no}": round(
+                    order.amount_total * 100
+                )
+                for order in orders
+            }
+            for key, orders in (
+                (combined, unified | split),
+                (lonely, lonely),
+                (partial, partial),
+                (virtual, virtual),
+            )
         },
     }
 
@@ -104,12 +161,20 @@ def check_order_shipping(payments, expected):
     combined = by_number.get(expected["combined"][1])
     if not combined:
         return ["the sandbox knows no combined payment"]
-    counts = [sub["shipping"]["finish_shipping_count"] for sub in combined["sub_orders"]]
+    counts = [
+        sub["shipping"]["finish_shipping_count"] for sub in combined["sub_orders"]
+    ]
     descs = [sub["shipping"]["goods_desc"] for sub in combined["sub_orders"]]
     if counts != [1, 1] or not all(descs):
-        wrong.append(f"combined sub-orders have finish_shipping_count {counts} and goods {descs}")
+        wrong.append(
+            f"combined sub-orders have finish_shipping_count {counts} and goods {descs}"
+        )
     partial = by_number[expected["partial"]]["shipping"]
-    if partial["finish_shipping_count"] != 0 or partial["finish_shipping"] or len(partial["shipping_list"]) != 1:
+    if (
+        partial["finish_shipping_count"] != 0
+        or partial["finish_shipping"]
+        or len(partial["shipping_list"]) != 1
+    ):
         wrong.append(f"the half-shipped order is recorded as {partial}")
     virtual = by_number[expected["virtual"]]["shipping"]
     if virtual["logistics_type"] != 3 or virtual["finish_shipping_count"] != 1:
@@ -118,8 +183,9 @@ def check_order_shipping(payments, expected):
 
 
 def check_shopping_details(control, expected):
-    """What is wrong with the shopping details WeChat holds: each order's before its shipping,
-    every item a parcel names among its order's items, the prices adding up to Odoo's totals."""
+    """What is wrong with the shopping details WeChat holds: each order's before its
+    shipping, every item a parcel names among its order's items, the prices adding up to
+    Odoo's totals."""
     from wechat_protocol import endpoints
 
     wrong = []
@@ -129,28 +195,48 @@ def check_shopping_details(control, expected):
             wrong.append(f"the sandbox holds no shopping details for {key_id}")
             continue
         details = held[0]["details"]
-        orders = {f"mch:{o['order_key']['mchid']}:{o['order_key']['out_trade_no']}": o
-                  for o in details["sub_orders"]} if "sub_orders" in details else {key_id: details["order_list"][0]}
+        orders = (
+            {
+                f"mch:{o['order_key']['mchid']}:{o['order_key']['out_trade_no']}": o
+                for o in details["sub_orders"]
+            }
+            if "sub_orders" in details
+            else {key_id: details["order_list"][0]}
+        )
         for sub_id, total in totals.items():
-            fen = sum(item["unit_price"] * item["quantity"] for item in orders.get(sub_id, {}).get("item_list", []))
+            fen = sum(
+                item["unit_price"] * item["quantity"]
+                for item in orders.get(sub_id, {}).get("item_list", [])
+            )
             if fen != total:
                 wrong.append(f"the items of {sub_id} cost {fen} fen, the order {total}")
         for upload in control.uploads(order=key_id):
             if upload["path"] not in endpoints.SHOPPING_SHIPPING:
                 continue
             if upload["received_at"] <= held[0]["received_at"]:
-                wrong.append(f"the shipping of {key_id} reached WeChat before its shopping details")
+                wrong.append(
+                    f"the shipping of {key_id} reached WeChat before its "
+                    f"shopping details"
+                )
             for sub in upload["body"].get("sub_orders") or [upload["body"]]:
                 sub_id = f"mch:{sub['order_key']['mchid']}:{sub['order_key']['out_trade_no']}"
                 known = set(held[0]["sub_orders"].get(sub_id) or ())
-                named = {i["merchant_item_id"] for p in sub["shipping_list"] for i in p.get("item_list", [])}
+                named = {
+                    i["merchant_item_id"]
+                    for p in sub["shipping_list"]
+                    for i in p.get("item_list", [])
+                }
                 if named - known:
-                    wrong.append(f"parcels of {sub_id} name items {sorted(named - known)} its details lack")
+                    wrong.append(
+                        f"parcels of {sub_id} name items "
+                        f"{sorted(named - known)} its details lack"
+                    )
     return wrong
 
 
 def check(upload, expected):
-    """What is wrong with the combined upload the sandbox accepted (an empty list when all is well)."""
+    """What is wrong with the combined upload the sandbox accepted (an empty list when
+    all is well)."""
     from wechat_protocol import endpoints
     from wechat_protocol.masking import looks_masked
 
@@ -163,26 +249,47 @@ def check(upload, expected):
     unified_no, unified_tracking = expected["unified"]
     split_no, split_items = expected["split"]
     if set(subs) != {unified_no, split_no}:
-        return wrong + [f"sub-orders {sorted(subs)} instead of {sorted([unified_no, split_no])}"]
+        return wrong + [
+            f"sub-orders {sorted(subs)} instead of {sorted([unified_no, split_no])}"
+        ]
     unified, split = subs[unified_no], subs[split_no]
-    if unified["delivery_mode"] != 1 or [p["tracking_no"] for p in unified["shipping_list"]] != unified_tracking:
-        wrong.append(f"sub-order {unified_no} is not one unified parcel {unified_tracking}")
-    parcels = {p["tracking_no"]: sorted(i["merchant_item_id"] for i in p.get("item_list", []))
-               for p in split["shipping_list"]}
+    if (
+        unified["delivery_mode"] != 1
+        or [p["tracking_no"] for p in unified["shipping_list"]] != unified_tracking
+    ):
+        wrong.append(
+            f"sub-order {unified_no} is not one unified parcel {unified_tracking}"
+        )
+    parcels = {
+        p["tracking_no"]: sorted(i["merchant_item_id"] for i in p.get("item_list", []))
+        for p in split["shipping_list"]
+    }
     if split["delivery_mode"] != 2 or parcels != split_items:
-        wrong.append(f"sub-order {split_no} parcels {parcels} instead of split {split_items}")
+        wrong.append(
+            f"sub-order {split_no} parcels {parcels} instead of split {split_items}"
+        )
     for sub in subs.values():
         for parcel in sub["shipping_list"]:
             if parcel.get("express_company") != "SF":
-                wrong.append(f"parcel {parcel['tracking_no']} has express company {parcel.get('express_company')!r}")
+                wrong.append(
+                    f"parcel {parcel['tracking_no']} has express company {parcel.get('express_company')!r}"
+                )
             contact = parcel.get("contact") or {}
             for field in ("consignor_contact", "receiver_contact"):
                 if not looks_masked(contact.get(field)):
-                    wrong.append(f"parcel {parcel['tracking_no']} {field} is {contact.get(field)!r}, not masked")
+                    wrong.append(
+                        f"parcel {parcel['tracking_no']} {field} is "
+                        f"{contact.get(field)!r}, not masked"
+                    )
     if expected["upload_state"] != "sent":
-        wrong.append(f"Odoo shows the combined upload as {expected['upload_state']!r}, not sent")
+        wrong.append(
+            f"Odoo shows the combined upload as {expected['upload_state']!r}, not sent"
+        )
     if expected["lonely_state"] != "attention":
-        wrong.append(f"the order without a tracking number is {expected['lonely_state']!r}, not attention")
+        wrong.append(
+            f"the order without a tracking number is "
+            f"{expected['lonely_state']!r}, not attention"
+        )
     return wrong
 
 
@@ -203,42 +310,67 @@ def main():
 
     mchid, out_trade_no = expected["combined"]
     control = SandboxControl(args.sandbox_url)
-    accepted = [u for u in control.uploads(order=f"mch:{mchid}:{out_trade_no}")
-                if u["path"] in endpoints.SHOPPING_SHIPPING]
+    accepted = [
+        u
+        for u in control.uploads(order=f"mch:{mchid}:{out_trade_no}")
+        if u["path"] in endpoints.SHOPPING_SHIPPING
+    ]
     upload = accepted[-1] if accepted else None
     if upload:
         print(f"demo: the sandbox accepted this on {upload['path']}:")
         print(json.dumps(upload["body"], ensure_ascii=False, indent=2))
     print("demo: deliveries")
-    for order, picking_id, picking, picking_state, state, reason in expected["deliveries"]:
-        print(f"  {order} {picking} ({picking_state}): WeChat {state}  "
-              f"{args.web_url}/odoo/action-stock.action_picking_tree_all/{picking_id}")
+    for order, picking_id, picking, picking_state, state, reason in expected[
+        "deliveries"
+    ]:
+        print(
+            f"  {order} {picking} ({picking_state}): WeChat {state}  "
+            f"{args.web_url}/odoo/action-stock.action_picking_tree_all/{picking_id}"
+        )
         if reason:
             print("    reason: " + reason.replace("\n", "\n    "))
     payments = control.payments()
     print("demo: WeChat's side of the payments (Order Shipping Management)")
     for payment in payments:
         shipping = payment["shipping"]
-        print(f"  {payment['merchant_trade_no']}: state {payment['order_state']}, "
-              f"finish_shipping_count {shipping['finish_shipping_count']}, {shipping['goods_desc'] or '-'}")
+        print(
+            f"  {payment['merchant_trade_no']}: state {payment['order_state']}, "
+            f"finish_shipping_count {shipping['finish_shipping_count']}, {shipping['goods_desc'] or '-'}"
+        )
         for sub in payment["sub_orders"]:
-            print(f"    {sub['merchant_trade_no']}: finish_shipping_count "
-                  f"{sub['shipping']['finish_shipping_count']}, {sub['shipping']['goods_desc']}")
+            print(
+                f"    {sub['merchant_trade_no']}: finish_shipping_count "
+                f"{sub['shipping']['finish_shipping_count']}, {sub['shipping']['goods_desc']}"
+            )
     print("demo: shopping details WeChat holds (Shopping Order)")
     for held in control.shopping_details():
-        print(f"  {held['order']}: " + "; ".join(
-            f"{key} items {', '.join(ids)}" for key, ids in held["sub_orders"].items()))
-    wrong = (check(upload, expected) + check_order_shipping(payments, expected)
-             + check_shopping_details(control, expected))
+        print(
+            f"  {held['order']}: "
+            + "; ".join(
+                f"{key} items {', '.join(ids)}"
+                for key, ids in held["sub_orders"].items()
+            )
+        )
+    wrong = (
+        check(upload, expected)
+        + check_order_shipping(payments, expected)
+        + check_shopping_details(control, expected)
+    )
     for line in wrong:
         print(f"demo: FAILED: {line}", file=sys.stderr)
     if wrong:
         return 1
-    print("demo: check passed: Shopping Order got every order's shopping details before its shipping, "
-          "prices adding up to the orders' totals, and the combined upload with both sub-orders (unified, "
-          "split with items of the details per parcel), SF codes, masked contacts; Order Shipping Management holds "
-          "both sub-orders complete with their descriptions, the half-shipped order as partial and "
-          "the class as virtual goods; the order without tracking needs attention")
+    print(
+        "demo: check passed: Shopping Order got every order's shopping details "
+        "before its shipping, "
+        "prices adding up to the orders' totals, and the combined upload with "
+        "both sub-orders (unified, "
+        "split with items of the details per parcel), SF codes, masked "
+        "contacts; Order Shipping Management holds "
+        "both sub-orders complete with their descriptions, the half-shipped "
+        "order as partial and "
+        "the class as virtual goods; the order without tracking needs attention"
+    )
     return 0
 
 

@@ -1,7 +1,8 @@
 """Open an Odoo environment from a plain script (demo, benchmark, drills).
 
-Scripts take `--odoo-config` and `--odoo-database` (scripts/odoo-env.sh's odoo_python passes
-them) and run their work inside `environment()`."""
+Scripts take `--odoo-config` and `--odoo-database` (scripts/odoo-env.sh's odoo_python
+passes them) and run their work inside `environment()`."""
+
 import argparse
 import contextlib
 
@@ -21,7 +22,8 @@ def parse_args(parser=None):
 
 @contextlib.contextmanager
 def environment(database, context=None):
-    """A superuser environment on its own cursor; committed when the block ends without error."""
+    """A superuser environment on its own cursor; committed when the block ends without
+    error."""
     registry = odoo.modules.registry.Registry(database)
     with registry.cursor() as cr:
         yield api.Environment(cr, SUPERUSER_ID, context or {})

@@ -1,14 +1,15 @@
 """The README's screenshots, taken from the demo (scripts/demo) with headless Chromium.
 
-Starts the demo (about 2 min: it builds its database first), logs in as admin and
-writes into docs/screenshots/:
+Starts the demo (about 2 min: it builds its database first), logs in as admin and writes
+into docs/screenshots/:
   delivery-banner.png  a delivery whose WeChat upload needs attention, with the reason
   uploads-list.png     the WeChat Uploads list as it opens (those that need attention)
   settings.png         Inventory settings, block WeChat Shipping
 then stops the demo. --url uses a demo that is already running instead.
 
-Chromium is driven through the DevTools protocol on a pipe (--remote-debugging-pipe): no port,
-no extra Python package."""
+Chromium is driven through the DevTools protocol on a pipe (--remote-debugging-pipe): no
+port, no extra Python package."""
+
 import argparse
 import base64
 import json
@@ -25,7 +26,11 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-RUN_DIR = Path(os.environ.get("WECHAT_SHIPPING_RUN_DIR", Path.home() / ".cache/wechat_shipping/demo"))
+RUN_DIR = Path(
+    os.environ.get(
+        "WECHAT_SHIPPING_RUN_DIR", Path.home() / ".cache/wechat_shipping/demo"
+    )
+)
 WIDTH, HEIGHT = 1400, 900
 # True once the condition holds and the web client has nothing in flight.
 IDLE = """(() => ({condition}) && document.readyState === "complete" && document.fonts.status === "loaded"
@@ -42,30 +47,55 @@ class Failure(Exception):
 
 
 class Chromium:
-    """Headless Chromium and one page of it, spoken to through the DevTools protocol on a pipe:
-    JSON messages ended by a NUL byte, commands in on fd 3, answers and events out on fd 4."""
+    """Headless Chromium and one page of it, spoken to through the DevTools protocol on
+    a pipe: JSON messages ended by a NUL byte, commands in on fd 3, answers and events
+    out on fd 4."""
 
     def __init__(self, binary, profile):
         if not os.access(binary, os.X_OK):
-            raise Failure(f"no Chromium at {binary} (install Debian's chromium or pass --chromium)")
+            raise Failure(
+                f"no Chromium at {binary} (install Debian's chromium or pass --chromium)"
+            )
         commands, self._to_browser = os.pipe()
         self._from_browser, answers = os.pipe()
         # Copies, never numbered 3 or 4: dup2 onto 3 and 4 then clears close-on-exec.
         fds = (os.dup(commands), os.dup(answers))
         self.process = subprocess.Popen(
-            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--hide-scrollbars", "--remote-debugging-pipe",
-             f"--user-data-dir={profile}", f"--window-size={WIDTH},{HEIGHT}", "about:blank"],
-            preexec_fn=lambda: (os.dup2(fds[0], 3), os.dup2(fds[1], 4)), close_fds=False,
-            start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
+            [
+                binary,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                "--remote-debugging-pipe",
+                f"--user-data-dir={profile}",
+                f"--window-size={WIDTH},{HEIGHT}",
+                "about:blank",
+            ],
+            preexec_fn=lambda: (os.dup2(fds[0], 3), os.dup2(fds[1], 4)),
+            close_fds=False,
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for fd in (commands, answers, *fds):
             os.close(fd)
         self._buffer, self._last_id, self.session = b"", 0, None
         try:
-            page = next(t for t in self.call("Target.getTargets")["targetInfos"] if t["type"] == "page")
-            self.session = self.call("Target.attachToTarget", targetId=page["targetId"], flatten=True)["sessionId"]
+            page = next(
+                t
+                for t in self.call("Target.getTargets")["targetInfos"]
+                if t["type"] == "page"
+            )
+            self.session = self.call(
+                "Target.attachToTarget", targetId=page["targetId"], flatten=True
+            )["sessionId"]
         except BaseException:
             self.close()
             raise
@@ -82,12 +112,16 @@ class Chromium:
             answer = self._read(deadline)
             if answer.get("id") == self._last_id:  # anything else is an event
                 if "error" in answer:
-                    raise Failure(f"Chromium refused {method}: {answer['error'].get('message')}")
+                    raise Failure(
+                        f"Chromium refused {method}: {answer['error'].get('message')}"
+                    )
                 return answer["result"]
 
     def _read(self, deadline):
         while b"\0" not in self._buffer:
-            if not select.select([self._from_browser], [], [], max(0, deadline - time.monotonic()))[0]:
+            if not select.select(
+                [self._from_browser], [], [], max(0, deadline - time.monotonic())
+            )[0]:
                 raise Failure("Chromium did not answer in time")
             chunk = os.read(self._from_browser, 1 << 20)
             if not chunk:
@@ -109,14 +143,19 @@ class Chromium:
 
 
 def stop_group(process, sig, grace):
-    """Signal a process group, wait for its leader, then kill whatever of the group is left."""
+    """Signal a process group, wait for its leader, then kill whatever of the group is
+    left."""
     try:
         os.killpg(process.pid, sig)
         process.wait(grace)
     except ProcessLookupError:
         pass
     except subprocess.TimeoutExpired:
-        print(f"screenshots: process {process.pid} ignored {sig.name} for {grace} s; killed", file=sys.stderr)
+        print(
+            f"screenshots: process {process.pid} ignored {sig.name} for "
+            f"{grace} s; killed",
+            file=sys.stderr,
+        )
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:
@@ -130,8 +169,19 @@ def start_demo(log_path, http_port, sandbox_port):
     print(f"screenshots: starting the demo on {url} (log {log_path}; about 2 min)")
     with open(log_path, "wb") as log:
         demo = subprocess.Popen(
-            ["bash", str(ROOT / "scripts/demo"), "--http-port", str(http_port), "--sandbox-port", str(sandbox_port)],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                "bash",
+                str(ROOT / "scripts/demo"),
+                "--http-port",
+                str(http_port),
+                "--sandbox-port",
+                str(sandbox_port),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     return demo, url
 
 
@@ -142,7 +192,10 @@ def wait_for_demo(demo, log_path, timeout):
         log = log_path.read_text(errors="replace")
         if demo.poll() is not None:
             last = (log.strip().splitlines() or ["no output"])[-1]
-            raise Failure(f"the demo stopped (exit {demo.returncode}): {last} (all of it in {log_path})")
+            raise Failure(
+                f"the demo stopped (exit {demo.returncode}): {last} (all of it "
+                f"in {log_path})"
+            )
         if "Ctrl-C stops" in log:
             return
         time.sleep(1)
@@ -157,19 +210,27 @@ def stop_demo(demo):
 def rpc(session, url, path, **params):
     """Odoo's JSON-RPC: the result, or a Failure with Odoo's message."""
     try:
-        answer = session.post(f"{url}{path}", timeout=30, json={"jsonrpc": "2.0", "method": "call", "params": params})
+        answer = session.post(
+            f"{url}{path}",
+            timeout=30,
+            json={"jsonrpc": "2.0", "method": "call", "params": params},
+        )
         answer = answer.json()
     except (requests.RequestException, ValueError) as error:
         raise Failure(f"{url}{path} did not answer ({type(error).__name__})") from None
     if "error" in answer:
-        raise Failure(f"{url}{path}: {answer['error'].get('data', {}).get('message') or answer['error']}")
+        raise Failure(
+            f"{url}{path}: {answer['error'].get('data', {}).get('message') or answer['error']}"
+        )
     return answer["result"]
 
 
 def login(url, db, user, password):
     """An Odoo session (requests) logged in through JSON-RPC."""
     session = requests.Session()
-    if not rpc(session, url, "/web/session/authenticate", db=db, login=user, password=password).get("uid"):
+    if not rpc(
+        session, url, "/web/session/authenticate", db=db, login=user, password=password
+    ).get("uid"):
         raise Failure(f"cannot log in to {url} as {user}")
     return session
 
@@ -177,8 +238,15 @@ def login(url, db, user, password):
 def attention_delivery(session, url):
     """The id of a delivery whose WeChat upload needs attention (the demo ships one)."""
     # wechat_upload_state is computed, not searchable: read the done deliveries' states.
-    deliveries = rpc(session, url, "/web/dataset/call_kw", model="stock.picking", method="search_read",
-                     args=[[("state", "=", "done")]], kwargs={"fields": ["wechat_upload_state"], "order": "id"})
+    deliveries = rpc(
+        session,
+        url,
+        "/web/dataset/call_kw",
+        model="stock.picking",
+        method="search_read",
+        args=[[("state", "=", "done")]],
+        kwargs={"fields": ["wechat_upload_state"], "order": "id"},
+    )
     for picking in deliveries:
         if picking["wechat_upload_state"] == "attention":
             return picking["id"]
@@ -186,10 +254,15 @@ def attention_delivery(session, url):
 
 
 def wait_for(browser, condition, what, timeout):
-    """Wait until the condition has held, the web client idle, for a second (animations over)."""
+    """Wait until the condition has held, the web client idle, for a second (animations
+    over)."""
     deadline, since = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
-        idle = browser.call("Runtime.evaluate", expression=IDLE.format(condition=condition), returnByValue=True)
+        idle = browser.call(
+            "Runtime.evaluate",
+            expression=IDLE.format(condition=condition),
+            returnByValue=True,
+        )
         if idle["result"].get("value") is True:
             since = since or time.monotonic()
             if time.monotonic() - since > 1:
@@ -212,39 +285,86 @@ def run(browser, script):
 
 
 def capture(browser, path, down_to=None):
-    """A PNG of the window, or of its top down to the lowest end of the elements down_to (plus a margin)."""
+    """A PNG of the window, or of its top down to the lowest end of the elements down_to
+    (plus a margin)."""
     params = {"format": "png"}
     if down_to:
-        bottom = browser.call("Runtime.evaluate", returnByValue=True, expression=(
-            f"Math.max(...[...document.querySelectorAll({json.dumps(down_to)})]"
-            ".map(el => el.getBoundingClientRect().bottom))"))["result"]["value"]
+        bottom = browser.call(
+            "Runtime.evaluate",
+            returnByValue=True,
+            expression=(
+                f"Math.max(...[...document.querySelectorAll({json.dumps(down_to)})]"
+                ".map(el => el.getBoundingClientRect().bottom))"
+            ),
+        )["result"]["value"]
         size = browser.call("Page.getLayoutMetrics")["cssVisualViewport"]
-        params["clip"] = {"x": 0, "y": 0, "width": size["clientWidth"], "scale": 1,
-                          "height": min(size["clientHeight"], bottom + 16)}
-    path.write_bytes(base64.b64decode(browser.call("Page.captureScreenshot", **params)["data"]))
+        params["clip"] = {
+            "x": 0,
+            "y": 0,
+            "width": size["clientWidth"],
+            "scale": 1,
+            "height": min(size["clientHeight"], bottom + 16),
+        }
+    path.write_bytes(
+        base64.b64decode(browser.call("Page.captureScreenshot", **params)["data"])
+    )
     print(f"screenshots: wrote {path}")
 
 
 def take(browser, session, url, out, timeout):
     """Log the browser in with the session's cookie and take the three shots."""
-    browser.call("Network.setCookie", name="session_id", value=session.cookies["session_id"], url=url)
-    browser.call("Emulation.setDeviceMetricsOverride", width=WIDTH, height=HEIGHT, deviceScaleFactor=1, mobile=False)
+    browser.call(
+        "Network.setCookie",
+        name="session_id",
+        value=session.cookies["session_id"],
+        url=url,
+    )
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=WIDTH,
+        height=HEIGHT,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
     picking = attention_delivery(session, url)
-    show(browser, f"{url}/odoo/action-stock.action_picking_tree_all/{picking}", ".o_form_view .alert-danger", timeout)
+    show(
+        browser,
+        f"{url}/odoo/action-stock.action_picking_tree_all/{picking}",
+        ".o_form_view .alert-danger",
+        timeout,
+    )
     capture(browser, out / "delivery-banner.png", down_to=".o_form_view .o_notebook")
 
     # As it opens: with its default filter, and its search panel when it has one.
-    show(browser, f"{url}/odoo/action-wechat_shipping.wechat_shipping_upload_action", ".o_list_view .o_data_row",
-         timeout)
-    capture(browser, out / "uploads-list.png", down_to=".o_list_view .o_list_table, .o_search_panel_section")
+    show(
+        browser,
+        f"{url}/odoo/action-wechat_shipping.wechat_shipping_upload_action",
+        ".o_list_view .o_data_row",
+        timeout,
+    )
+    capture(
+        browser,
+        out / "uploads-list.png",
+        down_to=".o_list_view .o_list_table, .o_search_panel_section",
+    )
 
-    # The settings' block, found by one of its settings (its title is translated); a taller
-    # window holds all of it.
+    # The settings' block, found by one of its settings (its title is translated); a
+    # taller window holds all of it.
     block = ".o_settings_container:has(#wechat_upload)"
-    browser.call("Emulation.setDeviceMetricsOverride", width=WIDTH, height=2 * HEIGHT, deviceScaleFactor=1,
-                 mobile=False)
-    show(browser, f"{url}/odoo/action-stock.action_stock_config_settings", block, timeout)
-    run(browser, f"document.querySelector({json.dumps(block)}).previousElementSibling.scrollIntoView();")
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=WIDTH,
+        height=2 * HEIGHT,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
+    show(
+        browser, f"{url}/odoo/action-stock.action_stock_config_settings", block, timeout
+    )
+    run(
+        browser,
+        f"document.querySelector({json.dumps(block)}).previousElementSibling.scrollIntoView();",
+    )
     time.sleep(0.5)
     capture(browser, out / "settings.png", down_to=block)
 
@@ -253,10 +373,15 @@ def chinese_font():
     """Fail unless a Chinese font is installed: the demo's names would show as boxes."""
     if not shutil.which("fc-list"):
         return  # no fontconfig to ask
-    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
+    found = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
+    )
     if not found.stdout.strip():
-        raise Failure("no Chinese font for Chromium (apt-get install fonts-noto-cjk): the demo's names "
-                      "would show as boxes")
+        raise Failure(
+            "no Chinese font for Chromium (apt-get install fonts-noto-cjk): "
+            "the demo's names "
+            "would show as boxes"
+        )
 
 
 def interrupted(signum, frame):
@@ -265,34 +390,74 @@ def interrupted(signum, frame):
 
 
 def main():
-    parser = argparse.ArgumentParser(prog="scripts/screenshots", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=ROOT / "docs/screenshots",
-                        help="where the PNG files go (default: docs/screenshots/ of this checkout)")
-    parser.add_argument("--url", help="a running demo's Odoo, e.g. http://127.0.0.1:8069 (not started then)")
-    parser.add_argument("--http-port", type=int, default=8069, help="the demo's Odoo port (default: %(default)s)")
-    parser.add_argument("--sandbox-port", type=int, default=8765,
-                        help="the demo's WeChat sandbox port, shown in the settings (default: %(default)s)")
-    parser.add_argument("--db", default="wechat_shipping_demo", help="default: %(default)s")
-    parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                        help="default: $CHROMIUM or %(default)s")
-    parser.add_argument("--timeout", type=int, default=60, help="seconds a page may take (default: %(default)s)")
+    parser = argparse.ArgumentParser(
+        prog="scripts/screenshots",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "docs/screenshots",
+        help="where the PNG files go (default: docs/screenshots/ of this checkout)",
+    )
+    parser.add_argument(
+        "--url",
+        help="a running demo's Odoo, e.g. http://127.0.0.1:8069 (not started then)",
+    )
+    parser.add_argument(
+        "--http-port",
+        type=int,
+        default=8069,
+        help="the demo's Odoo port (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--sandbox-port",
+        type=int,
+        default=8765,
+        help="the demo's WeChat sandbox port, shown in the settings (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--db", default="wechat_shipping_demo", help="default: %(default)s"
+    )
+    parser.add_argument(
+        "--chromium",
+        default=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        help="default: $CHROMIUM or %(default)s",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=60,
+        help="seconds a page may take (default: %(default)s)",
+    )
     args = parser.parse_args()
-    # Also when started in the background, where SIGINT is ignored until a handler is set.
+    # Also when started in the background, where SIGINT is ignored until a handler is
+    # set.
     signal.signal(signal.SIGINT, interrupted)
     signal.signal(signal.SIGTERM, interrupted)
     started, demo, browser = time.monotonic(), None, None
     with tempfile.TemporaryDirectory(prefix="ws_screenshots.") as profile:
         try:
-            browser = Chromium(args.chromium, profile)  # first: fail before the demo when missing
+            browser = Chromium(
+                args.chromium, profile
+            )  # first: fail before the demo when missing
             chinese_font()
             url = args.url
             if not url:
                 RUN_DIR.mkdir(parents=True, exist_ok=True)
-                demo, url = start_demo(RUN_DIR / "screenshots-demo.log", args.http_port, args.sandbox_port)
+                demo, url = start_demo(
+                    RUN_DIR / "screenshots-demo.log", args.http_port, args.sandbox_port
+                )
                 wait_for_demo(demo, RUN_DIR / "screenshots-demo.log", timeout=900)
             args.out.mkdir(parents=True, exist_ok=True)
-            take(browser, login(url.rstrip("/"), args.db, "admin", "admin"), url.rstrip("/"), args.out, args.timeout)
+            take(
+                browser,
+                login(url.rstrip("/"), args.db, "admin", "admin"),
+                url.rstrip("/"),
+                args.out,
+                args.timeout,
+            )
         except Failure as error:
             print(f"screenshots: FAILED: {error}", file=sys.stderr)
             return 1

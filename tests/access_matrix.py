@@ -1,14 +1,16 @@
 """Who may see and do what with the addon: the README's security table, as data.
 
-tests/test_access_drill.py probes every cell of this table through Odoo's JSON-RPC doors and
-checks that the README shows the same table."""
+tests/test_access_drill.py probes every cell of this table through Odoo's JSON-RPC doors
+and checks that the README shows the same table."""
+
 import re
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 YES, NO = "✓", "—"
 
-# README column header -> the groups such a user has (base.group_user comes with each but portal).
+# README column header -> the groups such a user has (base.group_user comes with each
+# but portal).
 ROLES = {
     "System admin": "base.group_system,stock.group_stock_manager,sales_team.group_sale_manager",
     "Access-rights admin": "base.group_erp_manager,base.group_partner_manager",
@@ -30,10 +32,11 @@ MATRIX = {
     "Delete combined orders": "✓ — ✓ — — — — —",
     "See express company codes (shared by all companies)": "✓ — ✓ ✓ ✓ ✓ — —",
     "Edit express company codes, Refresh from WeChat": "✓ — ✓ — — — — —",
-    "See, search or change AppID, AppSecret, token mode, API base URL, authorizer token, message push Token "
+    "See, search or change AppID, AppSecret, token mode, API base URL, "
+    "authorizer token, message push Token "
     "and EncodingAESKey": "✓ — — — — — — —",
-    "See the other WeChat settings (auto-upload, strict mode, consignor phone, item id source, shopping details)":
-        "✓ ✓ ✓ ✓ ✓ — — ✓",
+    "See the other WeChat settings (auto-upload, strict mode, consignor phone, "
+    "item id source, shopping details)": "✓ ✓ ✓ ✓ ✓ — — ✓",
     "Change the other WeChat settings": "✓ ✓ — — — — — —",
 }
 
@@ -49,7 +52,7 @@ def readme_table():
     lines = README.read_text(encoding="utf-8").splitlines()
     start = lines.index(header)
     rows = {}
-    for line in lines[start + 2:]:
+    for line in lines[start + 2 :]:
         if not line.startswith("|"):
             break
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]

@@ -1,21 +1,26 @@
 """Shared set-up of the Odoo tier: a WeChat sandbox process and a configured company."""
+
 import atexit
 import json
 import os
 import secrets
 from datetime import timedelta
 
-from odoo import fields
-from odoo.tests import HttpCase, TransactionCase
-
-from ..demo.scenario import CONSIGNOR_PHONE, CUSTOMER_PHONE, Scenario
 from wechat_protocol import call_pool, rfc3339, tokens
 from wechat_sandbox.control import SandboxControl
 from wechat_sandbox.process import SandboxProcess
 
+from odoo import fields
+from odoo.tests import HttpCase, TransactionCase
+
+from ..demo.scenario import CONSIGNOR_PHONE, CUSTOMER_PHONE, Scenario
+
 APPID = "wxodootest0000001"
-# scripts/test-odoo passes the run's secret so that it can search the whole log for it afterwards.
-SECRET = os.environ.get("WECHAT_SHIPPING_TEST_SECRET") or "odoo-tier-secret-" + secrets.token_hex(8)
+# scripts/test-odoo passes the run's secret so that it can search the whole log for it
+# afterwards.
+SECRET = os.environ.get(
+    "WECHAT_SHIPPING_TEST_SECRET"
+) or "odoo-tier-secret-" + secrets.token_hex(8)
 
 _sandbox = None
 
@@ -30,7 +35,8 @@ def sandbox():
 
 
 class WechatShippingSetup:
-    """A company wired to the sandbox, an SF carrier, two products and a WeChat customer."""
+    """A company wired to the sandbox, an SF carrier, two products and a WeChat
+    customer."""
 
     @classmethod
     def setUpClass(cls):
@@ -41,7 +47,9 @@ class WechatShippingSetup:
         cls.company = cls.scenario.company
         cls.carrier = cls.scenario.carrier
         cls.customer = cls.scenario.customer
-        cls.env["ir.config_parameter"].sudo().set_param("wechat_shipping.timeout", "2,2")
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "wechat_shipping.timeout", "2,2"
+        )
         cls.tea = cls.scenario.product("Longjing tea", "TEA-001")
         cls.cup = cls.scenario.product("Celadon cup", "CUP-002")
         cls.Upload = cls.env["wechat.shipping.upload"]
@@ -49,8 +57,9 @@ class WechatShippingSetup:
     def setUp(self):
         super().setUp()
         self.wechat.reset()
-        # As in a process just started: no token held (the sandbox forgot those it issued), every
-        # company at its full width of calls. The process's own come back after the test.
+        # As in a process just started: no token held (the sandbox forgot those it
+        # issued), every company at its full width of calls. The process's own come back
+        # after the test.
         self._forget_tokens()
         self.throttles = call_pool.Throttles()
         self.patch(call_pool, "THROTTLES", self.throttles)
@@ -60,21 +69,28 @@ class WechatShippingSetup:
         self.patch(tokens, "CACHE", tokens.TokenCache())
 
     def _order(self, lines, details=True, **kwargs):
-        """A confirmed WeChat order; `details`: its shopping details go to WeChat at once, as
-        they do long before anything ships (tests of the shipping start from there)."""
+        """A confirmed WeChat order; `details`: its shopping details go to WeChat at
+        once, as they do long before anything ships (tests of the shipping start from
+        there)."""
         order = self.scenario.order(lines, **kwargs)
         if details:
             self._send_details(order)
         return order
 
     def _send_details(self, orders, again=False):
-        """Send the pending shopping details of these orders, as the upload job would; `again`:
-        those already sent too (after a reset of the sandbox, which forgets them)."""
-        uploads = (orders.wechat_combined_order_id.upload_ids | orders.wechat_upload_ids).filtered(
-            lambda u: u.family == "shopping_details" and (u.state == "pending" or again))
+        """Send the pending shopping details of these orders, as the upload job would;
+        `again`: those already sent too (after a reset of the sandbox, which forgets
+        them)."""
+        uploads = (
+            orders.wechat_combined_order_id.upload_ids | orders.wechat_upload_ids
+        ).filtered(
+            lambda u: u.family == "shopping_details" and (u.state == "pending" or again)
+        )
         if uploads:
             uploads.sudo()._claim(uploads.ids, batch_size=len(uploads))._send_claimed()
-            self.assertEqual(set(uploads.mapped("state")), {"sent"}, uploads.mapped("reason"))
+            self.assertEqual(
+                set(uploads.mapped("state")), {"sent"}, uploads.mapped("reason")
+            )
 
     def _combined(self, **vals):
         return self.scenario.combined(**vals)
@@ -85,17 +101,21 @@ class WechatShippingSetup:
         return backorder
 
     def _run_cron(self):
-        """One run of the upload job as the scheduler makes it (no commits inside a test)."""
+        """One run of the upload job as the scheduler makes it (no commits inside a
+        test)."""
         self.Upload._cron_send_due(auto_commit=False)
 
     def _end_transaction(self):
-        """What a commit does to the chatter: the tracking lines of this transaction written."""
+        """What a commit does to the chatter: the tracking lines of this transaction
+        written."""
         self.env.flush_all()
         self.env.cr.precommit.run()
 
     def _make_due(self, uploads):
         """Skip the backoff wait, as time passing would."""
-        uploads.sudo().write({"next_attempt_at": fields.Datetime.now() - timedelta(seconds=1)})
+        uploads.sudo().write(
+            {"next_attempt_at": fields.Datetime.now() - timedelta(seconds=1)}
+        )
 
     def _received(self):
         """Bodies the sandbox accepted, oldest first."""
@@ -124,4 +144,5 @@ class WechatShippingCase(WechatShippingSetup, TransactionCase):
 
 
 class WechatShippingHttpCase(WechatShippingSetup, HttpCase):
-    """The same, with Odoo's HTTP server answering real requests inside the test's transaction."""
+    """The same, with Odoo's HTTP server answering real requests inside the test's
+    transaction."""

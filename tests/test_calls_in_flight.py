@@ -1,16 +1,19 @@
+from wechat_protocol import call_pool, catalogue
+
 from odoo.tests import tagged
 
-from wechat_protocol import call_pool, catalogue
 from .common import APPID, WechatShippingCase
 
 
 @tagged("post_install", "-at_install")
 class TestCallsInFlight(WechatShippingCase):
-    """The upload job keeps several calls to WeChat in flight, for different WeChat orders, and
-    slows a company down when WeChat says it is called too often."""
+    """The upload job keeps several calls to WeChat in flight, for different WeChat
+    orders, and slows a company down when WeChat says it is called too often."""
 
     def _set_calls_in_flight(self, value):
-        self.env["ir.config_parameter"].sudo().set_param("wechat_shipping.calls_in_flight", str(value))
+        self.env["ir.config_parameter"].sudo().set_param(
+            "wechat_shipping.calls_in_flight", str(value)
+        )
 
     def _shipped_orders(self, count, prefix):
         orders = self.env["sale.order"]
@@ -26,17 +29,25 @@ class TestCallsInFlight(WechatShippingCase):
         self.wechat.latency(150)
         self._run_cron()
         uploads = orders.wechat_upload_ids
-        self.assertEqual(set(uploads.mapped("state")), {"sent"}, uploads.mapped("reason"))
+        self.assertEqual(
+            set(uploads.mapped("state")), {"sent"}, uploads.mapped("reason")
+        )
         self.assertTrue(all(uploads.mapped("upload_time")))
         received = self.wechat.uploads()
         self.assertEqual(len(received), 12)
-        self.assertEqual(len({upload["order"] for upload in received}), 12, "each order once")
+        self.assertEqual(
+            len({upload["order"] for upload in received}), 12, "each order once"
+        )
         peak = self.wechat.stats()["in_flight_peak"]
         self.assertGreater(peak, 1, "the calls went one after another")
-        self.assertLessEqual(peak, 6, "more calls at once than wechat_shipping.calls_in_flight")
+        self.assertLessEqual(
+            peak, 6, "more calls at once than wechat_shipping.calls_in_flight"
+        )
         # A correction of one order goes out later than what WeChat holds of it.
         first = received[0]
-        order = orders.filtered(lambda o: first["order"].endswith(":" + o.wechat_out_trade_no))
+        order = orders.filtered(
+            lambda o: first["order"].endswith(":" + o.wechat_out_trade_no)
+        )
         order.picking_ids.carrier_tracking_ref = "SFP900000001"
         self._run_cron()
         again = self.wechat.uploads(first["order"])
@@ -65,18 +76,28 @@ class TestCallsInFlight(WechatShippingCase):
         self.wechat.rate_limit(4, errcode=catalogue.RATE_LIMITED_FREQ)
         self._run_cron()
         uploads = orders.wechat_upload_ids
-        limited = uploads.filtered(lambda u: u.last_errcode == catalogue.RATE_LIMITED_FREQ)
-        self.assertTrue(limited, "the sandbox limited nothing: the test did not exercise the limit")
+        limited = uploads.filtered(
+            lambda u: u.last_errcode == catalogue.RATE_LIMITED_FREQ
+        )
+        self.assertTrue(
+            limited, "the sandbox limited nothing: the test did not exercise the limit"
+        )
         self.assertEqual(set(limited.mapped("state")), {"retrying"})
         self.assertIn("frequency", limited[0].reason)
         throttle = self.throttles.get(APPID, 8)
         # Paused once told (its width comes back with the answers that went well since).
-        self.assertGreater(throttle.paused_until, 0, "the company's calls were not paused")
+        self.assertGreater(
+            throttle.paused_until, 0, "the company's calls were not paused"
+        )
         self.assertGreater(self.wechat.stats()["rate_limited"], 0)
 
         self.wechat.rate_limit(0)
         self._make_due(limited)
         self._run_cron()
-        self.assertEqual(set(uploads.mapped("state")), {"sent"}, uploads.mapped("reason"))
+        self.assertEqual(
+            set(uploads.mapped("state")), {"sent"}, uploads.mapped("reason")
+        )
         self.assertEqual(len({upload["order"] for upload in self.wechat.uploads()}), 16)
-        self.assertGreater(throttle.width, 1, "answers that went well widen the company's calls again")
+        self.assertGreater(
+            throttle.width, 1, "answers that went well widen the company's calls again"
+        )

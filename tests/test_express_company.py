@@ -1,14 +1,15 @@
 """The express companies the addon ships, and the names Refresh from WeChat gives them."""
-from odoo.tests import tagged
 
 from wechat_protocol import express
 from wechat_protocol.express import ExpressCompany
+
+from odoo.tests import tagged
+
 from .common import WechatShippingCase
 
 
 @tagged("post_install", "-at_install")
 class TestExpressCompany(WechatShippingCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -17,7 +18,9 @@ class TestExpressCompany(WechatShippingCase):
         cls.zto = cls.env.ref("wechat_shipping.wechat_express_company_zto")
 
     def _names(self, record):
-        return {lang: record.with_context(lang=lang).name for lang in ("en_US", "zh_CN")}
+        return {
+            lang: record.with_context(lang=lang).name for lang in ("en_US", "zh_CN")
+        }
 
     def _set_chinese(self, active):
         if active:
@@ -27,11 +30,24 @@ class TestExpressCompany(WechatShippingCase):
 
     def test_shipped_codes_are_wechat_codes_named_in_english(self):
         shipped = self.env["ir.model.data"].search(
-            [("module", "=", "wechat_shipping"), ("model", "=", "wechat.express.company")])
-        records = self.Express.browse(shipped.mapped("res_id")).with_context(lang="en_US")
-        self.assertEqual(sorted(records.mapped("code")), sorted(c.code for c in express.EXPRESS_COMPANIES))
-        self.assertTrue(all(shipped.mapped("noupdate")), "merchants' edits survive upgrades")
-        self.assertEqual(records.filtered(lambda r: r.code == "JTSD").name, "J&T Express")
+            [
+                ("module", "=", "wechat_shipping"),
+                ("model", "=", "wechat.express.company"),
+            ]
+        )
+        records = self.Express.browse(shipped.mapped("res_id")).with_context(
+            lang="en_US"
+        )
+        self.assertEqual(
+            sorted(records.mapped("code")),
+            sorted(c.code for c in express.EXPRESS_COMPANIES),
+        )
+        self.assertTrue(
+            all(shipped.mapped("noupdate")), "merchants' edits survive upgrades"
+        )
+        self.assertEqual(
+            records.filtered(lambda r: r.code == "JTSD").name, "J&T Express"
+        )
 
     def test_refresh_keeps_english_names_and_gives_wechat_names_in_chinese(self):
         self._set_chinese(True)
@@ -39,15 +55,26 @@ class TestExpressCompany(WechatShippingCase):
             with self.subTest(lang=lang):
                 renamed = f"顺丰快递 {lang}"
                 self.Express.with_context(lang=lang)._upsert(
-                    [ExpressCompany("SF", renamed), ExpressCompany(f"XYZ-{lang}", "某某快递")])
-                self.assertEqual(self._names(self.sf), {"en_US": "SF Express", "zh_CN": renamed})
+                    [
+                        ExpressCompany("SF", renamed),
+                        ExpressCompany(f"XYZ-{lang}", "某某快递"),
+                    ]
+                )
+                self.assertEqual(
+                    self._names(self.sf), {"en_US": "SF Express", "zh_CN": renamed}
+                )
                 new = self.Express.search([("code", "=", f"XYZ-{lang}")])
-                self.assertEqual(self._names(new), {"en_US": "某某快递", "zh_CN": "某某快递"},
-                                 "a code Odoo did not know has WeChat's name in every language")
+                self.assertEqual(
+                    self._names(new),
+                    {"en_US": "某某快递", "zh_CN": "某某快递"},
+                    "a code Odoo did not know has WeChat's name in every language",
+                )
 
     def test_refresh_without_chinese_keeps_the_names(self):
         self._set_chinese(False)
-        self.Express._upsert([ExpressCompany("SF", "顺丰快递"), ExpressCompany("XYZ", "某某快递")])
+        self.Express._upsert(
+            [ExpressCompany("SF", "顺丰快递"), ExpressCompany("XYZ", "某某快递")]
+        )
         self.assertEqual(self.sf.name, "SF Express")
         self.assertEqual(self.Express.search([("code", "=", "XYZ")]).name, "某某快递")
 
@@ -60,6 +87,10 @@ class TestExpressCompany(WechatShippingCase):
     def test_refresh_from_the_sandbox_in_english(self):
         self._set_chinese(True)
         admin = self.env.ref("base.user_admin")
-        self.Express.with_user(admin).with_context(lang="en_US").action_refresh_from_wechat()
-        self.assertEqual(self._names(self.sf), {"en_US": "SF Express", "zh_CN": "顺丰速运"})
+        self.Express.with_user(admin).with_context(
+            lang="en_US"
+        ).action_refresh_from_wechat()
+        self.assertEqual(
+            self._names(self.sf), {"en_US": "SF Express", "zh_CN": "顺丰速运"}
+        )
         self.assertEqual(self.Express.search_count([("code", "in", ["SF", "ZTO"])]), 2)

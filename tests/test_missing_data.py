@@ -6,13 +6,15 @@ from .common import WechatShippingCase
 
 @tagged("post_install", "-at_install")
 class TestMissingData(WechatShippingCase):
-
     def _attention(self, order):
-        """Run the job and return the upload, which must need attention without a call to WeChat."""
+        """Run the job and return the upload, which must need attention without a call
+        to WeChat."""
         self._run_cron()
         upload = order.wechat_upload_id
         self.assertEqual(upload.state, "attention")
-        self.assertEqual(self._shipping_requests(), 0, "a payload WeChat would refuse is never sent")
+        self.assertEqual(
+            self._shipping_requests(), 0, "a payload WeChat would refuse is never sent"
+        )
         self.assertTrue(upload.activity_ids, "someone is told to fix it")
         self.assertEqual(order.picking_ids[:1].wechat_upload_reason, upload.reason)
         return upload
@@ -31,7 +33,9 @@ class TestMissingData(WechatShippingCase):
         self.assertIn("268485227", self._attention(order).reason)
 
     def test_carrier_code_wechats_list_lacks(self):
-        zjs = self.env["wechat.express.company"].create({"code": "ZJS", "name": "宅急送"})
+        zjs = self.env["wechat.express.company"].create(
+            {"code": "ZJS", "name": "宅急送"}
+        )
         zjs._upsert([])  # WeChat's list, as refreshed, without ZJS
         self.assertTrue(zjs.unlisted)
         self.carrier.wechat_express_company_id = zjs
@@ -42,11 +46,16 @@ class TestMissingData(WechatShippingCase):
         self.assertIn("268435461", upload.reason)
 
     def test_product_without_merchant_item_id_in_split_delivery(self):
-        # Another system uploads the shopping details: the item ids are the merchant's to give.
+        # Another system uploads the shopping details: the item ids are the merchant's
+        # to give.
         self.company.wechat_shopping_details_by = "other"
         self.cup.default_code = False
         order = self._order([(self.tea, 1), (self.cup, 1)])
-        self._ship(order.picking_ids, "SFM000000002,SFM000000003", packages=[self.tea, self.cup])
+        self._ship(
+            order.picking_ids,
+            "SFM000000002,SFM000000003",
+            packages=[self.tea, self.cup],
+        )
         upload = self._attention(order)
         self.assertIn("268485230", upload.reason)
         self.assertIn(self.cup.display_name, upload.reason)
@@ -81,7 +90,9 @@ class TestMissingData(WechatShippingCase):
         self._run_cron()
         self.assertEqual(upload.state, "sent")
         self.assertFalse(upload.reason)
-        self.assertFalse(upload.activity_ids, "the warning activity is done once WeChat accepts")
+        self.assertFalse(
+            upload.activity_ids, "the warning activity is done once WeChat accepts"
+        )
 
     def test_missing_credentials(self):
         order = self._order([(self.tea, 1)])
@@ -116,7 +127,9 @@ class TestMissingData(WechatShippingCase):
         upload = self._attention(order)
         self.carrier.wechat_express_company_id = sf
         self._run_cron()
-        self.assertEqual(upload.state, "attention", "fixing data elsewhere does not resend by itself")
+        self.assertEqual(
+            upload.state, "attention", "fixing data elsewhere does not resend by itself"
+        )
         order.picking_ids.action_wechat_retry()
         self.assertEqual(upload.state, "pending")
         self._run_cron()

@@ -1,5 +1,11 @@
-"""A neutralized copy of the database (odoo-bin neutralize, a staging copy) never reaches WeChat."""
-from odoo.modules.neutralize import get_installed_modules, get_neutralization_queries, neutralize_database
+"""A neutralized copy of the database (odoo-bin neutralize, a staging copy) never
+reaches WeChat."""
+
+from odoo.modules.neutralize import (
+    get_installed_modules,
+    get_neutralization_queries,
+    neutralize_database,
+)
 from odoo.tests import tagged
 
 from .common import WechatShippingCase
@@ -7,7 +13,6 @@ from .common import WechatShippingCase
 
 @tagged("post_install", "-at_install")
 class TestNeutralize(WechatShippingCase):
-
     def test_the_addon_gives_odoo_its_neutralization(self):
         queries = list(get_neutralization_queries(["wechat_shipping"]))
         self.assertEqual(len(queries), 1)
@@ -16,8 +21,11 @@ class TestNeutralize(WechatShippingCase):
     def test_a_neutralized_database_sends_nothing_to_wechat(self):
         order = self._order([(self.tea, 1)])
         shipped = self._order([(self.cup, 1)])
-        self._ship(shipped.picking_ids, "SFN000000001")  # queued before the copy was made
-        self.wechat.reset()  # what reached WeChat before the copy was made is not the copy's
+        self._ship(
+            shipped.picking_ids, "SFN000000001"
+        )  # queued before the copy was made
+        # what reached WeChat before the copy was made is not the copy's
+        self.wechat.reset()
         neutralize_database(self.env.cr)  # what `odoo-bin neutralize` runs
         self.env.invalidate_all()
         company = self.company.sudo()
@@ -27,8 +35,10 @@ class TestNeutralize(WechatShippingCase):
         self.assertTrue(company.wechat_api_base_url.endswith(".invalid"))
 
         self._ship(order.picking_ids, "SFN000000002")
-        self.assertFalse(order.wechat_upload_ids.filtered(lambda u: u.family != "shopping_details"),
-                         "nothing queued on delivery")
+        self.assertFalse(
+            order.wechat_upload_ids.filtered(lambda u: u.family != "shopping_details"),
+            "nothing queued on delivery",
+        )
         self._run_cron()
         shipped.action_wechat_upload_now()
         self.assertEqual(shipped.wechat_upload_id.state, "attention")
@@ -37,4 +47,8 @@ class TestNeutralize(WechatShippingCase):
         company.wechat_app_secret = "typed-in-again"
         shipped.action_wechat_upload_now()
         self.assertEqual(shipped.wechat_upload_id.state, "retrying")
-        self.assertEqual(sum(self.wechat.stats()["requests"].values()), 0, "no request reached WeChat")
+        self.assertEqual(
+            sum(self.wechat.stats()["requests"].values()),
+            0,
+            "no request reached WeChat",
+        )

@@ -5,7 +5,6 @@ from .common import WechatShippingCase
 
 @tagged("post_install", "-at_install")
 class TestOutage(WechatShippingCase):
-
     def _shipped(self, tracking):
         order = self._order([(self.tea, 1)])
         self._ship(order.picking_ids, tracking)
@@ -13,7 +12,11 @@ class TestOutage(WechatShippingCase):
 
     def test_busy_error_500_and_hang_then_recovery(self):
         upload = self._shipped("SFO000000001")
-        for kind, extra in (("errcode", {"errcode": -1}), ("http500", {}), ("hang", {"seconds": 3})):
+        for kind, extra in (
+            ("errcode", {"errcode": -1}),
+            ("http500", {}),
+            ("hang", {"seconds": 3}),
+        ):
             self.wechat.fault(kind, count=1, **extra)
             self._make_due(upload)
             self._run_cron()
@@ -27,7 +30,9 @@ class TestOutage(WechatShippingCase):
         bodies = self._received()
         self.assertTrue(bodies, "the upload arrives once WeChat is back")
         times = [b["upload_time"] for b in bodies]
-        self.assertEqual(times, sorted(times), "no update goes out with an older upload_time")
+        self.assertEqual(
+            times, sorted(times), "no update goes out with an older upload_time"
+        )
 
     def test_backoff_grows_and_recovery_pulls_waiting_uploads_forward(self):
         first, second = self._shipped("SFO000000002"), self._shipped("SFO000000003")
@@ -35,14 +40,21 @@ class TestOutage(WechatShippingCase):
         self._run_cron()  # both fail (and the token fetch may take one fault)
         self._make_due(first | second)
         self._run_cron()
-        delays = [(u.next_attempt_at - u.last_attempt_at).total_seconds() for u in first | second]
+        delays = [
+            (u.next_attempt_at - u.last_attempt_at).total_seconds()
+            for u in first | second
+        ]
         self.assertTrue(all(d >= 60 for d in delays), delays)
         self.wechat.reset()
         self._send_details(first.sale_order_id | second.sale_order_id, again=True)
         self._make_due(first)
         self._run_cron()
         self.assertEqual(first.state, "sent")
-        self.assertLessEqual(second.next_attempt_at, first.sent_at, "WeChat is back: no waiting out the backoff")
+        self.assertLessEqual(
+            second.next_attempt_at,
+            first.sent_at,
+            "WeChat is back: no waiting out the backoff",
+        )
         self._run_cron()
         self.assertEqual(second.state, "sent")
 
@@ -62,7 +74,9 @@ class TestOutage(WechatShippingCase):
         upload.sudo().upload_time = "2999-01-01T00:00:00.000+08:00"
         self._run_cron()
         self.assertEqual(upload.state, "sent")
-        self.assertLater(self._received()[0]["upload_time"], "2999-01-01T00:00:00.000+08:00")
+        self.assertLater(
+            self._received()[0]["upload_time"], "2999-01-01T00:00:00.000+08:00"
+        )
 
     def test_token_expiry_during_a_run(self):
         upload = self._shipped("SFO000000005")
@@ -87,22 +101,30 @@ class TestOutage(WechatShippingCase):
         upload = self._shipped("SFO000000009")
 
         def run_cron():
-            """A run of the job, then what its commit does: write the tracking to the chatter."""
+            """A run of the job, then what its commit does: write the tracking to the
+            chatter."""
             self._run_cron()
             self.env.cr.precommit.run()
 
         def state_lines():
             """New states in the chatter, oldest first."""
             messages = self.env["mail.message"].search(
-                [("model", "=", upload._name), ("res_id", "=", upload.id)])
-            values = messages.tracking_value_ids.filtered(lambda v: v.field_id.name == "state")
+                [("model", "=", upload._name), ("res_id", "=", upload.id)]
+            )
+            values = messages.tracking_value_ids.filtered(
+                lambda v: v.field_id.name == "state"
+            )
             return values.sorted("id").mapped("new_value_char")
 
         run_cron()
         self.assertEqual(upload.state, "sent")
-        self.assertEqual(state_lines(), [], "a routine acceptance leaves no chatter line")
+        self.assertEqual(
+            state_lines(), [], "a routine acceptance leaves no chatter line"
+        )
 
-        self.wechat.fault("errcode", count=1, errcode=-1)  # the token is cached: the upload call fails
+        self.wechat.fault(
+            "errcode", count=1, errcode=-1
+        )  # the token is cached: the upload call fails
         upload._request_upload()
         run_cron()
         self.assertEqual(upload.state, "retrying")
@@ -113,5 +135,7 @@ class TestOutage(WechatShippingCase):
 
         upload._request_upload()
         run_cron()
-        self.assertEqual(state_lines(), ["Retrying", "Sent"], "the next routine acceptance adds none")
+        self.assertEqual(
+            state_lines(), ["Retrying", "Sent"], "the next routine acceptance adds none"
+        )
         self.assertEqual(len(self._received()), 3)

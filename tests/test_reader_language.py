@@ -1,10 +1,13 @@
 """What the upload job writes for people reads in the reader's language, not the job's.
 
-The job runs as whoever the scheduler runs it as (OdooBot, often in English): the warning
-activity and the message that closes it speak the language of the user it is assigned to, and
-the state changes the job tracks in the chatter read in the language of whoever reads them."""
-from odoo.addons.mail.tools.discuss import Store
+The job runs as whoever the scheduler runs it as (OdooBot, often in English): the
+warning activity and the message that closes it speak the language of the user it is
+assigned to, and the state changes the job tracks in the chatter read in the language of
+whoever reads them."""
+
 from odoo.tests import new_test_user, tagged
+
+from odoo.addons.mail.tools.discuss import Store
 
 from .common import WechatShippingCase
 
@@ -15,7 +18,10 @@ TRACKING_EMPTY = {
     "en_US": "Tracking number is empty: set the tracking reference on the delivery.",
     "zh_CN": "物流单号为空：请在发货单上填写运单号。",
 }
-ACCEPTED = {"en_US": "WeChat accepted the shipping information.", "zh_CN": "微信已接收发货信息。"}
+ACCEPTED = {
+    "en_US": "WeChat accepted the shipping information.",
+    "zh_CN": "微信已接收发货信息。",
+}
 # Words of Odoo's "activity done" message around the feedback.
 ORIGINAL_NOTE = {"en_US": "Original note:", "zh_CN": "原始备注："}
 STATE_FIELD = {"en_US": "State", "zh_CN": "状态"}
@@ -27,15 +33,21 @@ STATE_LABELS = {
 
 @tagged("post_install", "-at_install")
 class TestReaderLanguage(WechatShippingCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # What a user does from Settings > Languages: activate zh_CN, then load the modules' terms.
+        # What a user does from Settings > Languages: activate zh_CN, then load the
+        # modules' terms.
         cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(["mail", "wechat_shipping"], ["zh_CN"], overwrite=True)
-        cls.reader_zh = new_test_user(cls.env, "ws_reader_zh", groups=READERS, lang="zh_CN")
-        cls.reader_en = new_test_user(cls.env, "ws_reader_en", groups=READERS, lang="en_US")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["mail", "wechat_shipping"], ["zh_CN"], overwrite=True
+        )
+        cls.reader_zh = new_test_user(
+            cls.env, "ws_reader_zh", groups=READERS, lang="zh_CN"
+        )
+        cls.reader_en = new_test_user(
+            cls.env, "ws_reader_en", groups=READERS, lang="en_US"
+        )
         cls.warning = cls.env.ref("mail.mail_activity_data_warning")
 
     def _run_cron_in(self, lang):
@@ -43,7 +55,8 @@ class TestReaderLanguage(WechatShippingCase):
         self._end_transaction()
 
     def _upload_needing_attention(self, salesperson, job_lang):
-        """An order of `salesperson` shipped without a tracking number, after a run of the job in `job_lang`."""
+        """An order of `salesperson` shipped without a tracking number, after a run of
+        the job in `job_lang`."""
         order = self._order([(self.tea, 1)], user_id=salesperson.id)
         self._ship(order.picking_ids, False)
         self._end_transaction()
@@ -58,25 +71,33 @@ class TestReaderLanguage(WechatShippingCase):
         self.assertEqual(order.wechat_upload_id.state, "sent")
 
     def _closing_message(self, upload):
-        [message] = upload.message_ids.filtered(lambda m: m.mail_activity_type_id == self.warning)
+        [message] = upload.message_ids.filtered(
+            lambda m: m.mail_activity_type_id == self.warning
+        )
         return str(message.body)
 
     def _state_lines(self, upload, reader):
-        """(field, old, new) of the state's tracking lines, oldest first, as the chatter gets them
-        for `reader` (the request of /mail/thread/messages, in the reader's language)."""
+        """(field, old, new) of the state's tracking lines, oldest first, as the chatter
+        gets them for `reader` (the request of /mail/thread/messages, in the reader's
+        language)."""
         messages = upload.message_ids.with_user(reader).with_context(lang=reader.lang)
         data = Store(messages, for_current_user=True).get_result()["mail.message"]
         return [
             (line["changedField"], line["oldValue"]["value"], line["newValue"]["value"])
             for message in sorted(data, key=lambda m: m["id"])
-            for line in message["trackingValues"] if line["fieldName"] == "state"
+            for line in message["trackingValues"]
+            if line["fieldName"] == "state"
         ]
 
     def _expected_state_lines(self, lang):
         field, labels = STATE_FIELD[lang], STATE_LABELS[lang]
-        return [(field, labels["sending"], labels["attention"]), (field, labels["attention"], labels["sent"])]
+        return [
+            (field, labels["sending"], labels["attention"]),
+            (field, labels["attention"], labels["sent"]),
+        ]
 
-    # ------------------------------------------------------------------ the warning activity
+    # ------------------------------------------------------------------ the warning
+    # activity
 
     def test_activity_speaks_the_assignees_language(self):
         _order, upload = self._upload_needing_attention(self.reader_zh, "en_US")
@@ -93,7 +114,8 @@ class TestReaderLanguage(WechatShippingCase):
         self.assertIn(TRACKING_EMPTY["en_US"], str(activity.note))
         self.assertNotIn(TRACKING_EMPTY["zh_CN"], str(activity.note))
 
-    # ------------------------------------------------------------------ the message closing it
+    # ------------------------------------------------------------------ the message
+    # closing it
 
     def test_closing_message_speaks_the_assignees_language(self):
         order, upload = self._upload_needing_attention(self.reader_zh, "en_US")
@@ -103,7 +125,11 @@ class TestReaderLanguage(WechatShippingCase):
         self.assertIn(ACCEPTED["zh_CN"], body)
         self.assertIn(ORIGINAL_NOTE["zh_CN"], body)
         self.assertIn(TRACKING_EMPTY["zh_CN"], body)
-        for english in (ACCEPTED["en_US"], ORIGINAL_NOTE["en_US"], TRACKING_EMPTY["en_US"]):
+        for english in (
+            ACCEPTED["en_US"],
+            ORIGINAL_NOTE["en_US"],
+            TRACKING_EMPTY["en_US"],
+        ):
             self.assertNotIn(english, body)
 
     def test_closing_message_in_english_when_the_job_runs_in_chinese(self):
@@ -112,29 +138,52 @@ class TestReaderLanguage(WechatShippingCase):
         body = self._closing_message(upload)
         self.assertIn(ACCEPTED["en_US"], body)
         self.assertIn(ORIGINAL_NOTE["en_US"], body)
-        for chinese in (ACCEPTED["zh_CN"], ORIGINAL_NOTE["zh_CN"], TRACKING_EMPTY["zh_CN"]):
+        for chinese in (
+            ACCEPTED["zh_CN"],
+            ORIGINAL_NOTE["zh_CN"],
+            TRACKING_EMPTY["zh_CN"],
+        ):
             self.assertNotIn(chinese, body)
 
-    # ------------------------------------------------------------------ the chatter's tracking
+    # ------------------------------------------------------------------ the chatter's
+    # tracking
 
     def test_state_tracking_reads_in_each_readers_language(self):
         order, upload = self._upload_needing_attention(self.reader_zh, "en_US")
         self._fix_and_accept(order, "en_US")
         # Stored as Odoo stores it, in the job's language ...
-        stored = upload.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "state")
-        self.assertEqual(set(stored.mapped("new_value_char")), {"Needs Attention", "Sent"})
+        stored = upload.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "state"
+        )
+        self.assertEqual(
+            set(stored.mapped("new_value_char")), {"Needs Attention", "Sent"}
+        )
         # ... and read in each reader's.
         for reader in (self.reader_en, self.reader_zh):
-            self.assertEqual(self._state_lines(upload, reader), self._expected_state_lines(reader.lang))
+            self.assertEqual(
+                self._state_lines(upload, reader),
+                self._expected_state_lines(reader.lang),
+            )
 
     def test_state_tracking_written_in_chinese_reads_in_english(self):
         order, upload = self._upload_needing_attention(self.reader_en, "zh_CN")
         self._fix_and_accept(order, "zh_CN")
         for reader in (self.reader_en, self.reader_zh):
-            self.assertEqual(self._state_lines(upload, reader), self._expected_state_lines(reader.lang))
+            self.assertEqual(
+                self._state_lines(upload, reader),
+                self._expected_state_lines(reader.lang),
+            )
 
     def test_unknown_state_label_is_shown_as_stored(self):
-        """A label no active language has (since renamed, say) cannot be read back: shown as it is."""
-        line = {"fieldName": "state", "oldValue": {"value": "État inconnu"}, "newValue": {"value": "Sent"}}
+        """A label no active language has (since renamed, say) cannot be read back:
+        shown as it is."""
+        line = {
+            "fieldName": "state",
+            "oldValue": {"value": "État inconnu"},
+            "newValue": {"value": "Sent"},
+        }
         self.Upload.with_context(lang="zh_CN")._wechat_tracking_for_reader([line])
-        self.assertEqual((line["oldValue"]["value"], line["newValue"]["value"]), ("État inconnu", "已上传"))
+        self.assertEqual(
+            (line["oldValue"]["value"], line["newValue"]["value"]),
+            ("État inconnu", "已上传"),
+        )

@@ -1,37 +1,56 @@
-"""The sale order's WeChat tab: the upload state coloured as on the delivery, and, on top of the
-tab, why WeChat does not have the order yet, with the Retry button."""
+"""The sale order's WeChat tab: the upload state coloured as on the delivery, and, on
+top of the tab, why WeChat does not have the order yet, with the Retry button."""
+
 import re
 
 from lxml import etree
+from wechat_protocol import catalogue as c
 
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from wechat_protocol import catalogue as c
 from .common import WechatShippingCase
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-BADGE_COLOURS = {"sent": "success", "retrying": "warning", "attention": "danger",
-                 "pending": "info", "sending": "info", "waiting": "info"}
+BADGE_COLOURS = {
+    "sent": "success",
+    "retrying": "warning",
+    "attention": "danger",
+    "pending": "info",
+    "sending": "info",
+    "waiting": "info",
+}
 ALERTS = {"attention": "alert-danger", "retrying": "alert-warning"}
 
 
 @tagged("post_install", "-at_install")
 class TestSaleOrderTab(WechatShippingCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("zh_CN")
         cls.salesman = new_test_user(
-            cls.env, "wechat_tab_salesman", groups="sales_team.group_sale_salesman_all_leads",
-            company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)])
-        cls.states = [state for state, _label in cls.env["sale.order"]._fields["wechat_upload_state"].selection]
+            cls.env,
+            "wechat_tab_salesman",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+        cls.states = [
+            state
+            for state, _label in cls.env["sale.order"]
+            ._fields["wechat_upload_state"]
+            .selection
+        ]
 
     def _tab(self):
         """The WeChat page of the sale order form as a salesman gets it."""
         view = self.env.ref("sale.view_order_form")
-        arch = self.env["sale.order"].with_user(self.salesman).get_view(view.id, "form")["arch"]
+        arch = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .get_view(view.id, "form")["arch"]
+        )
         return etree.fromstring(arch).xpath("//page[@name='wechat']")[0]
 
     @staticmethod
@@ -46,11 +65,16 @@ class TestSaleOrderTab(WechatShippingCase):
         return order
 
     def test_state_badge_is_coloured_as_on_the_delivery(self):
-        badges = self._tab().xpath(".//field[@name='wechat_upload_state'][@widget='badge']")
+        badges = self._tab().xpath(
+            ".//field[@name='wechat_upload_state'][@widget='badge']"
+        )
         self.assertEqual(len(badges), 1)
         for state in self.states:
-            colours = [name.removeprefix("decoration-") for name, expression in badges[0].attrib.items()
-                       if name.startswith("decoration-") and self._holds(expression, state)]
+            colours = [
+                name.removeprefix("decoration-")
+                for name, expression in badges[0].attrib.items()
+                if name.startswith("decoration-") and self._holds(expression, state)
+            ]
             self.assertEqual(colours, [BADGE_COLOURS[state]], state)
 
     def test_alert_on_top_of_the_tab_with_the_reason_and_retry(self):
@@ -58,16 +82,32 @@ class TestSaleOrderTab(WechatShippingCase):
         alerts = tab.xpath("./div[contains(concat(' ', @class, ' '), ' alert ')]")
         self.assertIs(tab[0], alerts[0], "the alert comes first on the tab")
         for state in self.states:
-            shown = [alert for alert in alerts if not self._holds(alert.get("invisible"), state)]
-            kinds = [name for alert in shown for name in alert.get("class").split() if name.startswith("alert-")]
+            shown = [
+                alert
+                for alert in alerts
+                if not self._holds(alert.get("invisible"), state)
+            ]
+            kinds = [
+                name
+                for alert in shown
+                for name in alert.get("class").split()
+                if name.startswith("alert-")
+            ]
             self.assertEqual(kinds, [ALERTS[state]] if state in ALERTS else [], state)
             for alert in shown:
                 self.assertEqual(alert.get("role"), "alert")
-                self.assertTrue(alert.xpath(".//field[@name='wechat_upload_reason']"), state)
+                self.assertTrue(
+                    alert.xpath(".//field[@name='wechat_upload_reason']"), state
+                )
                 retry = alert.xpath(".//button[@name='action_wechat_retry']")
-                self.assertTrue(retry and not self._holds(retry[0].get("invisible"), state), state)
-        outside = [button for button in tab.xpath(".//button[@name='action_wechat_retry']")
-                   if not any(alert in button.iterancestors() for alert in alerts)]
+                self.assertTrue(
+                    retry and not self._holds(retry[0].get("invisible"), state), state
+                )
+        outside = [
+            button
+            for button in tab.xpath(".//button[@name='action_wechat_retry']")
+            if not any(alert in button.iterancestors() for alert in alerts)
+        ]
         self.assertFalse(outside, "one Retry button, in the alert")
 
     def test_reason_is_the_deliverys_in_the_readers_language(self):
@@ -76,7 +116,9 @@ class TestSaleOrderTab(WechatShippingCase):
         reasons = {}
         for lang in ("en_US", "zh_CN"):
             reasons[lang] = order.with_context(lang=lang).wechat_upload_reason
-            self.assertEqual(reasons[lang], picking.with_context(lang=lang).wechat_upload_reason)
+            self.assertEqual(
+                reasons[lang], picking.with_context(lang=lang).wechat_upload_reason
+            )
             self.assertIn(f"[{c.TRACKING_NO_EMPTY}]", reasons[lang])
         self.assertRegex(reasons["zh_CN"], CJK)
         self.assertNotEqual(reasons["en_US"], reasons["zh_CN"])
@@ -99,7 +141,11 @@ class TestSaleOrderTab(WechatShippingCase):
         self.assertFalse(order.wechat_upload_reason)
 
     def test_reason_is_for_wechat_users_only(self):
-        portal = new_test_user(self.env, "wechat_tab_portal", groups="base.group_portal")
+        portal = new_test_user(
+            self.env, "wechat_tab_portal", groups="base.group_portal"
+        )
         for user, sees in ((self.salesman, True), (portal, False)):
-            fields = self.env["sale.order"].with_user(user).fields_get(attributes=["type"])
+            fields = (
+                self.env["sale.order"].with_user(user).fields_get(attributes=["type"])
+            )
             self.assertEqual("wechat_upload_reason" in fields, sees, user.login)

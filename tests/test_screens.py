@@ -1,16 +1,18 @@
-"""What the screens show of an upload, checked on the records behind them: the problem code to
-group by, the search by delivery, the body as people read it, what Upload now says."""
+"""What the screens show of an upload, checked on the records behind them: the problem
+code to group by, the search by delivery, the body as people read it, what Upload now
+says."""
+
 import json
+
+from wechat_protocol import catalogue
 
 from odoo.tests import Form, tagged
 
-from wechat_protocol import catalogue
 from .common import WechatShippingCase
 
 
 @tagged("post_install", "-at_install")
 class TestScreens(WechatShippingCase):
-
     def _shipping_upload(self, order):
         return order.wechat_upload_ids.filtered(lambda u: u.family == "shopping_order")
 
@@ -22,32 +24,54 @@ class TestScreens(WechatShippingCase):
     def test_problem_code_names_what_odoo_found_and_what_wechat_refused(self):
         _order, found = self._shipped("")
         _order, refused = self._shipped("SFP000000001")
-        self.wechat.fault("errcode", errcode=catalogue.UNIFIED_NEEDS_ONE_SHIPPING, count=1)  # the one call: refused's
+        self.wechat.fault(
+            "errcode", errcode=catalogue.UNIFIED_NEEDS_ONE_SHIPPING, count=1
+        )  # the one call: refused's
         self._run_cron()
         _order, accepted = self._shipped("SFP000000002")
         self._run_cron()
-        self.assertEqual((found.state, refused.state, accepted.state), ("attention", "attention", "sent"))
+        self.assertEqual(
+            (found.state, refused.state, accepted.state),
+            ("attention", "attention", "sent"),
+        )
         # Found before sending: WeChat's code for it, though WeChat never answered.
         self.assertEqual(found.problem_code, catalogue.TRACKING_NO_EMPTY)
         self.assertFalse(found.last_errmsg)
         self.assertEqual(refused.problem_code, catalogue.UNIFIED_NEEDS_ONE_SHIPPING)
         self.assertEqual(accepted.problem_code, 0)
-        groups = self.Upload.read_group([("id", "in", (found | refused | accepted).ids)], ["problem_code"],
-                                        ["problem_code"])
-        self.assertEqual({g["problem_code"]: g["problem_code_count"] for g in groups},
-                         {catalogue.TRACKING_NO_EMPTY: 1, catalogue.UNIFIED_NEEDS_ONE_SHIPPING: 1, 0: 1})
+        groups = self.Upload.read_group(
+            [("id", "in", (found | refused | accepted).ids)],
+            ["problem_code"],
+            ["problem_code"],
+        )
+        self.assertEqual(
+            {g["problem_code"]: g["problem_code_count"] for g in groups},
+            {
+                catalogue.TRACKING_NO_EMPTY: 1,
+                catalogue.UNIFIED_NEEDS_ONE_SHIPPING: 1,
+                0: 1,
+            },
+        )
 
     def test_search_by_delivery_name(self):
         order, upload = self._shipped("SFS000000001")
         other, _upload = self._shipped("SFS000000002")
         found = self.Upload.search([("picking_ids", "ilike", order.picking_ids.name)])
         self.assertEqual(found, order.wechat_upload_ids)
-        self.assertNotIn(upload, self.Upload.search([("picking_ids", "not ilike", order.picking_ids.name)]))
-        self.assertIn(other.wechat_upload_ids[:1], self.Upload.search(
-            [("picking_ids", "not ilike", order.picking_ids.name)]))
+        self.assertNotIn(
+            upload,
+            self.Upload.search([("picking_ids", "not ilike", order.picking_ids.name)]),
+        )
+        self.assertIn(
+            other.wechat_upload_ids[:1],
+            self.Upload.search([("picking_ids", "not ilike", order.picking_ids.name)]),
+        )
         self.assertEqual(upload.picking_count, 1)
         action = upload.action_view_pickings()
-        self.assertEqual((action["res_model"], action["res_id"]), ("stock.picking", order.picking_ids.id))
+        self.assertEqual(
+            (action["res_model"], action["res_id"]),
+            ("stock.picking", order.picking_ids.id),
+        )
 
     def test_body_reads_as_indented_json(self):
         _order, upload = self._shipped("SFB000000001")
@@ -75,10 +99,13 @@ class TestScreens(WechatShippingCase):
         self.assertIn(str(catalogue.TRACKING_NO_EMPTY), params["message"])
         chinese = order.picking_ids.with_context(lang="zh_CN")
         self.env["res.lang"]._activate_lang("zh_CN")
-        self.assertIn("物流单号为空", chinese.action_wechat_upload_now()["params"]["message"])
+        self.assertIn(
+            "物流单号为空", chinese.action_wechat_upload_now()["params"]["message"]
+        )
 
     def test_upload_now_stays_on_a_sent_delivery(self):
-        """The README lists it there: resending what WeChat holds is harmless and sometimes needed."""
+        """The README lists it there: resending what WeChat holds is harmless and
+        sometimes needed."""
         order, upload = self._shipped("SFR000000001")
         self._run_cron()
         self.assertEqual(upload.state, "sent")
@@ -97,8 +124,12 @@ class TestScreens(WechatShippingCase):
 
     def _state_lines(self, upload):
         """The chatter's messages that change the state, newest first."""
-        messages = self.env["mail.message"].search([("model", "=", upload._name), ("res_id", "=", upload.id)])
-        return messages.filtered(lambda m: "state" in m.tracking_value_ids.field_id.mapped("name"))
+        messages = self.env["mail.message"].search(
+            [("model", "=", upload._name), ("res_id", "=", upload.id)]
+        )
+        return messages.filtered(
+            lambda m: "state" in m.tracking_value_ids.field_id.mapped("name")
+        )
 
     def test_a_failure_line_in_the_chatter_says_why(self):
         order, upload = self._shipped("")

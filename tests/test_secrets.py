@@ -1,24 +1,28 @@
-"""Secrets drill: across token fetches, expiries, faults (-1, HTTP 500, hang, wrong AppSecret
+"""Secrets drill: across token fetches, expiries, faults (-1, HTTP 500, hang, wrong
+AppSecret
 40125) and uploads, the AppSecret, every access token the sandbox issued and the clear phone
-numbers appear in none of: the log (root logger at DEBUG, urllib3's request lines included),
-chatter messages, tracking values and activities, stored request bodies, reasons, errmsgs and
-problems, and the texts of the exceptions users or callers get."""
+numbers appear in none of: the log (root logger at DEBUG, urllib3's request lines
+included), chatter messages, tracking values and activities, stored request bodies,
+reasons, errmsgs and problems, and the texts of the exceptions users or callers get."""
+
 import json
 import logging
 import re
 import secrets
 import traceback
 
+from wechat_protocol import tokens
+from wechat_protocol.client import WeChatCallError
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..demo.scenario import CONSIGNOR_PHONE, CUSTOMER_PHONE
-from wechat_protocol import tokens
-from wechat_protocol.client import WeChatCallError
 from .common import SECRET, WechatShippingCase
 
-# Loggers lowered to DEBUG for the drill. odoo.sql_db stays at INFO: its DEBUG level prints every
-# query with its parameters, a developer switch of Odoo's that must never run in production.
+# Loggers lowered to DEBUG for the drill. odoo.sql_db stays at INFO: its DEBUG level
+# prints every query with its parameters, a developer switch of Odoo's that must never
+# run in production.
 DEBUG_LOGGERS = ("", "odoo", "odoo.addons.wechat_shipping", "urllib3", "requests")
 
 
@@ -34,7 +38,7 @@ class _Capture(logging.Handler):
         try:
             self.lines.append(self.format(record))
         except Exception:  # noqa: BLE001 - an unformattable record is searched raw
-            self.lines.append("%r %r %r" % (record.msg, record.args, record.exc_info))
+            self.lines.append(f"{record.msg!r} {record.args!r} {record.exc_info!r}")
 
 
 def _phone_pattern(phone):
@@ -48,7 +52,6 @@ CLEAR_PHONES = [_phone_pattern(CUSTOMER_PHONE), _phone_pattern(CONSIGNOR_PHONE)]
 
 @tagged("post_install", "-at_install")
 class TestSecrets(WechatShippingCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -58,7 +61,10 @@ class TestSecrets(WechatShippingCase):
         super().setUp()
         self.wrong_secret = "wrong-secret-" + secrets.token_hex(12)
         self.capture = _Capture()
-        levels = {name: logging.getLogger(name).level for name in DEBUG_LOGGERS + ("odoo.sql_db",)}
+        levels = {
+            name: logging.getLogger(name).level
+            for name in DEBUG_LOGGERS + ("odoo.sql_db",)
+        }
         for name in DEBUG_LOGGERS:
             logging.getLogger(name).setLevel(logging.DEBUG)
         logging.getLogger("odoo.sql_db").setLevel(logging.INFO)
@@ -72,8 +78,10 @@ class TestSecrets(WechatShippingCase):
         self.addCleanup(restore)
         self.errors = []  # texts of exceptions raised to users or callers
         self.notes = []  # other texts shown to users (notifications, reprs)
-        self.first_ids = {model: (self.env[model].sudo().search([], order="id desc", limit=1).id or 0)
-                          for model in ("mail.message", "mail.tracking.value", "mail.activity")}
+        self.first_ids = {
+            model: (self.env[model].sudo().search([], order="id desc", limit=1).id or 0)
+            for model in ("mail.message", "mail.tracking.value", "mail.activity")
+        }
 
     # ------------------------------------------------------------------ helpers
 
@@ -97,17 +105,37 @@ class TestSecrets(WechatShippingCase):
     def _stored_texts(self):
         self.env.cr.precommit.run()
         uploads = self.Upload.sudo().search([])
-        texts = {"log": self.capture.lines, "exceptions": self.errors, "shown": self.notes}
+        texts = {
+            "log": self.capture.lines,
+            "exceptions": self.errors,
+            "shown": self.notes,
+        }
         texts["uploads"] = [
-            str(value) for upload in uploads for value in (
-                upload.request_body, upload.last_errmsg, json.dumps(upload.problems, ensure_ascii=False),
-                upload.with_context(lang="en_US").reason, upload.with_context(lang="zh_CN").reason)
+            str(value)
+            for upload in uploads
+            for value in (
+                upload.request_body,
+                upload.last_errmsg,
+                json.dumps(upload.problems, ensure_ascii=False),
+                upload.with_context(lang="en_US").reason,
+                upload.with_context(lang="zh_CN").reason,
+            )
         ]
         messages = self._new_since_start("mail.message")
-        texts["chatter"] = [str(v) for m in messages for v in (m.body, m.subject, m.preview)]
+        texts["chatter"] = [
+            str(v) for m in messages for v in (m.body, m.subject, m.preview)
+        ]
         trackings = self._new_since_start("mail.tracking.value")
-        texts["tracking"] = [str(v) for t in trackings for v in (
-            t.old_value_char, t.new_value_char, t.old_value_text, t.new_value_text)]
+        texts["tracking"] = [
+            str(v)
+            for t in trackings
+            for v in (
+                t.old_value_char,
+                t.new_value_char,
+                t.old_value_text,
+                t.new_value_text,
+            )
+        ]
         activities = self._new_since_start("mail.activity")
         texts["activities"] = [str(v) for a in activities for v in (a.summary, a.note)]
         return texts
@@ -116,15 +144,21 @@ class TestSecrets(WechatShippingCase):
         issued = self.wechat.tokens()
         self.assertGreaterEqual(len(issued), min_tokens, "the drill did fetch tokens")
         hidden = {"AppSecret": SECRET, "wrong AppSecret": self.wrong_secret}
-        hidden.update({f"access token #{n}": token for n, token in enumerate(issued, 1)})
+        hidden.update(
+            {f"access token #{n}": token for n, token in enumerate(issued, 1)}
+        )
         texts = self._stored_texts()
         for where, items in texts.items():
             for text in items:
                 for label, value in hidden.items():
                     self.assertNotIn(value, text, f"{label} found in {where}")
                 for pattern in CLEAR_PHONES:
-                    self.assertIsNone(pattern.search(text), f"clear phone number found in {where}: {text[:300]}")
-        # The search is not vacuous: requests were logged (redacted), phones were sent masked.
+                    self.assertIsNone(
+                        pattern.search(text),
+                        f"clear phone number found in {where}: {text[:300]}",
+                    )
+        # The search is not vacuous: requests were logged (redacted), phones were sent
+        # masked.
         log = "\n".join(texts["log"])
         self.assertIn("access_token=***", log)
         bodies = "\n".join(texts["uploads"])
@@ -140,7 +174,8 @@ class TestSecrets(WechatShippingCase):
         return order.wechat_upload_id
 
     def _wrong_secret_round(self, upload):
-        """A wrong AppSecret: uploads need attention, the user-facing calls fail cleanly."""
+        """A wrong AppSecret: uploads need attention, the user-facing calls fail
+        cleanly."""
         self.company.wechat_app_secret = self.wrong_secret
         self._forget_tokens()
         self._cycle(upload, "attention")
@@ -170,7 +205,11 @@ class TestSecrets(WechatShippingCase):
 
         self.wechat.expire_tokens()  # 42001, a new token, the upload replayed
         self._cycle(upload, "sent")
-        for kind, extra in (("errcode", {"errcode": -1}), ("http500", {}), ("hang", {"seconds": 3})):
+        for kind, extra in (
+            ("errcode", {"errcode": -1}),
+            ("http500", {}),
+            ("hang", {"seconds": 3}),
+        ):
             self.wechat.fault(kind, count=1, **extra)
             self._cycle(upload, "retrying")
             self.assertTrue(upload.reason, kind)
@@ -194,22 +233,31 @@ class TestSecrets(WechatShippingCase):
         self.assertEqual(upload.state, "sent")
         self.wechat.expire_tokens()
         self._cycle(upload, "sent")
-        self.wechat.fault("errcode", count=1, errcode=40001)  # WeChat says the token is not the latest
+        self.wechat.fault(
+            "errcode", count=1, errcode=40001
+        )  # WeChat says the token is not the latest
         self._cycle(upload, "sent")
         self._wrong_secret_round(upload)
         self._cycle(upload, "sent")
         texts = self._assert_nothing_leaked(min_tokens=3)
-        self.assertIn("secret=***", "\n".join(texts["log"]), "the token URL was logged, redacted")
+        self.assertIn(
+            "secret=***", "\n".join(texts["log"]), "the token URL was logged, redacted"
+        )
 
     def test_authorizer_token_stays_out_of_texts(self):
         upload = self._shipped("SFK000000003")
-        self.company.write({"wechat_token_mode": "authorizer", "wechat_authorizer_access_token": False})
+        self.company.write(
+            {"wechat_token_mode": "authorizer", "wechat_authorizer_access_token": False}
+        )
         self._run_cron()  # no authorizer token yet
         self.assertEqual(upload.state, "attention")
-        source = tokens.StableTokenSource(self.sandbox_url, self.company.wechat_appid, SECRET)
+        source = tokens.StableTokenSource(
+            self.sandbox_url, self.company.wechat_appid, SECRET
+        )
         self.company.wechat_authorizer_access_token = source.token()
         self._cycle(upload, "sent")
-        self.wechat.expire_tokens()  # the platform has not rotated it yet: WeChat refuses it
+        # the platform has not rotated it yet: WeChat refuses it
+        self.wechat.expire_tokens()
         self._cycle(upload, "attention")
         self.assertIn("42001", upload.reason)
         self.errors.append(upload.reason)

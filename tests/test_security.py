@@ -6,23 +6,32 @@ from .common import APPID, SECRET, WechatShippingCase
 
 @tagged("post_install", "-at_install")
 class TestSecurity(WechatShippingCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company_b = cls.env["res.company"].create({"name": "Hangzhou branch"})
         cls.scenario.configure(cls.company_b, cls.sandbox_url, APPID, SECRET)
         cls.stock_user = new_test_user(
-            cls.env, "wechat_stock_user", groups="stock.group_stock_user",
-            company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)])
+            cls.env,
+            "wechat_stock_user",
+            groups="stock.group_stock_user",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
         cls.stock_user_b = new_test_user(
-            cls.env, "wechat_stock_user_b", groups="stock.group_stock_user",
-            company_id=cls.company_b.id, company_ids=[(6, 0, cls.company_b.ids)])
+            cls.env,
+            "wechat_stock_user_b",
+            groups="stock.group_stock_user",
+            company_id=cls.company_b.id,
+            company_ids=[(6, 0, cls.company_b.ids)],
+        )
 
     def test_stock_user_cannot_read_the_app_secret(self):
         with self.assertRaises(AccessError):
             self.company.with_user(self.stock_user).wechat_app_secret  # noqa: B018
-        settings_fields = self.env["res.config.settings"].with_user(self.stock_user).fields_get()
+        settings_fields = (
+            self.env["res.config.settings"].with_user(self.stock_user).fields_get()
+        )
         self.assertNotIn("wechat_app_secret", settings_fields)
 
     def test_stock_user_sees_the_upload_state_and_can_retry(self):
@@ -43,10 +52,16 @@ class TestSecurity(WechatShippingCase):
         self._ship(order_a.picking_ids, "SFS000000002")
         self._ship(order_b.picking_ids.with_company(self.company_b), "SFS000000003")
         Upload = self.env["wechat.shipping.upload"]
-        self.assertEqual(Upload.with_user(self.stock_user).search([]), order_a.wechat_upload_ids)
-        self.assertEqual(Upload.with_user(self.stock_user_b).search([]), order_b.wechat_upload_ids)
+        self.assertEqual(
+            Upload.with_user(self.stock_user).search([]), order_a.wechat_upload_ids
+        )
+        self.assertEqual(
+            Upload.with_user(self.stock_user_b).search([]), order_b.wechat_upload_ids
+        )
         self._run_cron()
-        self.assertEqual(len(self._received()), 2, "the job sends every company's uploads")
+        self.assertEqual(
+            len(self._received()), 2, "the job sends every company's uploads"
+        )
 
     def test_secret_and_clear_phones_stay_out_of_stored_texts(self):
         order = self._order([(self.tea, 1)])
@@ -54,7 +69,9 @@ class TestSecurity(WechatShippingCase):
         self._run_cron()
         upload = order.wechat_upload_id
         texts = [upload.request_body, upload.last_errmsg or "", upload.reason or ""]
-        texts += upload.message_ids.mapped("body") + order.picking_ids.message_ids.mapped("body")
+        texts += upload.message_ids.mapped(
+            "body"
+        ) + order.picking_ids.message_ids.mapped("body")
         texts += upload.message_ids.tracking_value_ids.mapped("new_value_char")
         for text in texts:
             self.assertNotIn(SECRET, str(text))

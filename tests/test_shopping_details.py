@@ -1,64 +1,94 @@
 import base64
 
+from wechat_protocol import catalogue as c
+from wechat_protocol import endpoints
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from wechat_protocol import catalogue as c
-from wechat_protocol import endpoints
 from .common import WechatShippingCase
 
 # A 1x1 PNG: a product with an image.
-PIXEL = base64.b64encode(bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cf"
-    "c0f01f0005000201a5d1b7f40000000049454e44ae426082"))
+PIXEL = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cf"
+        "c0f01f0005000201a5d1b7f40000000049454e44ae426082"
+    )
+)
 
 
 @tagged("post_install", "-at_install")
 class TestShoppingDetails(WechatShippingCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("zh_CN")
 
     def _details(self, order):
-        return order.wechat_upload_ids.filtered(lambda u: u.family == "shopping_details")
+        return order.wechat_upload_ids.filtered(
+            lambda u: u.family == "shopping_details"
+        )
 
     def _shipping(self, order):
         return order.wechat_upload_ids.filtered(lambda u: u.family == "shopping_order")
 
     def _held(self, order):
-        [held] = self.wechat.shopping_details(order=f"mch:1230000109:{order.wechat_out_trade_no}")
+        [held] = self.wechat.shopping_details(
+            order=f"mch:1230000109:{order.wechat_out_trade_no}"
+        )
         return held
 
-    def test_confirming_an_order_uploads_its_details_then_its_shipping_names_their_items(self):
+    def test_confirming_an_order_uploads_its_details_then_its_shipping_names_their_items(
+        self,
+    ):
         order = self._order([(self.tea, 2), (self.cup, 1)], details=False)
         details = self._details(order)
-        self.assertEqual(details.state, "pending", "queued by the confirmation, not sent in it")
+        self.assertEqual(
+            details.state, "pending", "queued by the confirmation, not sent in it"
+        )
         self.assertFalse(self.wechat.shopping_details())
         self._run_cron()
         self.assertEqual(details.state, "sent")
         held = self._held(order)
         items = held["details"]["order_list"][0]["item_list"]
         self.assertEqual({i["merchant_item_id"] for i in items}, {"TEA-001", "CUP-002"})
-        self.assertEqual(sum(i["unit_price"] * i["quantity"] for i in items), round(order.amount_total * 100))
-        self.assertEqual(held["details"]["order_list"][0]["merchant_order_no"], order.name)
+        self.assertEqual(
+            sum(i["unit_price"] * i["quantity"] for i in items),
+            round(order.amount_total * 100),
+        )
+        self.assertEqual(
+            held["details"]["order_list"][0]["merchant_order_no"], order.name
+        )
         self.assertEqual(held["details"]["logistics_type"], 1)
 
-        self._ship(order.picking_ids, "SFD000000001,SFD000000002", packages=[self.tea, self.cup])
+        self._ship(
+            order.picking_ids,
+            "SFD000000001,SFD000000002",
+            packages=[self.tea, self.cup],
+        )
         self._run_cron()
         self.assertEqual(self._shipping(order).state, "sent")
         [shipping] = self.wechat.uploads()
-        shipped_ids = {i["merchant_item_id"] for p in shipping["body"]["shipping_list"] for i in p["item_list"]}
+        shipped_ids = {
+            i["merchant_item_id"]
+            for p in shipping["body"]["shipping_list"]
+            for i in p["item_list"]
+        }
         self.assertLessEqual(shipped_ids, {i["merchant_item_id"] for i in items})
         self.assertLess(held["received_at"], shipping["received_at"])
-        self._ship(order.picking_ids.filtered(lambda p: p.state != "done"), "SFD000000003") if \
-            order.picking_ids.filtered(lambda p: p.state != "done") else None
-        self.assertEqual(self.wechat.stats()["requests"].get(endpoints.SHOPPING_DETAILS), 1,
-                         "a delivery does not send accepted details again")
+        self._ship(
+            order.picking_ids.filtered(lambda p: p.state != "done"), "SFD000000003"
+        ) if order.picking_ids.filtered(lambda p: p.state != "done") else None
+        self.assertEqual(
+            self.wechat.stats()["requests"].get(endpoints.SHOPPING_DETAILS),
+            1,
+            "a delivery does not send accepted details again",
+        )
 
     def test_shipping_waits_for_its_own_orders_details_only(self):
-        self.tea.default_code = "T" * 65  # an item id WeChat would refuse: these details fail
+        self.tea.default_code = (
+            "T" * 65
+        )  # an item id WeChat would refuse: these details fail
         blocked = self._order([(self.tea, 1)], details=False)
         going = self._order([(self.cup, 1)], details=False)
         for order, tracking in ((blocked, "SFD000000011"), (going, "SFD000000012")):
@@ -78,40 +108,85 @@ class TestShoppingDetails(WechatShippingCase):
         self._details(blocked).action_retry()
         self._run_cron()
         self.assertEqual(self._details(blocked).state, "sent")
-        self.assertEqual(self._shipping(blocked).state, "sent", "accepted details release the shipping")
+        self.assertEqual(
+            self._shipping(blocked).state,
+            "sent",
+            "accepted details release the shipping",
+        )
 
     def test_prices_in_fen_add_up_to_the_total_with_discounts_and_rounding(self):
-        tax = self.env["account.tax"].create({"name": "VAT 13%", "amount": 13, "price_include_override": "tax_excluded"})
+        tax = self.env["account.tax"].create(
+            {"name": "VAT 13%", "amount": 13, "price_include_override": "tax_excluded"}
+        )
         order = self.scenario.order([(self.tea, 3), (self.cup, 7)])
-        order.order_line[0].write({"price_unit": 3.33, "discount": 7.5, "tax_id": [(6, 0, tax.ids)]})
+        order.order_line[0].write(
+            {"price_unit": 3.33, "discount": 7.5, "tax_id": [(6, 0, tax.ids)]}
+        )
         order.order_line[1].write({"price_unit": 0.99, "tax_id": [(6, 0, tax.ids)]})
         coupon = self.scenario.product("Coupon", "CPN-1")
-        self.env["sale.order.line"].create({"order_id": order.id, "product_id": coupon.id,
-                                            "product_uom_qty": 1, "price_unit": -2.00, "tax_id": False})
+        self.env["sale.order.line"].create(
+            {
+                "order_id": order.id,
+                "product_id": coupon.id,
+                "product_uom_qty": 1,
+                "price_unit": -2.00,
+                "tax_id": False,
+            }
+        )
         self._send_details(order.with_context())
         self._run_cron()
         items = self._held(order)["details"]["order_list"][0]["item_list"]
-        self.assertEqual(sum(i["unit_price"] * i["quantity"] for i in items), round(order.amount_total * 100))
-        self.assertNotIn("CPN-1", {i["merchant_item_id"] for i in items}, "a coupon lowers the lines, listed nowhere")
-        self.assertEqual(sum(i["quantity"] for i in items if i["merchant_item_id"] == "TEA-001"), 3)
-        self.assertTrue(all(isinstance(i["unit_price"], int) and i["unit_price"] >= 0 for i in items))
+        self.assertEqual(
+            sum(i["unit_price"] * i["quantity"] for i in items),
+            round(order.amount_total * 100),
+        )
+        self.assertNotIn(
+            "CPN-1",
+            {i["merchant_item_id"] for i in items},
+            "a coupon lowers the lines, listed nowhere",
+        )
+        self.assertEqual(
+            sum(i["quantity"] for i in items if i["merchant_item_id"] == "TEA-001"), 3
+        )
+        self.assertTrue(
+            all(
+                isinstance(i["unit_price"], int) and i["unit_price"] >= 0 for i in items
+            )
+        )
 
     def test_page_link_and_images_come_from_the_company(self):
-        self.company.write({"wechat_order_page": "pages/order/detail?out_trade_no={out_trade_no}&o={order}",
-                            "wechat_public_base_url": "https://shop.example.com/"})
+        self.company.write(
+            {
+                "wechat_order_page": "pages/order/detail?out_trade_no={out_trade_no}&o={order}",
+                "wechat_public_base_url": "https://shop.example.com/",
+            }
+        )
         self.tea.image_1920 = PIXEL
         order = self._order([(self.tea, 1), (self.cup, 1)])
         entry = self._held(order)["details"]["order_list"][0]
-        self.assertEqual(entry["order_detail_jump_link"], {
-            "type": "MINI_PROGRAM", "appid": self.company.wechat_appid,
-            "path": f"pages/order/detail?out_trade_no={order.wechat_out_trade_no}&o={order.name}"})
+        self.assertEqual(
+            entry["order_detail_jump_link"],
+            {
+                "type": "MINI_PROGRAM",
+                "appid": self.company.wechat_appid,
+                "path": f"pages/order/detail?out_trade_no={order.wechat_out_trade_no}&o={order.name}",
+            },
+        )
         images = {i["merchant_item_id"]: i.get("image_url") for i in entry["item_list"]}
-        self.assertEqual(images["TEA-001"], [f"https://shop.example.com/web/image/product.product/{self.tea.id}/image_512"])
+        self.assertEqual(
+            images["TEA-001"],
+            [
+                f"https://shop.example.com/web/image/product.product/{self.tea.id}/image_512"
+            ],
+        )
         self.assertIsNone(images["CUP-002"], "no image, no address")
 
     def test_bad_page_template_and_address_are_refused_in_the_readers_language(self):
         for value in ("pages/{nope}", "pages/{out_trade_no", "pages/{0}", "pages/a\tb"):
-            with self.subTest(value=value), self.assertRaises(ValidationError) as caught:
+            with (
+                self.subTest(value=value),
+                self.assertRaises(ValidationError) as caught,
+            ):
                 self.company.with_context(lang="en_US").wechat_order_page = value
             self.assertIn("{out_trade_no}", caught.exception.args[0])
         with self.assertRaises(ValidationError) as caught:
@@ -124,14 +199,24 @@ class TestShoppingDetails(WechatShippingCase):
     def test_names_encoding_is_sent_by_every_call_of_the_family(self):
         self.company.wechat_enum_names = True
         order = self._order([(self.tea, 1)])
-        self.assertEqual(self._held(order)["details"]["logistics_type"], 1, "the sandbox reads names as numbers")
-        self.assertEqual(self._body(self._details(order))["logistics_type"], "PHYSICAL_LOGISTICS")
+        self.assertEqual(
+            self._held(order)["details"]["logistics_type"],
+            1,
+            "the sandbox reads names as numbers",
+        )
+        self.assertEqual(
+            self._body(self._details(order))["logistics_type"], "PHYSICAL_LOGISTICS"
+        )
         self._ship(order.picking_ids, "SFD000000021")
         self._run_cron()
         [shipping] = self.wechat.uploads()
-        self.assertEqual(shipping["body"]["order_key"]["order_number_type"], "MERCHANT_TRADE_NUMBER")
+        self.assertEqual(
+            shipping["body"]["order_key"]["order_number_type"], "MERCHANT_TRADE_NUMBER"
+        )
         self.assertEqual(shipping["body"]["delivery_mode"], "UNIFIED_DELIVERY")
-        self.assertEqual(self._body(self._shipping(order)), shipping["body"], "stored as sent")
+        self.assertEqual(
+            self._body(self._shipping(order)), shipping["body"], "stored as sent"
+        )
 
     def test_details_by_another_system_ship_at_once_and_say_what_is_missing(self):
         self.company.wechat_shopping_details_by = "other"
@@ -140,12 +225,19 @@ class TestShoppingDetails(WechatShippingCase):
         self._ship(order.picking_ids, "SFD000000031")
         self._run_cron()
         upload = self._shipping(order)
-        self.assertEqual((upload.state, upload.last_errcode), ("attention", c.SHOPPING_ORDER_MISSING))
+        self.assertEqual(
+            (upload.state, upload.last_errcode), ("attention", c.SHOPPING_ORDER_MISSING)
+        )
         self.assertIn("uploaded by another system", upload.reason)
         self.assertIn(order.wechat_out_trade_no, upload.reason)
         self.assertIn("由其他系统上传", upload.with_context(lang="zh_CN").reason)
-        self.wechat.details_from_elsewhere({"order_number_type": 1, "mchid": "1230000109",
-                                            "out_trade_no": order.wechat_out_trade_no})
+        self.wechat.details_from_elsewhere(
+            {
+                "order_number_type": 1,
+                "mchid": "1230000109",
+                "out_trade_no": order.wechat_out_trade_no,
+            }
+        )
         upload.action_retry()
         self._run_cron()
         self.assertEqual(upload.state, "sent")
@@ -154,17 +246,27 @@ class TestShoppingDetails(WechatShippingCase):
         combined = self._combined()
         first = self._order([(self.tea, 1)], combined=combined)
         second = self._order([(self.cup, 2)], combined=combined)
-        [held] = self.wechat.shopping_details(order=f"mch:1230000109:{combined.wechat_out_trade_no}")
+        [held] = self.wechat.shopping_details(
+            order=f"mch:1230000109:{combined.wechat_out_trade_no}"
+        )
         self.assertTrue(held["combined"])
-        self.assertEqual(set(held["sub_orders"]), {f"mch:1230000109:{o.wechat_out_trade_no}" for o in first | second})
+        self.assertEqual(
+            set(held["sub_orders"]),
+            {f"mch:1230000109:{o.wechat_out_trade_no}" for o in first | second},
+        )
         self._ship(first.picking_ids, "SFD000000041")
         self._ship(second.picking_ids, "SFD000000042")
         self._run_cron()
         self.assertEqual(set(combined.upload_ids.mapped("state")), {"sent"})
 
     def test_services_only_are_virtual_goods(self):
-        lesson = self.env["product.product"].create({"name": "Tea ceremony lesson", "type": "service",
-                                                     "default_code": "LESSON-1"})
+        lesson = self.env["product.product"].create(
+            {
+                "name": "Tea ceremony lesson",
+                "type": "service",
+                "default_code": "LESSON-1",
+            }
+        )
         order = self._order([(lesson, 1)])
         self.assertEqual(self._held(order)["details"]["logistics_type"], 3)
 
@@ -173,10 +275,16 @@ class TestShoppingDetails(WechatShippingCase):
         action = order.action_wechat_verify_shopping_details()
         self.assertIn(f"{order.name}: uploaded", action["params"]["message"])
         other = self._order([(self.cup, 1)], details=False)
-        action = other.with_context(lang="zh_CN").action_wechat_verify_shopping_details()
+        action = other.with_context(
+            lang="zh_CN"
+        ).action_wechat_verify_shopping_details()
         self.assertIn("微信没有该订单的购物详情", action["params"]["message"])
         calls = sum(self.wechat.stats()["requests"].values())
         clerk = new_test_user(self.env, "verify_clerk", groups="base.group_user")
         with self.assertRaises(AccessError):
             order.with_user(clerk).action_wechat_verify_shopping_details()
-        self.assertEqual(sum(self.wechat.stats()["requests"].values()), calls, "refused before any call")
+        self.assertEqual(
+            sum(self.wechat.stats()["requests"].values()),
+            calls,
+            "refused before any call",
+        )

@@ -8,35 +8,51 @@ from .common import WechatShippingCase
 
 @tagged("post_install", "-at_install")
 class TestUploadFlow(WechatShippingCase):
-
     def test_unified_delivery_reaches_wechat_masked(self):
         order = self._order([(self.tea, 2), (self.cup, 1)])
         self._ship(order.picking_ids, "SF1000000001")
         upload = order.wechat_upload_id
         self.assertEqual(upload.state, "pending")
-        self.assertEqual(self._shipping_requests(), 0, "validation itself must not call WeChat")
+        self.assertEqual(
+            self._shipping_requests(), 0, "validation itself must not call WeChat"
+        )
 
         self._run_cron()
 
         self.assertEqual(upload.state, "sent")
         [body] = self._received()
-        self.assertEqual(body["order_key"], {
-            "order_number_type": 1, "mchid": "1230000109", "out_trade_no": order.wechat_out_trade_no})
+        self.assertEqual(
+            body["order_key"],
+            {
+                "order_number_type": 1,
+                "mchid": "1230000109",
+                "out_trade_no": order.wechat_out_trade_no,
+            },
+        )
         self.assertEqual(body["delivery_mode"], 1)
         [parcel] = body["shipping_list"]
         self.assertEqual(parcel["tracking_no"], "SF1000000001")
         self.assertEqual(parcel["express_company"], "SF")
         self.assertNotIn("item_list", parcel)
-        self.assertEqual(parcel["contact"], {
-            "consignor_contact": "021-****1234", "receiver_contact": "+86-189****5678"})
+        self.assertEqual(
+            parcel["contact"],
+            {
+                "consignor_contact": "021-****1234",
+                "receiver_contact": "+86-189****5678",
+            },
+        )
         self.assertEqual(body["payer"], {"openid": order.wechat_payer_openid})
-        self.assertEqual(self._body(upload), body, "the stored request body is what WeChat got")
+        self.assertEqual(
+            self._body(upload), body, "the stored request body is what WeChat got"
+        )
         self.assertNoClearPhone(upload.request_body)
         self.assertEqual(order.picking_ids.wechat_upload_state, "sent")
 
     def test_split_over_backorders_sends_updates_with_later_upload_time(self):
         order = self._order([(self.tea, 2), (self.cup, 1)])
-        backorder = self._ship(order.picking_ids, "SF2000000001", quantities={self.cup: 0})
+        backorder = self._ship(
+            order.picking_ids, "SF2000000001", quantities={self.cup: 0}
+        )
         self._run_cron()
         self._ship(backorder, "SF2000000002")
         self.assertEqual(order.wechat_upload_id.state, "pending")
@@ -46,21 +62,30 @@ class TestUploadFlow(WechatShippingCase):
         self.assertEqual(first["delivery_mode"], 1)
         self.assertEqual(second["delivery_mode"], 2)
         self.assertEqual(
-            [(p["tracking_no"], [i["merchant_item_id"] for i in p["item_list"]]) for p in second["shipping_list"]],
+            [
+                (p["tracking_no"], [i["merchant_item_id"] for i in p["item_list"]])
+                for p in second["shipping_list"]
+            ],
             [("SF2000000001", ["TEA-001"]), ("SF2000000002", ["CUP-002"])],
         )
         self.assertLater(second["upload_time"], first["upload_time"])
 
     def test_packages_with_own_tracking_numbers_list_their_items(self):
         order = self._order([(self.tea, 1), (self.cup, 1)])
-        self._ship(order.picking_ids, "SF3000000001,SF3000000002", packages=[self.tea, self.cup])
+        self._ship(
+            order.picking_ids,
+            "SF3000000001,SF3000000002",
+            packages=[self.tea, self.cup],
+        )
         self._run_cron()
         [body] = self._received()
         self.assertEqual(body["delivery_mode"], 2)
         self.assertEqual(
             [(p["tracking_no"], p["item_list"]) for p in body["shipping_list"]],
-            [("SF3000000001", [{"merchant_item_id": "TEA-001"}]),
-             ("SF3000000002", [{"merchant_item_id": "CUP-002"}])],
+            [
+                ("SF3000000001", [{"merchant_item_id": "TEA-001"}]),
+                ("SF3000000002", [{"merchant_item_id": "CUP-002"}]),
+            ],
         )
 
     def test_changed_tracking_number_is_sent_again(self):
@@ -80,14 +105,24 @@ class TestUploadFlow(WechatShippingCase):
             [(self.tea, 1), (self.cup, 1)],
             wechat_order_number_type="wxpay_trade_number",
             wechat_transaction_id="4200001234202105201234567890",
-            wechat_mchid=False, wechat_out_trade_no=False,
+            wechat_mchid=False,
+            wechat_out_trade_no=False,
         )
-        self._ship(order.picking_ids, "SF5000000001,SF5000000002", packages=[self.tea, self.cup])
+        self._ship(
+            order.picking_ids,
+            "SF5000000001,SF5000000002",
+            packages=[self.tea, self.cup],
+        )
         self._run_cron()
         [body] = self._received()
-        self.assertEqual(body["order_key"], {
-            "order_number_type": 2, "transaction_id": "4200001234202105201234567890"})
-        self.assertEqual(body["shipping_list"][0]["item_list"], [{"merchant_item_id": "sku-tea-override"}])
+        self.assertEqual(
+            body["order_key"],
+            {"order_number_type": 2, "transaction_id": "4200001234202105201234567890"},
+        )
+        self.assertEqual(
+            body["shipping_list"][0]["item_list"],
+            [{"merchant_item_id": "sku-tea-override"}],
+        )
 
     def test_auto_upload_off_queues_nothing_until_asked(self):
         self.company.wechat_auto_upload = False
@@ -99,8 +134,13 @@ class TestUploadFlow(WechatShippingCase):
         self.assertEqual(len(self._received()), 1)
 
     def test_orders_without_wechat_key_are_left_alone(self):
-        order = self._order([(self.tea, 1)], wechat_order_number_type=False, wechat_mchid=False,
-                            wechat_out_trade_no=False, wechat_payer_openid=False)
+        order = self._order(
+            [(self.tea, 1)],
+            wechat_order_number_type=False,
+            wechat_mchid=False,
+            wechat_out_trade_no=False,
+            wechat_payer_openid=False,
+        )
         self._ship(order.picking_ids, "SF7000000001")
         self.assertFalse(self.Upload.search([("sale_order_id", "=", order.id)]))
 
@@ -109,15 +149,20 @@ class TestUploadFlow(WechatShippingCase):
         self._ship(order.picking_ids, "SF8000000001")
         first = self.Upload._claim()
         self.assertEqual(first, order.wechat_upload_id)
-        self.assertFalse(self.Upload._claim(), "a claimed upload is not due for anyone else")
+        self.assertFalse(
+            self.Upload._claim(), "a claimed upload is not due for anyone else"
+        )
 
     def test_stale_claim_of_a_dead_worker_is_taken_over(self):
         order = self._order([(self.tea, 1)])
         self._ship(order.picking_ids, "SF9000000001")
         upload = self.Upload._claim()
         self.env.cr.execute(
-            "UPDATE wechat_shipping_upload SET claimed_until = now() at time zone 'utc' - interval '1 minute'"
-            " WHERE id = %s", [upload.id])
+            "UPDATE wechat_shipping_upload SET claimed_until = now() at time "
+            "zone 'utc' - interval '1 minute'"
+            " WHERE id = %s",
+            [upload.id],
+        )
         upload.invalidate_recordset()
         self._run_cron()
         self.assertEqual(upload.state, "sent")
@@ -145,8 +190,9 @@ class TestUploadFlow(WechatShippingCase):
         self.assertFalse(first & rest)
 
     def _claim_shipped(self, count):
-        """`count` shipped orders' uploads, claimed by this worker with a lease of 10 s: less than
-        a whole upload may take with room to spare (four calls of the tests' 2 + 2 s, twice)."""
+        """`count` shipped orders' uploads, claimed by this worker with a lease of 10 s:
+        less than a whole upload may take with room to spare (four calls of the tests' 2
+        + 2 s, twice)."""
         for _index in range(count):
             order = self._order([(self.tea, 1)])
             self._ship(order.picking_ids, f"SFR{order.id:09d}")
@@ -174,7 +220,11 @@ class TestUploadFlow(WechatShippingCase):
 
         self.assertEqual(first.state, "sent")
         self.assertEqual((taken.state, taken.claimed_until), ("sending", other_until))
-        self.assertEqual(len(self._received()), 1, "the payload built under the lost claim was not sent")
+        self.assertEqual(
+            len(self._received()),
+            1,
+            "the payload built under the lost claim was not sent",
+        )
 
     def test_an_outcome_after_a_takeover_is_left_to_the_new_holder(self):
         [upload] = self._claim_shipped(1)
@@ -182,8 +232,10 @@ class TestUploadFlow(WechatShippingCase):
         other_until = held_until + timedelta(seconds=300)
         upload.write({"claimed_until": other_until})
         self.assertFalse(upload._finish(held_until, "attention", [{"code": 268485216}]))
-        self.assertEqual((upload.state, upload.claimed_until, upload.problems),
-                         ("sending", other_until, False))
+        self.assertEqual(
+            (upload.state, upload.claimed_until, upload.problems),
+            ("sending", other_until, False),
+        )
 
     def test_handing_back_touches_only_what_this_worker_holds(self):
         mine, taken = self._claim_shipped(2)
@@ -192,8 +244,11 @@ class TestUploadFlow(WechatShippingCase):
 
         (mine | taken)._release_claim(held_until)
 
-        self.assertEqual((mine.state, mine.claimed_until, mine.attempt_count), ("pending", False, 0),
-                         "a handed-back claim is due again and no attempt")
+        self.assertEqual(
+            (mine.state, mine.claimed_until, mine.attempt_count),
+            ("pending", False, 0),
+            "a handed-back claim is due again and no attempt",
+        )
         self.assertEqual((taken.state, taken.attempt_count), ("sending", 1))
         self.assertEqual(self.Upload._claim(batch_size=5), mine)
 
@@ -204,17 +259,26 @@ class TestUploadFlow(WechatShippingCase):
         def triggers():
             now = fields.Datetime.now()
             found = Trigger.search([("cron_id", "=", cron.id)])
-            return found.filtered(lambda t: t.call_at <= now), found.filtered(lambda t: t.call_at > now)
+            return found.filtered(lambda t: t.call_at <= now), found.filtered(
+                lambda t: t.call_at > now
+            )
 
         first, second = self._order([(self.tea, 1)]), self._order([(self.cup, 1)])
         Trigger.search([("cron_id", "=", cron.id)]).unlink()
         self._ship(first.picking_ids, "SFW000000001")
         due, later = triggers()
-        self.assertEqual((len(due), len(later)), (1, 0), "the first delivery wakes the job now")
+        self.assertEqual(
+            (len(due), len(later)), (1, 0), "the first delivery wakes the job now"
+        )
 
         self._ship(second.picking_ids, "SFW000000002")
         due_after, later = triggers()
-        self.assertEqual(due_after, due, "the wake-up already due serves the second delivery")
-        self.assertEqual(len(later), 1, "a later trigger covers a run that began meanwhile")
         self.assertEqual(
-            (first | second).wechat_upload_id.mapped("state"), ["pending", "pending"])
+            due_after, due, "the wake-up already due serves the second delivery"
+        )
+        self.assertEqual(
+            len(later), 1, "a later trigger covers a run that began meanwhile"
+        )
+        self.assertEqual(
+            (first | second).wechat_upload_id.mapped("state"), ["pending", "pending"]
+        )

@@ -1,5 +1,7 @@
-"""Protocol tier: plain pytest, no Odoo. `wechat_protocol` and `wechat_sandbox` are the installed
-distribution wechat-shipping-protocol (protocol/, installed editable by scripts/setup)."""
+"""Protocol tier: plain pytest, no Odoo. `wechat_protocol` and `wechat_sandbox` are the
+installed distribution wechat-shipping-protocol (protocol/, installed editable by
+scripts/setup)."""
+
 import pytest
 from helpers import APPID, SECRET, stable_token
 
@@ -16,8 +18,8 @@ def sandbox_server():
 
 @pytest.fixture
 def sandbox(sandbox_server, monkeypatch):
-    """The module's sandbox, reset, and the process's token cache empty: a fresh one, as a new
-    process starts with (the sandbox forgot the tokens it issued)."""
+    """The module's sandbox, reset, and the process's token cache empty: a fresh one, as
+    a new process starts with (the sandbox forgot the tokens it issued)."""
     from wechat_protocol import tokens
 
     sandbox_server.state.reset()

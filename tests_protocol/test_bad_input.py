@@ -1,8 +1,10 @@
 """Bad-input drill of the protocol core and the sandbox.
 
-Every malformed value is either refused (a Problem or a ContactInvalid with WeChat's code and a
-clear English and Chinese message that never repeats the value) or safely normalized (the exact
-result is asserted). Nothing here may end in an unexpected exception."""
+Every malformed value is either refused (a Problem or a ContactInvalid with WeChat's
+code and a clear English and Chinese message that never repeats the value) or safely
+normalized (the exact result is asserted). Nothing here may end in an unexpected
+exception."""
+
 import copy
 import json
 import re
@@ -13,7 +15,6 @@ import pytest
 import requests
 from builders import MCHID, OPENID, details_for, valid_combined_body, valid_single_body
 from helpers import APPID, SECRET, classic_token, stable_token
-
 from wechat_protocol import catalogue as c
 from wechat_protocol import endpoints, express, validation
 from wechat_protocol.client import WeChatClient
@@ -24,7 +25,17 @@ from wechat_protocol.tokens import StableTokenSource
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # What a message shown to a person must never look like.
-REPR_MARKS = ("Traceback", "object at 0x", "Error(", "\\x", "\\u", "{'", "['", "None", "<class")
+REPR_MARKS = (
+    "Traceback",
+    "object at 0x",
+    "Error(",
+    "\\x",
+    "\\u",
+    "{'",
+    "['",
+    "None",
+    "<class",
+)
 
 # Injection-looking and non-ASCII strings tried in every field of a body.
 # (value, has invisible/control characters, has whitespace)
@@ -62,7 +73,10 @@ def assert_clear(problem_or_error, value=None):
             assert mark not in text, (mark, text)
         if isinstance(value, str) and len(value.strip()) >= 4:
             assert value.strip() not in text
-    assert problem_or_error.message("zh_CN") == zh and problem_or_error.message("en_US") == en
+    assert (
+        problem_or_error.message("zh_CN") == zh
+        and problem_or_error.message("en_US") == en
+    )
 
 
 def problems_at(problems, path):
@@ -124,7 +138,9 @@ BAD_PHONES = [
 ]
 
 
-@pytest.mark.parametrize("number, fragment", BAD_PHONES, ids=[f"phone{i}" for i in range(len(BAD_PHONES))])
+@pytest.mark.parametrize(
+    "number, fragment", BAD_PHONES, ids=[f"phone{i}" for i in range(len(BAD_PHONES))]
+)
 def test_bad_phone_is_refused_clearly(number, fragment):
     with pytest.raises(ContactInvalid) as caught:
         mask_contact(number)
@@ -161,7 +177,9 @@ GOOD_PHONES = [
 ]
 
 
-@pytest.mark.parametrize("number, masked", GOOD_PHONES, ids=[f"good{i}" for i in range(len(GOOD_PHONES))])
+@pytest.mark.parametrize(
+    "number, masked", GOOD_PHONES, ids=[f"good{i}" for i in range(len(GOOD_PHONES))]
+)
 def test_acceptable_phone_is_normalized_to_its_masked_form(number, masked):
     result = mask_contact(number)
     assert result == masked
@@ -178,7 +196,9 @@ def test_non_text_phone_is_refused_not_crashed():
             mask_contact(value)
 
 
-# ------------------------------------------------------------------------------ order keys
+# ------------------------------------------------------------------------------ order
+# keys
+
 
 def merchant_key(mchid=MCHID, out_trade_no="SO0001"):
     return {"order_number_type": 1, "mchid": mchid, "out_trade_no": out_trade_no}
@@ -208,9 +228,16 @@ BAD_MCHIDS = [
 ]
 
 
-@pytest.mark.parametrize("mchid, code", BAD_MCHIDS, ids=[f"mchid{i}" for i in range(len(BAD_MCHIDS))])
+@pytest.mark.parametrize(
+    "mchid, code", BAD_MCHIDS, ids=[f"mchid{i}" for i in range(len(BAD_MCHIDS))]
+)
 def test_bad_mchid(mchid, code):
-    assert_refused(validation.check_order_key(merchant_key(mchid=mchid)), "order_key.mchid", code, mchid)
+    assert_refused(
+        validation.check_order_key(merchant_key(mchid=mchid)),
+        "order_key.mchid",
+        code,
+        mchid,
+    )
 
 
 BAD_OUT_TRADE_NOS = [
@@ -235,8 +262,11 @@ BAD_OUT_TRADE_NOS = [
 ]
 
 
-@pytest.mark.parametrize("out_trade_no, code", BAD_OUT_TRADE_NOS,
-                         ids=[f"otn{i}" for i in range(len(BAD_OUT_TRADE_NOS))])
+@pytest.mark.parametrize(
+    "out_trade_no, code",
+    BAD_OUT_TRADE_NOS,
+    ids=[f"otn{i}" for i in range(len(BAD_OUT_TRADE_NOS))],
+)
 def test_bad_out_trade_no(out_trade_no, code):
     problems = validation.check_order_key(merchant_key(out_trade_no=out_trade_no))
     assert_refused(problems, "order_key.out_trade_no", code, out_trade_no)
@@ -258,16 +288,32 @@ BAD_TRANSACTION_IDS = [
 ]
 
 
-@pytest.mark.parametrize("transaction_id, code", BAD_TRANSACTION_IDS,
-                         ids=[f"txid{i}" for i in range(len(BAD_TRANSACTION_IDS))])
+@pytest.mark.parametrize(
+    "transaction_id, code",
+    BAD_TRANSACTION_IDS,
+    ids=[f"txid{i}" for i in range(len(BAD_TRANSACTION_IDS))],
+)
 def test_bad_transaction_id(transaction_id, code):
     key = {"order_number_type": 2, "transaction_id": transaction_id}
-    assert_refused(validation.check_order_key(key), "order_key.transaction_id", code, transaction_id)
+    assert_refused(
+        validation.check_order_key(key),
+        "order_key.transaction_id",
+        code,
+        transaction_id,
+    )
 
 
 def test_transaction_id_of_32_letters_and_digits_is_accepted():
-    assert validation.check_order_key({"order_number_type": 2, "transaction_id": "4" * 32}) == []
-    assert validation.check_order_key({"order_number_type": 2, "transaction_id": "wx42ABC"}) == []
+    assert (
+        validation.check_order_key({"order_number_type": 2, "transaction_id": "4" * 32})
+        == []
+    )
+    assert (
+        validation.check_order_key(
+            {"order_number_type": 2, "transaction_id": "wx42ABC"}
+        )
+        == []
+    )
 
 
 BAD_KEYS = [
@@ -275,22 +321,67 @@ BAD_KEYS = [
     ({"order_number_type": 1}, "order_key.mchid", c.MCHID_MISSING),
     ({"order_number_type": 1}, "order_key.out_trade_no", c.OUT_TRADE_NO_MISSING),
     ({"order_number_type": 2}, "order_key.transaction_id", c.TRANSACTION_ID_MISSING),
-    ({"order_number_type": 2, "mchid": MCHID, "out_trade_no": "SO1"}, "order_key.transaction_id",
-     c.TRANSACTION_ID_MISSING),
-    ({"order_number_type": 1, "transaction_id": "4200001234"}, "order_key.mchid", c.MCHID_MISSING),
+    (
+        {"order_number_type": 2, "mchid": MCHID, "out_trade_no": "SO1"},
+        "order_key.transaction_id",
+        c.TRANSACTION_ID_MISSING,
+    ),
+    (
+        {"order_number_type": 1, "transaction_id": "4200001234"},
+        "order_key.mchid",
+        c.MCHID_MISSING,
+    ),
     # a wrong type
-    ({"mchid": MCHID, "out_trade_no": "SO1"}, "order_key.order_number_type", c.ORDER_NUMBER_TYPE_ILLEGAL),
-    (merchant_key() | {"order_number_type": 0}, "order_key.order_number_type", c.ORDER_NUMBER_TYPE_ILLEGAL),
-    (merchant_key() | {"order_number_type": 3}, "order_key.order_number_type", c.ORDER_NUMBER_TYPE_ILLEGAL),
-    (merchant_key() | {"order_number_type": -1}, "order_key.order_number_type", c.ORDER_NUMBER_TYPE_ILLEGAL),
-    (merchant_key() | {"order_number_type": 2**63}, "order_key.order_number_type",
-     c.ORDER_NUMBER_TYPE_ILLEGAL),
-    (merchant_key() | {"order_number_type": "1"}, "order_key.order_number_type", c.DATA_FORMAT_ERROR),
-    (merchant_key() | {"order_number_type": "MERCHANT_TRADE_NUMBER"}, "order_key.order_number_type",
-     c.DATA_FORMAT_ERROR),
-    (merchant_key() | {"order_number_type": 1.0}, "order_key.order_number_type", c.DATA_FORMAT_ERROR),
-    (merchant_key() | {"order_number_type": True}, "order_key.order_number_type", c.DATA_FORMAT_ERROR),
-    (merchant_key() | {"order_number_type": [1]}, "order_key.order_number_type", c.DATA_FORMAT_ERROR),
+    (
+        {"mchid": MCHID, "out_trade_no": "SO1"},
+        "order_key.order_number_type",
+        c.ORDER_NUMBER_TYPE_ILLEGAL,
+    ),
+    (
+        merchant_key() | {"order_number_type": 0},
+        "order_key.order_number_type",
+        c.ORDER_NUMBER_TYPE_ILLEGAL,
+    ),
+    (
+        merchant_key() | {"order_number_type": 3},
+        "order_key.order_number_type",
+        c.ORDER_NUMBER_TYPE_ILLEGAL,
+    ),
+    (
+        merchant_key() | {"order_number_type": -1},
+        "order_key.order_number_type",
+        c.ORDER_NUMBER_TYPE_ILLEGAL,
+    ),
+    (
+        merchant_key() | {"order_number_type": 2**63},
+        "order_key.order_number_type",
+        c.ORDER_NUMBER_TYPE_ILLEGAL,
+    ),
+    (
+        merchant_key() | {"order_number_type": "1"},
+        "order_key.order_number_type",
+        c.DATA_FORMAT_ERROR,
+    ),
+    (
+        merchant_key() | {"order_number_type": "MERCHANT_TRADE_NUMBER"},
+        "order_key.order_number_type",
+        c.DATA_FORMAT_ERROR,
+    ),
+    (
+        merchant_key() | {"order_number_type": 1.0},
+        "order_key.order_number_type",
+        c.DATA_FORMAT_ERROR,
+    ),
+    (
+        merchant_key() | {"order_number_type": True},
+        "order_key.order_number_type",
+        c.DATA_FORMAT_ERROR,
+    ),
+    (
+        merchant_key() | {"order_number_type": [1]},
+        "order_key.order_number_type",
+        c.DATA_FORMAT_ERROR,
+    ),
     # no key object at all
     (None, "order_key", c.PARAM_ERROR),
     ([], "order_key", c.DATA_FORMAT_ERROR),
@@ -299,7 +390,9 @@ BAD_KEYS = [
 ]
 
 
-@pytest.mark.parametrize("key, path, code", BAD_KEYS, ids=[f"key{i}" for i in range(len(BAD_KEYS))])
+@pytest.mark.parametrize(
+    "key, path, code", BAD_KEYS, ids=[f"key{i}" for i in range(len(BAD_KEYS))]
+)
 def test_bad_order_key(key, path, code):
     assert_refused(validation.check_order_key(key), path, code)
 
@@ -330,7 +423,9 @@ BAD_OPENIDS = [
 ]
 
 
-@pytest.mark.parametrize("openid, code", BAD_OPENIDS, ids=[f"openid{i}" for i in range(len(BAD_OPENIDS))])
+@pytest.mark.parametrize(
+    "openid, code", BAD_OPENIDS, ids=[f"openid{i}" for i in range(len(BAD_OPENIDS))]
+)
 def test_bad_openid(openid, code):
     assert_refused(validation.check_openid(openid), "payer.openid", code, openid)
 
@@ -340,7 +435,8 @@ def test_openid_of_128_bytes_is_accepted():
     assert validation.check_openid(OPENID) == []
 
 
-# ------------------------------------------------------------------------------ express codes and texts
+# ------------------------------------------------------------------------------ express
+# codes and texts
 
 BAD_EXPRESS_CODES = [
     ("", c.EXPRESS_COMPANY_EMPTY),
@@ -360,17 +456,27 @@ BAD_EXPRESS_CODES = [
 ]
 
 
-@pytest.mark.parametrize("code_value, code", BAD_EXPRESS_CODES,
-                         ids=[f"express{i}" for i in range(len(BAD_EXPRESS_CODES))])
+@pytest.mark.parametrize(
+    "code_value, code",
+    BAD_EXPRESS_CODES,
+    ids=[f"express{i}" for i in range(len(BAD_EXPRESS_CODES))],
+)
 def test_bad_express_code(code_value, code):
-    assert_refused(validation.check_express_company(code_value), "express_company", code, code_value)
+    assert_refused(
+        validation.check_express_company(code_value),
+        "express_company",
+        code,
+        code_value,
+    )
     body = valid_single_body()
     body["shipping_list"][0]["express_company"] = code_value
     problems = validation.check_single(body)
     assert_refused(problems, "shipping_list[0].express_company", code, code_value)
 
 
-@pytest.mark.parametrize("unknown", ["YUNDA", "DBKD", "BEST", "NOSUCHCARRIER", "S" * 128])
+@pytest.mark.parametrize(
+    "unknown", ["YUNDA", "DBKD", "BEST", "NOSUCHCARRIER", "S" * 128]
+)
 def test_code_outside_the_known_table_is_not_refused(unknown):
     # WeChat's table has ~1,400 codes; only WeChat can say a well-formed one is unknown.
     assert unknown not in {company.code for company in express.EXPRESS_COMPANIES}
@@ -390,12 +496,17 @@ BAD_TRACKING_NOS = [
 ]
 
 
-@pytest.mark.parametrize("tracking_no, code", BAD_TRACKING_NOS,
-                         ids=[f"tracking{i}" for i in range(len(BAD_TRACKING_NOS))])
+@pytest.mark.parametrize(
+    "tracking_no, code",
+    BAD_TRACKING_NOS,
+    ids=[f"tracking{i}" for i in range(len(BAD_TRACKING_NOS))],
+)
 def test_bad_tracking_no(tracking_no, code):
     body = valid_single_body()
     body["shipping_list"][0]["tracking_no"] = tracking_no
-    assert_refused(validation.check_single(body), "shipping_list[0].tracking_no", code, tracking_no)
+    assert_refused(
+        validation.check_single(body), "shipping_list[0].tracking_no", code, tracking_no
+    )
 
 
 BAD_ITEM_IDS = [
@@ -410,11 +521,17 @@ BAD_ITEM_IDS = [
 ]
 
 
-@pytest.mark.parametrize("item_id, code", BAD_ITEM_IDS, ids=[f"item{i}" for i in range(len(BAD_ITEM_IDS))])
+@pytest.mark.parametrize(
+    "item_id, code", BAD_ITEM_IDS, ids=[f"item{i}" for i in range(len(BAD_ITEM_IDS))]
+)
 def test_bad_merchant_item_id(item_id, code):
-    assert_refused(validation.check_merchant_item_id(item_id), "merchant_item_id", code, item_id)
+    assert_refused(
+        validation.check_merchant_item_id(item_id), "merchant_item_id", code, item_id
+    )
     body = valid_combined_body()
-    body["sub_orders"][0]["shipping_list"][0]["item_list"][1]["merchant_item_id"] = item_id
+    body["sub_orders"][0]["shipping_list"][0]["item_list"][1]["merchant_item_id"] = (
+        item_id
+    )
     path = "sub_orders[0].shipping_list[0].item_list[1].merchant_item_id"
     assert_refused(validation.check_combined(body), path, code, item_id)
 
@@ -424,17 +541,35 @@ def test_item_id_of_64_bytes_is_accepted():
     assert validation.check_merchant_item_id("品" * 21 + "X") == []
 
 
-BAD_CONTACTS = ["18912345678", "189 1234 5678", "+86-18912345678", "189*5678", "****", "189****567",
-                "１８９****５６７８", "189****5678\n", "<script>", "'; DROP TABLE x;--"]
+BAD_CONTACTS = [
+    "18912345678",
+    "189 1234 5678",
+    "+86-18912345678",
+    "189*5678",
+    "****",
+    "189****567",
+    "１８９****５６７８",
+    "189****5678\n",
+    "<script>",
+    "'; DROP TABLE x;--",
+]
 
 
-@pytest.mark.parametrize("contact", BAD_CONTACTS, ids=[f"contact{i}" for i in range(len(BAD_CONTACTS))])
+@pytest.mark.parametrize(
+    "contact", BAD_CONTACTS, ids=[f"contact{i}" for i in range(len(BAD_CONTACTS))]
+)
 def test_unmasked_or_foreign_contact_in_a_body_is_refused(contact):
     body = valid_single_body()
     body["shipping_list"][0]["contact"] = {"consignor_contact": contact}
     path = "shipping_list[0].contact.consignor_contact"
-    # The message shows WeChat's example (189****1234); any other value must not be echoed.
-    assert_refused(validation.check_single(body), path, c.PARAM_ERROR, None if contact == "****" else contact)
+    # The message shows WeChat's example (189****1234); any other value must not be
+    # echoed.
+    assert_refused(
+        validation.check_single(body),
+        path,
+        c.PARAM_ERROR,
+        None if contact == "****" else contact,
+    )
 
 
 BAD_UPLOAD_TIMES = [
@@ -451,8 +586,11 @@ BAD_UPLOAD_TIMES = [
 ]
 
 
-@pytest.mark.parametrize("upload_time, code", BAD_UPLOAD_TIMES,
-                         ids=[f"time{i}" for i in range(len(BAD_UPLOAD_TIMES))])
+@pytest.mark.parametrize(
+    "upload_time, code",
+    BAD_UPLOAD_TIMES,
+    ids=[f"time{i}" for i in range(len(BAD_UPLOAD_TIMES))],
+)
 def test_bad_upload_time(upload_time, code):
     body = valid_combined_body()
     body["upload_time"] = upload_time
@@ -460,7 +598,8 @@ def test_bad_upload_time(upload_time, code):
     assert_refused(validation.check_combined(body), "upload_time", code)
 
 
-# ------------------------------------------------------------------------------ hostile strings everywhere
+# ------------------------------------------------------------------------------ hostile
+# strings everywhere
 
 STRICT_FIELDS = [  # (where, code when refused)
     (("order_key", "mchid"), c.MCHID_INVALID),
@@ -468,7 +607,10 @@ STRICT_FIELDS = [  # (where, code when refused)
     (("sub_orders", 1, "order_key", "out_trade_no"), c.PARAM_ERROR),
     (("payer", "openid"), c.OPENID_INVALID),
     (("upload_time",), c.UPLOAD_TIME_ILLEGAL),
-    (("sub_orders", 0, "shipping_list", 0, "contact", "receiver_contact"), c.PARAM_ERROR),
+    (
+        ("sub_orders", 0, "shipping_list", 0, "contact", "receiver_contact"),
+        c.PARAM_ERROR,
+    ),
 ]
 FREE_TEXT_FIELDS = [
     ("sub_orders", 0, "shipping_list", 0, "tracking_no"),
@@ -485,20 +627,30 @@ def _put(body, where, value):
 
 
 def _path(where):
-    return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in where).lstrip(".")
+    return "".join(
+        f"[{step}]" if isinstance(step, int) else f".{step}" for step in where
+    ).lstrip(".")
 
 
 @pytest.mark.parametrize("value, invisible, spaced", HOSTILE, ids=HOSTILE_IDS)
-@pytest.mark.parametrize("where, code", STRICT_FIELDS, ids=[_path(w) for w, _ in STRICT_FIELDS])
-def test_hostile_string_in_a_strict_field_is_refused(where, code, value, invisible, spaced):
+@pytest.mark.parametrize(
+    "where, code", STRICT_FIELDS, ids=[_path(w) for w, _ in STRICT_FIELDS]
+)
+def test_hostile_string_in_a_strict_field_is_refused(
+    where, code, value, invisible, spaced
+):
     body = valid_combined_body()
     _put(body, where, value)
     assert_refused(validation.check_combined(body), _path(where), code, value)
 
 
 @pytest.mark.parametrize("value, invisible, spaced", HOSTILE, ids=HOSTILE_IDS)
-@pytest.mark.parametrize("where", FREE_TEXT_FIELDS, ids=[_path(w) for w in FREE_TEXT_FIELDS])
-def test_hostile_string_in_a_free_text_field_is_refused_or_carried_as_data(where, value, invisible, spaced):
+@pytest.mark.parametrize(
+    "where", FREE_TEXT_FIELDS, ids=[_path(w) for w in FREE_TEXT_FIELDS]
+)
+def test_hostile_string_in_a_free_text_field_is_refused_or_carried_as_data(
+    where, value, invisible, spaced
+):
     body = valid_combined_body()
     _put(body, where, value)
     problems = validation.check_combined(body)
@@ -506,32 +658,44 @@ def test_hostile_string_in_a_free_text_field_is_refused_or_carried_as_data(where
     if refused:
         assert_refused(problems, _path(where), c.PARAM_ERROR, value)
     else:
-        # Printable text WeChat may know (a carrier's tracking number, a merchant's own id): sent
-        # as JSON data, never interpreted; the sandbox test below shows it round-trips unchanged.
+        # Printable text WeChat may know (a carrier's tracking number, a merchant's own
+        # id): sent as JSON data, never interpreted; the sandbox test below shows it
+        # round-trips unchanged.
         assert problems == []
         assert json.loads(json.dumps(body, ensure_ascii=False)) == body
 
 
-# ------------------------------------------------------------------------------ oversized lists
+# ------------------------------------------------------------------------------
+# oversized lists
+
 
 def _split_order(shipments, items_per_shipment):
     return {
         "order_key": merchant_key(out_trade_no="SO0009"),
         "delivery_mode": 2,
         "shipping_list": [
-            {"tracking_no": f"SF{index:012d}", "express_company": "SF",
-             "item_list": [{"merchant_item_id": f"SKU-{n}"} for n in range(items_per_shipment)],
-             "contact": {"receiver_contact": "189****5678"}}
-            for index in range(shipments)],
+            {
+                "tracking_no": f"SF{index:012d}",
+                "express_company": "SF",
+                "item_list": [
+                    {"merchant_item_id": f"SKU-{n}"} for n in range(items_per_shipment)
+                ],
+                "contact": {"receiver_contact": "189****5678"},
+            }
+            for index in range(shipments)
+        ],
     }
 
 
-@pytest.mark.parametrize("shipments, items, path, code", [
-    (11, 1, "sub_orders[0].shipping_list", c.PARAM_ERROR),
-    (100, 1, "sub_orders[0].shipping_list", c.PARAM_ERROR),
-    (1, 51, "sub_orders[0].shipping_list[0].item_list", c.PARAM_ERROR),
-    (2, 500, "sub_orders[0].shipping_list[1].item_list", c.PARAM_ERROR),
-])
+@pytest.mark.parametrize(
+    "shipments, items, path, code",
+    [
+        (11, 1, "sub_orders[0].shipping_list", c.PARAM_ERROR),
+        (100, 1, "sub_orders[0].shipping_list", c.PARAM_ERROR),
+        (1, 51, "sub_orders[0].shipping_list[0].item_list", c.PARAM_ERROR),
+        (2, 500, "sub_orders[0].shipping_list[1].item_list", c.PARAM_ERROR),
+    ],
+)
 def test_oversized_lists_are_refused(shipments, items, path, code):
     body = valid_combined_body()
     body["sub_orders"][0] = _split_order(shipments, items)
@@ -548,7 +712,8 @@ def test_lists_at_their_limits_are_accepted():
 
 
 def test_sixteen_sub_orders_are_accepted():
-    # The shipping documents give sub_orders no upper bound; WeChat Pay's combined payment does.
+    # The shipping documents give sub_orders no upper bound; WeChat Pay's combined
+    # payment does.
     body = valid_combined_body()
     body["sub_orders"] = [copy.deepcopy(body["sub_orders"][1]) for _ in range(16)]
     for index, sub_order in enumerate(body["sub_orders"]):
@@ -558,22 +723,43 @@ def test_sixteen_sub_orders_are_accepted():
 
 def test_unified_delivery_with_two_parcels_and_items_reports_both():
     body = valid_single_body()
-    body["shipping_list"].append({"tracking_no": "SF2", "express_company": "SF",
-                                  "contact": {"receiver_contact": "189****5678"}})
+    body["shipping_list"].append(
+        {
+            "tracking_no": "SF2",
+            "express_company": "SF",
+            "contact": {"receiver_contact": "189****5678"},
+        }
+    )
     body["shipping_list"][0]["item_list"] = [{"merchant_item_id": "SKU-A"}]
     codes = {p.code for p in validation.check_single(body)}
     assert {c.UNIFIED_NEEDS_ONE_SHIPPING, c.UNIFIED_NO_ITEMS} <= codes
 
 
-# ------------------------------------------------------------------------------ malformed whole bodies
+# ------------------------------------------------------------------------------
+# malformed whole bodies
 
-BAD_BODIES = [None, [], [valid_single_body()], "", "{}", 0, 1.5, True, {"order_key": "x", "payer": []},
-              {"shipping_list": {"tracking_no": "SF1"}, "delivery_mode": "1"}]
+BAD_BODIES = [
+    None,
+    [],
+    [valid_single_body()],
+    "",
+    "{}",
+    0,
+    1.5,
+    True,
+    {"order_key": "x", "payer": []},
+    {"shipping_list": {"tracking_no": "SF1"}, "delivery_mode": "1"},
+]
 
 
-@pytest.mark.parametrize("body", BAD_BODIES, ids=[f"body{i}" for i in range(len(BAD_BODIES))])
-@pytest.mark.parametrize("check", [validation.check_combined, validation.check_single],
-                         ids=["combined", "single"])
+@pytest.mark.parametrize(
+    "body", BAD_BODIES, ids=[f"body{i}" for i in range(len(BAD_BODIES))]
+)
+@pytest.mark.parametrize(
+    "check",
+    [validation.check_combined, validation.check_single],
+    ids=["combined", "single"],
+)
 def test_malformed_body_gives_problems_not_exceptions(check, body):
     problems = check(body)
     assert problems
@@ -595,14 +781,24 @@ def test_deeply_nested_values_are_type_problems_not_recursion():
     assert ("sub_orders[0].shipping_list", c.DATA_FORMAT_ERROR) in codes
 
 
-# ------------------------------------------------------------------------------ through the client
+# ------------------------------------------------------------------------------ through
+# the client
 
-@pytest.mark.parametrize("mutate", [
-    lambda b: b["payer"].update(openid="<script>"),
-    lambda b: b["order_key"].update(mchid="商户号"),
-    lambda b: b["sub_orders"][0]["shipping_list"].extend(copy.deepcopy(b["sub_orders"][0]["shipping_list"]) * 5),
-    lambda b: b["sub_orders"][1]["shipping_list"][0].update(contact={"receiver_contact": "18912345678"}),
-], ids=["openid", "mchid", "eleven-parcels", "clear-phone"])
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda b: b["payer"].update(openid="<script>"),
+        lambda b: b["order_key"].update(mchid="商户号"),
+        lambda b: b["sub_orders"][0]["shipping_list"].extend(
+            copy.deepcopy(b["sub_orders"][0]["shipping_list"]) * 5
+        ),
+        lambda b: b["sub_orders"][1]["shipping_list"][0].update(
+            contact={"receiver_contact": "18912345678"}
+        ),
+    ],
+    ids=["openid", "mchid", "eleven-parcels", "clear-phone"],
+)
 def test_client_refuses_before_sending(sandbox, mutate):
     body = valid_combined_body()
     mutate(body)
@@ -622,19 +818,37 @@ def test_client_refuses_before_sending(sandbox, mutate):
     assert sandbox.state.stats()["requests"] == {}, "nothing reaches WeChat"
 
 
-# ------------------------------------------------------------------------------ the sandbox
+# ------------------------------------------------------------------------------ the
+# sandbox
 
-@pytest.mark.parametrize("value, invisible, spaced", [h for h in HOSTILE if not h[1]],
-                         ids=[i for i, h in zip(HOSTILE_IDS, HOSTILE) if not h[1]])
-def test_sandbox_stores_printable_hostile_text_verbatim(sandbox, token, value, invisible, spaced):
+
+@pytest.mark.parametrize(
+    "value, invisible, spaced",
+    [h for h in HOSTILE if not h[1]],
+    ids=[i for i, h in zip(HOSTILE_IDS, HOSTILE, strict=False) if not h[1]],
+)
+def test_sandbox_stores_printable_hostile_text_verbatim(
+    sandbox, token, value, invisible, spaced
+):
     body = valid_combined_body()
     _put(body, FREE_TEXT_FIELDS[0], value)
     _put(body, FREE_TEXT_FIELDS[1], value)
     details_path, details = details_for(body)
-    assert requests.post(sandbox.url + details_path, params={"access_token": token}, json=details,
-                         timeout=5).json()["errcode"] == 0
-    answer = requests.post(sandbox.url + COMBINED_PATH, params={"access_token": token}, timeout=5,
-                           data=json.dumps(body, ensure_ascii=False).encode("utf-8")).json()
+    assert (
+        requests.post(
+            sandbox.url + details_path,
+            params={"access_token": token},
+            json=details,
+            timeout=5,
+        ).json()["errcode"]
+        == 0
+    )
+    answer = requests.post(
+        sandbox.url + COMBINED_PATH,
+        params={"access_token": token},
+        timeout=5,
+        data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+    ).json()
     assert answer == {"errcode": 0, "errmsg": "ok"}
     assert sandbox.state.uploads()[0]["body"] == body
     page = requests.get(sandbox.url + "/", timeout=5).text
@@ -664,7 +878,7 @@ BAD_JSON = [
     b"[" * 100000 + b"]" * 100000,
     b"\xff\xfe\x00{",
     b"\xc3\x28",
-    "\ufeff{}".encode("utf-8"),
+    "\ufeff{}".encode(),
     b"{'order_key': 1}",
     b'{"order_key": 1} trailing',
     b"order_key=1&payer=2",
@@ -673,12 +887,19 @@ BAD_JSON = [
 ]
 
 
-@pytest.mark.parametrize("raw", BAD_JSON, ids=[f"json{i}" for i in range(len(BAD_JSON))])
+@pytest.mark.parametrize(
+    "raw", BAD_JSON, ids=[f"json{i}" for i in range(len(BAD_JSON))]
+)
 @pytest.mark.parametrize("path", [COMBINED_PATH, SINGLE_PATH, endpoints.STABLE_TOKEN])
 def test_sandbox_answers_malformed_json_with_47001(sandbox, token, path, raw):
     params = {"access_token": token} if path != endpoints.STABLE_TOKEN else None
-    response = requests.post(sandbox.url + path, params=params, data=raw, timeout=10,
-                             headers={"Content-Type": "application/json"})
+    response = requests.post(
+        sandbox.url + path,
+        params=params,
+        data=raw,
+        timeout=10,
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 200
     assert response.json()["errcode"] == c.DATA_FORMAT_ERROR
     assert sandbox.state.uploads() == []
@@ -686,8 +907,18 @@ def test_sandbox_answers_malformed_json_with_47001(sandbox, token, path, raw):
     assert requests.get(sandbox.url + "/sandbox/stats", timeout=5).status_code == 200
 
 
-@pytest.mark.parametrize("raw", [b"[" * 100000, b"{", b"[]", b"NaN", b'{"kind": "hang", "seconds": NaN}',
-                                 b'{"kind": "hang", "seconds": Infinity}', b'{"kind": "hang", "count": 0}'])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 100000,
+        b"{",
+        b"[]",
+        b"NaN",
+        b'{"kind": "hang", "seconds": NaN}',
+        b'{"kind": "hang", "seconds": Infinity}',
+        b'{"kind": "hang", "count": 0}',
+    ],
+)
 def test_sandbox_fault_endpoint_refuses_malformed_requests(sandbox, raw):
     response = requests.post(sandbox.url + "/sandbox/faults", data=raw, timeout=5)
     assert response.status_code == 400
@@ -709,8 +940,13 @@ def _raw_request(url, head):
 
 @pytest.mark.parametrize("length", [b"abc", b"-5", b"1e3", b""])
 def test_sandbox_answers_a_broken_content_length(sandbox, length):
-    head = (b"POST " + endpoints.STABLE_TOKEN.encode() + b" HTTP/1.1\r\nHost: x\r\nContent-Length: " + length
-            + b"\r\nConnection: close\r\n\r\n{}")
+    head = (
+        b"POST "
+        + endpoints.STABLE_TOKEN.encode()
+        + b" HTTP/1.1\r\nHost: x\r\nContent-Length: "
+        + length
+        + b"\r\nConnection: close\r\n\r\n{}"
+    )
     answer = _raw_request(sandbox.url, head)
     status = answer.split(b"\r\n", 1)[0]
     if length:
@@ -721,7 +957,9 @@ def test_sandbox_answers_a_broken_content_length(sandbox, length):
     assert requests.get(sandbox.url + "/sandbox/stats", timeout=5).status_code == 200
 
 
-# ------------------------------------------------------------------------------ /sandbox/tokens
+# ------------------------------------------------------------------------------
+# /sandbox/tokens
+
 
 def test_sandbox_lists_the_tokens_it_issued(sandbox, control):
     assert control.tokens() == []
@@ -732,7 +970,9 @@ def test_sandbox_lists_the_tokens_it_issued(sandbox, control):
     assert sorted(control.tokens()) == sorted([stable, classic])
     assert SECRET not in json.dumps(control.tokens())
     control.expire_tokens()
-    assert sorted(control.tokens()) == sorted([stable, classic]), "expired tokens are still listed"
+    assert sorted(control.tokens()) == sorted(
+        [stable, classic]
+    ), "expired tokens are still listed"
     control.reset()
     assert control.tokens() == []
 
@@ -744,11 +984,25 @@ def test_tokens_endpoint_is_read_only(sandbox):
 
 # ------------------------------------------------------------------------------ AppID
 
-BAD_APPIDS = ["", " ", "wx 1234567890abcdef", "wx1234567890abcdef\n", "wx" + "0" * 31, "wx-123", "微信应用",
-              "\u200bwx1234567890abcdef", "wx1234'--", None, 12345, ["wx1234567890abcdef"]]
+BAD_APPIDS = [
+    "",
+    " ",
+    "wx 1234567890abcdef",
+    "wx1234567890abcdef\n",
+    "wx" + "0" * 31,
+    "wx-123",
+    "微信应用",
+    "\u200bwx1234567890abcdef",
+    "wx1234'--",
+    None,
+    12345,
+    ["wx1234567890abcdef"],
+]
 
 
-@pytest.mark.parametrize("appid", BAD_APPIDS, ids=[f"appid{i}" for i in range(len(BAD_APPIDS))])
+@pytest.mark.parametrize(
+    "appid", BAD_APPIDS, ids=[f"appid{i}" for i in range(len(BAD_APPIDS))]
+)
 def test_bad_appid(appid):
     assert_refused(validation.check_appid(appid), "appid", c.APPID_INVALID, appid)
 

@@ -1,5 +1,7 @@
-"""Several calls in flight: the per-account Throttle, the CallPool's bounds, and one upload's
-exchange (exchange.run) against the sandbox over real sockets, run alone and many at once."""
+"""Several calls in flight: the per-account Throttle, the CallPool's bounds, and one
+upload's exchange (exchange.run) against the sandbox over real sockets, run alone and
+many at once."""
+
 import copy
 import threading
 import time
@@ -8,7 +10,6 @@ from dataclasses import dataclass
 import pytest
 from builders import MCHID, OPENID, valid_osm_body
 from helpers import APPID, SECRET
-
 from wechat_protocol import call_pool, catalogue, endpoints, exchange
 from wechat_protocol.client import WeChatClient
 from wechat_protocol.order_shipping_record import key_id
@@ -28,7 +29,11 @@ def test_throttle_halves_pauses_and_recovers_one_call_at_a_time():
     throttle = call_pool.Throttle(8, clock=clock)
     assert throttle.room(0) == 8 and throttle.room(5) == 3
     throttle.observe(True)
-    assert throttle.width == 4 and throttle.room(0) == 0 and throttle.wait() == call_pool.PAUSE_FIRST
+    assert (
+        throttle.width == 4
+        and throttle.room(0) == 0
+        and throttle.wait() == call_pool.PAUSE_FIRST
+    )
     throttle.observe(True)  # another call already in flight reports the same limit
     assert throttle.width == 4
     clock.now += call_pool.PAUSE_FIRST
@@ -40,7 +45,9 @@ def test_throttle_halves_pauses_and_recovers_one_call_at_a_time():
         throttle.observe(False)
         assert throttle.width == expected
     throttle.observe(False)
-    assert throttle.width == 8 and throttle.pause == call_pool.PAUSE_FIRST  # full width forgets the pauses
+    assert (
+        throttle.width == 8 and throttle.pause == call_pool.PAUSE_FIRST
+    )  # full width forgets the pauses
 
 
 def test_throttle_never_goes_below_one_call_and_caps_its_pause():
@@ -60,9 +67,16 @@ def throttles():
 
 
 def test_pools_share_the_process_throttles_unless_given_a_registry(throttles):
-    assert call_pool.CallPool(2).throttles is call_pool.CallPool(4).throttles is call_pool.THROTTLES
+    assert (
+        call_pool.CallPool(2).throttles
+        is call_pool.CallPool(4).throttles
+        is call_pool.THROTTLES
+    )
     assert call_pool.CallPool(2, throttles).throttles is throttles
-    assert throttles.get("acct", 4) is throttles.get("acct", 8) and throttles.get("acct", 8).ceiling == 8
+    assert (
+        throttles.get("acct", 4) is throttles.get("acct", 8)
+        and throttles.get("acct", 8).ceiling == 8
+    )
 
 
 def _drain(pool):
@@ -144,11 +158,15 @@ def test_a_rate_limited_account_slows_down_while_another_goes_on(throttles):
     _drain(pool)
     when = dict(started[1:])
     assert when["calm"] < paused_at + 0.5  # the other account did not wait
-    assert when["busy"] >= paused_at + throttle.pause / 2 - 0.05  # this one waited out its pause
+    assert (
+        when["busy"] >= paused_at + throttle.pause / 2 - 0.05
+    )  # this one waited out its pause
     assert throttle.width == 5  # and widens again as answers come back
 
 
-# ------------------------------------------------------------------ exchanges with the sandbox
+# ------------------------------------------------------------------ exchanges with the
+# sandbox
+
 
 @dataclass(frozen=True)
 class Wire:
@@ -169,26 +187,47 @@ def client(sandbox, control):
 
 
 def _osm(out_trade_no, control=None, **extra):
-    """The exchange of a single express shipment; with `control`, its payment registered first."""
+    """The exchange of a single express shipment; with `control`, its payment registered
+    first."""
     if control is not None:
         control.pay(OPENID, mchid=MCHID, out_trade_no=out_trade_no)
-    return exchange.Exchange(None, Wire(endpoints.OSM_SINGLE_SHIPPING, valid_osm_body(out_trade_no)),
-                             order_shipping=True, **extra)
+    return exchange.Exchange(
+        None,
+        Wire(endpoints.OSM_SINGLE_SHIPPING, valid_osm_body(out_trade_no)),
+        order_shipping=True,
+        **extra,
+    )
 
 
-def test_an_order_shipping_exchange_records_what_wechat_holds_and_sends_no_change_twice(client, control):
+def test_an_order_shipping_exchange_records_what_wechat_holds_and_sends_no_change_twice(
+    client, control
+):
     first = exchange.run(_with(client, _osm("EX-1", control)))
     key = key_id(valid_osm_body("EX-1")["order_key"])
-    assert first.state == exchange.SENT and first.result.accepted and first.counts == {key: 1}
-    again = exchange.run(_with(client, _osm("EX-1"), held=first.held, counts=first.counts))
-    assert again.state == exchange.SENT and again.result is None  # nothing new: nothing sent
+    assert (
+        first.state == exchange.SENT
+        and first.result.accepted
+        and first.counts == {key: 1}
+    )
+    again = exchange.run(
+        _with(client, _osm("EX-1"), held=first.held, counts=first.counts)
+    )
+    assert (
+        again.state == exchange.SENT and again.result is None
+    )  # nothing new: nothing sent
     assert len(control.uploads()) == 1
 
 
-def test_an_exchange_in_doubt_asks_wechat_first_and_does_not_resend_what_it_holds(client, control):
-    exchange.run(_with(client, _osm("EX-2", control)))  # accepted, but say its answer was lost
+def test_an_exchange_in_doubt_asks_wechat_first_and_does_not_resend_what_it_holds(
+    client, control
+):
+    exchange.run(
+        _with(client, _osm("EX-2", control))
+    )  # accepted, but say its answer was lost
     answer = exchange.run(_with(client, _osm("EX-2"), in_doubt=True))
-    assert answer.state == exchange.SENT and answer.result is None and not answer.in_doubt
+    assert (
+        answer.state == exchange.SENT and answer.result is None and not answer.in_doubt
+    )
     assert len(control.uploads()) == 1
     stats = control.stats()
     assert stats["requests"].get(endpoints.OSM_GET_ORDER) == 1
@@ -201,10 +240,18 @@ def test_a_rate_limited_answer_is_retried_and_reported_as_such(client, control):
     assert answer.result.errcode == catalogue.RATE_LIMITED_FREQ and not answer.in_doubt
 
 
-def test_many_exchanges_at_once_through_a_pool_each_accepted_once(client, control, throttles):
+def test_many_exchanges_at_once_through_a_pool_each_accepted_once(
+    client, control, throttles
+):
     pool = call_pool.CallPool(8, throttles)
     for index in range(40):
-        pool.add(index, "order-%d" % index, APPID, exchange.run, _with(client, _osm("EX-P%02d" % index, control)))
+        pool.add(
+            index,
+            "order-%d" % index,
+            APPID,
+            exchange.run,
+            _with(client, _osm("EX-P%02d" % index, control)),
+        )
     answers = dict(_drain(pool))
     assert sorted(answers) == list(range(40))
     assert all(answer.state == exchange.SENT for answer in answers.values())
@@ -222,7 +269,13 @@ def test_the_sandbox_counts_the_calls_it_serves_at_once(client, control, throttl
     control.latency(100)
     pool = call_pool.CallPool(6, throttles)
     for index in range(12):
-        pool.add(index, "order-%d" % index, APPID, exchange.run, _with(client, _osm("EX-Q%02d" % index, control)))
+        pool.add(
+            index,
+            "order-%d" % index,
+            APPID,
+            exchange.run,
+            _with(client, _osm("EX-Q%02d" % index, control)),
+        )
     _drain(pool)
     peak = control.stats()["in_flight_peak"]
     assert 2 <= peak <= 6, peak  # several at once, never more than the pool
@@ -231,8 +284,11 @@ def test_the_sandbox_counts_the_calls_it_serves_at_once(client, control, throttl
 
 
 def test_a_rate_limited_question_to_wechat_slows_the_account_too(client, control):
-    """In doubt, the exchange asks WeChat first (get_order): refused for the rate, it says so."""
-    exchange.run(_with(client, _osm("EX-4", control)))  # the token is fetched: the fault hits get_order
+    """In doubt, the exchange asks WeChat first (get_order): refused for the rate, it
+    says so."""
+    exchange.run(
+        _with(client, _osm("EX-4", control))
+    )  # the token is fetched: the fault hits get_order
     control.fault("errcode", count=1, errcode=catalogue.RATE_LIMITED)
     answer = exchange.run(_with(client, _osm("EX-4"), in_doubt=True))
     assert answer.state == exchange.RETRYING and answer.rate_limited and answer.in_doubt

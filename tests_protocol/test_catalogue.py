@@ -1,21 +1,64 @@
 """Tests of the error catalogue."""
-import pytest
 
+import pytest
 from wechat_protocol import catalogue
 from wechat_protocol.catalogue import CATALOGUE, Outcome, explain
 
 RETRYABLE = (-1, 45009, 44990, 45011, 10060012, 10060019)
 TOKEN = (40001, 40014, 42001, 41001)
 PERMANENT = (
-    268435461, 268485192, 268485214, 268485195, 268485196, 268485197, 268485194, 268485253, 268485224,
-    268485229, 268485228, 268485231, 268485226, 268485227, 268485230, 268485232, 268457014, 268485216,
-    268485217, 47001, 40013, 40125, 40164, 40097, 48001, 268464998,
+    268435461,
+    268485192,
+    268485214,
+    268485195,
+    268485196,
+    268485197,
+    268485194,
+    268485253,
+    268485224,
+    268485229,
+    268485228,
+    268485231,
+    268485226,
+    268485227,
+    268485230,
+    268485232,
+    268457014,
+    268485216,
+    268485217,
+    47001,
+    40013,
+    40125,
+    40164,
+    40097,
+    48001,
+    268464998,
     # Order Shipping Management (the note's error table): attention.
-    10060003, 10060004, 10060005, 10060006, 10060007, 10060008, 10060009, 10060011, 10060013, 10060014,
-    10060020, 10060024, 10060025, 10060026, 10060028, 10060029, 10060030, 10060031, 10060032,
-    268546000, 268546001, 268546002,
+    10060003,
+    10060004,
+    10060005,
+    10060006,
+    10060007,
+    10060008,
+    10060009,
+    10060011,
+    10060013,
+    10060014,
+    10060020,
+    10060024,
+    10060025,
+    10060026,
+    10060028,
+    10060029,
+    10060030,
+    10060031,
+    10060032,
+    268546000,
+    268546001,
+    268546002,
 )
-# Order Shipping Management: "retry briefly, then attention" and "WeChat already has it".
+# Order Shipping Management: "retry briefly, then attention" and "WeChat already has
+# it".
 RETRY_BRIEFLY = (10060001,)
 ALREADY_HELD = (10060002, 10060023)
 
@@ -50,7 +93,14 @@ def test_ok_is_accepted():
 
 
 def test_catalogue_covers_exactly_the_listed_codes():
-    assert set(CATALOGUE) == {0, *RETRYABLE, *TOKEN, *PERMANENT, *RETRY_BRIEFLY, *ALREADY_HELD}
+    assert set(CATALOGUE) == {
+        0,
+        *RETRYABLE,
+        *TOKEN,
+        *PERMANENT,
+        *RETRY_BRIEFLY,
+        *ALREADY_HELD,
+    }
 
 
 def test_named_constants_match_codes():

@@ -1,4 +1,5 @@
 """WeChatClient against the in-process sandbox over real sockets."""
+
 import json
 import logging
 import traceback
@@ -8,22 +9,34 @@ import pytest
 import requests
 from builders import details_for, valid_combined_body, valid_single_body
 from helpers import APPID, SECRET, closed_port_url
-
 from wechat_protocol import catalogue, express, validation
-from wechat_protocol.endpoints import SHOPPING_COMBINED_SHIPPING as COMBINED
-from wechat_protocol.endpoints import SHOPPING_SINGLE_SHIPPING as SINGLE
 from wechat_protocol.catalogue import Outcome
 from wechat_protocol.client import CallResult, WeChatCallError, WeChatClient
-from wechat_protocol.payload import (CombinedShippingInfo, Contact, OrderKey, OrderNumberType,
-                                     OrderShipping, Shipment, SingleShippingInfo)
-from wechat_protocol.tokens import AuthorizerTokenSource, ClassicTokenSource, StableTokenSource
+from wechat_protocol.endpoints import SHOPPING_COMBINED_SHIPPING as COMBINED
+from wechat_protocol.endpoints import SHOPPING_SINGLE_SHIPPING as SINGLE
+from wechat_protocol.payload import (
+    CombinedShippingInfo,
+    Contact,
+    OrderKey,
+    OrderNumberType,
+    OrderShipping,
+    Shipment,
+    SingleShippingInfo,
+)
+from wechat_protocol.tokens import (
+    AuthorizerTokenSource,
+    ClassicTokenSource,
+    StableTokenSource,
+)
 
 CST = timezone(timedelta(hours=8))
 
 
 def make_client(url, token_url=None, classic=False, secret=SECRET, timeout=(3.05, 10)):
     source_class = ClassicTokenSource if classic else StableTokenSource
-    return WeChatClient(url, source_class(token_url or url, APPID, secret), timeout=timeout)
+    return WeChatClient(
+        url, source_class(token_url or url, APPID, secret), timeout=timeout
+    )
 
 
 @pytest.fixture
@@ -36,23 +49,43 @@ def client(sandbox):
 def combined_info(moment=datetime(2024, 3, 1, 10, 0, 0, 123000, tzinfo=CST)):
     mch = "1230000109"
     return CombinedShippingInfo(
-        order_key=OrderKey(OrderNumberType.MERCHANT_TRADE_NUMBER, mchid=mch,
-                           out_trade_no="MAIN-42"),
-        sub_orders=(
-            OrderShipping(OrderKey(OrderNumberType.MERCHANT_TRADE_NUMBER, mchid=mch,
-                                   out_trade_no="SUB-1"),
-                          (Shipment("SF100", "SF", ("商品-甲", "SKU-2"),
-                                    Contact(receiver_contact="189****1234")),
-                           Shipment("ZTO200", "ZTO", ("SKU-3",)))),
-            OrderShipping(OrderKey(OrderNumberType.MERCHANT_TRADE_NUMBER, mchid=mch,
-                                   out_trade_no="SUB-2"),
-                          (Shipment("YTO300", "YTO"),)),
+        order_key=OrderKey(
+            OrderNumberType.MERCHANT_TRADE_NUMBER, mchid=mch, out_trade_no="MAIN-42"
         ),
-        upload_time=moment, payer_openid="oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")
+        sub_orders=(
+            OrderShipping(
+                OrderKey(
+                    OrderNumberType.MERCHANT_TRADE_NUMBER,
+                    mchid=mch,
+                    out_trade_no="SUB-1",
+                ),
+                (
+                    Shipment(
+                        "SF100",
+                        "SF",
+                        ("商品-甲", "SKU-2"),
+                        Contact(receiver_contact="189****1234"),
+                    ),
+                    Shipment("ZTO200", "ZTO", ("SKU-3",)),
+                ),
+            ),
+            OrderShipping(
+                OrderKey(
+                    OrderNumberType.MERCHANT_TRADE_NUMBER,
+                    mchid=mch,
+                    out_trade_no="SUB-2",
+                ),
+                (Shipment("YTO300", "YTO"),),
+            ),
+        ),
+        upload_time=moment,
+        payer_openid="oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+    )
 
 
 def given_details(client, *shipping_bodies):
-    """Upload the shopping details the shipping bodies refer to (WeChat refuses shipping without)."""
+    """Upload the shopping details the shipping bodies refer to (WeChat refuses shipping
+    without)."""
     for body in shipping_bodies:
         assert client.upload_wire(*details_for(body)).accepted
 
@@ -78,8 +111,10 @@ def test_combined_round_trip_stores_exactly_to_wire(client, control):
 
 
 def test_single_round_trip(client, control, sandbox):
-    order = OrderShipping(OrderKey(OrderNumberType.WXPAY_TRADE_NUMBER, transaction_id="4200009"),
-                          (Shipment("SF1", "SF", contact=Contact(receiver_contact="****1234")),))
+    order = OrderShipping(
+        OrderKey(OrderNumberType.WXPAY_TRADE_NUMBER, transaction_id="4200009"),
+        (Shipment("SF1", "SF", contact=Contact(receiver_contact="****1234")),),
+    )
     info = SingleShippingInfo(order, datetime(2024, 3, 1, 9, tzinfo=CST), "openid-1")
     given_details(client, info.to_wire(), valid_single_body())
     assert client.upload(info).accepted
@@ -110,7 +145,9 @@ def test_expired_token_mid_run_refreshes_once_and_replays(client, control):
     assert len(control.uploads()) == 2
 
 
-def test_invalid_token_answer_replays_with_force_refreshed_stable_token(client, control):
+def test_invalid_token_answer_replays_with_force_refreshed_stable_token(
+    client, control
+):
     given_details(client, valid_combined_body())
     control.fault("errcode", errcode=catalogue.TOKEN_INVALID)
     assert client.upload_wire(COMBINED, valid_combined_body()).accepted
@@ -122,20 +159,35 @@ def test_token_code_after_the_replay_is_not_replayed_again(sandbox, control):
     handed = StableTokenSource(sandbox.url, APPID, SECRET).token()
     calls = []
     # An authorizer source refreshes without HTTP, so the faults hit only the uploads.
-    client = WeChatClient(sandbox.url, AuthorizerTokenSource(lambda: calls.append(1) or handed))
+    client = WeChatClient(
+        sandbox.url, AuthorizerTokenSource(lambda: calls.append(1) or handed)
+    )
     control.fault("errcode", errcode=catalogue.TOKEN_EXPIRED, count=5)
     result = client.upload_wire(COMBINED, valid_combined_body())
     assert len(calls) == 2  # initial token, then one refresh before the one replay
-    assert result.outcome == Outcome.TOKEN and not result.accepted and not result.retryable
+    assert (
+        result.outcome == Outcome.TOKEN and not result.accepted and not result.retryable
+    )
     assert control.stats()["requests"][COMBINED] == 2
 
 
-@pytest.mark.parametrize("fault, expected_errcode, expected_status", [
-    ({"kind": "errcode", "errcode": catalogue.SYSTEM_BUSY}, catalogue.SYSTEM_BUSY, 200),
-    ({"kind": "errcode", "errcode": catalogue.RATE_LIMITED}, catalogue.RATE_LIMITED, 200),
-    ({"kind": "http500"}, None, 500),
-    ({"kind": "nonjson"}, None, 200),
-])
+@pytest.mark.parametrize(
+    "fault, expected_errcode, expected_status",
+    [
+        (
+            {"kind": "errcode", "errcode": catalogue.SYSTEM_BUSY},
+            catalogue.SYSTEM_BUSY,
+            200,
+        ),
+        (
+            {"kind": "errcode", "errcode": catalogue.RATE_LIMITED},
+            catalogue.RATE_LIMITED,
+            200,
+        ),
+        ({"kind": "http500"}, None, 500),
+        ({"kind": "nonjson"}, None, 200),
+    ],
+)
 def test_retryable_answers(client, control, fault, expected_errcode, expected_status):
     client.token_source.token()
     control.fault(**fault)
@@ -155,29 +207,36 @@ def test_hang_beyond_read_timeout_is_retryable(sandbox, control):
     control.fault("hang", seconds=1.5)
     result = client.upload_wire(COMBINED, valid_combined_body())
     assert result.outcome == Outcome.RETRYABLE and result.errmsg == "timeout"
-    assert result.describe("en") == ("WeChat could not be reached (timeout); "
-                                     "the upload will be retried.")
+    assert result.describe("en") == (
+        "WeChat could not be reached (timeout); the upload will be retried."
+    )
     assert result.describe("zh_CN") == "无法连接微信（超时）；系统将稍后重试上传。"
 
 
 def test_connection_refused_is_retryable():
     result = make_client(closed_port_url(), timeout=(1, 1)).upload_wire(
-        COMBINED, valid_combined_body())
+        COMBINED, valid_combined_body()
+    )
     assert result.outcome == Outcome.RETRYABLE
     assert result.errcode is None and result.http_status is None
 
 
 def test_wrong_secret_becomes_permanent_result_without_upload(sandbox, control):
     result = make_client(sandbox.url, secret="not-the-secret").upload_wire(
-        COMBINED, valid_combined_body())
-    assert result.outcome == Outcome.PERMANENT and result.errcode == catalogue.APPSECRET_INVALID
+        COMBINED, valid_combined_body()
+    )
+    assert (
+        result.outcome == Outcome.PERMANENT
+        and result.errcode == catalogue.APPSECRET_INVALID
+    )
     assert "AppSecret" in result.describe("en")
     assert COMBINED not in control.stats()["requests"]
 
 
 def test_unreachable_token_endpoint_becomes_retryable_result(sandbox):
     result = make_client(sandbox.url, token_url=closed_port_url()).upload_wire(
-        COMBINED, valid_combined_body())
+        COMBINED, valid_combined_body()
+    )
     assert result.outcome == Outcome.RETRYABLE and result.errmsg == "connection failed"
 
 
@@ -188,7 +247,10 @@ def test_not_later_upload_time_is_permanent_268485216(client, control):
     again = client.upload_wire(COMBINED, body)
     assert again.outcome == Outcome.PERMANENT
     assert again.errcode == catalogue.UPLOAD_TIME_ILLEGAL
-    assert client.upload_wire(COMBINED, later(body, -5)).errcode == catalogue.UPLOAD_TIME_ILLEGAL
+    assert (
+        client.upload_wire(COMBINED, later(body, -5)).errcode
+        == catalogue.UPLOAD_TIME_ILLEGAL
+    )
     assert client.upload_wire(COMBINED, later(body)).accepted
     assert len(control.uploads()) == 2
 
@@ -196,8 +258,9 @@ def test_not_later_upload_time_is_permanent_268485216(client, control):
 def test_malformed_json_sent_directly_is_47001(client, sandbox):
     token = client.token_source.token()
     for raw in (b'{"order_key": ', b"[1, 2]", "\u00e9".encode("latin-1")):
-        answer = requests.post(sandbox.url + COMBINED, params={"access_token": token},
-                               data=raw, timeout=5).json()
+        answer = requests.post(
+            sandbox.url + COMBINED, params={"access_token": token}, data=raw, timeout=5
+        ).json()
         assert answer["errcode"] == catalogue.DATA_FORMAT_ERROR
 
 
@@ -242,9 +305,13 @@ def test_no_secret_or_token_in_logs_results_or_exceptions(sandbox, control, capl
         body = later(body)
         record(client.upload_wire(COMBINED, body))
         record(client.upload_wire(COMBINED, body))  # 268485216
-        for fault in ({"kind": "errcode", "errcode": -1}, {"kind": "http500"},
-                      {"kind": "nonjson"}, {"kind": "hang", "seconds": 1},
-                      {"kind": "errcode", "errcode": 40001, "count": 2}):
+        for fault in (
+            {"kind": "errcode", "errcode": -1},
+            {"kind": "http500"},
+            {"kind": "nonjson"},
+            {"kind": "hang", "seconds": 1},
+            {"kind": "errcode", "errcode": 40001, "count": 2},
+        ):
             control.fault(**fault)
             body = later(body)
             record(client.upload_wire(COMBINED, body))
@@ -254,10 +321,16 @@ def test_no_secret_or_token_in_logs_results_or_exceptions(sandbox, control, capl
             client.get_delivery_list()
         except WeChatCallError as exc:
             record(exc)
-        for bad in (make_client(sandbox.url, classic=classic, secret=SECRET + "x"),
-                    make_client(closed_port_url(), classic=classic, timeout=(1, 1)),
-                    make_client(closed_port_url(), token_url=sandbox.url, classic=classic,
-                                timeout=(1, 1))):
+        for bad in (
+            make_client(sandbox.url, classic=classic, secret=SECRET + "x"),
+            make_client(closed_port_url(), classic=classic, timeout=(1, 1)),
+            make_client(
+                closed_port_url(),
+                token_url=sandbox.url,
+                classic=classic,
+                timeout=(1, 1),
+            ),
+        ):
             record(bad.upload_wire(COMBINED, body))
             try:
                 bad.token_source.token()

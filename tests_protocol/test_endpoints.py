@@ -1,6 +1,8 @@
-"""endpoints.py against WeChat's documentation. This is the one test that writes WeChat's paths
-out: the product, the sandbox, the other tests, the drills and the bench all take them from
-endpoints, so that a path WeChat changes is changed in endpoints.py and here."""
+"""endpoints.py against WeChat's documentation. This is the one test that writes
+WeChat's paths out: the product, the sandbox, the other tests, the drills and the bench
+all take them from endpoints, so that a path WeChat changes is changed in endpoints.py
+and here."""
+
 from wechat_protocol import endpoints
 
 # As WeChat's server API reference writes them (host https://api.weixin.qq.com).
@@ -26,14 +28,22 @@ DOCUMENTED = {
 
 
 def test_every_path_is_the_documented_one():
-    paths = {name: value for name, value in vars(endpoints).items()
-             if isinstance(value, str) and name.isupper() and not name.startswith("_")}
+    paths = {
+        name: value
+        for name, value in vars(endpoints).items()
+        if isinstance(value, str) and name.isupper() and not name.startswith("_")
+    }
     assert paths == DOCUMENTED
 
 
 def test_the_groups_hold_only_those_paths():
-    groups = (endpoints.SHOPPING_SHIPPING, endpoints.SHOPPING_DETAILS_CALLS, endpoints.SHOPPING_FAMILY,
-              endpoints.OSM_SHIPPING, endpoints.SHIPPING)
+    groups = (
+        endpoints.SHOPPING_SHIPPING,
+        endpoints.SHOPPING_DETAILS_CALLS,
+        endpoints.SHOPPING_FAMILY,
+        endpoints.OSM_SHIPPING,
+        endpoints.SHIPPING,
+    )
     assert all(set(group) <= set(DOCUMENTED.values()) for group in groups)
     assert all(path.startswith("/user-order/") for path in endpoints.SHOPPING_FAMILY)
     assert all(path.startswith("/wxa/sec/order/") for path in endpoints.OSM_SHIPPING)

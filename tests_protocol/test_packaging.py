@@ -1,9 +1,10 @@
 """The protocol distribution as the addon and this checkout see it."""
+
 import ast
 import importlib.metadata
-import tomllib
 from pathlib import Path
 
+import tomllib
 import wechat_protocol
 import wechat_sandbox
 
@@ -12,7 +13,9 @@ PROTOCOL = REPOSITORY / "protocol"
 
 
 def _manifest():
-    return ast.literal_eval((REPOSITORY / "__manifest__.py").read_text(encoding="utf-8"))
+    return ast.literal_eval(
+        (REPOSITORY / "__manifest__.py").read_text(encoding="utf-8")
+    )
 
 
 def _pyproject():

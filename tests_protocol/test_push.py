@@ -1,5 +1,6 @@
-"""WeChat's message push: signatures, safe mode's envelope, bodies, and the sandbox pushing
-Order Shipping Management's events to a real HTTP receiver."""
+"""WeChat's message push: signatures, safe mode's envelope, bodies, and the sandbox
+pushing Order Shipping Management's events to a real HTTP receiver."""
+
 import base64
 import json
 import os
@@ -12,7 +13,6 @@ import pytest
 import requests
 from builders import MCHID, OPENID, valid_osm_body
 from helpers import APPID, SECRET
-
 from wechat_protocol import endpoints, push
 from wechat_protocol.client import WeChatClient
 from wechat_protocol.tokens import StableTokenSource
@@ -25,8 +25,11 @@ PLAIN = push.PushSettings(TOKEN, APPID)
 
 
 def test_signature_is_sha1_of_the_sorted_parts():
-    # The example of WeChat's access guide: token, timestamp and nonce sorted, joined, sha1.
-    assert push.signature("token", "1714037059", "486452656") == push.signature("token", "486452656", "1714037059")
+    # The example of WeChat's access guide: token, timestamp and nonce sorted, joined,
+    # sha1.
+    assert push.signature("token", "1714037059", "486452656") == push.signature(
+        "token", "486452656", "1714037059"
+    )
     assert len(push.signature("t", "1", "2")) == 40
     assert push.signed("t", push.signature("t", "1", "2").upper(), "1", "2")
     assert not push.signed("t", None, "1", "2")
@@ -34,7 +37,9 @@ def test_signature_is_sha1_of_the_sorted_parts():
 
 def test_encrypt_then_decrypt_round_trips_and_names_the_appid():
     key = push.aes_key(KEY)
-    message = json.dumps({"Event": "trade_manage_remind_shipping", "msg": "请发货"}, ensure_ascii=False).encode()
+    message = json.dumps(
+        {"Event": "trade_manage_remind_shipping", "msg": "请发货"}, ensure_ascii=False
+    ).encode()
     encrypted = push.encrypt(key, APPID, message)
     assert len(base64.b64decode(encrypted)) % 32 == 0
     assert push.decrypt(key, APPID, encrypted) == message
@@ -49,8 +54,16 @@ def test_an_encoding_aes_key_is_43_base64_characters(key):
         push.aes_key(key)
 
 
-@pytest.mark.parametrize("encrypted", ["", "not base64!", base64.b64encode(b"x" * 15).decode(),
-                                       base64.b64encode(b"x" * 32).decode(), base64.b64encode(os.urandom(64)).decode()])
+@pytest.mark.parametrize(
+    "encrypted",
+    [
+        "",
+        "not base64!",
+        base64.b64encode(b"x" * 15).decode(),
+        base64.b64encode(b"x" * 32).decode(),
+        base64.b64encode(os.urandom(64)).decode(),
+    ],
+)
 def test_garbage_in_encrypt_is_refused(encrypted):
     with pytest.raises(push.PushRefused) as refused:
         push.decrypt(push.aes_key(KEY), APPID, encrypted)
@@ -67,14 +80,25 @@ def _encode(message, xml):
 
 
 def _safe_push(message, settings=SAFE, now=NOW, xml=False, appid=APPID):
-    encrypted = push.encrypt(push.aes_key(settings.encoding_aes_key), appid, _encode(message, xml))
+    encrypted = push.encrypt(
+        push.aes_key(settings.encoding_aes_key), appid, _encode(message, xml)
+    )
     raw = _encode({"ToUserName": APPID, "Encrypt": encrypted}, xml)
     return push.push_query(settings, now, "nonce2", encrypted), raw
 
 
-EVENT = {"ToUserName": APPID, "FromUserName": OPENID, "CreateTime": NOW, "MsgType": "event",
-         "Event": "trade_manage_order_settlement", "transaction_id": "4200000001", "merchant_id": MCHID,
-         "merchant_trade_no": "SO1", "pay_time": NOW - 86400, "shipped_time": NOW - 3600}
+EVENT = {
+    "ToUserName": APPID,
+    "FromUserName": OPENID,
+    "CreateTime": NOW,
+    "MsgType": "event",
+    "Event": "trade_manage_order_settlement",
+    "transaction_id": "4200000001",
+    "merchant_id": MCHID,
+    "merchant_trade_no": "SO1",
+    "pay_time": NOW - 86400,
+    "shipped_time": NOW - 3600,
+}
 
 
 @pytest.mark.parametrize("xml", [False, True], ids=["json", "xml"])
@@ -98,22 +122,66 @@ def _bad_pushes():
     plain_query, plain_raw = _plain_push(EVENT)
     yield "wrong signature", SAFE, {**query, "signature": "0" * 40}, raw, 403
     yield "wrong msg_signature", SAFE, {**query, "msg_signature": "0" * 40}, raw, 403
-    yield "old timestamp", SAFE, _safe_push(EVENT, now=NOW - 3600)[0], _safe_push(EVENT, now=NOW - 3600)[1], 403
-    yield "future timestamp", SAFE, _safe_push(EVENT, now=NOW + 3600)[0], _safe_push(EVENT, now=NOW + 3600)[1], 403
-    yield "no timestamp", SAFE, {k: v for k, v in query.items() if k != "timestamp"}, raw, 400
-    yield "another appid inside", SAFE, *_safe_push(EVENT, appid="wxanother0000001"), 403
+    yield (
+        "old timestamp",
+        SAFE,
+        _safe_push(EVENT, now=NOW - 3600)[0],
+        _safe_push(EVENT, now=NOW - 3600)[1],
+        403,
+    )
+    yield (
+        "future timestamp",
+        SAFE,
+        _safe_push(EVENT, now=NOW + 3600)[0],
+        _safe_push(EVENT, now=NOW + 3600)[1],
+        403,
+    )
+    yield (
+        "no timestamp",
+        SAFE,
+        {k: v for k, v in query.items() if k != "timestamp"},
+        raw,
+        400,
+    )
+    yield (
+        "another appid inside",
+        SAFE,
+        *_safe_push(EVENT, appid="wxanother0000001"),
+        403,
+    )
     yield "truncated body", SAFE, query, raw[: len(raw) // 2], 400
     yield "not json nor xml", PLAIN, plain_query, b"hello", 400
     yield "json array", PLAIN, plain_query, b"[1, 2]", 400
     yield "nested xml", PLAIN, plain_query, b"<xml><a><b>1</b></a></xml>", 400
-    yield "xml entities", PLAIN, plain_query, b'<!DOCTYPE x [<!ENTITY a "aaaa">]><xml><a>&a;</a></xml>', 400
-    yield "huge body", PLAIN, plain_query, b"{" + b" " * (push.MAX_BODY_BYTES + 1) + b"}", 413
+    yield (
+        "xml entities",
+        PLAIN,
+        plain_query,
+        b'<!DOCTYPE x [<!ENTITY a "aaaa">]><xml><a>&a;</a></xml>',
+        400,
+    )
+    yield (
+        "huge body",
+        PLAIN,
+        plain_query,
+        b"{" + b" " * (push.MAX_BODY_BYTES + 1) + b"}",
+        413,
+    )
     yield "encrypted without key", PLAIN, query, raw, 400
-    yield "safe mode without Encrypt", SAFE, {**plain_query, "encrypt_type": "aes"}, plain_raw, 400
+    yield (
+        "safe mode without Encrypt",
+        SAFE,
+        {**plain_query, "encrypt_type": "aes"},
+        plain_raw,
+        400,
+    )
 
 
-@pytest.mark.parametrize("name, settings, query, raw, status", list(_bad_pushes()),
-                         ids=[case[0] for case in _bad_pushes()])
+@pytest.mark.parametrize(
+    "name, settings, query, raw, status",
+    list(_bad_pushes()),
+    ids=[case[0] for case in _bad_pushes()],
+)
 def test_bad_pushes_are_refused_with_a_status(name, settings, query, raw, status):
     with pytest.raises(push.PushRefused) as refused:
         push.read_event(settings, query, raw, NOW)
@@ -121,14 +189,18 @@ def test_bad_pushes_are_refused_with_a_status(name, settings, query, raw, status
     assert len(refused.value.reason) < 100
 
 
-# ------------------------------------------------------------------------------ the sandbox pushes
+# ------------------------------------------------------------------------------ the
+# sandbox pushes
+
 
 class _Receiver(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802 (stdlib)
         raw = self.rfile.read(int(self.headers["Content-Length"]))
         query = {k: v[-1] for k, v in parse_qs(urlsplit(self.path).query).items()}
         try:
-            self.server.events.append(push.read_event(self.server.settings, query, raw, time.time()))
+            self.server.events.append(
+                push.read_event(self.server.settings, query, raw, time.time())
+            )
             status, answer = 200, b"success"
         except push.PushRefused as refused:
             status, answer = refused.status, refused.reason.encode()
@@ -155,24 +227,37 @@ def receiver():
 def _ship(sandbox, control, out_trade_no):
     control.pay(OPENID, mchid=MCHID, out_trade_no=out_trade_no)
     client = WeChatClient(sandbox.url, StableTokenSource(sandbox.url, APPID, SECRET))
-    assert client.upload_wire(endpoints.OSM_SINGLE_SHIPPING, valid_osm_body(out_trade_no)).accepted
+    assert client.upload_wire(
+        endpoints.OSM_SINGLE_SHIPPING, valid_osm_body(out_trade_no)
+    ).accepted
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_the_sandbox_pushes_shipping_receipt_settlement_and_reminder_events(sandbox, control, receiver, fmt):
+def test_the_sandbox_pushes_shipping_receipt_settlement_and_reminder_events(
+    sandbox, control, receiver, fmt
+):
     receiver.settings = SAFE if fmt == "json" else PLAIN
-    control.push_to(f"http://127.0.0.1:{receiver.server_address[1]}/push", TOKEN,
-                    KEY if fmt == "json" else None, fmt=fmt)
+    control.push_to(
+        f"http://127.0.0.1:{receiver.server_address[1]}/push",
+        TOKEN,
+        KEY if fmt == "json" else None,
+        fmt=fmt,
+    )
     _ship(sandbox, control, "PUSH001")
     control.order_event("confirm_receipt", mchid=MCHID, out_trade_no="PUSH001")
     control.order_event("settle", mchid=MCHID, out_trade_no="PUSH001")
     control.pay(OPENID, mchid=MCHID, out_trade_no="PUSH002")
     control.order_event("remind_shipping", mchid=MCHID, out_trade_no="PUSH002")
     events = receiver.events
-    assert [e["Event"] for e in events] == ["trade_manage_order_settlement"] * 3 + ["trade_manage_remind_shipping"]
+    assert [e["Event"] for e in events] == ["trade_manage_order_settlement"] * 3 + [
+        "trade_manage_remind_shipping"
+    ]
     shipped, confirmed, settled, reminded = events
     assert int(shipped["estimated_settlement_time"]) > int(shipped["shipped_time"]) > 0
-    assert int(confirmed["confirm_receive_method"]) == 2 and int(confirmed["confirm_receive_time"]) > 0
+    assert (
+        int(confirmed["confirm_receive_method"]) == 2
+        and int(confirmed["confirm_receive_time"]) > 0
+    )
     assert int(settled["settlement_time"]) > 0
     assert reminded["merchant_trade_no"] == "PUSH002" and reminded["msg"]
     assert [entry["status"] for entry in control.pushes()] == [200] * 4
@@ -189,16 +274,24 @@ def test_a_replayed_push_is_the_same_bytes(sandbox, control, receiver):
 
 
 def test_push_configuration_is_checked(sandbox):
-    for body in ({"url": "ftp://x", "token": TOKEN}, {"url": "http://x", "token": "a b"},
-                 {"url": "http://x", "token": TOKEN, "encoding_aes_key": "short"},
-                 {"url": "http://x", "token": TOKEN, "format": "yaml"}):
+    for body in (
+        {"url": "ftp://x", "token": TOKEN},
+        {"url": "http://x", "token": "a b"},
+        {"url": "http://x", "token": TOKEN, "encoding_aes_key": "short"},
+        {"url": "http://x", "token": TOKEN, "format": "yaml"},
+    ):
         answer = requests.post(sandbox.url + "/sandbox/push", json=body, timeout=5)
         assert answer.status_code == 400 and answer.json()["error"]
 
 
 def test_no_push_without_a_target_and_an_unreachable_target_is_logged(sandbox, control):
     control.pay(OPENID, mchid=MCHID, out_trade_no="PUSH004")
-    assert control.order_event("remind_shipping", mchid=MCHID, out_trade_no="PUSH004")["push"] is None
+    assert (
+        control.order_event("remind_shipping", mchid=MCHID, out_trade_no="PUSH004")[
+            "push"
+        ]
+        is None
+    )
     control.push_to("http://127.0.0.1:9/push", TOKEN)
     answer = control.order_event("remind_shipping", mchid=MCHID, out_trade_no="PUSH004")
     assert answer["push"]["status"] is None

@@ -1,4 +1,5 @@
 """Problem reports: each problem named after the record behind its wire path."""
+
 from wechat_protocol import catalogue, masking
 from wechat_protocol.report import ProblemReport, render
 from wechat_protocol.validation import Problem
@@ -13,13 +14,20 @@ def test_the_deepest_label_containing_the_path_names_the_problem():
     report.label("", "C0001")
     report.label("sub_orders[1]", "S00012")
     report.label("sub_orders[1].shipping_list[0]", "WH/OUT/00007")
-    report.extend([
-        _problem("sub_orders[1].shipping_list[0].tracking_no"),
-        _problem("sub_orders[1].order_key"),
-        _problem("sub_orders[10].order_key"),
-        _problem("payer.openid"),
-    ])
-    assert [p["label"] for p in report.as_dicts()] == ["WH/OUT/00007", "S00012", "C0001", "C0001"]
+    report.extend(
+        [
+            _problem("sub_orders[1].shipping_list[0].tracking_no"),
+            _problem("sub_orders[1].order_key"),
+            _problem("sub_orders[10].order_key"),
+            _problem("payer.openid"),
+        ]
+    )
+    assert [p["label"] for p in report.as_dicts()] == [
+        "WH/OUT/00007",
+        "S00012",
+        "C0001",
+        "C0001",
+    ]
 
 
 def test_a_callable_label_is_called_only_for_a_problem_under_its_path():
@@ -53,8 +61,10 @@ def test_a_contact_problem_keeps_no_digit_of_the_number():
 
 
 def test_render_speaks_the_readers_language_with_label_and_code():
-    problems = [{"code": 10060001, "label": "S00012", "en": "Not found.", "zh": "未找到。"},
-                {"code": None, "label": "", "en": "No credentials.", "zh": "未设置凭据。"}]
+    problems = [
+        {"code": 10060001, "label": "S00012", "en": "Not found.", "zh": "未找到。"},
+        {"code": None, "label": "", "en": "No credentials.", "zh": "未设置凭据。"},
+    ]
     assert render(problems, "en_US") == "S00012: Not found. [10060001]\nNo credentials."
     assert render(problems, "zh_CN") == "S00012: 未找到。 [10060001]\n未设置凭据。"
     assert render(problems, None) == render(problems, "en_US")
@@ -62,8 +72,17 @@ def test_render_speaks_the_readers_language_with_label_and_code():
 
 def test_render_reads_any_stored_value_without_failing():
     unreadable_en = "The stored reason of this upload cannot be read"
-    for stored in ("oops", 42, {"en": "x"}, [None], [1, 2], [{"zh": "只有中文"}], [{"en": 5}],
-                   [{"en": "Bad.", "label": ["S1"], "code": "268485226"}], [[{"en": "nested"}]]):
+    for stored in (
+        "oops",
+        42,
+        {"en": "x"},
+        [None],
+        [1, 2],
+        [{"zh": "只有中文"}],
+        [{"en": 5}],
+        [{"en": "Bad.", "label": ["S1"], "code": "268485226"}],
+        [[{"en": "nested"}]],
+    ):
         english, chinese = render(stored, "en_US"), render(stored, "zh_CN")
         assert english and chinese
         if stored == [{"en": "Bad.", "label": ["S1"], "code": "268485226"}]:
@@ -74,22 +93,38 @@ def test_render_reads_any_stored_value_without_failing():
 
 
 def test_render_bounds_what_it_quotes():
-    text = render([{"code": 1, "label": "L" * 10_000, "en": "M" * 10_000, "zh": "中" * 10_000}], "en_US")
+    text = render(
+        [{"code": 1, "label": "L" * 10_000, "en": "M" * 10_000, "zh": "中" * 10_000}],
+        "en_US",
+    )
     assert len(text) < 700
     assert text.endswith("… [1]")
     assert "L" * 79 + "…: " in text
 
 
 def test_render_writes_a_repeated_line_once():
-    problem = {"code": 268485226, "label": "WH/OUT/1", "en": "No tracking number.", "zh": "无单号。"}
-    assert render([problem, dict(problem)], "en_US") == "WH/OUT/1: No tracking number. [268485226]"
+    problem = {
+        "code": 268485226,
+        "label": "WH/OUT/1",
+        "en": "No tracking number.",
+        "zh": "无单号。",
+    }
+    assert (
+        render([problem, dict(problem)], "en_US")
+        == "WH/OUT/1: No tracking number. [268485226]"
+    )
 
 
 def test_a_code_wechats_list_lacks_is_named_in_both_languages_and_bounded():
     report = ProblemReport()
     report.unlisted_code("shipping_list[0].express_company", "ZJS")
-    report.unlisted_code("shipping_list[1].express_company", "X" * 500, catalogue.OSM_PARAM_ERROR)
+    report.unlisted_code(
+        "shipping_list[1].express_company", "X" * 500, catalogue.OSM_PARAM_ERROR
+    )
     first, second = report.as_dicts()
-    assert (first["code"], second["code"]) == (catalogue.PARAM_ERROR, catalogue.OSM_PARAM_ERROR)
+    assert (first["code"], second["code"]) == (
+        catalogue.PARAM_ERROR,
+        catalogue.OSM_PARAM_ERROR,
+    )
     assert "no code ZJS" in first["en"] and "没有编码 ZJS" in first["zh"]
     assert len(second["en"]) < 200

@@ -1,4 +1,6 @@
-"""The sandbox's latency (at start and by switch) and WeChat's frequency limit (45009, 44990)."""
+"""The sandbox's latency (at start and by switch) and WeChat's frequency limit (45009,
+44990)."""
+
 import subprocess
 import sys
 import time
@@ -8,7 +10,6 @@ import pytest
 import requests
 from builders import details_for, valid_single_body
 from helpers import APPID, SECRET, stable_token
-
 from wechat_protocol import catalogue as c
 from wechat_protocol import endpoints
 from wechat_sandbox.control import SandboxControl
@@ -22,7 +23,9 @@ def fetch_token(url):
 
 
 def post(url, path, body, token):
-    return requests.post(url + path, params={"access_token": token}, json=body, timeout=10).json()
+    return requests.post(
+        url + path, params={"access_token": token}, json=body, timeout=10
+    ).json()
 
 
 def timed(call, *args):
@@ -33,13 +36,15 @@ def timed(call, *args):
 
 
 def details_of(index):
-    """(path, body) of the shopping details of an order of its own (nothing else is needed)."""
+    """(path, body) of the shopping details of an order of its own (nothing else is
+    needed)."""
     shipping = valid_single_body()
     shipping["order_key"]["transaction_id"] = "42000012342021052012%010d" % index
     return details_for(shipping)
 
 
-# -- latency ----------------------------------------------------------------------------------
+# -- latency
+# ----------------------------------------------------------------------------------
 def test_every_api_call_takes_at_least_the_latency(sandbox, control, token):
     assert control.latency(300) == 300
     assert control.latency_now() == 300 and control.stats()["latency_ms"] == 300
@@ -58,7 +63,9 @@ def test_a_fractional_latency_is_kept(control):
 
 def test_control_endpoints_and_the_page_are_not_delayed(sandbox, control):
     control.latency(5000)
-    fast = SandboxControl(sandbox.url, timeout=(3.05, 2.5))  # a delayed answer times out
+    fast = SandboxControl(
+        sandbox.url, timeout=(3.05, 2.5)
+    )  # a delayed answer times out
     try:
         assert fast.stats()["latency_ms"] == 5000
         assert fast.latency_now() == 5000
@@ -80,16 +87,33 @@ def test_delayed_calls_wait_side_by_side(sandbox, control, token):
     control.latency(300)
     with ThreadPoolExecutor(max_workers=40) as pool:
         started = time.monotonic()
-        timings = list(pool.map(lambda _: timed(post, sandbox.url, DELIVERY_LIST, {}, token), range(40)))
+        timings = list(
+            pool.map(
+                lambda _: timed(post, sandbox.url, DELIVERY_LIST, {}, token), range(40)
+            )
+        )
         elapsed = time.monotonic() - started
     assert all(answer["errcode"] == 0 and seconds >= 0.3 for answer, seconds in timings)
     assert elapsed < 40 * 0.3 / 4  # one after the other would take 12 s
     assert control.stats()["requests"][DELIVERY_LIST] == 40
 
 
-@pytest.mark.parametrize("raw", [
-    '{"ms": -1}', '{"ms": 60001}', '{"ms": "200"}', '{"ms": true}', '{"ms": null}', '{}',
-    '{"ms": NaN}', '{"ms": Infinity}', '{"ms": [200]}', '[200]', 'not json'])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"ms": -1}',
+        '{"ms": 60001}',
+        '{"ms": "200"}',
+        '{"ms": true}',
+        '{"ms": null}',
+        "{}",
+        '{"ms": NaN}',
+        '{"ms": Infinity}',
+        '{"ms": [200]}',
+        "[200]",
+        "not json",
+    ],
+)
 def test_a_bad_latency_is_refused_and_changes_nothing(sandbox, control, raw):
     control.latency(120)
     response = requests.post(sandbox.url + "/sandbox/latency", data=raw, timeout=5)
@@ -107,7 +131,10 @@ def test_reset_puts_the_latency_back_to_the_one_given_at_start(sandbox, control)
 
 def test_sandbox_process_passes_latency_only_when_given():
     assert "--latency" not in SandboxProcess(APPID, SECRET).command
-    assert SandboxProcess(APPID, SECRET, latency_ms=250).command[-2:] == ["--latency", "250"]
+    assert SandboxProcess(APPID, SECRET, latency_ms=250).command[-2:] == [
+        "--latency",
+        "250",
+    ]
 
 
 def test_latency_given_at_start_delays_calls_and_survives_reset():
@@ -126,13 +153,22 @@ def test_latency_given_at_start_delays_calls_and_survives_reset():
 
 @pytest.mark.parametrize("value", ["-1", "60001", "fast", "nan"])
 def test_a_bad_latency_at_start_is_refused(value):
-    done = subprocess.run([sys.executable, "-m", "wechat_sandbox", "--port", "0", "--latency", value],
-                          capture_output=True, text=True, timeout=20)
+    done = subprocess.run(
+        [sys.executable, "-m", "wechat_sandbox", "--port", "0", "--latency", value],
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
     assert done.returncode == 2
-    assert "--latency" in done.stderr and "milliseconds" in done.stderr and "listening" not in done.stdout
+    assert (
+        "--latency" in done.stderr
+        and "milliseconds" in done.stderr
+        and "listening" not in done.stdout
+    )
 
 
-# -- rate limit -------------------------------------------------------------------------------
+# -- rate limit
+# -------------------------------------------------------------------------------
 def test_calls_beyond_the_limit_are_45009_and_store_nothing(sandbox, control, token):
     assert control.rate_limit(5) == {"per_second": 5, "errcode": 45009}
     answers = [post(sandbox.url, *details_of(index), token) for index in range(20)]
@@ -141,7 +177,9 @@ def test_calls_beyond_the_limit_are_45009_and_store_nothing(sandbox, control, to
     assert len(served) + len(refused) == 20
     assert len(served) < 20 and [a["errcode"] for a in answers[:5]] == [0] * 5
     assert "more than 5 calls in one second" in refused[0]["errmsg"]
-    assert len(control.shopping_details()) == len(served)  # a refused call keeps nothing
+    assert len(control.shopping_details()) == len(
+        served
+    )  # a refused call keeps nothing
     stats = control.stats()
     assert stats["rate_limited"] == len(refused)
     assert stats["rate_limit"] == {"per_second": 5, "errcode": 45009}
@@ -162,8 +200,12 @@ def test_the_window_slides_and_refused_calls_do_not_fill_it(sandbox, control, to
     codes = [post(sandbox.url, DELIVERY_LIST, {}, token)["errcode"] for _ in range(3)]
     assert codes == [0, 0, c.RATE_LIMITED]
     time.sleep(0.6)
-    assert [post(sandbox.url, DELIVERY_LIST, {}, token)["errcode"] for _ in range(2)] == [c.RATE_LIMITED] * 2
-    time.sleep(0.5)  # the served calls left the window; the refused ones never were in it
+    assert [
+        post(sandbox.url, DELIVERY_LIST, {}, token)["errcode"] for _ in range(2)
+    ] == [c.RATE_LIMITED] * 2
+    time.sleep(
+        0.5
+    )  # the served calls left the window; the refused ones never were in it
     assert post(sandbox.url, DELIVERY_LIST, {}, token)["errcode"] == 0
 
 
@@ -171,7 +213,12 @@ def test_concurrent_calls_share_one_limit(sandbox, control, token):
     control.rate_limit(10)
     with ThreadPoolExecutor(max_workers=25) as pool:
         started = time.monotonic()
-        codes = list(pool.map(lambda _: post(sandbox.url, DELIVERY_LIST, {}, token)["errcode"], range(50)))
+        codes = list(
+            pool.map(
+                lambda _: post(sandbox.url, DELIVERY_LIST, {}, token)["errcode"],
+                range(50),
+            )
+        )
         elapsed = time.monotonic() - started
     served = codes.count(0)
     assert served + codes.count(c.RATE_LIMITED) == 50
@@ -181,21 +228,41 @@ def test_concurrent_calls_share_one_limit(sandbox, control, token):
 
 def test_zero_turns_the_limit_off_and_reset_too(sandbox, control, token):
     control.rate_limit(1)
-    assert [post(sandbox.url, DELIVERY_LIST, {}, token)["errcode"] for _ in range(2)] == [0, c.RATE_LIMITED]
+    assert [
+        post(sandbox.url, DELIVERY_LIST, {}, token)["errcode"] for _ in range(2)
+    ] == [0, c.RATE_LIMITED]
     assert control.rate_limit(0) == {"per_second": 0, "errcode": 45009}
-    assert all(post(sandbox.url, DELIVERY_LIST, {}, token)["errcode"] == 0 for _ in range(10))
+    assert all(
+        post(sandbox.url, DELIVERY_LIST, {}, token)["errcode"] == 0 for _ in range(10)
+    )
     control.rate_limit(1, errcode=44990)
     control.reset()
     stats = control.stats()
-    assert stats["rate_limit"] == {"per_second": 0, "errcode": 45009} and stats["rate_limited"] == 0
+    assert (
+        stats["rate_limit"] == {"per_second": 0, "errcode": 45009}
+        and stats["rate_limited"] == 0
+    )
     token = fetch_token(sandbox.url)  # reset forgot the tokens
-    assert all(post(sandbox.url, DELIVERY_LIST, {}, token)["errcode"] == 0 for _ in range(5))
+    assert all(
+        post(sandbox.url, DELIVERY_LIST, {}, token)["errcode"] == 0 for _ in range(5)
+    )
 
 
-@pytest.mark.parametrize("raw", [
-    '{"per_second": -1}', '{"per_second": 100001}', '{"per_second": 2.5}', '{"per_second": "5"}',
-    '{"per_second": true}', '{}', '{"per_second": 5, "errcode": 45011}',
-    '{"per_second": 5, "errcode": "45009"}', '{"per_second": 5, "errcode": null}', 'not json'])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"per_second": -1}',
+        '{"per_second": 100001}',
+        '{"per_second": 2.5}',
+        '{"per_second": "5"}',
+        '{"per_second": true}',
+        "{}",
+        '{"per_second": 5, "errcode": 45011}',
+        '{"per_second": 5, "errcode": "45009"}',
+        '{"per_second": 5, "errcode": null}',
+        "not json",
+    ],
+)
 def test_a_bad_rate_limit_is_refused_and_changes_nothing(sandbox, control, raw):
     control.rate_limit(7, errcode=44990)
     response = requests.post(sandbox.url + "/sandbox/rate_limit", data=raw, timeout=5)

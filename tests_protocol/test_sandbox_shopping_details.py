@@ -1,25 +1,35 @@
-"""The sandbox's Shopping Order side: details before shipping, their item ids, their lock once
-the payment is linked, both enum encodings, verify, and details uploaded by another system."""
+"""The sandbox's Shopping Order side: details before shipping, their item ids, their
+lock once the payment is linked, both enum encodings, verify, and details uploaded by
+another system."""
+
 import copy
 
 import pytest
 import requests
 from builders import MCHID, OPENID, details_for, valid_combined_body, valid_single_body
-
 from helpers import APPID, SECRET
-
 from wechat_protocol import catalogue as c
 from wechat_protocol import endpoints, enum_names
 from wechat_protocol.client import WeChatClient
 from wechat_protocol.tokens import StableTokenSource
 
-DETAILS, COMBINED_DETAILS = endpoints.SHOPPING_DETAILS, endpoints.SHOPPING_COMBINED_DETAILS
-SINGLE, COMBINED = endpoints.SHOPPING_SINGLE_SHIPPING, endpoints.SHOPPING_COMBINED_SHIPPING
+DETAILS, COMBINED_DETAILS = (
+    endpoints.SHOPPING_DETAILS,
+    endpoints.SHOPPING_COMBINED_DETAILS,
+)
+SINGLE, COMBINED = (
+    endpoints.SHOPPING_SINGLE_SHIPPING,
+    endpoints.SHOPPING_COMBINED_SHIPPING,
+)
 VERIFY = endpoints.SHOPPING_VERIFY
 
 
 def client_for(sandbox, names=False):
-    return WeChatClient(sandbox.url, StableTokenSource(sandbox.url, APPID, SECRET), send_enum_names=names)
+    return WeChatClient(
+        sandbox.url,
+        StableTokenSource(sandbox.url, APPID, SECRET),
+        send_enum_names=names,
+    )
 
 
 @pytest.fixture
@@ -36,7 +46,10 @@ def later(body, stamp="2021-05-20T13:30:00.000+08:00"):
 
 
 def test_shipping_before_details_is_268464998(wechat, control):
-    for path, body in ((SINGLE, valid_single_body()), (COMBINED, valid_combined_body())):
+    for path, body in (
+        (SINGLE, valid_single_body()),
+        (COMBINED, valid_combined_body()),
+    ):
         result = wechat.upload_wire(path, body)
         assert result.errcode == c.SHOPPING_ORDER_MISSING
         assert "not uploaded" in result.errmsg
@@ -60,10 +73,22 @@ def test_single_details_do_not_serve_a_combined_shipping(wechat):
     assert wechat.upload_wire(COMBINED, body).errcode == c.SHOPPING_ORDER_MISSING
 
 
-@pytest.mark.parametrize("lacking, code, named", [
-    (lambda details: details["sub_orders"].pop(), c.SHOPPING_ORDER_MISSING, "SO0002"),  # a sub-order
-    (lambda details: details["sub_orders"][0]["item_list"].pop(), c.PARAM_ERROR, "SKU-C"),  # a split item
-], ids=["sub-order", "split item"])
+@pytest.mark.parametrize(
+    "lacking, code, named",
+    [
+        (
+            lambda details: details["sub_orders"].pop(),
+            c.SHOPPING_ORDER_MISSING,
+            "SO0002",
+        ),  # a sub-order
+        (
+            lambda details: details["sub_orders"][0]["item_list"].pop(),
+            c.PARAM_ERROR,
+            "SKU-C",
+        ),  # a split item
+    ],
+    ids=["sub-order", "split item"],
+)
 def test_shipping_naming_what_the_details_lack_is_refused(wechat, lacking, code, named):
     body = valid_combined_body()
     path, details = details_for(body)
@@ -78,11 +103,17 @@ def test_shipping_keyed_by_another_number_type_than_the_details_finds_no_order(w
     path, details = details_for(body)
     assert wechat.upload_wire(path, details).accepted
     # The same order id, read as a merchant number: WeChat knows no such order.
-    body["order_key"] = {"order_number_type": 1, "mchid": MCHID, "out_trade_no": "4200001234202105201234567890"}
+    body["order_key"] = {
+        "order_number_type": 1,
+        "mchid": MCHID,
+        "out_trade_no": "4200001234202105201234567890",
+    }
     assert wechat.upload_wire(SINGLE, body).errcode == c.SHOPPING_ORDER_MISSING
 
 
-def test_details_change_freely_until_the_payment_is_linked_then_only_identical(wechat, control):
+def test_details_change_freely_until_the_payment_is_linked_then_only_identical(
+    wechat, control
+):
     body = valid_single_body()
     path, details = details_for(body)
     assert wechat.upload_wire(path, details).accepted
@@ -107,12 +138,16 @@ def test_details_need_a_later_upload_time(wechat):
 
 
 @pytest.mark.parametrize("names", [False, True], ids=["numbers", "names"])
-def test_both_encodings_are_accepted_for_every_call_of_the_family(sandbox, control, names):
+def test_both_encodings_are_accepted_for_every_call_of_the_family(
+    sandbox, control, names
+):
     client = client_for(sandbox, names=names)
     body = valid_combined_body()
     assert client.upload_wire(*details_for(body)).accepted
     assert client.upload_wire(COMBINED, body).accepted
-    assert client.verify_shopping_details({"order_key": body["order_key"], "payer": body["payer"]}).accepted
+    assert client.verify_shopping_details(
+        {"order_key": body["order_key"], "payer": body["payer"]}
+    ).accepted
     stored = control.uploads()[0]["body"]
     assert stored == (enum_names.to_names(body) if names else body)
     assert isinstance(stored["sub_orders"][0]["delivery_mode"], str) == names
@@ -121,13 +156,18 @@ def test_both_encodings_are_accepted_for_every_call_of_the_family(sandbox, contr
     client.close()
 
 
-@pytest.mark.parametrize("path_field, value, code", [
-    (("order_key", "order_number_type"), "MERCHANT", c.ORDER_NUMBER_TYPE_ILLEGAL),
-    (("order_key", "order_number_type"), "1", c.ORDER_NUMBER_TYPE_ILLEGAL),
-    (("sub_orders", 0, "delivery_mode"), "SPLIT", c.DELIVERY_MODE_ILLEGAL),
-    (("sub_orders", 0, "delivery_mode"), 2.0, c.DELIVERY_MODE_ILLEGAL),
-])
-def test_other_enum_values_are_refused_with_the_familys_codes(sandbox, wechat, path_field, value, code):
+@pytest.mark.parametrize(
+    "path_field, value, code",
+    [
+        (("order_key", "order_number_type"), "MERCHANT", c.ORDER_NUMBER_TYPE_ILLEGAL),
+        (("order_key", "order_number_type"), "1", c.ORDER_NUMBER_TYPE_ILLEGAL),
+        (("sub_orders", 0, "delivery_mode"), "SPLIT", c.DELIVERY_MODE_ILLEGAL),
+        (("sub_orders", 0, "delivery_mode"), 2.0, c.DELIVERY_MODE_ILLEGAL),
+    ],
+)
+def test_other_enum_values_are_refused_with_the_familys_codes(
+    sandbox, wechat, path_field, value, code
+):
     body = valid_combined_body()
     assert wechat.upload_wire(*details_for(body)).accepted
     holder = body
@@ -135,7 +175,9 @@ def test_other_enum_values_are_refused_with_the_familys_codes(sandbox, wechat, p
         holder = holder[key]
     holder[path_field[-1]] = value
     token = wechat.token_source.token()
-    answer = requests.post(sandbox.url + COMBINED, params={"access_token": token}, json=body, timeout=5).json()
+    answer = requests.post(
+        sandbox.url + COMBINED, params={"access_token": token}, json=body, timeout=5
+    ).json()
     assert answer["errcode"] == code
 
 
@@ -147,12 +189,18 @@ def test_verify_answers_what_wechat_holds(wechat):
     result = wechat.verify_shopping_details(query)
     assert result.accepted and result.data["verify_result"] == "uploaded"
     other = {**query, "payer": {"openid": "oOther"}}
-    assert "does not match" in wechat.verify_shopping_details(other).data["verify_result"]
+    assert (
+        "does not match" in wechat.verify_shopping_details(other).data["verify_result"]
+    )
 
 
-def test_details_from_another_system_let_shipping_through_without_item_checks(wechat, control):
+def test_details_from_another_system_let_shipping_through_without_item_checks(
+    wechat, control
+):
     body = valid_combined_body()
-    control.details_from_elsewhere(body["order_key"], [sub["order_key"] for sub in body["sub_orders"]])
+    control.details_from_elsewhere(
+        body["order_key"], [sub["order_key"] for sub in body["sub_orders"]]
+    )
     assert wechat.upload_wire(COMBINED, body).accepted
     single = valid_single_body()
     control.details_from_elsewhere(single["order_key"])
@@ -161,9 +209,15 @@ def test_details_from_another_system_let_shipping_through_without_item_checks(we
 
 
 def test_bad_external_details_request_is_refused(sandbox):
-    for body in ({}, {"order_key": 5}, {"order_key": {"order_number_type": 3}}, {"order_key": {
-            "order_number_type": 1}, "sub_orders": [1]}):
-        answer = requests.post(sandbox.url + "/sandbox/shopping_details/external", json=body, timeout=5)
+    for body in (
+        {},
+        {"order_key": 5},
+        {"order_key": {"order_number_type": 3}},
+        {"order_key": {"order_number_type": 1}, "sub_orders": [1]},
+    ):
+        answer = requests.post(
+            sandbox.url + "/sandbox/shopping_details/external", json=body, timeout=5
+        )
         assert answer.status_code == 400 and "expected" in answer.json()["error"]
 
 

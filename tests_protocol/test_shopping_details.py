@@ -1,39 +1,80 @@
-"""Shopping details payloads and rules, prices in fen, and the family's two enum encodings."""
+"""Shopping details payloads and rules, prices in fen, and the family's two enum
+encodings."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from builders import MCHID, OPENID
-
 from wechat_protocol import catalogue as c
 from wechat_protocol import enum_names, shopping_details_validation, validation
 from wechat_protocol.order_shipping import LogisticsType
 from wechat_protocol.payload import OrderKey, OrderNumberType
-from wechat_protocol.shopping_details import (CombinedShoppingDetails, Item, JumpLink, JumpLinkType, OrderDetails,
-                                              ShoppingDetails, SubOrderDetails, allocate_fen, priced, verify_body)
+from wechat_protocol.shopping_details import (
+    CombinedShoppingDetails,
+    Item,
+    JumpLink,
+    JumpLinkType,
+    OrderDetails,
+    ShoppingDetails,
+    SubOrderDetails,
+    allocate_fen,
+    priced,
+    verify_body,
+)
 
 CST = timezone(timedelta(hours=8))
-KEY = OrderKey(OrderNumberType.MERCHANT_TRADE_NUMBER, mchid=MCHID, out_trade_no="SO0001")
+KEY = OrderKey(
+    OrderNumberType.MERCHANT_TRADE_NUMBER, mchid=MCHID, out_trade_no="SO0001"
+)
 
 
 def details(**changes):
-    item = Item("SKU-A", "茶叶礼盒", "龙井 250 g", 12800, 2, ("https://shop.example.com/a.png",))
-    order = OrderDetails("S00001", (item,), JumpLink(JumpLinkType.MINI_PROGRAM, "wxsandbox0000001",
-                                                     "pages/order/detail?out_trade_no=SO0001"))
-    values = {"order_key": KEY, "order": order, "logistics_type": LogisticsType.EXPRESS,
-              "upload_time": datetime(2024, 3, 1, 10, tzinfo=CST), "payer_openid": OPENID, **changes}
+    item = Item(
+        "SKU-A", "茶叶礼盒", "龙井 250 g", 12800, 2, ("https://shop.example.com/a.png",)
+    )
+    order = OrderDetails(
+        "S00001",
+        (item,),
+        JumpLink(
+            JumpLinkType.MINI_PROGRAM,
+            "wxsandbox0000001",
+            "pages/order/detail?out_trade_no=SO0001",
+        ),
+    )
+    values = {
+        "order_key": KEY,
+        "order": order,
+        "logistics_type": LogisticsType.EXPRESS,
+        "upload_time": datetime(2024, 3, 1, 10, tzinfo=CST),
+        "payer_openid": OPENID,
+        **changes,
+    }
     return ShoppingDetails(**values)
 
 
 def test_single_details_wire_shape():
     assert details().to_wire() == {
         "order_key": {"order_number_type": 1, "mchid": MCHID, "out_trade_no": "SO0001"},
-        "order_list": [{
-            "merchant_order_no": "S00001",
-            "order_detail_jump_link": {"type": "MINI_PROGRAM", "appid": "wxsandbox0000001",
-                                       "path": "pages/order/detail?out_trade_no=SO0001"},
-            "item_list": [{"merchant_item_id": "SKU-A", "name": "茶叶礼盒", "description": "龙井 250 g",
-                           "unit_price": 12800, "quantity": 2, "image_url": ["https://shop.example.com/a.png"]}],
-        }],
+        "order_list": [
+            {
+                "merchant_order_no": "S00001",
+                "order_detail_jump_link": {
+                    "type": "MINI_PROGRAM",
+                    "appid": "wxsandbox0000001",
+                    "path": "pages/order/detail?out_trade_no=SO0001",
+                },
+                "item_list": [
+                    {
+                        "merchant_item_id": "SKU-A",
+                        "name": "茶叶礼盒",
+                        "description": "龙井 250 g",
+                        "unit_price": 12800,
+                        "quantity": 2,
+                        "image_url": ["https://shop.example.com/a.png"],
+                    }
+                ],
+            }
+        ],
         "payer": {"openid": OPENID},
         "logistics_type": 1,
         "upload_time": "2024-03-01T10:00:00.000+08:00",
@@ -43,18 +84,33 @@ def test_single_details_wire_shape():
 
 def test_combined_details_carry_each_sub_orders_details_and_logistics():
     sub = SubOrderDetails(KEY, details().order, LogisticsType.PICKUP)
-    main = OrderKey(OrderNumberType.MERCHANT_TRADE_NUMBER, mchid=MCHID, out_trade_no="MAIN-1")
-    body = CombinedShoppingDetails(main, (sub,), datetime(2024, 3, 1, tzinfo=CST), OPENID).to_wire()
+    main = OrderKey(
+        OrderNumberType.MERCHANT_TRADE_NUMBER, mchid=MCHID, out_trade_no="MAIN-1"
+    )
+    body = CombinedShoppingDetails(
+        main, (sub,), datetime(2024, 3, 1, tzinfo=CST), OPENID
+    ).to_wire()
     assert body["sub_orders"][0]["logistics_type"] == 4
     assert body["sub_orders"][0]["item_list"][0]["merchant_item_id"] == "SKU-A"
     assert shopping_details_validation.check_combined(body) == []
 
 
 def test_url_links_and_items_without_image():
-    item = Item("SKU-B", "Cup", "A cup", 0, 1, (), JumpLink(JumpLinkType.URL, url="https://shop.example.com/b"))
+    item = Item(
+        "SKU-B",
+        "Cup",
+        "A cup",
+        0,
+        1,
+        (),
+        JumpLink(JumpLinkType.URL, url="https://shop.example.com/b"),
+    )
     wire = item.to_wire()
     assert "image_url" not in wire
-    assert wire["item_detail_jump_link"] == {"type": "URL", "url": "https://shop.example.com/b"}
+    assert wire["item_detail_jump_link"] == {
+        "type": "URL",
+        "url": "https://shop.example.com/b",
+    }
 
 
 def problems_of(body, check=shopping_details_validation.check_single):
@@ -75,38 +131,94 @@ P = c.PARAM_ERROR
 ITEM = "order_list[0].item_list[0]"
 RULES = {
     "no order_list": (lambda b: b.pop("order_list"), [(P, "order_list")]),
-    "no items": (lambda b: b["order_list"][0].update(item_list=[]), [(P, "order_list[0].item_list")]),
-    "51 items": (lambda b: b["order_list"][0].update(item_list=[_item(b)] * 51), [(P, "order_list[0].item_list")]),
-    "merchant_order_no 65 bytes": (lambda b: b["order_list"][0].update(merchant_order_no="N" * 65),
-                                   [(P, "order_list[0].merchant_order_no")]),
-    "name 257 chars": (lambda b: _item(b).update(name="茶" * 257), [(P, f"{ITEM}.name")]),
+    "no items": (
+        lambda b: b["order_list"][0].update(item_list=[]),
+        [(P, "order_list[0].item_list")],
+    ),
+    "51 items": (
+        lambda b: b["order_list"][0].update(item_list=[_item(b)] * 51),
+        [(P, "order_list[0].item_list")],
+    ),
+    "merchant_order_no 65 bytes": (
+        lambda b: b["order_list"][0].update(merchant_order_no="N" * 65),
+        [(P, "order_list[0].merchant_order_no")],
+    ),
+    "name 257 chars": (
+        lambda b: _item(b).update(name="茶" * 257),
+        [(P, f"{ITEM}.name")],
+    ),
     "name 256 chars": (lambda b: _item(b).update(name="茶" * 256), []),
-    "description empty": (lambda b: _item(b).update(description=" "), [(P, f"{ITEM}.description")]),
-    "description 513": (lambda b: _item(b).update(description="d" * 513), [(P, f"{ITEM}.description")]),
-    "name with newline": (lambda b: _item(b).update(name="a\nb"), [(P, f"{ITEM}.name")]),
-    "unit_price yuan": (lambda b: _item(b).update(unit_price=128.0), [(P, f"{ITEM}.unit_price")]),
-    "unit_price negative": (lambda b: _item(b).update(unit_price=-1), [(P, f"{ITEM}.unit_price")]),
-    "unit_price text": (lambda b: _item(b).update(unit_price="12800"), [(P, f"{ITEM}.unit_price")]),
+    "description empty": (
+        lambda b: _item(b).update(description=" "),
+        [(P, f"{ITEM}.description")],
+    ),
+    "description 513": (
+        lambda b: _item(b).update(description="d" * 513),
+        [(P, f"{ITEM}.description")],
+    ),
+    "name with newline": (
+        lambda b: _item(b).update(name="a\nb"),
+        [(P, f"{ITEM}.name")],
+    ),
+    "unit_price yuan": (
+        lambda b: _item(b).update(unit_price=128.0),
+        [(P, f"{ITEM}.unit_price")],
+    ),
+    "unit_price negative": (
+        lambda b: _item(b).update(unit_price=-1),
+        [(P, f"{ITEM}.unit_price")],
+    ),
+    "unit_price text": (
+        lambda b: _item(b).update(unit_price="12800"),
+        [(P, f"{ITEM}.unit_price")],
+    ),
     "quantity 0": (lambda b: _item(b).update(quantity=0), [(P, f"{ITEM}.quantity")]),
-    "quantity 1.5": (lambda b: _item(b).update(quantity=1.5), [(P, f"{ITEM}.quantity")]),
-    "quantity true": (lambda b: _item(b).update(quantity=True), [(P, f"{ITEM}.quantity")]),
-    "4 images": (lambda b: _item(b).update(image_url=["https://a/1"] * 4), [(P, f"{ITEM}.image_url")]),
+    "quantity 1.5": (
+        lambda b: _item(b).update(quantity=1.5),
+        [(P, f"{ITEM}.quantity")],
+    ),
+    "quantity true": (
+        lambda b: _item(b).update(quantity=True),
+        [(P, f"{ITEM}.quantity")],
+    ),
+    "4 images": (
+        lambda b: _item(b).update(image_url=["https://a/1"] * 4),
+        [(P, f"{ITEM}.image_url")],
+    ),
     "no images": (lambda b: _item(b).update(image_url=[]), [(P, f"{ITEM}.image_url")]),
-    "ftp image": (lambda b: _item(b).update(image_url=["ftp://a/1"]), [(P, f"{ITEM}.image_url")]),
-    "item id missing": (lambda b: _item(b).pop("merchant_item_id"), [(P, f"{ITEM}.merchant_item_id")]),
-    "link type 1": (lambda b: b["order_list"][0]["order_detail_jump_link"].update(type=1),
-                    [(P, "order_list[0].order_detail_jump_link.type")]),
-    "link path 513": (lambda b: b["order_list"][0]["order_detail_jump_link"].update(path="p" * 513),
-                      [(P, "order_list[0].order_detail_jump_link.path")]),
-    "url link without scheme": (lambda b: b["order_list"][0].update(
-        order_detail_jump_link={"type": "URL", "url": "shop.example.com"}),
-        [(P, "order_list[0].order_detail_jump_link.url")]),
+    "ftp image": (
+        lambda b: _item(b).update(image_url=["ftp://a/1"]),
+        [(P, f"{ITEM}.image_url")],
+    ),
+    "item id missing": (
+        lambda b: _item(b).pop("merchant_item_id"),
+        [(P, f"{ITEM}.merchant_item_id")],
+    ),
+    "link type 1": (
+        lambda b: b["order_list"][0]["order_detail_jump_link"].update(type=1),
+        [(P, "order_list[0].order_detail_jump_link.type")],
+    ),
+    "link path 513": (
+        lambda b: b["order_list"][0]["order_detail_jump_link"].update(path="p" * 513),
+        [(P, "order_list[0].order_detail_jump_link.path")],
+    ),
+    "url link without scheme": (
+        lambda b: b["order_list"][0].update(
+            order_detail_jump_link={"type": "URL", "url": "shop.example.com"}
+        ),
+        [(P, "order_list[0].order_detail_jump_link.url")],
+    ),
     "logistics 5": (lambda b: b.update(logistics_type=5), [(P, "logistics_type")]),
     "logistics missing": (lambda b: b.pop("logistics_type"), [(P, "logistics_type")]),
     "openid missing": (lambda b: b.pop("payer"), [(c.OPENID_EMPTY, "payer.openid")]),
-    "upload_time with space": (lambda b: b.update(upload_time="2024-03-01T10:00:00.000 08:00"),
-                               [(c.UPLOAD_TIME_ILLEGAL, "upload_time")]),
-    "mchid missing": (lambda b: b["order_key"].pop("mchid"), [(c.MCHID_MISSING, "order_key.mchid")]),
+    "upload_time with space": (
+        lambda b: b.update(upload_time="2024-03-01T10:00:00.000 08:00"),
+        [(c.UPLOAD_TIME_ILLEGAL, "upload_time")],
+    ),
+    "mchid missing": (
+        lambda b: b["order_key"].pop("mchid"),
+        [(c.MCHID_MISSING, "order_key.mchid")],
+    ),
 }
 
 
@@ -117,52 +229,88 @@ def test_details_rule(name):
 
 
 def test_details_problems_are_bilingual_and_all_reported_at_once():
-    body = mutated(lambda b: (_item(b).update(quantity=0, unit_price=-5), b.update(logistics_type=9)))
+    body = mutated(
+        lambda b: (
+            _item(b).update(quantity=0, unit_price=-5),
+            b.update(logistics_type=9),
+        )
+    )
     problems = shopping_details_validation.check_single(body)
     assert len(problems) == 3
-    assert all(p.message_en and p.message_zh and p.message_en != p.message_zh for p in problems)
+    assert all(
+        p.message_en and p.message_zh and p.message_en != p.message_zh for p in problems
+    )
 
 
 def test_combined_details_sub_orders_keyed_like_the_main_order():
-    sub = SubOrderDetails(OrderKey(OrderNumberType.WXPAY_TRADE_NUMBER, transaction_id="42000001"),
-                          details().order, LogisticsType.EXPRESS)
-    body = CombinedShoppingDetails(KEY, (sub,), datetime(2024, 3, 1, tzinfo=CST), OPENID).to_wire()
-    assert (c.ORDER_NUMBER_TYPE_MISMATCH, "sub_orders[0].order_key.order_number_type") in problems_of(
-        body, shopping_details_validation.check_combined)
+    sub = SubOrderDetails(
+        OrderKey(OrderNumberType.WXPAY_TRADE_NUMBER, transaction_id="42000001"),
+        details().order,
+        LogisticsType.EXPRESS,
+    )
+    body = CombinedShoppingDetails(
+        KEY, (sub,), datetime(2024, 3, 1, tzinfo=CST), OPENID
+    ).to_wire()
+    assert (
+        c.ORDER_NUMBER_TYPE_MISMATCH,
+        "sub_orders[0].order_key.order_number_type",
+    ) in problems_of(body, shopping_details_validation.check_combined)
 
 
 def test_verify_body():
     body = verify_body(KEY, OPENID)
     assert body == {"order_key": KEY.to_wire(), "payer": {"openid": OPENID}}
     assert shopping_details_validation.check_verify(body) == []
-    assert problems_of({"order_key": {}}, shopping_details_validation.check_verify) == sorted(
-        [(c.ORDER_NUMBER_TYPE_ILLEGAL, "order_key.order_number_type"), (c.OPENID_EMPTY, "payer.openid")])
+    assert problems_of(
+        {"order_key": {}}, shopping_details_validation.check_verify
+    ) == sorted(
+        [
+            (c.ORDER_NUMBER_TYPE_ILLEGAL, "order_key.order_number_type"),
+            (c.OPENID_EMPTY, "payer.openid"),
+        ]
+    )
 
 
-# ------------------------------------------------------------------------------ prices in fen
+# ------------------------------------------------------------------------------ prices
+# in fen
 
-@pytest.mark.parametrize("lines, total, expected", [
-    (["10.00", "20.00"], 3000, [1000, 2000]),
-    (["10.00", "10.00", "10.00"], 2999, [1000, 1000, 999]),  # a fen short: the last line gives it
-    (["33.33", "33.33", "33.34"], 10000, [3333, 3333, 3334]),
-    (["100.00", "-10.00"], 9000, [9000, 0]),  # a coupon lowers the lines it applies to
-    (["60.00", "40.00", "-25.00"], 7500, [4500, 3000, 0]),
-    (["0.00", "5.00"], 500, [0, 500]),
-    (["0.00", "0.00"], 0, [0, 0]),
-    (["1.01", "1.01", "1.01"], 100, [34, 33, 33]),
-])
+
+@pytest.mark.parametrize(
+    "lines, total, expected",
+    [
+        (["10.00", "20.00"], 3000, [1000, 2000]),
+        (
+            ["10.00", "10.00", "10.00"],
+            2999,
+            [1000, 1000, 999],
+        ),  # a fen short: the last line gives it
+        (["33.33", "33.33", "33.34"], 10000, [3333, 3333, 3334]),
+        (
+            ["100.00", "-10.00"],
+            9000,
+            [9000, 0],
+        ),  # a coupon lowers the lines it applies to
+        (["60.00", "40.00", "-25.00"], 7500, [4500, 3000, 0]),
+        (["0.00", "5.00"], 500, [0, 500]),
+        (["0.00", "0.00"], 0, [0, 0]),
+        (["1.01", "1.01", "1.01"], 100, [34, 33, 33]),
+    ],
+)
 def test_allocate_fen_adds_up_to_the_total(lines, total, expected):
     shares = allocate_fen(lines, total)
     assert shares == expected
     assert sum(shares) == total and min(shares) >= 0
 
 
-@pytest.mark.parametrize("fen, quantity, expected", [
-    (3000, 3, [(1000, 3)]),
-    (1000, 3, [(333, 2), (334, 1)]),
-    (2, 3, [(0, 1), (1, 2)]),
-    (0, 2, [(0, 2)]),
-])
+@pytest.mark.parametrize(
+    "fen, quantity, expected",
+    [
+        (3000, 3, [(1000, 3)]),
+        (1000, 3, [(333, 2), (334, 1)]),
+        (2, 3, [(0, 1), (1, 2)]),
+        (0, 2, [(0, 2)]),
+    ],
+)
 def test_priced_entries_cost_exactly_the_line(fen, quantity, expected):
     entries = priced(fen, quantity)
     assert entries == expected
@@ -170,7 +318,9 @@ def test_priced_entries_cost_exactly_the_line(fen, quantity, expected):
     assert sum(count for _unit, count in entries) == quantity
 
 
-# ------------------------------------------------------------------------------ enum encodings
+# ------------------------------------------------------------------------------ enum
+# encodings
+
 
 def test_names_encoding_round_trips_every_enum_of_the_family():
     wire = details().to_wire()
@@ -182,9 +332,16 @@ def test_names_encoding_round_trips_every_enum_of_the_family():
 
 
 def test_names_are_read_by_the_shipping_rules_too():
-    body = {"order_key": {"order_number_type": "WXPAY_TRADE_NUMBER", "transaction_id": "42000001"},
-            "delivery_mode": "UNIFIED_DELIVERY", "shipping_list": [{"tracking_no": "T1", "express_company": "ZTO"}],
-            "upload_time": "2024-03-01T10:00:00.000+08:00", "payer": {"openid": OPENID}}
+    body = {
+        "order_key": {
+            "order_number_type": "WXPAY_TRADE_NUMBER",
+            "transaction_id": "42000001",
+        },
+        "delivery_mode": "UNIFIED_DELIVERY",
+        "shipping_list": [{"tracking_no": "T1", "express_company": "ZTO"}],
+        "upload_time": "2024-03-01T10:00:00.000+08:00",
+        "payer": {"openid": OPENID},
+    }
     assert validation.check_single(body) == []
 
 
@@ -193,8 +350,12 @@ def test_anything_but_a_number_or_a_name_is_the_fields_own_code(value):
     body = details().to_wire()
     body["order_key"]["order_number_type"] = value
     body["logistics_type"] = value
-    assert problems_of(body) == sorted([(c.ORDER_NUMBER_TYPE_ILLEGAL, "order_key.order_number_type"),
-                                        (P, "logistics_type")])
+    assert problems_of(body) == sorted(
+        [
+            (c.ORDER_NUMBER_TYPE_ILLEGAL, "order_key.order_number_type"),
+            (P, "logistics_type"),
+        ]
+    )
 
 
 def test_deep_nesting_is_left_alone():

@@ -1,23 +1,32 @@
 """Token sources against the sandbox: caching, single fetch, refresh rules, errors."""
+
 import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from helpers import APPID, SECRET, closed_port_url
-
 from wechat_protocol import catalogue
-from wechat_protocol.tokens import (AuthorizerTokenSource, ClassicTokenSource, StableTokenSource,
-                                    TokenError, lifetime)
+from wechat_protocol.tokens import (
+    AuthorizerTokenSource,
+    ClassicTokenSource,
+    StableTokenSource,
+    TokenError,
+    lifetime,
+)
 
 
 def fetches(control, kind=None):
     stats = control.stats()
-    return stats["token_fetches_by_kind"].get(kind, 0) if kind else stats["token_fetches"]
+    return (
+        stats["token_fetches_by_kind"].get(kind, 0) if kind else stats["token_fetches"]
+    )
 
 
-@pytest.mark.parametrize("source_class, kind", [(StableTokenSource, "stable"),
-                                                (ClassicTokenSource, "classic")])
+@pytest.mark.parametrize(
+    "source_class, kind",
+    [(StableTokenSource, "stable"), (ClassicTokenSource, "classic")],
+)
 def test_token_is_cached_and_valid(sandbox, control, source_class, kind):
     first = source_class(sandbox.url, APPID, SECRET).token()
     second = source_class(sandbox.url, APPID, SECRET).token()
@@ -76,7 +85,9 @@ def test_stable_refetch_after_expiry_needs_no_force_refresh(sandbox, control):
     assert fetches(control) == 2  # one plain fetch, no force_refresh call
 
 
-def test_stable_refetch_forces_refresh_when_wechat_returns_the_rejected_token(sandbox, control):
+def test_stable_refetch_forces_refresh_when_wechat_returns_the_rejected_token(
+    sandbox, control
+):
     source = StableTokenSource(sandbox.url, APPID, SECRET)
     old = source.token()
     source.invalidate(old)  # as after a 40001 while WeChat still thinks the token valid
@@ -86,17 +97,24 @@ def test_stable_refetch_forces_refresh_when_wechat_returns_the_rejected_token(sa
     assert sandbox.state.check_token(old) == catalogue.TOKEN_INVALID
 
 
-@pytest.mark.parametrize("appid, secret, code", [(APPID, "wrong-secret", 40125),
-                                                 ("wxunknown", SECRET, 40013)])
+@pytest.mark.parametrize(
+    "appid, secret, code",
+    [(APPID, "wrong-secret", 40125), ("wxunknown", SECRET, 40013)],
+)
 @pytest.mark.parametrize("source_class", [StableTokenSource, ClassicTokenSource])
-def test_wrong_credentials_raise_permanent_token_error(sandbox, source_class, appid, secret,
-                                                       code):
+def test_wrong_credentials_raise_permanent_token_error(
+    sandbox, source_class, appid, secret, code
+):
     source = source_class(sandbox.url, appid, secret)
     with pytest.raises(TokenError) as caught:
         source.token()
     assert caught.value.info.code == code
     assert caught.value.retryable is False
-    text = str(caught.value) + repr(source) + "".join(traceback.format_exception(caught.value))
+    text = (
+        str(caught.value)
+        + repr(source)
+        + "".join(traceback.format_exception(caught.value))
+    )
     assert secret not in text and SECRET not in text
 
 
@@ -128,8 +146,10 @@ def test_http500_from_token_endpoint_is_retryable(sandbox, control):
 
 
 def test_reprs_hide_the_secret(sandbox):
-    for source in (StableTokenSource(sandbox.url, APPID, SECRET),
-                   ClassicTokenSource(sandbox.url, APPID, SECRET)):
+    for source in (
+        StableTokenSource(sandbox.url, APPID, SECRET),
+        ClassicTokenSource(sandbox.url, APPID, SECRET),
+    ):
         assert SECRET not in repr(source)
         assert APPID in repr(source)
 
@@ -172,8 +192,8 @@ def test_authorizer_provider_failure_becomes_retryable_token_error():
 
 @pytest.mark.parametrize("source_class", [StableTokenSource, ClassicTokenSource])
 def test_changed_secret_never_reuses_the_cached_token(sandbox, control, source_class):
-    # A token fetched with the old AppSecret is not served once the secret changed: the new
-    # secret is asked of WeChat, which refuses a wrong one (40125) instead.
+    # A token fetched with the old AppSecret is not served once the secret changed: the
+    # new secret is asked of WeChat, which refuses a wrong one (40125) instead.
     source_class(sandbox.url, APPID, SECRET).token()
     with pytest.raises(TokenError) as caught:
         source_class(sandbox.url, APPID, "changed-" + SECRET).token()

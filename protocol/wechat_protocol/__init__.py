@@ -1,1 +1,2 @@
-"""Plain-Python WeChat shipping protocol: payloads, validation, masking and error catalogue."""
+"""Plain-Python WeChat shipping protocol: payloads, validation, masking and error
+catalogue."""

@@ -1,20 +1,35 @@
-"""HTTP client for WeChat's shipping APIs (both families), order queries and delivery list."""
+"""HTTP client for WeChat's shipping APIs (both families), order queries and delivery
+list."""
+
 import json
 import logging
 from dataclasses import dataclass
 
 import requests
 
-from . import catalogue, endpoints, enum_names, express, order_shipping_validation, shopping_details_validation
-from . import validation
+from . import (
+    catalogue,
+    endpoints,
+    enum_names,
+    express,
+    order_shipping_validation,
+    shopping_details_validation,
+    validation,
+)
 from .catalogue import ErrorInfo, Outcome, explain
 from .sessions import thread_session
 from .tokens import TokenError, network_reason, redact
 
 _logger = logging.getLogger(__name__)
 
-TOKEN_CODES = frozenset({catalogue.TOKEN_INVALID, catalogue.TOKEN_ILLEGAL,
-                         catalogue.TOKEN_EXPIRED, catalogue.TOKEN_MISSING})
+TOKEN_CODES = frozenset(
+    {
+        catalogue.TOKEN_INVALID,
+        catalogue.TOKEN_ILLEGAL,
+        catalogue.TOKEN_EXPIRED,
+        catalogue.TOKEN_MISSING,
+    }
+)
 _CHECKS = {
     endpoints.SHOPPING_COMBINED_SHIPPING: validation.check_combined,
     endpoints.SHOPPING_SINGLE_SHIPPING: validation.check_single,
@@ -67,11 +82,13 @@ class CallResult:
         cause_en, cause_zh = _REASONS.get(self.errmsg, (self.errmsg, self.errmsg))
         if self.retryable:
             if zh:
-                return "无法连接微信（%s）；系统将稍后重试上传。" % cause_zh
-            return "WeChat could not be reached (%s); the upload will be retried." % cause_en
+                return f"无法连接微信（{cause_zh}）；系统将稍后重试上传。"
+            return (
+                f"WeChat could not be reached ({cause_en}); the upload will be retried."
+            )
         if zh:
-            return "微信调用失败（%s）；请检查微信接口地址设置。" % cause_zh
-        return "The WeChat call failed (%s); check the WeChat API address setting." % cause_en
+            return f"微信调用失败（{cause_zh}）；请检查微信接口地址设置。"
+        return f"The WeChat call failed ({cause_en}); check the WeChat API address setting."
 
 
 def _result(outcome, errmsg, http_status=None, errcode=None, info=None, data=None):
@@ -87,14 +104,15 @@ class WeChatCallError(Exception):
 
 
 class WeChatClient:
-    """Calls WeChat with a token source. Without a session of its own, each call goes through
-    the calling thread's session, so one client serves a pool of threads."""
+    """Calls WeChat with a token source. Without a session of its own, each call goes
+    through the calling thread's session, so one client serves a pool of threads."""
 
     def __repr__(self):
-        return "WeChatClient(%r, %r)" % (self.base_url, self.token_source)
+        return f"WeChatClient({self.base_url!r}, {self.token_source!r})"
 
     def close(self):
-        """Close the client's own session (a thread's session stays open for its next calls)."""
+        """Close the client's own session (a thread's session stays open for its next
+        calls)."""
         if self._session is not None:
             self._session.close()
 
@@ -102,36 +120,46 @@ class WeChatClient:
     def session(self):
         return self._session or thread_session()
 
-    def __init__(self, base_url, token_source, session=None, timeout=(3.05, 10), send_enum_names=False):
+    def __init__(
+        self,
+        base_url,
+        token_source,
+        session=None,
+        timeout=(3.05, 10),
+        send_enum_names=False,
+    ):
         self.base_url = base_url.rstrip("/")
         self.token_source = token_source
         self._session = session
         self.timeout = timeout
-        # The Shopping Order family's enumerations go out as names (MERCHANT_TRADE_NUMBER...).
+        # The Shopping Order family's enumerations go out as names
+        # (MERCHANT_TRADE_NUMBER...).
         self.send_enum_names = send_enum_names
 
     def upload(self, info):
-        """Validate and upload a payload of either family (payload, order_shipping, shopping_details)."""
+        """Validate and upload a payload of either family (payload, order_shipping,
+        shopping_details)."""
         return self.upload_wire(info.path, info.to_wire())
 
     def upload_wire(self, path, body):
         """Validate a wire dict (raising PayloadInvalid, nothing sent), then upload it."""
         if path not in _CHECKS:
-            raise ValueError("not an upload path: %s" % path)
+            raise ValueError(f"not an upload path: {path}")
         problems = _CHECKS[path](body)
         if problems:
             raise validation.PayloadInvalid(problems)
         return self.call(path, body)
 
     def as_sent(self, path, body):
-        """The wire body as this client sends it to `path`, enumerations in its encoding."""
+        """The wire body as this client sends it to `path`, enumerations in its
+        encoding."""
         if self.send_enum_names and path in endpoints.SHOPPING_FAMILY:
             return enum_names.to_names(body)
         return body
 
     def verify_shopping_details(self, body):
-        """`/user-order/shoppinginfo/verify` (shopping_details.verify_body): the CallResult,
-        WeChat's `data["verify_result"]` when accepted."""
+        """`/user-order/shoppinginfo/verify` (shopping_details.verify_body): the
+        CallResult, WeChat's `data["verify_result"]` when accepted."""
         return self.upload_wire(endpoints.SHOPPING_VERIFY, body)
 
     def get_delivery_list(self):
@@ -142,48 +170,66 @@ class WeChatClient:
         return express.parse_delivery_list(result.data)
 
     def get_order(self, order_key):
-        """WeChat's record of a payment order (Order Shipping Management): the CallResult, its
-        `data["order"]` when accepted. `order_key`: a payload.OrderKey or its wire form."""
+        """WeChat's record of a payment order (Order Shipping Management): the
+        CallResult, its `data["order"]` when accepted. `order_key`: a payload.OrderKey
+        or its wire form."""
         return self.call(endpoints.OSM_GET_ORDER, order_query(order_key))
 
-    def order_list(self, begin_time, end_time, order_state=None, page_size=100, max_pages=100):
-        """Every payment WeChat knows paid between two Unix times (and in `order_state`), page
-        after page (`last_index` / `has_more`); raises WeChatCallError when a page fails."""
-        body = {"pay_time_range": {"begin_time": begin_time, "end_time": end_time}, "page_size": page_size}
+    def order_list(
+        self, begin_time, end_time, order_state=None, page_size=100, max_pages=100
+    ):
+        """Every payment WeChat knows paid between two Unix times (and in
+        `order_state`), page after page (`last_index` / `has_more`); raises
+        WeChatCallError when a page fails."""
+        body = {
+            "pay_time_range": {"begin_time": begin_time, "end_time": end_time},
+            "page_size": page_size,
+        }
         if order_state is not None:
             body["order_state"] = order_state
         orders, last_index = [], ""
         for _page in range(max_pages):
-            result = self.call(endpoints.OSM_GET_ORDER_LIST, {**body, "last_index": last_index})
+            result = self.call(
+                endpoints.OSM_GET_ORDER_LIST, {**body, "last_index": last_index}
+            )
             if not result.accepted:
                 raise WeChatCallError(result)
-            orders += [order for order in result.data.get("order_list") or [] if isinstance(order, dict)]
+            orders += [
+                order
+                for order in result.data.get("order_list") or []
+                if isinstance(order, dict)
+            ]
             last_index = result.data.get("last_index") or ""
             if not result.data.get("has_more") or not isinstance(last_index, str):
                 break
         return orders
 
     def notify_confirm_receive(self, order_key, received_time):
-        """Remind the buyer of a shipped express payment to confirm receipt (once per payment);
-        `received_time`: Unix seconds the carrier says the parcel was signed for."""
-        return self.call(endpoints.OSM_NOTIFY_CONFIRM_RECEIVE, {**order_query(order_key), "received_time": received_time})
+        """Remind the buyer of a shipped express payment to confirm receipt (once per
+        payment); `received_time`: Unix seconds the carrier says the parcel was signed
+        for."""
+        return self.call(
+            endpoints.OSM_NOTIFY_CONFIRM_RECEIVE,
+            {**order_query(order_key), "received_time": received_time},
+        )
 
     def set_msg_jump_path(self, path):
-        """Where WeChat's shipping messages lead inside the Mini Program (it appends the order ids)."""
+        """Where WeChat's shipping messages lead inside the Mini Program (it appends the
+        order ids)."""
         return self.call(endpoints.OSM_SET_MSG_JUMP_PATH, {"path": path})
 
     def report_special_order(self, order_id, pre_sale_until=None):
-        """opspecialorder: a pre-sale shipping by `pre_sale_until` (Unix seconds, 15..330 days
-        after payment), or without it a test payment that will not ship. `order_id`: the
-        transaction id or merchant order number."""
+        """opspecialorder: a pre-sale shipping by `pre_sale_until` (Unix seconds,
+        15..330 days after payment), or without it a test payment that will not ship.
+        `order_id`: the transaction id or merchant order number."""
         body = {"order_id": order_id, "type": 2}
         if pre_sale_until is not None:
             body.update(type=1, delay_to=pre_sale_until)
         return self.call(endpoints.OSM_SPECIAL_ORDER, body)
 
     def is_trade_managed(self, appid):
-        """Whether WeChat manages this AppID's trades (funds held until shipping is uploaded):
-        the CallResult, `data["is_trade_managed"]` when accepted."""
+        """Whether WeChat manages this AppID's trades (funds held until shipping is
+        uploaded): the CallResult, `data["is_trade_managed"]` when accepted."""
         return self.call(endpoints.OSM_IS_TRADE_MANAGED, {"appid": appid})
 
     def confirmation_completed(self, appid):
@@ -192,8 +238,11 @@ class WeChatClient:
         return self.call(endpoints.OSM_IS_CONFIRMATION_COMPLETED, {"appid": appid})
 
     def call(self, path, body):
-        """POST body to path with a token; on a token code, refresh and replay exactly once."""
-        payload = json.dumps(self.as_sent(path, body), ensure_ascii=False).encode("utf-8")
+        """POST body to path with a token; on a token code, refresh and replay exactly
+        once."""
+        payload = json.dumps(self.as_sent(path, body), ensure_ascii=False).encode(
+            "utf-8"
+        )
         result = None
         for attempt in (1, 2):
             try:
@@ -203,28 +252,38 @@ class WeChatClient:
             result = self._post(path, token, payload)
             if result.errcode not in TOKEN_CODES or attempt == 2:
                 break
-            _logger.info("WeChat %s: token rejected (%s), refreshing once", path, result.errcode)
+            _logger.info(
+                "WeChat %s: token rejected (%s), refreshing once", path, result.errcode
+            )
             self.token_source.invalidate(token)
-        # A token code after the replay keeps Outcome.TOKEN from the catalogue: a freshly
-        # fetched token was refused too, so callers must treat it like PERMANENT.
-        _logger.info("WeChat %s -> %s %s", path, result.outcome.value,
-                     result.errcode if result.errcode is not None else result.errmsg)
+        # A token code after the replay keeps Outcome.TOKEN from the catalogue: a
+        # freshly fetched token was refused too, so callers must treat it like
+        # PERMANENT.
+        _logger.info(
+            "WeChat %s -> %s %s",
+            path,
+            result.outcome.value,
+            result.errcode if result.errcode is not None else result.errmsg,
+        )
         return result
 
     def _post(self, path, token, payload):
-        url = "%s%s?access_token=%s" % (self.base_url, path, token)
+        url = f"{self.base_url}{path}?access_token={token}"
         try:
             response = self.session.post(
-                url, data=payload, timeout=self.timeout,
-                headers={"Content-Type": "application/json; charset=utf-8"})
+                url,
+                data=payload,
+                timeout=self.timeout,
+                headers={"Content-Type": "application/json; charset=utf-8"},
+            )
         except requests.RequestException as exc:
             # Never str(exc): requests quotes the URL, access_token included.
             return _result(Outcome.RETRYABLE, network_reason(exc))
         status = response.status_code
         if status >= 500 or status in (408, 429):
-            return _result(Outcome.RETRYABLE, "HTTP %s" % status, status)
+            return _result(Outcome.RETRYABLE, f"HTTP {status}", status)
         if status >= 400:
-            return _result(Outcome.PERMANENT, "HTTP %s" % status, status)
+            return _result(Outcome.PERMANENT, f"HTTP {status}", status)
         try:
             data = response.json()
         except ValueError:
@@ -233,7 +292,9 @@ class WeChatClient:
             return _result(Outcome.RETRYABLE, "unexpected answer", status)
         info = explain(data["errcode"])
         errmsg = str(data.get("errmsg", "")).replace(token, "***")
-        return _result(info.outcome, redact(errmsg), status, data["errcode"], info, data)
+        return _result(
+            info.outcome, redact(errmsg), status, data["errcode"], info, data
+        )
 
 
 def _token_failure(exc):
@@ -241,15 +302,20 @@ def _token_failure(exc):
     if exc.info is not None:
         outcome = Outcome.RETRYABLE if exc.retryable else Outcome.PERMANENT
         return _result(outcome, str(exc), errcode=exc.info.code, info=exc.info)
-    return _result(Outcome.RETRYABLE if exc.retryable else Outcome.PERMANENT,
-                   exc.reason or "token unavailable")
+    return _result(
+        Outcome.RETRYABLE if exc.retryable else Outcome.PERMANENT,
+        exc.reason or "token unavailable",
+    )
 
 
 def order_query(order_key):
     """The body naming a payment in WeChat's order queries, which call the merchant keys
-    merchant_id / merchant_trade_no where uploads say mchid / out_trade_no. `order_key`: a
-    payload.OrderKey or its wire form."""
+    merchant_id / merchant_trade_no where uploads say mchid / out_trade_no. `order_key`:
+    a payload.OrderKey or its wire form."""
     key = order_key.to_wire() if hasattr(order_key, "to_wire") else order_key
     if key.get("order_number_type") == 2:
         return {"transaction_id": key.get("transaction_id")}
-    return {"merchant_id": key.get("mchid"), "merchant_trade_no": key.get("out_trade_no")}
+    return {
+        "merchant_id": key.get("mchid"),
+        "merchant_trade_no": key.get("out_trade_no"),
+    }

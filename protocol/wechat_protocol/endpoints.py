@@ -1,4 +1,5 @@
-"""Every WeChat server API path the addon calls (and the sandbox serves), each written once."""
+"""Every WeChat server API path the addon calls (and the sandbox serves), each written
+once."""
 
 # Access tokens.
 TOKEN = "/cgi-bin/token"
@@ -28,7 +29,8 @@ OSM_SPECIAL_ORDER = _SEC + "opspecialorder"
 
 SHOPPING_SHIPPING = (SHOPPING_SINGLE_SHIPPING, SHOPPING_COMBINED_SHIPPING)
 SHOPPING_DETAILS_CALLS = (SHOPPING_DETAILS, SHOPPING_COMBINED_DETAILS)
-# Every call of the Shopping Order family: a company's enumeration encoding applies to them all.
+# Every call of the Shopping Order family: a company's enumeration encoding applies to
+# them all.
 SHOPPING_FAMILY = SHOPPING_DETAILS_CALLS + SHOPPING_SHIPPING + (SHOPPING_VERIFY,)
 OSM_SHIPPING = (OSM_SINGLE_SHIPPING, OSM_COMBINED_SHIPPING)
 SHIPPING = SHOPPING_SHIPPING + OSM_SHIPPING

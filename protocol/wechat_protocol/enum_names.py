@@ -1,23 +1,33 @@
 """The two encodings of the Shopping Order family's enumerations.
 
-WeChat's tables type `order_number_type`, `delivery_mode` and `logistics_type` as numbers, its
-examples send their names; which one its parser takes is not known (wechat-shipping-api.md).
-Payloads are built with numbers; a company may have every call of the family carry names
-instead, and WeChat's side (the sandbox) reads both."""
+WeChat's tables type `order_number_type`, `delivery_mode` and `logistics_type` as
+numbers, its examples send their names; which one its parser takes is not known
+(wechat-shipping-api.md). Payloads are built with numbers; a company may have every call
+of the family carry names instead, and WeChat's side (the sandbox) reads both."""
+
 from collections.abc import Mapping
 
 NAMES = {
     "order_number_type": {1: "MERCHANT_TRADE_NUMBER", 2: "WXPAY_TRADE_NUMBER"},
     "delivery_mode": {1: "UNIFIED_DELIVERY", 2: "SPLIT_DELIVERY"},
-    "logistics_type": {1: "PHYSICAL_LOGISTICS", 2: "LOCATION_BASED_LOGISTICS", 3: "VIRTUAL_GOODS",
-                       4: "SELF_PICKUP"},
+    "logistics_type": {
+        1: "PHYSICAL_LOGISTICS",
+        2: "LOCATION_BASED_LOGISTICS",
+        3: "VIRTUAL_GOODS",
+        4: "SELF_PICKUP",
+    },
 }
-# Enumerations sit at most this deep in a body (sub_orders[i].order_key.order_number_type);
-# deeper values are left as they are, so a hostile nesting costs no recursion.
+# Enumerations sit at most this deep in a body
+# (sub_orders[i].order_key.order_number_type); deeper values are left as they are, so a
+# hostile nesting costs no recursion.
 MAX_DEPTH = 6
-NUMBERS = {key: {name: number for number, name in names.items()} for key, names in NAMES.items()}
-# What a value of neither encoding reads as: a number no rule allows, so the family's own code
-# for the field (268485194, 268485224...) answers it rather than a data-format error.
+NUMBERS = {
+    key: {name: number for number, name in names.items()}
+    for key, names in NAMES.items()
+}
+# What a value of neither encoding reads as: a number no rule allows, so the family's
+# own code for the field (268485194, 268485224...) answers it rather than a data-format
+# error.
 ILLEGAL = -1
 
 
@@ -44,8 +54,10 @@ def _walk(value, convert, depth=0):
     if depth > MAX_DEPTH:
         return value
     if isinstance(value, Mapping):
-        return {key: convert(key, item) if key in NAMES else _walk(item, convert, depth + 1)
-                for key, item in value.items()}
+        return {
+            key: convert(key, item) if key in NAMES else _walk(item, convert, depth + 1)
+            for key, item in value.items()
+        }
     if isinstance(value, list):
         return [_walk(item, convert, depth + 1) for item in value]
     return value

@@ -1,15 +1,17 @@
-"""One upload's exchange with WeChat: the calls that carry one WeChat order's payload, and what
-the queue does next.
+"""One upload's exchange with WeChat: the calls that carry one WeChat order's payload,
+and what the queue does next.
 
 Plain data in, plain data out, no database: what the worker's transaction decided (the
-payload, what WeChat is known to hold) comes in an Exchange, what WeChat answered goes back in
-an Answer. So exchanges for different WeChat orders can run at once in a pool of threads while
-the worker builds and records in its own transaction.
+payload, what WeChat is known to hold) comes in an Exchange, what WeChat answered goes
+back in an Answer. So exchanges for different WeChat orders can run at once in a pool of
+threads while the worker builds and records in its own transaction.
 
-Order Shipping Management allows one change of a payment's complete shipping: `run` sends what
-WeChat would take of the payload, the payments it does not change exactly as WeChat holds them,
-and never a second change; when the last attempt's answer was lost (`in_doubt`), WeChat is
-asked first what it holds, so that a lost answer never spends a payment's one change."""
+Order Shipping Management allows one change of a payment's complete shipping: `run`
+sends what WeChat would take of the payload, the payments it does not change exactly as
+WeChat holds them, and never a second change; when the last attempt's answer was lost
+(`in_doubt`), WeChat is asked first what it holds, so that a lost answer never spends a
+payment's one change."""
+
 import dataclasses
 
 from . import catalogue
@@ -22,22 +24,30 @@ OUTCOME_STATES = {
     catalogue.Outcome.ACCEPTED: SENT,
     catalogue.Outcome.RETRYABLE: RETRYING,
     catalogue.Outcome.RETRY_BRIEFLY: RETRYING,
-    catalogue.Outcome.ALREADY_HELD: ATTENTION,  # unless WeChat's record matches (order shipping)
+    # unless WeChat's record matches (order shipping)
+    catalogue.Outcome.ALREADY_HELD: ATTENTION,
     catalogue.Outcome.PERMANENT: ATTENTION,
     catalogue.Outcome.TOKEN: ATTENTION,
 }
-# 10060001 (payment not known yet) is retried this many times (about half an hour), then needs attention.
+# 10060001 (payment not known yet) is retried this many times (about half an hour), then
+# needs attention.
 BRIEF_ATTEMPTS = 6
 
-# Why an answer is what it is when WeChat's own answer does not say it (the caller words them).
-CORRECTION_USED = "correction_used"  # a second change of a complete shipping: never sent
-RECORD_UNAVAILABLE = "record_unavailable"  # in doubt, and WeChat could not be asked what it holds
+# Why an answer is what it is when WeChat's own answer does not say it (the caller words
+# them).
+CORRECTION_USED = (
+    "correction_used"  # a second change of a complete shipping: never sent
+)
+RECORD_UNAVAILABLE = (
+    "record_unavailable"  # in doubt, and WeChat could not be asked what it holds
+)
 
 
 @dataclasses.dataclass(frozen=True)
 class Exchange:
-    """What goes out for one upload: `info` (a payload of either family, checked) through
-    `client`; for Order Shipping Management, what WeChat is known to hold per payment."""
+    """What goes out for one upload: `info` (a payload of either family, checked)
+    through `client`; for Order Shipping Management, what WeChat is known to hold per
+    payment."""
 
     client: WeChatClient
     info: object
@@ -50,10 +60,11 @@ class Exchange:
 
 @dataclasses.dataclass(frozen=True)
 class Answer:
-    """How an exchange ended. `result`: the upload call's, None when nothing was uploaded (then
-    `sent` is None too); `sent`: the wire body uploaded when it is not the payload's own (order
-    shipping sends WeChat's record of unchanged payments); `held`, `counts`, `in_doubt`: what
-    WeChat now holds (order shipping) and whether it may hold more than that."""
+    """How an exchange ended. `result`: the upload call's, None when nothing was
+    uploaded (then `sent` is None too); `sent`: the wire body uploaded when it is not
+    the payload's own (order shipping sends WeChat's record of unchanged payments);
+    `held`, `counts`, `in_doubt`: what WeChat now holds (order shipping) and whether it
+    may hold more than that."""
 
     state: str
     result: CallResult | None = None
@@ -66,20 +77,30 @@ class Answer:
 
 
 def run(exchange):
-    """Make the calls of one exchange; its Answer. Raises only on a defect (nothing is caught)."""
+    """Make the calls of one exchange; its Answer. Raises only on a defect (nothing is
+    caught)."""
     if exchange.order_shipping:
         return _run_order_shipping(exchange)
     result = exchange.client.upload(exchange.info)
-    return Answer(OUTCOME_STATES[result.outcome], result, rate_limited=result.rate_limited)
+    return Answer(
+        OUTCOME_STATES[result.outcome], result, rate_limited=result.rate_limited
+    )
 
 
 def _run_order_shipping(exchange):
     wire = exchange.info.to_wire()
     held, counts = dict(exchange.held), dict(exchange.counts)
     if exchange.in_doubt:
-        asked_held, asked_counts, refused = wechat_records(exchange.client, record.orders_of(wire))
+        asked_held, asked_counts, refused = wechat_records(
+            exchange.client, record.orders_of(wire)
+        )
         if refused:
-            return Answer(RETRYING, note=RECORD_UNAVAILABLE, in_doubt=True, rate_limited=refused.rate_limited)
+            return Answer(
+                RETRYING,
+                note=RECORD_UNAVAILABLE,
+                in_doubt=True,
+                rate_limited=refused.rate_limited,
+            )
         held, counts = {**held, **asked_held}, {**counts, **asked_counts}
     sending, _changed, refused = record.plan(wire, held, counts)
     # A second change is never sent: the payment needs attention, the rest goes on.
@@ -89,33 +110,60 @@ def _run_order_shipping(exchange):
     result = exchange.client.upload_wire(exchange.info.path, sending)
     answer = _sent_answer(sending, result, note)
     if result.accepted:
-        return answer(done, held=record.held_after(sending, held), counts=record.counts_after(sending, held, counts))
-    if result.outcome == catalogue.Outcome.ALREADY_HELD or result.errcode == catalogue.NOT_SHIPPABLE:
-        asked_held, asked_counts, refused = wechat_records(exchange.client, record.orders_of(sending))
+        return answer(
+            done,
+            held=record.held_after(sending, held),
+            counts=record.counts_after(sending, held, counts),
+        )
+    if (
+        result.outcome == catalogue.Outcome.ALREADY_HELD
+        or result.errcode == catalogue.NOT_SHIPPABLE
+    ):
+        asked_held, asked_counts, refused = wechat_records(
+            exchange.client, record.orders_of(sending)
+        )
         if refused:
-            return answer(RETRYING, held=held, counts=counts, in_doubt=True, rate_limited=refused.rate_limited)
+            return answer(
+                RETRYING,
+                held=held,
+                counts=counts,
+                in_doubt=True,
+                rate_limited=refused.rate_limited,
+            )
         held, counts = {**held, **asked_held}, {**counts, **asked_counts}
         if record.plan(sending, held, counts)[0] is None:  # WeChat holds what was sent
             return answer(done, held=held, counts=counts)
     state = OUTCOME_STATES[result.outcome]
-    if result.outcome == catalogue.Outcome.RETRY_BRIEFLY and exchange.attempt_count >= BRIEF_ATTEMPTS:
+    if (
+        result.outcome == catalogue.Outcome.RETRY_BRIEFLY
+        and exchange.attempt_count >= BRIEF_ATTEMPTS
+    ):
         state = ATTENTION
-    # No answer from WeChat itself (timeout, connection, HTTP 5xx): it may hold the upload.
-    return answer(state, held=held, counts=counts, in_doubt=result.retryable and result.errcode is None)
+    # No answer from WeChat itself (timeout, connection, HTTP 5xx): it may hold the
+    # upload.
+    return answer(
+        state,
+        held=held,
+        counts=counts,
+        in_doubt=result.retryable and result.errcode is None,
+    )
 
 
 def _sent_answer(sent, result, note):
     """An Answer maker for an upload that went out: `sent` with `result`, and the note."""
+
     def answer(state, **known):
         known.setdefault("rate_limited", result.rate_limited)
         return Answer(state, result, sent, note, **known)
+
     return answer
 
 
 def wechat_records(client, orders):
-    """What WeChat holds of each payment order of `orders` (wire orders): ({key id: held wire
-    order}, {key id: finish_shipping_count}, None), or the CallResult of the get_order WeChat
-    refused or did not answer in place of None (what was learnt before it is then partial)."""
+    """What WeChat holds of each payment order of `orders` (wire orders): ({key id: held
+    wire order}, {key id: finish_shipping_count}, None), or the CallResult of the
+    get_order WeChat refused or did not answer in place of None (what was learnt before
+    it is then partial)."""
     held, counts = {}, {}
     for order in orders:
         key = record.key_id(order["order_key"])

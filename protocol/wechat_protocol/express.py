@@ -1,4 +1,5 @@
 """Express company codes of WeChat's get_delivery_list table (the delivery_id values)."""
+
 from dataclasses import dataclass
 
 
@@ -10,9 +11,10 @@ class ExpressCompany:
     name: str
 
 
-# What WeChat's get_delivery_list is known to hold (its examples and live output), as the sandbox
-# answers it; the Odoo addon ships these codes as data, named in English. EMS, JD and OTHER are
-# codes of the WeChat Channels store's table, which differs (韵达 is YUNDA there).
+# What WeChat's get_delivery_list is known to hold (its examples and live output), as
+# the sandbox answers it; the Odoo addon ships these codes as data, named in English.
+# EMS, JD and OTHER are codes of the WeChat Channels store's table, which differs (韵达 is
+# YUNDA there).
 EXPRESS_COMPANIES: tuple[ExpressCompany, ...] = (
     ExpressCompany("SF", "顺丰速运"),
     ExpressCompany("ZTO", "中通快递"),
@@ -25,7 +27,8 @@ EXPRESS_COMPANIES: tuple[ExpressCompany, ...] = (
 
 
 def parse_delivery_list(data: dict) -> list[ExpressCompany]:
-    """Turn a get_delivery_list answer into carriers, raising ValueError if it is malformed."""
+    """Turn a get_delivery_list answer into carriers, raising ValueError if it is
+    malformed."""
     if not isinstance(data, dict) or data.get("errcode", 0) != 0:
         raise ValueError("get_delivery_list answer is not a successful JSON object")
     entries = data.get("delivery_list")
@@ -35,7 +38,14 @@ def parse_delivery_list(data: dict) -> list[ExpressCompany]:
     for index, entry in enumerate(entries):
         code = entry.get("delivery_id") if isinstance(entry, dict) else None
         name = entry.get("delivery_name") if isinstance(entry, dict) else None
-        if not isinstance(code, str) or not code or not isinstance(name, str) or not name:
-            raise ValueError(f"delivery_list[{index}] lacks a delivery_id or delivery_name string")
+        if (
+            not isinstance(code, str)
+            or not code
+            or not isinstance(name, str)
+            or not name
+        ):
+            raise ValueError(
+                f"delivery_list[{index}] lacks a delivery_id or delivery_name string"
+            )
         companies.append(ExpressCompany(code, name))
     return companies

@@ -1,4 +1,6 @@
-"""Masking of contact phone numbers the way WeChat wants them: only the last four digits clear."""
+"""Masking of contact phone numbers the way WeChat wants them: only the last four digits
+clear."""
+
 import re
 import unicodedata
 
@@ -10,9 +12,13 @@ MIN_STARS = 4
 # E.164 allows 15 digits; room for an international prefix (00) and an extension.
 MAX_DIGITS = 20
 
-# Digits, usual separators, and at most one extension introduced by a marker phonenumbers knows.
-_ALLOWED = re.compile(r"[\d\s\-.()+]+(?:(?:ext\.?|x|#|转|分机)\s*\d+#?)?", re.IGNORECASE)
-# A dash-separated tail after a landline, e.g. 021-12345678-8008, which phonenumbers reads as digits.
+# Digits, usual separators, and at most one extension introduced by a marker
+# phonenumbers knows.
+_ALLOWED = re.compile(
+    r"[\d\s\-.()+]+(?:(?:ext\.?|x|#|转|分机)\s*\d+#?)?", re.IGNORECASE
+)
+# A dash-separated tail after a landline, e.g. 021-12345678-8008, which phonenumbers
+# reads as digits.
 _DASH_EXTENSION = re.compile(r"(?P<head>.*\d)\s*-\s*(?P<ext>\d{1,6})")
 _MASKED = re.compile(r"(?P<cc>\+[0-9]{1,3}-)?(?P<body>[0-9*]+(?:-[0-9*]+)*)")
 _LANDLINE_TYPES = (PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
@@ -32,7 +38,11 @@ class ContactInvalid(ValueError):
 
     def message(self, lang: str) -> str:
         """Return the message in Chinese for zh* languages, else in English."""
-        return self.message_zh if (lang or "").lower().startswith("zh") else self.message_en
+        return (
+            self.message_zh
+            if (lang or "").lower().startswith("zh")
+            else self.message_en
+        )
 
 
 def looks_masked(text: str) -> bool:
@@ -43,7 +53,8 @@ def looks_masked(text: str) -> bool:
     body = match["body"].replace("-", "")
     stars = body.count("*")
     tail_clear = body[-CLEAR_TAIL:].isdigit()
-    # Short numbers (service lines) cannot reach four stars; then everything but the tail is hidden.
+    # Short numbers (service lines) cannot reach four stars; then everything but the
+    # tail is hidden.
     enough_stars = stars >= MIN_STARS or stars == len(body) - CLEAR_TAIL
     head = body.split("*", 1)[0]
     return tail_clear and enough_stars and len(head) <= CLEAR_TAIL
@@ -58,13 +69,15 @@ def mask_contact(number: str, region: str = "CN") -> str:
         if looks_masked(text):
             return text
         raise ContactInvalid(
-            "The phone number is partly masked in a form WeChat does not accept; enter the full number "
+            "The phone number is partly masked in a form WeChat does not "
+            "accept; enter the full number "
             "and the module will mask it.",
             "电话号码的部分遮盖格式不被微信接受；请填写完整号码，由模块自动遮盖。",
         )
     if not _ALLOWED.fullmatch(text):
         raise ContactInvalid(
-            "The phone number contains letters, symbols or invisible characters; use only digits, "
+            "The phone number contains letters, symbols or invisible "
+            "characters; use only digits, "
             "spaces, dashes, brackets and an optional extension.",
             "电话号码含有字母、符号或不可见字符；请只使用数字、空格、短横线、括号及可选的分机号。",
         )
@@ -76,7 +89,8 @@ def mask_contact(number: str, region: str = "CN") -> str:
         )
     if len(digits) > MAX_DIGITS:
         raise ContactInvalid(
-            "The phone number has more than 20 digits; enter a single phone number, with its "
+            "The phone number has more than 20 digits; enter a single phone "
+            "number, with its "
             "extension if any.",
             "电话号码超过 20 位数字；请只填写一个电话号码（如有分机号可附上）。",
         )
@@ -89,12 +103,15 @@ def mask_contact(number: str, region: str = "CN") -> str:
 def _ascii_digits(text: str) -> str:
     """Fold full-width forms (１３８, ＋, （）) to ASCII and any other script's digits to 0-9."""
     text = unicodedata.normalize("NFKC", text)
-    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
-                   for ch in text)
+    return "".join(
+        str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
+        for ch in text
+    )
 
 
 def _parse(text: str, region: str):
-    """Parse text as a valid number, reading a dash-separated landline tail as an extension."""
+    """Parse text as a valid number, reading a dash-separated landline tail as an
+    extension."""
     parsed = _valid_or_none(text, region)
     if parsed is None:
         match = _DASH_EXTENSION.fullmatch(text)
@@ -135,11 +152,16 @@ def _format(parsed) -> str:
 
 
 def _mask_groups(groups: list[tuple[str, int]]) -> str:
-    """Join digit groups with dashes, hiding all but each kept head and the last four digits."""
+    """Join digit groups with dashes, hiding all but each kept head and the last four
+    digits."""
     masked = _hide(groups, lambda index, position, keep: position < keep)
     if masked.count("*") < MIN_STARS:
-        # Like WeChat's 0**2-***1234: when the subscriber part is short, hide the area code's middle.
-        masked = _hide(groups, lambda index, position, keep: index == 0 and position in (0, keep - 1))
+        # Like WeChat's 0**2-***1234: when the subscriber part is short, hide the area
+        # code's middle.
+        masked = _hide(
+            groups,
+            lambda index, position, keep: index == 0 and position in (0, keep - 1),
+        )
     if masked.count("*") < MIN_STARS:
         masked = _hide(groups, lambda index, position, keep: False)
     return masked

@@ -1,7 +1,8 @@
 """Typed shipping payloads that serialize to exactly WeChat's wire JSON."""
+
 import enum
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
 
@@ -25,7 +26,8 @@ class DeliveryMode(enum.IntEnum):
 
 @dataclass(frozen=True)
 class OrderKey:
-    """Identifies a paid order, by merchant number + order number or by WeChat Pay number."""
+    """Identifies a paid order, by merchant number + order number or by WeChat Pay
+    number."""
 
     order_number_type: OrderNumberType
     transaction_id: str | None = None
@@ -53,7 +55,10 @@ class Contact:
     @classmethod
     def mask(cls, consignor_phone=None, receiver_phone=None, region="CN"):
         """Mask what can be masked: (Contact or None, [(field, ContactInvalid), ...])."""
-        phones = {"consignor_contact": consignor_phone, "receiver_contact": receiver_phone}
+        phones = {
+            "consignor_contact": consignor_phone,
+            "receiver_contact": receiver_phone,
+        }
         masked, errors = {}, []
         for field, number in phones.items():
             if number:
@@ -65,13 +70,17 @@ class Contact:
 
     def to_wire(self) -> dict:
         """Return the wire object without empty fields."""
-        fields = {"consignor_contact": self.consignor_contact, "receiver_contact": self.receiver_contact}
+        fields = {
+            "consignor_contact": self.consignor_contact,
+            "receiver_contact": self.receiver_contact,
+        }
         return {key: value for key, value in fields.items() if value}
 
 
 @dataclass(frozen=True)
 class Shipment:
-    """One parcel: its tracking number, carrier code and, in split mode, the items it carries."""
+    """One parcel: its tracking number, carrier code and, in split mode, the items it
+    carries."""
 
     tracking_no: str
     express_company: str
@@ -80,9 +89,14 @@ class Shipment:
 
     def to_wire(self, mode: DeliveryMode) -> dict:
         """Return the shipping_list entry for the given delivery mode."""
-        wire = {"tracking_no": self.tracking_no, "express_company": self.express_company}
+        wire = {
+            "tracking_no": self.tracking_no,
+            "express_company": self.express_company,
+        }
         if mode == DeliveryMode.SPLIT_DELIVERY:
-            wire["item_list"] = [{"merchant_item_id": item} for item in self.merchant_item_ids]
+            wire["item_list"] = [
+                {"merchant_item_id": item} for item in self.merchant_item_ids
+            ]
         contact = self.contact.to_wire() if self.contact else {}
         if contact:
             wire["contact"] = contact

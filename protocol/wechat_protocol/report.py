@@ -1,4 +1,5 @@
 """Problems of one payload, each named after the record a person can fix."""
+
 from collections.abc import Callable
 
 from . import catalogue
@@ -6,7 +7,8 @@ from .validation import Problem
 
 
 class ProblemReport:
-    """Collects labels for wire paths (`sub_orders[0]` -> `S00012`) and problems found on them."""
+    """Collects labels for wire paths (`sub_orders[0]` -> `S00012`) and problems found
+    on them."""
 
     def __init__(self):
         self.labels: dict[str, str | Callable[[], str]] = {}
@@ -15,33 +17,45 @@ class ProblemReport:
     def label(self, path: str, text: str | Callable[[], str]) -> None:
         """Name the record behind a wire path and everything below it.
 
-        A callable is called only when a problem is reported under the path: most payloads
-        have none, and some names cost a database read each."""
+        A callable is called only when a problem is reported under the path: most
+        payloads have none, and some names cost a database read each."""
         self.labels[path] = text
 
     def extend(self, problems) -> None:
         """Add problems found by validation."""
         self.problems.extend(problems)
 
-    def contact_problem(self, path: str, error, code: int = catalogue.PARAM_ERROR) -> None:
-        """Add a phone number that could not be masked (its value is never kept), with the
-        parameter-error code of the API family the payload is for."""
+    def contact_problem(
+        self, path: str, error, code: int = catalogue.PARAM_ERROR
+    ) -> None:
+        """Add a phone number that could not be masked (its value is never kept), with
+        the parameter-error code of the API family the payload is for."""
         self.problems.append(Problem(code, path, error.message_en, error.message_zh))
 
-    def unlisted_code(self, path: str, code: str, param_code: int = catalogue.PARAM_ERROR) -> None:
+    def unlisted_code(
+        self, path: str, code: str, param_code: int = catalogue.PARAM_ERROR
+    ) -> None:
         """Add an express company code WeChat's carrier list (get_delivery_list) lacks."""
         code = shorten(code, 40)
-        self.problems.append(Problem(
-            param_code, path,
-            f"WeChat's carrier list has no code {code} (Refresh from WeChat did not return it): give the "
-            "carrier a WeChat express company from the list.",
-            f"微信运力列表中没有编码 {code}（从微信刷新时未返回）：请为承运商选择列表中的微信物流公司。"))
+        self.problems.append(
+            Problem(
+                param_code,
+                path,
+                f"WeChat's carrier list has no code {code} (Refresh from "
+                f"WeChat did not return it): give the "
+                "carrier a WeChat express company from the list.",
+                f"微信运力列表中没有编码 {code}（从微信刷新时未返回）：请为承运商选择列表中的微信物流公司。",
+            )
+        )
 
     def label_for(self, path: str) -> str:
         """The label of the deepest labelled path that contains `path`."""
         matches = [
-            prefix for prefix in self.labels
-            if not prefix or path == prefix or path.startswith((prefix + ".", prefix + "["))
+            prefix
+            for prefix in self.labels
+            if not prefix
+            or path == prefix
+            or path.startswith((prefix + ".", prefix + "["))
         ]
         if not matches:
             return ""
@@ -51,14 +65,19 @@ class ProblemReport:
     def as_dicts(self) -> list[dict]:
         """JSON-ready problems: code, path, label, English and Chinese messages."""
         return [
-            {"code": p.code, "path": p.path, "label": self.label_for(p.path),
-             "en": p.message_en, "zh": p.message_zh}
+            {
+                "code": p.code,
+                "path": p.path,
+                "label": self.label_for(p.path),
+                "en": p.message_en,
+                "zh": p.message_zh,
+            }
             for p in self.problems
         ]
 
 
-# Bounds of what a line quotes: a label or message typed or stored at any length reads whole
-# up to here, and no error or log line grows with its input.
+# Bounds of what a line quotes: a label or message typed or stored at any length reads
+# whole up to here, and no error or log line grows with its input.
 MAX_LABEL_CHARS = 80
 MAX_MESSAGE_CHARS = 500
 UNREADABLE = {
@@ -74,15 +93,21 @@ def shorten(text: str, limit: int) -> str:
 
 def describe(problems, lang: str, label: str = "") -> str:
     """Validation problems as text for a form's error: `label: message [code]` per line."""
-    return render([{"code": p.code, "label": label, "en": p.message_en, "zh": p.message_zh}
-                   for p in problems], lang)
+    return render(
+        [
+            {"code": p.code, "label": label, "en": p.message_en, "zh": p.message_zh}
+            for p in problems
+        ],
+        lang,
+    )
 
 
 def render(problems, lang: str) -> str:
     """One line per problem in the reader's language: `label: message [code]`.
 
     `problems` is read as stored: anything that is not such a problem (a hand-edited or
-    damaged value) reads as one line saying the reason cannot be read, never as an error."""
+    damaged value) reads as one line saying the reason cannot be read, never as an
+    error."""
     key = "zh" if (lang or "").startswith("zh") else "en"
     lines = []
     for problem in problems if isinstance(problems, list) else [UNREADABLE]:

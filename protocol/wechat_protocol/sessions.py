@@ -1,5 +1,6 @@
-"""HTTP sessions: one requests.Session per thread, so calls made from a pool of threads each
-keep their own connections to WeChat open from one call to the next."""
+"""HTTP sessions: one requests.Session per thread, so calls made from a pool of threads
+each keep their own connections to WeChat open from one call to the next."""
+
 import threading
 
 import requests

@@ -1,8 +1,10 @@
-"""Shopping details (购物详情, `/user-order/orders`, `/user-order/combine-orders`): what an order
-holds, as the Shopping Order family's shipping calls later refer to it.
+"""Shopping details (购物详情, `/user-order/orders`, `/user-order/combine-orders`): what an
+order holds, as the Shopping Order family's shipping calls later refer to it.
 
-The shipping of an order names its items by `merchant_item_id` exactly as given here, with the
-same order number type; WeChat refuses shipping for an order whose details it lacks (268464998)."""
+The shipping of an order names its items by `merchant_item_id` exactly as given here,
+with the same order number type; WeChat refuses shipping for an order whose details it
+lacks (268464998)."""
+
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +27,8 @@ class JumpLinkType(str, enum.Enum):
 
 @dataclass(frozen=True)
 class JumpLink:
-    """Where the buyer lands from WeChat's order page: a Mini Program page or a web address."""
+    """Where the buyer lands from WeChat's order page: a Mini Program page or a web
+    address."""
 
     type: JumpLinkType
     appid: str | None = None
@@ -53,8 +56,13 @@ class Item:
 
     def to_wire(self) -> dict:
         """Return the item_list entry, without image or link when there is none."""
-        wire = {"merchant_item_id": self.merchant_item_id, "name": self.name,
-                "description": self.description, "unit_price": self.unit_price, "quantity": self.quantity}
+        wire = {
+            "merchant_item_id": self.merchant_item_id,
+            "name": self.name,
+            "description": self.description,
+            "unit_price": self.unit_price,
+            "quantity": self.quantity,
+        }
         if self.image_urls:
             wire["image_url"] = list(self.image_urls)
         if self.jump_link:
@@ -117,12 +125,16 @@ class SubOrderDetails:
 
     def to_wire(self) -> dict:
         """Return the sub_orders entry."""
-        return {"order_key": self.order_key.to_wire(), **self.order.to_wire(),
-                "logistics_type": int(self.logistics_type)}
+        return {
+            "order_key": self.order_key.to_wire(),
+            **self.order.to_wire(),
+            "logistics_type": int(self.logistics_type),
+        }
 
 
-# The combined body has the shape of the combined shipping call's, with sub-orders that carry
-# their details instead of parcels (SubOrderDetails), and this call's path and rules.
+# The combined body has the shape of the combined shipping call's, with sub-orders that
+# carry their details instead of parcels (SubOrderDetails), and this call's path and
+# rules.
 @dataclass(frozen=True)
 class CombinedShoppingDetails(payload.CombinedShippingInfo):
     """`/user-order/combine-orders`: the details of a combined payment's sub-orders."""
@@ -140,24 +152,28 @@ def allocate_fen(line_totals, total_fen: int) -> list[int]:
     """What each line costs the buyer in fen, adding up to `total_fen` exactly.
 
     `line_totals`: each line's total as the order computes it (taxes included, discounts
-    applied), in yuan; lines below zero (a coupon, a reward) lower the others. The order's
-    total is shared in proportion to the lines above zero, by largest remainder, so every
-    share is a whole fen, none is negative and the shares add up to the total."""
+    applied), in yuan; lines below zero (a coupon, a reward) lower the others. The
+    order's total is shared in proportion to the lines above zero, by largest remainder,
+    so every share is a whole fen, none is negative and the shares add up to the total.
+    """
     weights = [max(Fraction(str(total)), Fraction(0)) for total in line_totals]
     whole = sum(weights)
     if not whole or total_fen <= 0:
         return [0] * len(weights)
     exact = [total_fen * weight / whole for weight in weights]
     shares = [int(share) for share in exact]
-    by_remainder = sorted(range(len(exact)), key=lambda i: (exact[i] - shares[i], -i), reverse=True)
+    by_remainder = sorted(
+        range(len(exact)), key=lambda i: (exact[i] - shares[i], -i), reverse=True
+    )
     for index in by_remainder[: total_fen - sum(shares)]:
         shares[index] += 1
     return shares
 
 
 def priced(fen: int, quantity: int) -> list[tuple[int, int]]:
-    """(unit price, quantity) entries that cost `fen` for `quantity` pieces in whole fen:
-    one entry when it divides evenly, else the pieces a fen dearer in a second entry."""
+    """(unit price, quantity) entries that cost `fen` for `quantity` pieces in whole
+    fen: one entry when it divides evenly, else the pieces a fen dearer in a second
+    entry."""
     unit, dearer = divmod(fen, quantity)
     entries = [(unit, quantity - dearer)] if quantity > dearer else []
     return entries + ([(unit + 1, dearer)] if dearer else [])

@@ -1,4 +1,5 @@
 """Text cut to WeChat's limits without parting a character from what belongs to it."""
+
 import unicodedata
 
 
@@ -18,21 +19,26 @@ def cut(text: str, length: int) -> str:
 
 
 def shorten(text: str, limit: int) -> str:
-    """`text` with its whitespace runs made single spaces, at most `limit` characters, a cut
-    marked with an ellipsis."""
+    """`text` with its whitespace runs made single spaces, at most `limit` characters, a
+    cut marked with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else cut(text, limit - 1) + "…"
 
 
 def _extends(char: str) -> bool:
     """A character that belongs to the one before it: a mark, a joiner or other format
-    character, a variation selector, a skin tone, an emoji tag, a Hangul vowel or final."""
+    character, a variation selector, a skin tone, an emoji tag, a Hangul vowel or final.
+    """
     code = ord(char)
-    return (unicodedata.category(char) in ("Mn", "Me", "Mc", "Cf") or 0xFE00 <= code <= 0xFE0F
-            or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F
-            or 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF)
+    return (
+        unicodedata.category(char) in ("Mn", "Me", "Mc", "Cf")
+        or 0xFE00 <= code <= 0xFE0F
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+        or 0x1160 <= code <= 0x11FF
+        or 0xD7B0 <= code <= 0xD7FF
+    )
 
 
 def _regional(char: str) -> bool:
     return 0x1F1E6 <= ord(char) <= 0x1F1FF
-

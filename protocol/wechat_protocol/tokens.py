@@ -1,4 +1,5 @@
 """Access-token sources for WeChat's server API, with one process-wide cache."""
+
 import hashlib
 import logging
 import re
@@ -17,7 +18,9 @@ _logger = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = (3.05, 10)
 SAFETY_MARGIN = 300
 
-_SECRET_QUERY = re.compile(r"((?:access_token|secret|appsecret)=)[^&\s\"']*", re.IGNORECASE)
+_SECRET_QUERY = re.compile(
+    r"((?:access_token|secret|appsecret)=)[^&\s\"']*", re.IGNORECASE
+)
 
 
 def redact(text):
@@ -32,7 +35,9 @@ class _RedactQueryFilter(logging.Filter):
         if isinstance(record.msg, str):
             record.msg = redact(record.msg)
         if isinstance(record.args, tuple):
-            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+            record.args = tuple(
+                redact(a) if isinstance(a, str) else a for a in record.args
+            )
         return True
 
 
@@ -53,7 +58,7 @@ def network_reason(exc):
         return "timeout"
     if isinstance(exc, requests.ConnectionError):
         return "connection failed"
-    return "network error (%s)" % type(exc).__name__
+    return f"network error ({type(exc).__name__})"
 
 
 class TokenError(Exception):
@@ -73,8 +78,8 @@ class _Cached:
 
 
 class TokenCache:
-    """The tokens of the apps a process calls, by source key; per key, one fetch at a time and
-    the token WeChat last refused (it decides a stable force_refresh)."""
+    """The tokens of the apps a process calls, by source key; per key, one fetch at a
+    time and the token WeChat last refused (it decides a stable force_refresh)."""
 
     def __init__(self):
         self._held = {}
@@ -83,7 +88,8 @@ class TokenCache:
         self._guard = threading.Lock()
 
     def fetch_lock(self, key):
-        """The lock a key's fetch holds, so that threads asking together cause one fetch."""
+        """The lock a key's fetch holds, so that threads asking together cause one
+        fetch."""
         with self._guard:
             return self._fetch_locks.setdefault(key, threading.Lock())
 
@@ -91,7 +97,9 @@ class TokenCache:
         """The key's token while it is valid, else None."""
         with self._guard:
             entry = self._held.get(key)
-            return entry.token if entry and entry.valid_until > time.monotonic() else None
+            return (
+                entry.token if entry and entry.valid_until > time.monotonic() else None
+            )
 
     def refused(self, key):
         """The key's token WeChat refused since the last fetch, or None."""
@@ -99,8 +107,8 @@ class TokenCache:
             return self._refused.get(key)
 
     def refuse(self, key, token=None):
-        """Drop the key's token as refused; with `token`, only while the key still holds that
-        one, so that racing refreshes don't cascade."""
+        """Drop the key's token as refused; with `token`, only while the key still holds
+        that one, so that racing refreshes don't cascade."""
         with self._guard:
             entry = self._held.get(key)
             if entry and token in (None, entry.token):
@@ -114,8 +122,8 @@ class TokenCache:
             self._refused.pop(key, None)
 
 
-# The process's: WeChat invalidates older classic tokens when a new one is fetched, so every
-# client of one app in this process must share a single fetcher and cache.
+# The process's: WeChat invalidates older classic tokens when a new one is fetched, so
+# every client of one app in this process must share a single fetcher and cache.
 CACHE = TokenCache()
 
 
@@ -125,7 +133,8 @@ def _credentials_digest(secret):
 
 
 def lifetime(expires_in):
-    """Seconds a token is used: expires_in minus 300 s, or half of it when that is shorter."""
+    """Seconds a token is used: expires_in minus 300 s, or half of it when that is
+    shorter."""
     expires_in = max(int(expires_in), 0)
     return expires_in - min(SAFETY_MARGIN, expires_in / 2)
 
@@ -141,17 +150,21 @@ class _FetchingSource:
         self._secret = secret
         self._given_session = session  # None: the calling thread's session
         self.timeout = timeout
-        # Keyed by the credentials themselves: once the AppSecret or AppID changes, no worker
-        # process uses a token fetched with the old ones (each builds its sources from the
-        # database), with no message between processes. Only a digest of the secret is kept.
+        # Keyed by the credentials themselves: once the AppSecret or AppID changes, no
+        # worker process uses a token fetched with the old ones (each builds its sources
+        # from the database), with no message between processes. Only a digest of the
+        # secret is kept.
         self._key = (self.base_url, appid, self.kind, _credentials_digest(secret))
 
     def __repr__(self):
-        return "%s(base_url=%r, appid=%r, secret='***')" % (
-            type(self).__name__, self.base_url, self.appid)
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, "
+            f"appid={self.appid!r}, secret='***')"
+        )
 
     def token(self, force_refresh=False):
-        """Return a valid token, fetching at most once even when many threads ask together."""
+        """Return a valid token, fetching at most once even when many threads ask
+        together."""
         cache = CACHE
         if not force_refresh and (held := cache.valid(self._key)):
             return held
@@ -166,7 +179,8 @@ class _FetchingSource:
             return token
 
     def invalidate(self, token):
-        """Drop the cached token if it is still `token`, so racing refreshes don't cascade."""
+        """Drop the cached token if it is still `token`, so racing refreshes don't
+        cascade."""
         CACHE.refuse(self._key, token)
 
     @property
@@ -184,35 +198,52 @@ class _FetchingSource:
             reason = network_reason(exc)
             _logger.warning("WeChat token endpoint unreachable (%s)", reason)
             # `from None`: the chained requests exception would print the URL/secret.
-            raise TokenError("WeChat token endpoint unreachable (%s)" % reason,
-                             reason=reason, retryable=True) from None
+            raise TokenError(
+                f"WeChat token endpoint unreachable ({reason})",
+                reason=reason,
+                retryable=True,
+            ) from None
         if response.status_code >= 500 or response.status_code == 429:
-            reason = "HTTP %s" % response.status_code
-            raise TokenError("WeChat token endpoint answered %s" % reason,
-                             reason=reason, retryable=True)
+            reason = f"HTTP {response.status_code}"
+            raise TokenError(
+                f"WeChat token endpoint answered {reason}",
+                reason=reason,
+                retryable=True,
+            )
         try:
             data = response.json()
         except ValueError:
-            raise TokenError("WeChat token endpoint answer is not JSON",
-                             reason="answer is not JSON", retryable=True) from None
+            raise TokenError(
+                "WeChat token endpoint answer is not JSON",
+                reason="answer is not JSON",
+                retryable=True,
+            ) from None
         if not isinstance(data, dict):
-            raise TokenError("WeChat token endpoint answer is not an object",
-                             reason="unexpected answer", retryable=True)
+            raise TokenError(
+                "WeChat token endpoint answer is not an object",
+                reason="unexpected answer",
+                retryable=True,
+            )
         token = data.get("access_token")
         if isinstance(token, str) and token:
             return token, data.get("expires_in") or 7200
         code = data.get("errcode")
         if not isinstance(code, int):
-            raise TokenError("WeChat token endpoint answered without a token",
-                             reason="unexpected answer", retryable=True)
+            raise TokenError(
+                "WeChat token endpoint answered without a token",
+                reason="unexpected answer",
+                retryable=True,
+            )
         info = explain(code)
         errmsg = str(data.get("errmsg", ""))
         if self._secret:
             errmsg = errmsg.replace(self._secret, "***")
         _logger.warning("WeChat token request for %s refused: %s", self.appid, code)
-        raise TokenError("WeChat refused the token request for %s: %s %s" % (
-            self.appid, code, redact(errmsg)), info=info,
-            retryable=info.outcome == Outcome.RETRYABLE)
+        raise TokenError(
+            f"WeChat refused the token request for {self.appid}: {code} {redact(errmsg)}",
+            info=info,
+            retryable=info.outcome == Outcome.RETRYABLE,
+        )
 
 
 class StableTokenSource(_FetchingSource):
@@ -221,20 +252,28 @@ class StableTokenSource(_FetchingSource):
     kind = "stable"
 
     def _fetch(self, rejected):
-        # Decision: stable_token returns the same token while it is valid, and force_refresh
-        # is limited to 20 a day.  After WeChat rejected a token we first ask normally; only
-        # if the answer is that very token (WeChat still thinks it valid, e.g. revoked by a
-        # force refresh elsewhere) do we spend one force_refresh=true call.
+        # Decision: stable_token returns the same token while it is valid, and
+        # force_refresh is limited to 20 a day.  After WeChat rejected a token we first
+        # ask normally; only if the answer is that very token (WeChat still thinks it
+        # valid, e.g. revoked by a force refresh elsewhere) do we spend one
+        # force_refresh=true call.
         token, expires_in = self._post(False)
         if rejected is not None and token == rejected:
             token, expires_in = self._post(True)
         return token, expires_in
 
     def _post(self, force):
-        body = {"grant_type": "client_credential", "appid": self.appid,
-                "secret": self._secret, "force_refresh": force}
-        return self._answer(lambda: self._session.post(
-            self.base_url + endpoints.STABLE_TOKEN, json=body, timeout=self.timeout))
+        body = {
+            "grant_type": "client_credential",
+            "appid": self.appid,
+            "secret": self._secret,
+            "force_refresh": force,
+        }
+        return self._answer(
+            lambda: self._session.post(
+                self.base_url + endpoints.STABLE_TOKEN, json=body, timeout=self.timeout
+            )
+        )
 
 
 class ClassicTokenSource(_FetchingSource):
@@ -243,10 +282,16 @@ class ClassicTokenSource(_FetchingSource):
     kind = "classic"
 
     def _fetch(self, rejected):
-        params = {"grant_type": "client_credential", "appid": self.appid,
-                  "secret": self._secret}
-        return self._answer(lambda: self._session.get(
-            self.base_url + endpoints.TOKEN, params=params, timeout=self.timeout))
+        params = {
+            "grant_type": "client_credential",
+            "appid": self.appid,
+            "secret": self._secret,
+        }
+        return self._answer(
+            lambda: self._session.get(
+                self.base_url + endpoints.TOKEN, params=params, timeout=self.timeout
+            )
+        )
 
 
 class AuthorizerTokenSource:
@@ -258,11 +303,13 @@ class AuthorizerTokenSource:
         self._lock = threading.Lock()
 
     def __repr__(self):
-        return "AuthorizerTokenSource(get_token=%r)" % getattr(
-            self._get_token, "__qualname__", type(self._get_token).__name__)
+        return "AuthorizerTokenSource(get_token={!r})".format(
+            getattr(self._get_token, "__qualname__", type(self._get_token).__name__)
+        )
 
     def token(self, force_refresh=False):
-        """Return the held token; a refresh (or an invalidated token) calls get_token again."""
+        """Return the held token; a refresh (or an invalidated token) calls get_token
+        again."""
         with self._lock:
             if self._token and not force_refresh:
                 return self._token
@@ -271,12 +318,17 @@ class AuthorizerTokenSource:
             except TokenError:
                 raise
             except Exception as exc:
-                raise TokenError("authorizer token unavailable (%s)" % type(exc).__name__,
-                                 reason="authorizer token unavailable",
-                                 retryable=True) from None
+                raise TokenError(
+                    f"authorizer token unavailable ({type(exc).__name__})",
+                    reason="authorizer token unavailable",
+                    retryable=True,
+                ) from None
             if not isinstance(token, str) or not token:
-                raise TokenError("authorizer token provider returned no token",
-                                 reason="authorizer token unavailable", retryable=True)
+                raise TokenError(
+                    "authorizer token provider returned no token",
+                    reason="authorizer token unavailable",
+                    retryable=True,
+                )
             self._token = token
             return token
 

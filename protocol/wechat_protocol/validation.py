@@ -1,4 +1,6 @@
-"""WeChat's documented rules applied to shipping request bodies (wire dicts), all problems at once."""
+"""WeChat's documented rules applied to shipping request bodies (wire dicts), all
+problems at once."""
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -26,132 +28,227 @@ TEXT_NAMES = {
     "merchant_item_id": ("Merchant item id", "商户侧商品 ID"),
 }
 
-_KINDS = {dict: ("an object", "对象"), list: ("an array", "数组"), str: ("a string", "字符串"), int: ("an integer", "整数"),
-          bool: ("true or false", "布尔值（true 或 false）")}
+_KINDS = {
+    dict: ("an object", "对象"),
+    list: ("an array", "数组"),
+    str: ("a string", "字符串"),
+    int: ("an integer", "整数"),
+    bool: ("true or false", "布尔值（true 或 false）"),
+}
 
 RULES = {
-    "type": (catalogue.DATA_FORMAT_ERROR,
-             "Wrong data type: expected {kind_en}; WeChat cannot read the request.",
-             "数据类型错误：应为{kind_zh}，微信无法解析该请求。"),
-    "order_key_missing": (catalogue.PARAM_ERROR,
-                          "Order key is missing: the order cannot be identified; check its payment reference.",
-                          "缺少订单标识（order_key）：无法识别订单，请核对订单的支付信息。"),
-    "order_number_type": (catalogue.ORDER_NUMBER_TYPE_ILLEGAL,
-                          "Order number type must be 1 (merchant order number) or 2 (WeChat Pay number): "
-                          "check the WeChat settings.",
-                          "订单单号类型必须为 1（商户订单号）或 2（微信支付单号）：请检查微信设置。"),
-    "transaction_id_missing": (catalogue.TRANSACTION_ID_MISSING,
-                               "WeChat Pay transaction id is missing: record it on the order's payment.",
-                               "缺少微信支付交易单号：请在订单的付款记录中填写。"),
-    "transaction_id_too_long": (catalogue.PARAM_ERROR,
-                                "WeChat Pay transaction id is longer than 32 characters: check the payment reference.",
-                                "微信支付交易单号超过 32 个字符：请核对付款单号。"),
-    "transaction_id_invalid": (catalogue.PARAM_ERROR,
-                               "WeChat Pay transaction id must be letters and digits only: check the payment "
-                               "reference.",
-                               "微信支付交易单号只能包含字母和数字：请核对付款单号。"),
-    # The merchant number is the order's own, kept with its payment: never a company setting.
-    "mchid_missing": (catalogue.MCHID_MISSING,
-                      "Merchant number (mchid) is missing: enter the WeChat Pay Merchant ID on the order's "
-                      "WeChat tab.",
-                      "缺少商户号（mchid）：请在订单“微信”页签中填写微信支付商户号。"),
-    "mchid_invalid": (catalogue.MCHID_INVALID,
-                      "Merchant number must be 8 to 12 digits: check the WeChat Pay Merchant ID on the order's "
-                      "WeChat tab.",
-                      "商户号必须为 8 至 12 位数字：请检查订单“微信”页签中的微信支付商户号。"),
-    "out_trade_no_missing": (catalogue.OUT_TRADE_NO_MISSING,
-                             "Merchant order number (out_trade_no) is missing: the order must keep the number "
-                             "it was paid with.",
-                             "缺少商户订单号（out_trade_no）：订单需保留支付时使用的单号。"),
-    "out_trade_no_invalid": (catalogue.PARAM_ERROR,
-                             "Merchant order number must be 1 to 32 letters, digits or _-|*: check the order's "
-                             "payment reference.",
-                             "商户订单号须为 1 至 32 位字母、数字或 _-|*：请核对订单的支付单号。"),
-    "type_mismatch": (catalogue.ORDER_NUMBER_TYPE_MISMATCH,
-                      "Sub-order uses a different order number type from the combined order: use one type for all.",
-                      "子订单的单号类型与主订单不一致：请统一使用同一种单号类型。"),
-    "sub_orders_empty": (catalogue.PARAM_ERROR,
-                         "Combined order lists no sub-orders: add at least one sub-order.",
-                         "合单没有子订单：请至少添加一个子订单。"),
-    "delivery_mode": (catalogue.DELIVERY_MODE_ILLEGAL,
-                      "Delivery mode must be 1 (one parcel) or 2 (split into several parcels).",
-                      "发货模式必须为 1（统一发货）或 2（分拆发货）。"),
-    "shipping_list_empty": (catalogue.SHIPPING_LIST_EMPTY,
-                            "No shipment listed: validate at least one delivery with a tracking number.",
-                            "没有物流信息：请至少确认一张带运单号的发货单。"),
-    "shipping_list_too_long": (catalogue.PARAM_ERROR,
-                               "More than 10 shipments: WeChat accepts at most 10 tracking numbers per order.",
-                               "物流信息超过 10 条：微信每个订单最多接受 10 个运单号。"),
-    "unified_one_shipment": (catalogue.UNIFIED_NEEDS_ONE_SHIPPING,
-                             "One-parcel delivery must have exactly one tracking number: keep one or split "
-                             "the delivery.",
-                             "统一发货必须恰好有一个运单号：请只保留一个，或改为分拆发货。"),
-    "unified_items": (catalogue.UNIFIED_NO_ITEMS,
-                      "One-parcel delivery must not list items: remove the item list.",
-                      "统一发货不需要填写商品：请去掉商品列表。"),
-    "split_items_empty": (catalogue.SPLIT_ITEMS_EMPTY,
-                          "Parcel lists no items: in a split delivery each parcel must name the products it carries.",
-                          "包裹没有商品：分拆发货时每个包裹都需列出所含商品。"),
-    "items_too_long": (catalogue.PARAM_ERROR,
-                       "More than 50 items in one parcel: WeChat accepts at most 50.",
-                       "单个包裹的商品超过 50 个：微信最多接受 50 个。"),
-    "tracking_no_empty": (catalogue.TRACKING_NO_EMPTY,
-                          "Tracking number is empty: set the tracking reference on the delivery.",
-                          "物流单号为空：请在发货单上填写运单号。"),
-    "tracking_no_too_long": (catalogue.PARAM_ERROR,
-                             "Tracking number is longer than 128 bytes: check the tracking reference on the delivery.",
-                             "物流单号超过 128 字节：请核对发货单上的运单号。"),
-    "express_company_empty": (catalogue.EXPRESS_COMPANY_EMPTY,
-                              "Express company code is empty: set the carrier's WeChat express company code on "
-                              "the carrier form.",
-                              "物流公司编码为空：请在承运商表单上设置微信物流公司编码。"),
-    "express_company_too_long": (catalogue.PARAM_ERROR,
-                                 "Express company code is longer than 128 bytes: use the delivery_id from "
-                                 "WeChat's carrier list.",
-                                 "物流公司编码超过 128 字节：请使用微信运力列表中的 delivery_id。"),
-    "express_company_spaces": (catalogue.PARAM_ERROR,
-                               "Express company code contains spaces: use the delivery_id exactly as in "
-                               "WeChat's carrier list, e.g. SF.",
-                               "物流公司编码含有空格：请完全按照微信运力列表中的 delivery_id 填写，例如 SF。"),
-    "merchant_item_id_empty": (catalogue.MERCHANT_ITEM_ID_EMPTY,
-                               "Item has no merchant item id: give the product the id used when the order's "
-                               "shopping details were uploaded.",
-                               "商品缺少商户侧商品 ID：请填写上传购物详情时使用的商品 ID。"),
-    "merchant_item_id_too_long": (catalogue.PARAM_ERROR,
-                                  "Merchant item id is longer than 64 bytes: shorten the product's WeChat item id.",
-                                  "商户侧商品 ID 超过 64 字节：请缩短该商品的微信商品 ID。"),
-    "text_invisible": (catalogue.PARAM_ERROR,
-                       "{name_en} contains invisible or control characters (line break, tab, NUL, direction "
-                       "mark...): remove them.",
-                       "{name_zh}含有不可见字符或控制字符（换行、制表符、NUL、方向标记等）：请删除。"),
-    "contact_unmasked": (catalogue.PARAM_ERROR,
-                         "Contact number is not masked: WeChat only accepts forms like 189****1234 with just "
-                         "the last four digits clear.",
-                         "联系电话未遮盖：微信只接受类似 189****1234、仅显示后四位的格式。"),
-    "sf_contact": (catalogue.PARAM_ERROR,
-                   "SF Express needs the sender's or the receiver's phone: set a phone on the warehouse or "
-                   "the delivery address.",
-                   "顺丰速运需要寄件人或收件人电话：请在仓库或收货地址上填写电话。"),
-    "openid_missing": (catalogue.OPENID_EMPTY,
-                       "Payer's openid is missing: the customer must have paid through the Mini Program.",
-                       "缺少付款人 openid：客户需通过小程序付款。"),
-    "openid_invalid": (catalogue.OPENID_INVALID,
-                       "Payer's openid has characters no WeChat openid has: check the openid recorded on the order.",
-                       "付款人 openid 含有非法字符：请核对订单记录的 openid。"),
-    "openid_too_long": (catalogue.PARAM_ERROR,
-                        "Payer's openid is longer than 128 bytes: check the openid recorded on the order.",
-                        "付款人 openid 超过 128 字节：请核对订单记录的 openid。"),
-    "appid_invalid": (catalogue.APPID_INVALID,
-                      "An AppID is 1 to 32 letters and digits (wx and 16 more in WeChat's console): copy it "
-                      "from the Mini Program's development settings.",
-                      "AppID 由 1 至 32 位字母和数字组成（微信后台显示为 wx 加 16 位）：请从小程序的开发设置中复制。"),
-    "upload_time_missing": (catalogue.UPLOAD_TIME_MISSING,
-                            "Upload time is missing: report this module defect to your administrator.",
-                            "缺少上传时间：这是模块缺陷，请联系管理员。"),
-    "upload_time_illegal": (catalogue.UPLOAD_TIME_ILLEGAL,
-                            "Upload time is not RFC 3339 such as 2021-05-20T13:29:35.120+08:00; a '+' turned "
-                            "into a space is the usual cause.",
-                            "上传时间不符合 RFC 3339 格式（如 2021-05-20T13:29:35.120+08:00）；常见原因是“+”被转成了空格。"),
+    "type": (
+        catalogue.DATA_FORMAT_ERROR,
+        "Wrong data type: expected {kind_en}; WeChat cannot read the request.",
+        "数据类型错误：应为{kind_zh}，微信无法解析该请求。",
+    ),
+    "order_key_missing": (
+        catalogue.PARAM_ERROR,
+        "Order key is missing: the order cannot be identified; check its "
+        "payment reference.",
+        "缺少订单标识（order_key）：无法识别订单，请核对订单的支付信息。",
+    ),
+    "order_number_type": (
+        catalogue.ORDER_NUMBER_TYPE_ILLEGAL,
+        "Order number type must be 1 (merchant order number) or 2 (WeChat Pay number): "
+        "check the WeChat settings.",
+        "订单单号类型必须为 1（商户订单号）或 2（微信支付单号）：请检查微信设置。",
+    ),
+    "transaction_id_missing": (
+        catalogue.TRANSACTION_ID_MISSING,
+        "WeChat Pay transaction id is missing: record it on the order's payment.",
+        "缺少微信支付交易单号：请在订单的付款记录中填写。",
+    ),
+    "transaction_id_too_long": (
+        catalogue.PARAM_ERROR,
+        "WeChat Pay transaction id is longer than 32 characters: check the "
+        "payment reference.",
+        "微信支付交易单号超过 32 个字符：请核对付款单号。",
+    ),
+    "transaction_id_invalid": (
+        catalogue.PARAM_ERROR,
+        "WeChat Pay transaction id must be letters and digits only: check the payment "
+        "reference.",
+        "微信支付交易单号只能包含字母和数字：请核对付款单号。",
+    ),
+    # The merchant number is the order's own, kept with its payment: never a company
+    # setting.
+    "mchid_missing": (
+        catalogue.MCHID_MISSING,
+        "Merchant number (mchid) is missing: enter the WeChat Pay Merchant ID "
+        "on the order's "
+        "WeChat tab.",
+        "缺少商户号（mchid）：请在订单“微信”页签中填写微信支付商户号。",
+    ),
+    "mchid_invalid": (
+        catalogue.MCHID_INVALID,
+        "Merchant number must be 8 to 12 digits: check the WeChat Pay Merchant "
+        "ID on the order's "
+        "WeChat tab.",
+        "商户号必须为 8 至 12 位数字：请检查订单“微信”页签中的微信支付商户号。",
+    ),
+    "out_trade_no_missing": (
+        catalogue.OUT_TRADE_NO_MISSING,
+        "Merchant order number (out_trade_no) is missing: the order must keep "
+        "the number "
+        "it was paid with.",
+        "缺少商户订单号（out_trade_no）：订单需保留支付时使用的单号。",
+    ),
+    "out_trade_no_invalid": (
+        catalogue.PARAM_ERROR,
+        "Merchant order number must be 1 to 32 letters, digits or _-|*: check "
+        "the order's "
+        "payment reference.",
+        "商户订单号须为 1 至 32 位字母、数字或 _-|*：请核对订单的支付单号。",
+    ),
+    "type_mismatch": (
+        catalogue.ORDER_NUMBER_TYPE_MISMATCH,
+        "Sub-order uses a different order number type from the combined order: "
+        "use one type for all.",
+        "子订单的单号类型与主订单不一致：请统一使用同一种单号类型。",
+    ),
+    "sub_orders_empty": (
+        catalogue.PARAM_ERROR,
+        "Combined order lists no sub-orders: add at least one sub-order.",
+        "合单没有子订单：请至少添加一个子订单。",
+    ),
+    "delivery_mode": (
+        catalogue.DELIVERY_MODE_ILLEGAL,
+        "Delivery mode must be 1 (one parcel) or 2 (split into several parcels).",
+        "发货模式必须为 1（统一发货）或 2（分拆发货）。",
+    ),
+    "shipping_list_empty": (
+        catalogue.SHIPPING_LIST_EMPTY,
+        "No shipment listed: validate at least one delivery with a tracking number.",
+        "没有物流信息：请至少确认一张带运单号的发货单。",
+    ),
+    "shipping_list_too_long": (
+        catalogue.PARAM_ERROR,
+        "More than 10 shipments: WeChat accepts at most 10 tracking numbers per order.",
+        "物流信息超过 10 条：微信每个订单最多接受 10 个运单号。",
+    ),
+    "unified_one_shipment": (
+        catalogue.UNIFIED_NEEDS_ONE_SHIPPING,
+        "One-parcel delivery must have exactly one tracking number: keep one or split "
+        "the delivery.",
+        "统一发货必须恰好有一个运单号：请只保留一个，或改为分拆发货。",
+    ),
+    "unified_items": (
+        catalogue.UNIFIED_NO_ITEMS,
+        "One-parcel delivery must not list items: remove the item list.",
+        "统一发货不需要填写商品：请去掉商品列表。",
+    ),
+    "split_items_empty": (
+        catalogue.SPLIT_ITEMS_EMPTY,
+        "Parcel lists no items: in a split delivery each parcel must name the "
+        "products it carries.",
+        "包裹没有商品：分拆发货时每个包裹都需列出所含商品。",
+    ),
+    "items_too_long": (
+        catalogue.PARAM_ERROR,
+        "More than 50 items in one parcel: WeChat accepts at most 50.",
+        "单个包裹的商品超过 50 个：微信最多接受 50 个。",
+    ),
+    "tracking_no_empty": (
+        catalogue.TRACKING_NO_EMPTY,
+        "Tracking number is empty: set the tracking reference on the delivery.",
+        "物流单号为空：请在发货单上填写运单号。",
+    ),
+    "tracking_no_too_long": (
+        catalogue.PARAM_ERROR,
+        "Tracking number is longer than 128 bytes: check the tracking "
+        "reference on the delivery.",
+        "物流单号超过 128 字节：请核对发货单上的运单号。",
+    ),
+    "express_company_empty": (
+        catalogue.EXPRESS_COMPANY_EMPTY,
+        "Express company code is empty: set the carrier's WeChat express "
+        "company code on "
+        "the carrier form.",
+        "物流公司编码为空：请在承运商表单上设置微信物流公司编码。",
+    ),
+    "express_company_too_long": (
+        catalogue.PARAM_ERROR,
+        "Express company code is longer than 128 bytes: use the delivery_id from "
+        "WeChat's carrier list.",
+        "物流公司编码超过 128 字节：请使用微信运力列表中的 delivery_id。",
+    ),
+    "express_company_spaces": (
+        catalogue.PARAM_ERROR,
+        "Express company code contains spaces: use the delivery_id exactly as in "
+        "WeChat's carrier list, e.g. SF.",
+        "物流公司编码含有空格：请完全按照微信运力列表中的 delivery_id 填写，例如 SF。",
+    ),
+    "merchant_item_id_empty": (
+        catalogue.MERCHANT_ITEM_ID_EMPTY,
+        "Item has no merchant item id: give the product the id used when the order's "
+        "shopping details were uploaded.",
+        "商品缺少商户侧商品 ID：请填写上传购物详情时使用的商品 ID。",
+    ),
+    "merchant_item_id_too_long": (
+        catalogue.PARAM_ERROR,
+        "Merchant item id is longer than 64 bytes: shorten the product's "
+        "WeChat item id.",
+        "商户侧商品 ID 超过 64 字节：请缩短该商品的微信商品 ID。",
+    ),
+    "text_invisible": (
+        catalogue.PARAM_ERROR,
+        "{name_en} contains invisible or control characters (line break, tab, "
+        "NUL, direction "
+        "mark...): remove them.",
+        "{name_zh}含有不可见字符或控制字符（换行、制表符、NUL、方向标记等）：请删除。",
+    ),
+    "contact_unmasked": (
+        catalogue.PARAM_ERROR,
+        "Contact number is not masked: WeChat only accepts forms like "
+        "189****1234 with just "
+        "the last four digits clear.",
+        "联系电话未遮盖：微信只接受类似 189****1234、仅显示后四位的格式。",
+    ),
+    "sf_contact": (
+        catalogue.PARAM_ERROR,
+        "SF Express needs the sender's or the receiver's phone: set a phone on "
+        "the warehouse or "
+        "the delivery address.",
+        "顺丰速运需要寄件人或收件人电话：请在仓库或收货地址上填写电话。",
+    ),
+    "openid_missing": (
+        catalogue.OPENID_EMPTY,
+        "Payer's openid is missing: the customer must have paid through the "
+        "Mini Program.",
+        "缺少付款人 openid：客户需通过小程序付款。",
+    ),
+    "openid_invalid": (
+        catalogue.OPENID_INVALID,
+        "Payer's openid has characters no WeChat openid has: check the openid "
+        "recorded on the order.",
+        "付款人 openid 含有非法字符：请核对订单记录的 openid。",
+    ),
+    "openid_too_long": (
+        catalogue.PARAM_ERROR,
+        "Payer's openid is longer than 128 bytes: check the openid recorded on "
+        "the order.",
+        "付款人 openid 超过 128 字节：请核对订单记录的 openid。",
+    ),
+    "appid_invalid": (
+        catalogue.APPID_INVALID,
+        "An AppID is 1 to 32 letters and digits (wx and 16 more in WeChat's "
+        "console): copy it "
+        "from the Mini Program's development settings.",
+        "AppID 由 1 至 32 位字母和数字组成（微信后台显示为 wx 加 16 位）：请从小程序的开发设置中复制。",
+    ),
+    "upload_time_missing": (
+        catalogue.UPLOAD_TIME_MISSING,
+        "Upload time is missing: report this module defect to your administrator.",
+        "缺少上传时间：这是模块缺陷，请联系管理员。",
+    ),
+    "upload_time_illegal": (
+        catalogue.UPLOAD_TIME_ILLEGAL,
+        "Upload time is not RFC 3339 such as 2021-05-20T13:29:35.120+08:00; a "
+        "'+' turned "
+        "into a space is the usual cause.",
+        "上传时间不符合 RFC 3339 格式（如 2021-05-20T13:29:35.120+08:00）；常见原因是“+”被转成了空格。",
+    ),
 }
 
 
@@ -166,7 +263,11 @@ class Problem:
 
     def message(self, lang: str) -> str:
         """Return the message in Chinese for zh* languages, else in English."""
-        return self.message_zh if (lang or "").lower().startswith("zh") else self.message_en
+        return (
+            self.message_zh
+            if (lang or "").lower().startswith("zh")
+            else self.message_en
+        )
 
 
 class PayloadInvalid(ValueError):
@@ -178,16 +279,20 @@ class PayloadInvalid(ValueError):
 
     def message(self, lang: str) -> str:
         """Return one "path: message [code]" line per problem."""
-        return "\n".join(f"{p.path or '(body)'}: {p.message(lang)} [{p.code}]" for p in self.problems)
+        return "\n".join(
+            f"{p.path or '(body)'}: {p.message(lang)} [{p.code}]" for p in self.problems
+        )
 
 
 def check_combined(body) -> list[Problem]:
-    """Return every problem of a combined-order request body (enumerations in either encoding)."""
+    """Return every problem of a combined-order request body (enumerations in either
+    encoding)."""
     return Checker().combined(enum_names.to_numbers(body))
 
 
 def check_single(body) -> list[Problem]:
-    """Return every problem of a single-order request body (enumerations in either encoding)."""
+    """Return every problem of a single-order request body (enumerations in either
+    encoding)."""
     return Checker().single(enum_names.to_numbers(body))
 
 
@@ -206,9 +311,12 @@ def blank(value) -> bool:
 
 
 def invisible(text: str) -> bool:
-    """Tell whether text holds control, format (bidi, zero-width) or line-separator characters."""
-    return any(unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp")
-               for ch in text)
+    """Tell whether text holds control, format (bidi, zero-width) or line-separator
+    characters."""
+    return any(
+        unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp")
+        for ch in text
+    )
 
 
 def size_of(text: str) -> int:
@@ -217,7 +325,8 @@ def size_of(text: str) -> int:
 
 
 class Checker:
-    """Collects the problems of one body against a family's rules (rule name -> code, texts)."""
+    """Collects the problems of one body against a family's rules (rule name -> code,
+    texts)."""
 
     def __init__(self, rules=RULES):
         self.rules = rules
@@ -233,7 +342,8 @@ class Checker:
         return self.problems
 
     def combined(self, body) -> list[Problem]:
-        """The problems of a combined order's body: payer, upload time, main key, sub-orders."""
+        """The problems of a combined order's body: payer, upload time, main key,
+        sub-orders."""
         if self.kind(body, dict, ""):
             self.payer(body)
             self.upload_time(body)
@@ -243,10 +353,13 @@ class Checker:
     def add(self, rule: str, path: str, **values) -> None:
         """Record a broken rule at path."""
         code, english, chinese = self.rules[rule]
-        self.problems.append(Problem(code, path, english.format(**values), chinese.format(**values)))
+        self.problems.append(
+            Problem(code, path, english.format(**values), chinese.format(**values))
+        )
 
     def kind(self, value, kind: type, path: str) -> bool:
-        """Tell whether value is of kind (bool is no integer), recording a type problem if not."""
+        """Tell whether value is of kind (bool is no integer), recording a type problem
+        if not."""
         if isinstance(value, kind) and (kind is bool or not isinstance(value, bool)):
             return True
         kind_en, kind_zh = _KINDS[kind]
@@ -265,7 +378,11 @@ class Checker:
         payer = self.field(body, "payer", dict, "payer")
         if payer is WRONG:
             return
-        openid = MISSING if payer is MISSING else self.field(payer, "openid", str, "payer.openid")
+        openid = (
+            MISSING
+            if payer is MISSING
+            else self.field(payer, "openid", str, "payer.openid")
+        )
         if blank(openid):
             self.add("openid_missing", "payer.openid")
         elif isinstance(openid, str):
@@ -331,7 +448,8 @@ class Checker:
             self.add("out_trade_no_invalid", at(path, "out_trade_no"))
 
     def sub_orders(self, body: dict, main_type: int | None) -> None:
-        """Check every sub-order of a combined body and its type against the main order's."""
+        """Check every sub-order of a combined body and its type against the main
+        order's."""
         sub_orders = self.field(body, "sub_orders", list, "sub_orders")
         if sub_orders is MISSING or sub_orders == []:
             self.add("sub_orders_empty", "sub_orders")
@@ -352,11 +470,19 @@ class Checker:
         mode = self.field(order, "delivery_mode", int, mode_path)
         if mode is not WRONG and mode not in (1, 2):
             self.add("delivery_mode", mode_path)
-        self.shipping_list(order, path, mode, MAX_SHIPMENTS, lambda entry, at_path: self.shipment(entry, at_path, mode))
+        self.shipping_list(
+            order,
+            path,
+            mode,
+            MAX_SHIPMENTS,
+            lambda entry, at_path: self.shipment(entry, at_path, mode),
+        )
 
-    def shipping_list(self, order: dict, path: str, mode, limit: int, check_entry) -> None:
-        """Check an order's shipping_list: present, at most `limit` entries, exactly one in
-        unified mode, then `check_entry(entry, path)` for each."""
+    def shipping_list(
+        self, order: dict, path: str, mode, limit: int, check_entry
+    ) -> None:
+        """Check an order's shipping_list: present, at most `limit` entries, exactly one
+        in unified mode, then `check_entry(entry, path)` for each."""
         list_path = at(path, "shipping_list")
         entries = self.field(order, "shipping_list", list, list_path)
         if entries is MISSING or entries == []:
@@ -382,7 +508,11 @@ class Checker:
     def express_company(self, parent: dict, path: str):
         """Check an express_company code (a delivery_id never has spaces) and return it."""
         company = self.text(parent, "express_company", path, MAX_TEXT_BYTES)
-        if isinstance(company, str) and company.strip() and any(ch.isspace() for ch in company):
+        if (
+            isinstance(company, str)
+            and company.strip()
+            and any(ch.isspace() for ch in company)
+        ):
             self.add("express_company_spaces", at(path, "express_company"))
         return company
 
@@ -396,7 +526,9 @@ class Checker:
                 self.add(f"{key}_too_long", at(path, key))
             if invisible(value):
                 name_en, name_zh = TEXT_NAMES[key]
-                self.add("text_invisible", at(path, key), name_en=name_en, name_zh=name_zh)
+                self.add(
+                    "text_invisible", at(path, key), name_en=name_en, name_zh=name_zh
+                )
         return value
 
     def items(self, entry: dict, path: str, mode) -> None:
@@ -458,12 +590,15 @@ def check_appid(appid) -> list[Problem]:
 def check_merchant_item_id(item_id) -> list[Problem]:
     """Return the problems of a merchant item id alone (for the product form)."""
     checker = Checker()
-    checker.text({"merchant_item_id": item_id}, "merchant_item_id", "", MAX_ITEM_ID_BYTES)
+    checker.text(
+        {"merchant_item_id": item_id}, "merchant_item_id", "", MAX_ITEM_ID_BYTES
+    )
     return checker.problems
 
 
 def check_express_company(code) -> list[Problem]:
-    """Return the problems of an express company code alone (for the express company list)."""
+    """Return the problems of an express company code alone (for the express company
+    list)."""
     checker = Checker()
     checker.express_company({"express_company": code}, "")
     return checker.problems

@@ -1,5 +1,6 @@
 """Command line: python -m wechat_sandbox [--host H] [--port P] [--appid A] [--secret S]
 [--latency MS]."""
+
 import argparse
 import signal
 import sys
@@ -19,24 +20,37 @@ def _latency(text):
     except ValueError:
         ms = None
     if ms is None:
-        raise argparse.ArgumentTypeError("a number of milliseconds, 0 to %d" % MAX_LATENCY_MS)
+        raise argparse.ArgumentTypeError(
+            "a number of milliseconds, 0 to %d" % MAX_LATENCY_MS
+        )
     return ms
 
 
 def main(argv=None):
     """Serve until SIGINT or SIGTERM; the first stdout line gives the URL."""
-    parser = argparse.ArgumentParser(prog="python -m wechat_sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m wechat_sandbox", description=__doc__
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--appid", default=DEFAULT_APPID)
     parser.add_argument("--secret", default=DEFAULT_SECRET)
-    parser.add_argument("--latency", type=_latency, default=0, metavar="MS",
-                        help="delay every WeChat API call by MS milliseconds")
+    parser.add_argument(
+        "--latency",
+        type=_latency,
+        default=0,
+        metavar="MS",
+        help="delay every WeChat API call by MS milliseconds",
+    )
     args = parser.parse_args(argv)
-    server = SandboxServer((args.host, args.port), args.appid, args.secret, args.latency)
+    server = SandboxServer(
+        (args.host, args.port), args.appid, args.secret, args.latency
+    )
     signal.signal(signal.SIGTERM, _stop)
-    print("wechat sandbox listening on http://%s:%s" % (args.host, server.server_address[1]),
-          flush=True)
+    print(
+        f"wechat sandbox listening on http://{args.host}:{server.server_address[1]}",
+        flush=True,
+    )
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:

@@ -1,16 +1,18 @@
-"""WeChat Pay payments as the sandbox knows them, and their Order Shipping Management records.
+"""WeChat Pay payments as the sandbox knows them, and their Order Shipping Management
+records.
 
-A payment is registered through the control endpoint (`POST /sandbox/payments`), as WeChat Pay
-would know it; uploads to `/wxa/sec/order/...` then follow WeChat's rules on it: the payment
-must be known (10060001, also while younger than the configured delay), paid by the payer
-(10060031) and still shippable (10060004). A payment's shipping can be changed once: calling
-again after it is complete, or changing its delivery mode or logistics type, uses that one
-chance, and a further change is refused (10060003); an unchanged re-send changes nothing
-(10060023, also with the same upload_time) and is never counted; partial split uploads
-(is_all_delivered false) of the same mode before completion are not counted either. Uploads
-name a payment by their order key (mchid + out_trade_no, or transaction_id, as its
-order_number_type says); queries by transaction_id or merchant_id + merchant_trade_no. Callers
-hold the state's lock."""
+A payment is registered through the control endpoint (`POST /sandbox/payments`), as
+WeChat Pay would know it; uploads to `/wxa/sec/order/...` then follow WeChat's rules on
+it: the payment must be known (10060001, also while younger than the configured delay),
+paid by the payer (10060031) and still shippable (10060004). A payment's shipping can be
+changed once: calling again after it is complete, or changing its delivery mode or
+logistics type, uses that one chance, and a further change is refused (10060003); an
+unchanged re-send changes nothing (10060023, also with the same upload_time) and is
+never counted; partial split uploads (is_all_delivered false) of the same mode before
+completion are not counted either. Uploads name a payment by their order key (mchid +
+out_trade_no, or transaction_id, as its order_number_type says); queries by
+transaction_id or merchant_id + merchant_trade_no. Callers hold the state's lock."""
+
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -18,7 +20,14 @@ from datetime import datetime
 
 from wechat_protocol import catalogue as c
 
-AWAITING_SHIPMENT, SHIPPED, RECEIPT_CONFIRMED, TRADE_COMPLETE, REFUNDED, AWAITING_SETTLEMENT = range(1, 7)
+(
+    AWAITING_SHIPMENT,
+    SHIPPED,
+    RECEIPT_CONFIRMED,
+    TRADE_COMPLETE,
+    REFUNDED,
+    AWAITING_SETTLEMENT,
+) = range(1, 7)
 EXPRESS = 1
 _NUMBERS = itertools.count(1)
 
@@ -38,16 +47,24 @@ class Payment:
     out_trade_no: str | None = None
     paid_amount: int = 0
     description: str = ""
-    main: str | None = None  # transaction id of the combined payment this is a sub-order of
-    sub_orders: list = field(default_factory=list)  # transaction ids, for a combined payment
+    main: str | None = (
+        None  # transaction id of the combined payment this is a sub-order of
+    )
+    sub_orders: list = field(
+        default_factory=list
+    )  # transaction ids, for a combined payment
     order_state: int = AWAITING_SHIPMENT
-    shipping: dict | None = None  # the last accepted logistics_type, delivery_mode, ... of it
+    shipping: dict | None = (
+        None  # the last accepted logistics_type, delivery_mode, ... of it
+    )
     finish_count: int = 0
     changed_once: bool = False  # the one change is used
     last_upload: datetime | None = None  # the upload_time of the last accepted upload
     shipped_at: int | None = None
     reminded_at: int | None = None
-    special: dict | None = None  # opspecialorder: {"type": 1, "delay_to": ...} or {"type": 2}
+    special: dict | None = (
+        None  # opspecialorder: {"type": 1, "delay_to": ...} or {"type": 2}
+    )
     confirmed_at: int | None = None
     settled_at: int | None = None
 
@@ -55,21 +72,33 @@ class Payment:
         """The `order` object get_order answers (times in Unix seconds)."""
         shipping = self.shipping or {}
         parcels = [
-            {"tracking_no": parcel.get("tracking_no", ""), "express_company": parcel.get("express_company", ""),
-             "goods_desc": parcel.get("item_desc", ""), "upload_time": int(self.last_upload.timestamp()),
-             "contact": parcel.get("contact") or {}}
+            {
+                "tracking_no": parcel.get("tracking_no", ""),
+                "express_company": parcel.get("express_company", ""),
+                "goods_desc": parcel.get("item_desc", ""),
+                "upload_time": int(self.last_upload.timestamp()),
+                "contact": parcel.get("contact") or {},
+            }
             for parcel in shipping.get("shipping_list", ())
         ]
         return {
-            "transaction_id": self.transaction_id, "merchant_id": self.mchid or "",
-            "sub_merchant_id": "", "merchant_trade_no": self.out_trade_no or "",
-            "description": self.description, "paid_amount": self.paid_amount, "openid": self.openid,
-            "trade_create_time": self.paid_at, "pay_time": self.paid_at, "order_state": self.order_state,
-            "in_complaint": False, "special": self.special,
+            "transaction_id": self.transaction_id,
+            "merchant_id": self.mchid or "",
+            "sub_merchant_id": "",
+            "merchant_trade_no": self.out_trade_no or "",
+            "description": self.description,
+            "paid_amount": self.paid_amount,
+            "openid": self.openid,
+            "trade_create_time": self.paid_at,
+            "pay_time": self.paid_at,
+            "order_state": self.order_state,
+            "in_complaint": False,
+            "special": self.special,
             "shipping": {
                 "delivery_mode": shipping.get("delivery_mode", 0),
                 "logistics_type": shipping.get("logistics_type", 0),
-                "finish_shipping": self.finish_count > 0, "finish_shipping_count": self.finish_count,
+                "finish_shipping": self.finish_count > 0,
+                "finish_shipping_count": self.finish_count,
                 "goods_desc": "；".join(parcel["goods_desc"] for parcel in parcels),
                 "shipping_list": parcels,
             },
@@ -77,7 +106,8 @@ class Payment:
 
 
 class PaymentBook:
-    """Every registered payment, found by transaction id or by merchant id and order number."""
+    """Every registered payment, found by transaction id or by merchant id and order
+    number."""
 
     def __init__(self):
         self.payments: dict[str, Payment] = {}
@@ -85,44 +115,79 @@ class PaymentBook:
         self.trade_managed = True
         self.msg_jump_path = ""  # set_msg_jump_path
 
-    # -- registration (control endpoint) ----------------------------------------------------
+    # -- registration (control endpoint)
+    # ----------------------------------------------------
     def register(self, body) -> dict:
         """Register a payment (and, with `sub_orders`, a combined payment's sub-orders)."""
         if not isinstance(body, dict) or not _text(body.get("openid")):
-            raise PaymentError("expected {openid, transaction_id?, mchid?, out_trade_no?, paid_at?, sub_orders?}")
+            raise PaymentError(
+                "expected {openid, transaction_id?, mchid?, out_trade_no?, "
+                "paid_at?, sub_orders?}"
+            )
         paid_at = body.get("paid_at", int(time.time()))
         if not isinstance(paid_at, int) or isinstance(paid_at, bool):
             raise PaymentError("paid_at: Unix seconds")
         main = self._add(body, body["openid"], paid_at)
         for sub in body.get("sub_orders") or ():
             if not isinstance(sub, dict):
-                raise PaymentError("sub_orders: a list of {transaction_id?, mchid?, out_trade_no?}")
-            payment = self._add(sub, sub.get("openid") or body["openid"], paid_at, main=main.transaction_id)
+                raise PaymentError(
+                    "sub_orders: a list of {transaction_id?, mchid?, out_trade_no?}"
+                )
+            payment = self._add(
+                sub,
+                sub.get("openid") or body["openid"],
+                paid_at,
+                main=main.transaction_id,
+            )
             main.sub_orders.append(payment.transaction_id)
         return self.summary(main)
 
     def _add(self, body, openid, paid_at, main=None) -> Payment:
         transaction_id = body.get("transaction_id") or "42%026d" % next(_NUMBERS)
         mchid, out_trade_no = body.get("mchid"), body.get("out_trade_no")
-        if not all(_text(v) for v in (transaction_id, openid)) or bool(mchid) != bool(out_trade_no):
-            raise PaymentError("a payment has a transaction_id (or none, to generate one), an openid, and "
-                               "mchid with out_trade_no or neither")
-        if transaction_id in self.payments or (mchid and self.find({"mchid": mchid, "out_trade_no": out_trade_no})):
-            raise PaymentError("payment %s is registered already" % (out_trade_no or transaction_id))
+        if not all(_text(v) for v in (transaction_id, openid)) or bool(mchid) != bool(
+            out_trade_no
+        ):
+            raise PaymentError(
+                "a payment has a transaction_id (or none, to generate one), an "
+                "openid, and "
+                "mchid with out_trade_no or neither"
+            )
+        if transaction_id in self.payments or (
+            mchid and self.find({"mchid": mchid, "out_trade_no": out_trade_no})
+        ):
+            raise PaymentError(
+                "payment %s is registered already" % (out_trade_no or transaction_id)
+            )
         amount = body.get("paid_amount", 0)
-        payment = Payment(transaction_id, openid, paid_at, mchid, out_trade_no,
-                          amount if isinstance(amount, int) else 0, str(body.get("description", "")), main)
+        payment = Payment(
+            transaction_id,
+            openid,
+            paid_at,
+            mchid,
+            out_trade_no,
+            amount if isinstance(amount, int) else 0,
+            str(body.get("description", "")),
+            main,
+        )
         self.payments[transaction_id] = payment
         return payment
 
     def summary(self, payment) -> dict:
         """What the control endpoints answer about a payment."""
-        return {**payment.as_order(), "main_transaction_id": payment.main,
-                "sub_orders": [self.summary(self.payments[tid]) for tid in payment.sub_orders]}
+        return {
+            **payment.as_order(),
+            "main_transaction_id": payment.main,
+            "sub_orders": [
+                self.summary(self.payments[tid]) for tid in payment.sub_orders
+            ],
+        }
 
-    # -- lookups ---------------------------------------------------------------------------
+    # -- lookups
+    # ---------------------------------------------------------------------------
     def find(self, key) -> Payment | None:
-        """The payment a control endpoint names: transaction_id, or mchid + out_trade_no."""
+        """The payment a control endpoint names: transaction_id, or mchid +
+        out_trade_no."""
         if not isinstance(key, dict):
             return None
         if key.get("transaction_id"):
@@ -130,46 +195,67 @@ class PaymentBook:
         return self._by_merchant(key.get("mchid"), key.get("out_trade_no"))
 
     def _by_merchant(self, mchid, number) -> Payment | None:
-        return next((p for p in self.payments.values() if mchid and p.mchid == mchid and p.out_trade_no == number),
-                    None)
+        return next(
+            (
+                p
+                for p in self.payments.values()
+                if mchid and p.mchid == mchid and p.out_trade_no == number
+            ),
+            None,
+        )
 
     def known(self, order_key) -> Payment | None:
-        """The payment an upload's order key names, unless WeChat does not know it (yet)."""
+        """The payment an upload's order key names, unless WeChat does not know it
+        (yet)."""
         if order_key.get("order_number_type") == 2:
             payment = self.payments.get(order_key.get("transaction_id"))
         else:
-            payment = self._by_merchant(order_key.get("mchid"), order_key.get("out_trade_no"))
+            payment = self._by_merchant(
+                order_key.get("mchid"), order_key.get("out_trade_no")
+            )
         return self._if_known(payment)
 
     def queried(self, body) -> Payment | None:
-        """The payment a query names (transaction_id, or merchant_id + merchant_trade_no)."""
+        """The payment a query names (transaction_id, or merchant_id +
+        merchant_trade_no)."""
         if body.get("transaction_id"):
             payment = self.payments.get(body["transaction_id"])
         else:
-            payment = self._by_merchant(body.get("merchant_id"), body.get("merchant_trade_no"))
+            payment = self._by_merchant(
+                body.get("merchant_id"), body.get("merchant_trade_no")
+            )
         return self._if_known(payment)
 
     def _if_known(self, payment) -> Payment | None:
-        """The payment, unless it is younger than the delay switch (WeChat does not know it yet)."""
+        """The payment, unless it is younger than the delay switch (WeChat does not know
+        it yet)."""
         if payment is None or payment.paid_at > time.time() - self.unknown_younger_than:
             return None
         return payment
 
-    # -- uploads ---------------------------------------------------------------------------
+    # -- uploads
+    # ---------------------------------------------------------------------------
     def upload(self, body, when) -> int:
         """Apply an upload_shipping_info body (already valid); WeChat's errcode."""
         payment = self.known(body["order_key"])
         if payment is None or payment.main or payment.sub_orders:
-            return c.PAYMENT_NOT_FOUND  # a combined payment's keys go to the combined call
+            return (
+                c.PAYMENT_NOT_FOUND
+            )  # a combined payment's keys go to the combined call
         change = _order_change(payment, body)
-        code = change if isinstance(change, int) else _shippable(payment, body["payer"]["openid"], when)
+        code = (
+            change
+            if isinstance(change, int)
+            else _shippable(payment, body["payer"]["openid"], when)
+        )
         if code:
             return code
         _record(payment, change, when)
         return c.OK
 
     def upload_combined(self, body, when) -> int:
-        """Apply an upload_combined_shipping_info body (already valid); WeChat's errcode."""
+        """Apply an upload_combined_shipping_info body (already valid); WeChat's
+        errcode."""
         main = self.known(body["order_key"])
         if main is None or not main.sub_orders:
             return c.PAYMENT_NOT_FOUND
@@ -187,8 +273,15 @@ class PaymentBook:
         if all(change == c.NOT_MODIFIED for _payment, change in changes):
             return c.NOT_MODIFIED
         code = _shippable(main, main.openid, when) or next(
-            (code for payment, change in changes if change != c.NOT_MODIFIED
-             for code in [_shippable(payment, main.openid, when)] if code), 0)
+            (
+                code
+                for payment, change in changes
+                if change != c.NOT_MODIFIED
+                for code in [_shippable(payment, main.openid, when)]
+                if code
+            ),
+            0,
+        )
         if code:
             return code
         for payment, change in changes:
@@ -199,7 +292,8 @@ class PaymentBook:
             main.order_state = SHIPPED
         return c.OK
 
-    # -- what happens to an order after shipping (control endpoints) -----------------------------
+    # -- what happens to an order after shipping (control endpoints)
+    # -----------------------------
     def confirm_receive(self, key, received_time) -> int:
         """notify_confirm_receive: remind the buyer once, for a shipped express order."""
         payment = self.queried(key)
@@ -219,19 +313,37 @@ class PaymentBook:
         return c.OK
 
     def report_special(self, body) -> int:
-        """opspecialorder: a pre-sale (type 1, delay_to 15..330 days after payment) or a test
-        payment (type 2) of an unshipped payment named by transaction id or merchant order no."""
-        order_id, kind, delay_to = body.get("order_id"), body.get("type"), body.get("delay_to")
+        """opspecialorder: a pre-sale (type 1, delay_to 15..330 days after payment) or a
+        test payment (type 2) of an unshipped payment named by transaction id or
+        merchant order no."""
+        order_id, kind, delay_to = (
+            body.get("order_id"),
+            body.get("type"),
+            body.get("delay_to"),
+        )
         payment = self.payments.get(order_id) if isinstance(order_id, str) else None
-        payment = payment or next((p for p in self.payments.values() if p.out_trade_no and p.out_trade_no == order_id),
-                                  None)
+        payment = payment or next(
+            (
+                p
+                for p in self.payments.values()
+                if p.out_trade_no and p.out_trade_no == order_id
+            ),
+            None,
+        )
         if kind not in (1, 2) or isinstance(kind, bool):
             return c.SPECIAL_TYPE_ILLEGAL
         if payment is None or payment.order_state != AWAITING_SHIPMENT:
             return c.SPECIAL_NO_SUCH_ORDER
         if kind == 1:
-            if not isinstance(delay_to, int) or isinstance(delay_to, bool) or not (
-                    payment.paid_at + 15 * 86400 <= delay_to <= payment.paid_at + 330 * 86400):
+            if (
+                not isinstance(delay_to, int)
+                or isinstance(delay_to, bool)
+                or not (
+                    payment.paid_at + 15 * 86400
+                    <= delay_to
+                    <= payment.paid_at + 330 * 86400
+                )
+            ):
                 return c.SPECIAL_DELAY_ILLEGAL
             payment.special = {"type": 1, "delay_to": delay_to}
         else:
@@ -239,7 +351,8 @@ class PaymentBook:
         return c.OK
 
     def move(self, key, event) -> Payment:
-        """The buyer confirms receipt, the funds are settled, or the payment is refunded."""
+        """The buyer confirms receipt, the funds are settled, or the payment is
+        refunded."""
         payment = self.find(key)
         if payment is None:
             raise PaymentError("no such payment")
@@ -249,7 +362,11 @@ class PaymentBook:
                 raise PaymentError("only a shipped order's receipt can be confirmed")
             payment.order_state, payment.confirmed_at = RECEIPT_CONFIRMED, now
         elif event == "settle":
-            if payment.order_state not in (SHIPPED, RECEIPT_CONFIRMED, AWAITING_SETTLEMENT):
+            if payment.order_state not in (
+                SHIPPED,
+                RECEIPT_CONFIRMED,
+                AWAITING_SETTLEMENT,
+            ):
                 raise PaymentError("only a shipped order is settled")
             payment.order_state, payment.settled_at = TRADE_COMPLETE, now
         elif event == "refund":
@@ -259,24 +376,45 @@ class PaymentBook:
         return payment
 
     def order_list(self, body) -> dict:
-        """get_order_list: payments paid in a time range, by state and payer, a page at a time."""
+        """get_order_list: payments paid in a time range, by state and payer, a page at
+        a time."""
         window = body.get("pay_time_range") or {}
         begin, end = window.get("begin_time", 0), window.get("end_time", 2**62)
         size, start = body.get("page_size", 100), body.get("last_index", "")
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (begin, end, size)) or size < 1:
-            return {"errcode": c.OSM_PARAM_ERROR, "errmsg": "pay_time_range and page_size are positive integers"}
+        if (
+            not all(
+                isinstance(v, int) and not isinstance(v, bool)
+                for v in (begin, end, size)
+            )
+            or size < 1
+        ):
+            return {
+                "errcode": c.OSM_PARAM_ERROR,
+                "errmsg": "pay_time_range and page_size are positive integers",
+            }
         size = min(size, 100)
         if not isinstance(start, str) or (start and not start.isdigit()):
             return {"errcode": c.BAD_LAST_INDEX, "errmsg": "invalid last_index"}
         found = sorted(
-            (p for p in self.payments.values()
-             if begin <= p.paid_at <= end and body.get("order_state") in (None, p.order_state)
-             and body.get("openid") in (None, p.openid) and p.paid_at <= time.time() - self.unknown_younger_than),
-            key=lambda p: (p.paid_at, p.transaction_id))
+            (
+                p
+                for p in self.payments.values()
+                if begin <= p.paid_at <= end
+                and body.get("order_state") in (None, p.order_state)
+                and body.get("openid") in (None, p.openid)
+                and p.paid_at <= time.time() - self.unknown_younger_than
+            ),
+            key=lambda p: (p.paid_at, p.transaction_id),
+        )
         offset = int(start or 0)
-        page = found[offset:offset + size]
-        return {"errcode": 0, "errmsg": "ok", "order_list": [p.as_order() for p in page],
-                "last_index": str(offset + len(page)), "has_more": offset + len(page) < len(found)}
+        page = found[offset : offset + size]
+        return {
+            "errcode": 0,
+            "errmsg": "ok",
+            "order_list": [p.as_order() for p in page],
+            "last_index": str(offset + len(page)),
+            "has_more": offset + len(page) < len(found),
+        }
 
 
 def _text(value) -> bool:
@@ -295,9 +433,15 @@ def _shippable(payment, openid, when) -> int:
 
 
 def _order_change(payment, order) -> dict | int:
-    """The shipping `order` (a wire order) would record on `payment`, or why WeChat refuses it."""
-    new = {name: order[name] for name in ("logistics_type", "delivery_mode", "shipping_list")}
-    new["is_all_delivered"] = bool(order.get("is_all_delivered")) or new["delivery_mode"] == 1
+    """The shipping `order` (a wire order) would record on `payment`, or why WeChat
+    refuses it."""
+    new = {
+        name: order[name]
+        for name in ("logistics_type", "delivery_mode", "shipping_list")
+    }
+    new["is_all_delivered"] = (
+        bool(order.get("is_all_delivered")) or new["delivery_mode"] == 1
+    )
     old = payment.shipping
     if old == new:
         return c.NOT_MODIFIED
@@ -312,11 +456,14 @@ def _spends_the_change(old, new, payment) -> bool:
     """Changing a complete shipping, or the delivery mode or logistics type of any."""
     if old is None:
         return False
-    return bool(payment.finish_count) or any(old[name] != new[name] for name in ("delivery_mode", "logistics_type"))
+    return bool(payment.finish_count) or any(
+        old[name] != new[name] for name in ("delivery_mode", "logistics_type")
+    )
 
 
 def _record(payment, new, when) -> None:
-    """Keep an accepted shipping: completing it counts 1, and using the one change makes 2."""
+    """Keep an accepted shipping: completing it counts 1, and using the one change makes
+    2."""
     if _spends_the_change(payment.shipping, new, payment):
         payment.changed_once = True
     if new["is_all_delivered"]:

@@ -1,4 +1,5 @@
 """Threaded HTTP server speaking WeChat's token, shipping and delivery-list protocol."""
+
 import json
 import logging
 import sys
@@ -7,14 +8,20 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from wechat_protocol import catalogue, endpoints, enum_names, express, order_shipping_validation
-from wechat_protocol import shopping_details_validation, validation
+from wechat_protocol import (
+    catalogue,
+    endpoints,
+    enum_names,
+    express,
+    order_shipping_validation,
+    shopping_details_validation,
+    validation,
+)
 from wechat_protocol.order_shipping_record import key_id as order_key_id
 from wechat_protocol.rfc3339 import parse_rfc3339
 from wechat_protocol.tokens import redact
 
-from . import page
-from . import pusher
+from . import page, pusher
 from .payments import AWAITING_SHIPMENT, PaymentError
 from .state import MAX_LATENCY_MS, MAX_PER_SECOND, Fault, RateLimit, SandboxState
 
@@ -33,11 +40,19 @@ DETAILS_CHECKS = {
     endpoints.SHOPPING_COMBINED_DETAILS: shopping_details_validation.check_combined,
     endpoints.SHOPPING_VERIFY: shopping_details_validation.check_verify,
 }
-ORDER_CALLS = (endpoints.OSM_GET_ORDER, endpoints.OSM_GET_ORDER_LIST, endpoints.OSM_NOTIFY_CONFIRM_RECEIVE,
-               endpoints.OSM_IS_TRADE_MANAGED, endpoints.OSM_IS_CONFIRMATION_COMPLETED,
-               endpoints.OSM_SET_MSG_JUMP_PATH, endpoints.OSM_SPECIAL_ORDER)
+ORDER_CALLS = (
+    endpoints.OSM_GET_ORDER,
+    endpoints.OSM_GET_ORDER_LIST,
+    endpoints.OSM_NOTIFY_CONFIRM_RECEIVE,
+    endpoints.OSM_IS_TRADE_MANAGED,
+    endpoints.OSM_IS_CONFIRMATION_COMPLETED,
+    endpoints.OSM_SET_MSG_JUMP_PATH,
+    endpoints.OSM_SPECIAL_ORDER,
+)
 # The calls WeChat's frequency limit counts: every API call but the token calls.
-LIMITED_CALLS = frozenset((*SHIPPING_CHECKS, *DETAILS_CHECKS, *ORDER_CALLS, endpoints.DELIVERY_LIST))
+LIMITED_CALLS = frozenset(
+    (*SHIPPING_CHECKS, *DETAILS_CHECKS, *ORDER_CALLS, endpoints.DELIVERY_LIST)
+)
 ORDER_EVENTS = ("confirm_receipt", "settle", "refund", "remind_shipping")
 # WeChat settles funds some days after shipping; the sandbox announces ten.
 ESTIMATED_SETTLEMENT_SECONDS = 10 * 86400
@@ -54,8 +69,8 @@ class Handler(BaseHTTPRequestHandler):
 
     server_version = "WeChatSandbox/1.0"
     protocol_version = "HTTP/1.1"
-    # Headers and body go out in separate writes; without TCP_NODELAY a kept-alive client
-    # waits for Nagle's delay (about 40 ms) on every answer.
+    # Headers and body go out in separate writes; without TCP_NODELAY a kept-alive
+    # client waits for Nagle's delay (about 40 ms) on every answer.
     disable_nagle_algorithm = True
 
     @property
@@ -64,7 +79,9 @@ class Handler(BaseHTTPRequestHandler):
 
     # Silence the default access log: its request line carries ?access_token=.
     def log_request(self, code="-", size="-"):
-        _logger.debug("sandbox %s %s -> %s", self.command, urlsplit(self.path).path, code)
+        _logger.debug(
+            "sandbox %s %s -> %s", self.command, urlsplit(self.path).path, code
+        )
 
     def log_message(self, format, *args):  # noqa: A002 (stdlib signature)
         _logger.debug("sandbox: %s", redact(format % args))
@@ -80,10 +97,16 @@ class Handler(BaseHTTPRequestHandler):
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         length = _content_length(self.headers.get("Content-Length"))
         if length is None:
-            # Unreadable length: the body cannot be delimited, so answer and drop the connection.
+            # Unreadable length: the body cannot be delimited, so answer and drop the
+            # connection.
             self.close_connection = True
-            self._send_json(400, {"errcode": catalogue.DATA_FORMAT_ERROR,
-                                  "errmsg": "invalid Content-Length"})
+            self._send_json(
+                400,
+                {
+                    "errcode": catalogue.DATA_FORMAT_ERROR,
+                    "errmsg": "invalid Content-Length",
+                },
+            )
             return
         raw = self.rfile.read(length) if length else b""
         try:
@@ -101,7 +124,9 @@ class Handler(BaseHTTPRequestHandler):
         # Read under the lock, slept outside it: delayed calls wait side by side.
         time.sleep(self.state.latency_ms() / 1000)
         if path in (endpoints.TOKEN, endpoints.STABLE_TOKEN):
-            self.state.count_token_fetch("classic" if path == endpoints.TOKEN else "stable")
+            self.state.count_token_fetch(
+                "classic" if path == endpoints.TOKEN else "stable"
+            )
         fault = self.state.count_request(path)
         if fault and fault.kind == "http500":
             self._send(500, "Internal Server Error", "text/plain")
@@ -111,7 +136,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, "<html><body>gateway</body></html>", "text/html")
             return
         if fault and fault.kind == "errcode":
-            self._send_json(*_error(fault.errcode, "sandbox fault: errcode %s" % fault.errcode))
+            self._send_json(
+                *_error(fault.errcode, f"sandbox fault: errcode {fault.errcode}")
+            )
             return
         if fault and fault.kind == "hang":
             time.sleep(fault.seconds)
@@ -138,8 +165,10 @@ class Handler(BaseHTTPRequestHandler):
                 return _error(code, _TOKEN_MESSAGES[code])
             body = _json_object(raw)
             if body is None:
-                return _error(catalogue.DATA_FORMAT_ERROR,
-                              "data format error: body must be a JSON object")
+                return _error(
+                    catalogue.DATA_FORMAT_ERROR,
+                    "data format error: body must be a JSON object",
+                )
             if path == endpoints.DELIVERY_LIST:
                 return 200, _delivery_list()
             if path in ORDER_CALLS:
@@ -147,16 +176,25 @@ class Handler(BaseHTTPRequestHandler):
             if path in DETAILS_CHECKS:
                 return self._shopping_details(path, body)
             return self._shipping(path, body)
-        return 404, {"errcode": 404, "errmsg": "no such API in the sandbox: %s" % path}
+        return 404, {"errcode": 404, "errmsg": f"no such API in the sandbox: {path}"}
 
     def _token(self, kind, params):
         if params.get("grant_type") != "client_credential":
             return _error(40002, "invalid grant_type")
         code = self.state.credentials_error(params.get("appid"), params.get("secret"))
         if code:
-            return _error(code, {40013: "invalid appid", 40125: "invalid appsecret",
-                                 41002: "appid missing", 41004: "appsecret missing"}[code])
-        token, expires_in = self.state.issue(kind, force_refresh=params.get("force_refresh") is True)
+            return _error(
+                code,
+                {
+                    40013: "invalid appid",
+                    40125: "invalid appsecret",
+                    41002: "appid missing",
+                    41004: "appsecret missing",
+                }[code],
+            )
+        token, expires_in = self.state.issue(
+            kind, force_refresh=params.get("force_refresh") is True
+        )
         return 200, {"access_token": token, "expires_in": expires_in}
 
     def _shopping_details(self, path, body):
@@ -170,8 +208,16 @@ class Handler(BaseHTTPRequestHandler):
                 if code:
                     return _error(code, catalogue.explain(code).meaning_en)
                 return 200, {"errcode": 0, "errmsg": "ok", "verify_result": result}
-            keep = shopping.upload if path == endpoints.SHOPPING_DETAILS else shopping.upload_combined
-            code, errmsg = keep(decoded, parse_rfc3339(body["upload_time"]), lambda key: book.known(key) is not None)
+            keep = (
+                shopping.upload
+                if path == endpoints.SHOPPING_DETAILS
+                else shopping.upload_combined
+            )
+            code, errmsg = keep(
+                decoded,
+                parse_rfc3339(body["upload_time"]),
+                lambda key: book.known(key) is not None,
+            )
         return _error(code, errmsg)
 
     def _shipping(self, path, body):
@@ -180,7 +226,9 @@ class Handler(BaseHTTPRequestHandler):
         if path in endpoints.SHOPPING_SHIPPING:
             decoded = enum_names.to_numbers(body)
             with self.state.shopping() as (shopping, _book):
-                refusal = shopping.shipping_refusal(decoded, path == endpoints.SHOPPING_COMBINED_SHIPPING)
+                refusal = shopping.shipping_refusal(
+                    decoded, path == endpoints.SHOPPING_COMBINED_SHIPPING
+                )
             if refusal:
                 return _error(*refusal)
             body_key = decoded["order_key"]
@@ -191,53 +239,97 @@ class Handler(BaseHTTPRequestHandler):
         if path in endpoints.OSM_SHIPPING:
             now = int(time.time())
             with self.state.payments() as book:
-                unshipped = {tid for tid, payment in book.payments.items() if payment.shipped_at is None}
-                upload = book.upload_combined if path == endpoints.OSM_COMBINED_SHIPPING else book.upload
+                unshipped = {
+                    tid
+                    for tid, payment in book.payments.items()
+                    if payment.shipped_at is None
+                }
+                upload = (
+                    book.upload_combined
+                    if path == endpoints.OSM_COMBINED_SHIPPING
+                    else book.upload
+                )
                 code = upload(body, when)
-                events = [pusher.event_message(
-                    self.state.appid, payment, "trade_manage_order_settlement", now, shipped_time=payment.shipped_at,
-                    estimated_settlement_time=payment.shipped_at + ESTIMATED_SETTLEMENT_SECONDS)
-                    for tid, payment in book.payments.items() if tid in unshipped and payment.shipped_at and not code]
+                events = [
+                    pusher.event_message(
+                        self.state.appid,
+                        payment,
+                        "trade_manage_order_settlement",
+                        now,
+                        shipped_time=payment.shipped_at,
+                        estimated_settlement_time=payment.shipped_at
+                        + ESTIMATED_SETTLEMENT_SECONDS,
+                    )
+                    for tid, payment in book.payments.items()
+                    if tid in unshipped and payment.shipped_at and not code
+                ]
             if code == 0:
                 self.state.keep(path, body, key_id, body["upload_time"])
             for event in events:
                 self.state.pusher.send(event)
-            return _error(code, "ok" if code == 0 else catalogue.explain(code).meaning_en)
+            return _error(
+                code, "ok" if code == 0 else catalogue.explain(code).meaning_en
+            )
         if not self.state.accept(path, body, key_id, body["upload_time"], when):
-            return _error(catalogue.UPLOAD_TIME_ILLEGAL,
-                          "upload_time %s is not later than the last accepted upload for "
-                          "order %s" % (body["upload_time"], key_id))
+            return _error(
+                catalogue.UPLOAD_TIME_ILLEGAL,
+                "upload_time {} is not later than the last accepted upload for "
+                "order {}".format(body["upload_time"], key_id),
+            )
         return _error(0, "ok")
 
     def _order_call(self, path, body):
-        """get_order, get_order_list, notify_confirm_receive and the trade-management questions."""
+        """get_order, get_order_list, notify_confirm_receive and the trade-management
+        questions."""
         with self.state.payments() as book:
             if path == endpoints.OSM_GET_ORDER_LIST:
                 return 200, book.order_list(body)
-            if path in (endpoints.OSM_IS_TRADE_MANAGED, endpoints.OSM_IS_CONFIRMATION_COMPLETED):
+            if path in (
+                endpoints.OSM_IS_TRADE_MANAGED,
+                endpoints.OSM_IS_CONFIRMATION_COMPLETED,
+            ):
                 if body.get("appid") != self.state.appid:
                     return _error(catalogue.APPID_INVALID, "invalid appid")
-                answer = "is_trade_managed" if path == endpoints.OSM_IS_TRADE_MANAGED else "completed"
+                answer = (
+                    "is_trade_managed"
+                    if path == endpoints.OSM_IS_TRADE_MANAGED
+                    else "completed"
+                )
                 return 200, {"errcode": 0, "errmsg": "ok", answer: book.trade_managed}
             if path == endpoints.OSM_SET_MSG_JUMP_PATH:
                 jump = body.get("path")
-                if not isinstance(jump, str) or not 0 < len(jump) <= 512 or not jump.isprintable():
-                    return _error(catalogue.OSM_PARAM_ERROR, "path: a Mini Program page, 1 to 512 characters")
+                if (
+                    not isinstance(jump, str)
+                    or not 0 < len(jump) <= 512
+                    or not jump.isprintable()
+                ):
+                    return _error(
+                        catalogue.OSM_PARAM_ERROR,
+                        "path: a Mini Program page, 1 to 512 characters",
+                    )
                 book.msg_jump_path = jump
                 return _error(0, "ok")
             if path == endpoints.OSM_SPECIAL_ORDER:
                 code = book.report_special(body)
-                return _error(code, "ok" if code == 0 else catalogue.explain(code).meaning_en)
+                return _error(
+                    code, "ok" if code == 0 else catalogue.explain(code).meaning_en
+                )
             if path == endpoints.OSM_NOTIFY_CONFIRM_RECEIVE:
                 code = book.confirm_receive(body, body.get("received_time"))
-                return _error(code, "ok" if code == 0 else catalogue.explain(code).meaning_en)
+                return _error(
+                    code, "ok" if code == 0 else catalogue.explain(code).meaning_en
+                )
             payment = book.queried(body)
             if payment is None:
-                return _error(catalogue.PAYMENT_NOT_FOUND, catalogue.explain(catalogue.PAYMENT_NOT_FOUND).meaning_en)
+                return _error(
+                    catalogue.PAYMENT_NOT_FOUND,
+                    catalogue.explain(catalogue.PAYMENT_NOT_FOUND).meaning_en,
+                )
             return 200, {"errcode": 0, "errmsg": "ok", "order": payment.as_order()}
 
     def _shopping_control(self, raw):
-        """POST /sandbox/shopping_details/external: another system uploaded an order's details."""
+        """POST /sandbox/shopping_details/external: another system uploaded an order's
+        details."""
         body = enum_names.to_numbers(_json_object(raw))
         try:
             with self.state.shopping() as (shopping, _book):
@@ -246,7 +338,8 @@ class Handler(BaseHTTPRequestHandler):
             return 400, {"error": str(error)}
 
     def _payments_control(self, path, raw):
-        """POST /sandbox/payments, /sandbox/payments/young, /sandbox/orders/<event>, /sandbox/trade_managed."""
+        """POST /sandbox/payments, /sandbox/payments/young, /sandbox/orders/<event>,
+        /sandbox/trade_managed."""
         body = _json_object(raw)
         try:
             with self.state.payments() as book:
@@ -254,7 +347,11 @@ class Handler(BaseHTTPRequestHandler):
                     return 200, book.register(body)
                 if path == "/sandbox/payments/young":
                     seconds = (body or {}).get("seconds")
-                    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
+                    if (
+                        not isinstance(seconds, int | float)
+                        or isinstance(seconds, bool)
+                        or seconds < 0
+                    ):
                         raise PaymentError("expected {seconds: N >= 0}")
                     book.unknown_younger_than = seconds
                     return 200, {"unknown_younger_than": seconds}
@@ -263,10 +360,19 @@ class Handler(BaseHTTPRequestHandler):
                     return 200, {"is_trade_managed": book.trade_managed}
                 event = path.rsplit("/", 1)[-1]
                 if event not in ORDER_EVENTS:
-                    raise PaymentError("event: %s" % ", ".join(ORDER_EVENTS))
-                payment = book.find(body) if event == "remind_shipping" else book.move(body, event)
-                if payment is None or (event == "remind_shipping" and payment.order_state != AWAITING_SHIPMENT):
-                    raise PaymentError("remind_shipping: a known payment awaiting shipment")
+                    raise PaymentError("event: {}".format(", ".join(ORDER_EVENTS)))
+                payment = (
+                    book.find(body)
+                    if event == "remind_shipping"
+                    else book.move(body, event)
+                )
+                if payment is None or (
+                    event == "remind_shipping"
+                    and payment.order_state != AWAITING_SHIPMENT
+                ):
+                    raise PaymentError(
+                        "remind_shipping: a known payment awaiting shipment"
+                    )
                 message = _event_of(self.state.appid, payment, event)
                 answer = book.summary(payment)
         except PaymentError as error:
@@ -276,7 +382,8 @@ class Handler(BaseHTTPRequestHandler):
         return 200, answer
 
     def _push_control(self, path, raw):
-        """POST /sandbox/push (where events go) and /sandbox/pushes/replay (send one again)."""
+        """POST /sandbox/push (where events go) and /sandbox/pushes/replay (send one
+        again)."""
         body = _json_object(raw)
         try:
             if path == "/sandbox/push":
@@ -286,33 +393,47 @@ class Handler(BaseHTTPRequestHandler):
             return 400, {"error": str(error)}
 
     def _switch_control(self, path, raw):
-        """POST /sandbox/latency and /sandbox/rate_limit; a refused value changes nothing."""
+        """POST /sandbox/latency and /sandbox/rate_limit; a refused value changes
+        nothing."""
         body = _json_object(raw) or {}
         if path == "/sandbox/latency":
             ms = latency_value(body.get("ms"))
             if ms is None:
-                return 400, {"error": "expected {ms: a number of milliseconds, 0 to %d}" % MAX_LATENCY_MS}
+                return 400, {
+                    "error": "expected {ms: a number of milliseconds, 0 to %d}"
+                    % MAX_LATENCY_MS
+                }
             self.state.set_latency(ms)
             return 200, {"latency_ms": self.state.latency_ms()}
         limit = _parse_rate_limit(body)
         if limit is None:
-            return 400, {"error": "expected {per_second: a whole number 0 to %d, errcode: %s}" % (
-                MAX_PER_SECOND, " or ".join(map(str, catalogue.RATE_LIMIT_CODES)))}
+            return 400, {
+                "error": "expected {per_second: a whole number 0 to %d, errcode: %s}"
+                % (MAX_PER_SECOND, " or ".join(map(str, catalogue.RATE_LIMIT_CODES)))
+            }
         self.state.set_rate_limit(limit)
         return 200, self.state.rate_limit()
 
     def _control(self, path, query, raw):
         state = self.state
-        if self.command == "POST" and path in ("/sandbox/latency", "/sandbox/rate_limit"):
+        if self.command == "POST" and path in (
+            "/sandbox/latency",
+            "/sandbox/rate_limit",
+        ):
             return self._switch_control(path, raw)
         if self.command == "GET" and path == "/sandbox/latency":
             return 200, {"latency_ms": state.latency_ms()}
-        if self.command == "POST" and path in ("/sandbox/push", "/sandbox/pushes/replay"):
+        if self.command == "POST" and path in (
+            "/sandbox/push",
+            "/sandbox/pushes/replay",
+        ):
             return self._push_control(path, raw)
         if self.command == "GET" and path == "/sandbox/pushes":
             return 200, state.pusher.entries()
-        if self.command == "POST" and (path.startswith(("/sandbox/payments", "/sandbox/orders/"))
-                                       or path == "/sandbox/trade_managed"):
+        if self.command == "POST" and (
+            path.startswith(("/sandbox/payments", "/sandbox/orders/"))
+            or path == "/sandbox/trade_managed"
+        ):
             return self._payments_control(path, raw)
         if self.command == "POST" and path == "/sandbox/shopping_details/external":
             return self._shopping_control(raw)
@@ -321,7 +442,9 @@ class Handler(BaseHTTPRequestHandler):
                 return 200, shopping.summary(query.get("order"))
         if self.command == "GET" and path == "/sandbox/payments":
             with state.payments() as book:
-                return 200, [book.summary(p) for p in book.payments.values() if not p.main]
+                return 200, [
+                    book.summary(p) for p in book.payments.values() if not p.main
+                ]
         if self.command == "GET" and path == "/sandbox/msg_jump_path":
             with state.payments() as book:
                 return 200, {"path": book.msg_jump_path}
@@ -335,8 +458,10 @@ class Handler(BaseHTTPRequestHandler):
         if self.command == "POST" and path == "/sandbox/faults":
             fault = _parse_fault(_json_object(raw))
             if fault is None:
-                return 400, {"error": "expected {kind: errcode|http500|hang|nonjson, count>=1, "
-                                      "errcode, seconds}"}
+                return 400, {
+                    "error": "expected {kind: errcode|http500|hang|nonjson, count>=1, "
+                    "errcode, seconds}"
+                }
             state.add_fault(fault)
             return 200, state.stats()["faults"]
         if self.command == "POST" and path == "/sandbox/tokens/expire":
@@ -345,7 +470,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.command == "POST" and path == "/sandbox/reset":
             state.reset()
             return 200, {"ok": True}
-        return 404, {"error": "unknown control endpoint %s %s" % (self.command, path)}
+        return 404, {"error": f"unknown control endpoint {self.command} {path}"}
 
     def _send_json(self, status, data):
         body = json.dumps(data, ensure_ascii=False)
@@ -368,27 +493,43 @@ _TOKEN_MESSAGES = {
 
 
 def _event_of(appid, payment, event):
-    """The push an order event makes (None for a refund, which WeChat announces elsewhere)."""
+    """The push an order event makes (None for a refund, which WeChat announces
+    elsewhere)."""
     now = int(time.time())
     if event == "remind_shipping":
-        return pusher.event_message(appid, payment, "trade_manage_remind_shipping", now,
-                                    msg="订单已支付超过 48 小时仍未发货，请尽快发货。")
+        return pusher.event_message(
+            appid,
+            payment,
+            "trade_manage_remind_shipping",
+            now,
+            msg="订单已支付超过 48 小时仍未发货，请尽快发货。",
+        )
     if event == "refund":
         return None
-    confirmed = {"confirm_receive_method": 2 if payment.confirmed_at else 1,
-                 "confirm_receive_time": payment.confirmed_at or now}
+    confirmed = {
+        "confirm_receive_method": 2 if payment.confirmed_at else 1,
+        "confirm_receive_time": payment.confirmed_at or now,
+    }
     settled = {"settlement_time": payment.settled_at} if event == "settle" else {}
-    return pusher.event_message(appid, payment, "trade_manage_order_settlement", now,
-                                shipped_time=payment.shipped_at or 0, **confirmed, **settled)
+    return pusher.event_message(
+        appid,
+        payment,
+        "trade_manage_order_settlement",
+        now,
+        shipped_time=payment.shipped_at or 0,
+        **confirmed,
+        **settled,
+    )
 
 
 def _first_problem(problems):
     """WeChat answers one code: the first problem, naming where it is."""
-    return _error(problems[0].code, "%s: %s" % (problems[0].path, problems[0].message_en))
+    return _error(problems[0].code, f"{problems[0].path}: {problems[0].message_en}")
 
 
 def _content_length(header):
-    """The request's Content-Length as a non-negative int (0 when absent), None when invalid."""
+    """The request's Content-Length as a non-negative int (0 when absent), None when
+    invalid."""
     try:
         length = int(header or 0)
     except ValueError:
@@ -400,7 +541,8 @@ def _json_object(raw):
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        # RecursionError: a body nested deeper than the parser's stack (e.g. 100000 "[").
+        # RecursionError: a body nested deeper than the parser's stack (e.g. 100000
+        # "[").
         return None
     return data if isinstance(data, dict) else None
 
@@ -414,7 +556,9 @@ def _parse_fault(data):
         seconds = float(data.get("seconds", 0))
     except (TypeError, ValueError):
         return None
-    if count < 1 or not 0 <= seconds < float("inf"):  # also refuses NaN, which sleep() cannot take
+    if count < 1 or not 0 <= seconds < float(
+        "inf"
+    ):  # also refuses NaN, which sleep() cannot take
         return None
     return Fault(data["kind"], count, errcode, seconds)
 
@@ -425,8 +569,8 @@ def _whole(value):
 
 
 def latency_value(value):
-    """`value` as a latency in milliseconds (a number 0..MAX_LATENCY_MS, an int when whole), or
-    None when it is not one."""
+    """`value` as a latency in milliseconds (a number 0..MAX_LATENCY_MS, an int when
+    whole), or None when it is not one."""
     if not _whole(value) and not isinstance(value, float):
         return None
     if not 0 <= value <= MAX_LATENCY_MS:  # also refuses NaN and infinities
@@ -446,28 +590,36 @@ def _parse_rate_limit(data):
 
 
 def _delivery_list():
-    items = [{"delivery_id": c.code, "delivery_name": c.name}
-             for c in express.EXPRESS_COMPANIES]
+    items = [
+        {"delivery_id": c.code, "delivery_name": c.name}
+        for c in express.EXPRESS_COMPANIES
+    ]
     return {"errcode": 0, "errmsg": "ok", "delivery_list": items, "count": len(items)}
 
 
 class SandboxServer(ThreadingHTTPServer):
-    """ThreadingHTTPServer holding the sandbox state; handler threads never block stop()."""
+    """ThreadingHTTPServer holding the sandbox state; handler threads never block
+    stop()."""
 
     daemon_threads = True
     block_on_close = False  # a "hang" fault must not delay shutdown
-    # socketserver listens with a backlog of 5: a burst of concurrent clients (a bench, the rate
-    # limit's tests) overflowed it and saw connections reset.
+    # socketserver listens with a backlog of 5: a burst of concurrent clients (a bench,
+    # the rate limit's tests) overflowed it and saw connections reset.
     request_queue_size = 128
 
-    def __init__(self, address, appid=DEFAULT_APPID, secret=DEFAULT_SECRET, latency_ms=0):
+    def __init__(
+        self, address, appid=DEFAULT_APPID, secret=DEFAULT_SECRET, latency_ms=0
+    ):
         super().__init__(address, Handler)
         self.state = SandboxState(appid, secret, latency_ms)
 
     def handle_error(self, request, client_address):
         # No traceback: exception texts may quote the request line and its token.
-        _logger.debug("sandbox: request from %s failed (%s)", client_address[0],
-                      sys.exc_info()[0].__name__)
+        _logger.debug(
+            "sandbox: request from %s failed (%s)",
+            client_address[0],
+            sys.exc_info()[0].__name__,
+        )
 
 
 class Sandbox:
@@ -476,9 +628,13 @@ class Sandbox:
     def __init__(self, server, host):
         self.server = server
         self.state = server.state
-        self.url = "http://%s:%s" % (host, server.server_address[1])
-        self._thread = threading.Thread(target=server.serve_forever, name="wechat-sandbox",
-                                        kwargs={"poll_interval": 0.1}, daemon=True)
+        self.url = f"http://{host}:{server.server_address[1]}"
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            name="wechat-sandbox",
+            kwargs={"poll_interval": 0.1},
+            daemon=True,
+        )
         self._thread.start()
 
     def stop(self):
@@ -494,6 +650,8 @@ class Sandbox:
         self.stop()
 
 
-def start(host="127.0.0.1", port=0, appid=DEFAULT_APPID, secret=DEFAULT_SECRET, latency_ms=0):
+def start(
+    host="127.0.0.1", port=0, appid=DEFAULT_APPID, secret=DEFAULT_SECRET, latency_ms=0
+):
     """Start a sandbox in a background thread and return it."""
     return Sandbox(SandboxServer((host, port), appid, secret, latency_ms), host)

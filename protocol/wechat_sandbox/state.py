@@ -1,5 +1,6 @@
-"""In-memory state of the sandbox: tokens, accepted uploads, counters, faults, latency and the
-rate limit."""
+"""In-memory state of the sandbox: tokens, accepted uploads, counters, faults, latency
+and the rate limit."""
+
 import secrets
 import threading
 import time
@@ -16,8 +17,10 @@ from .shopping import ShoppingBook, received_now
 TOKEN_LIFETIME = 7200
 MAX_LATENCY_MS = 60000
 MAX_PER_SECOND = 100000
-_RATE_LIMIT_MESSAGES = {catalogue.RATE_LIMITED: "reach max api daily quota limit",
-                        catalogue.RATE_LIMITED_FREQ: "too many requests per second"}
+_RATE_LIMIT_MESSAGES = {
+    catalogue.RATE_LIMITED: "reach max api daily quota limit",
+    catalogue.RATE_LIMITED_FREQ: "too many requests per second",
+}
 
 
 @dataclass
@@ -30,8 +33,12 @@ class Fault:
     seconds: float = 0.0
 
     def as_dict(self):
-        return {"kind": self.kind, "remaining": self.remaining,
-                "errcode": self.errcode, "seconds": self.seconds}
+        return {
+            "kind": self.kind,
+            "remaining": self.remaining,
+            "errcode": self.errcode,
+            "seconds": self.seconds,
+        }
 
 
 @dataclass
@@ -64,12 +71,14 @@ class SandboxState:
         self.reset()
 
     def reset(self):
-        """Forget uploads, counters, faults, tokens and the rate limit; the latency goes back to
-        the one given at start."""
+        """Forget uploads, counters, faults, tokens and the rate limit; the latency goes
+        back to the one given at start."""
         with self._lock:
             self._latency_ms = self.start_latency_ms
             self._rate_limit = RateLimit()
-            self._served = deque()  # monotonic times of the calls served in the last second
+            self._served = (
+                deque()
+            )  # monotonic times of the calls served in the last second
             self._rate_limited = 0
             self._tokens = {}
             self._stable = None
@@ -85,17 +94,20 @@ class SandboxState:
 
     @contextmanager
     def payments(self):
-        """The payments and their Order Shipping Management records, under the state's lock."""
+        """The payments and their Order Shipping Management records, under the state's
+        lock."""
         with self._lock:
             yield self._payments
 
     @contextmanager
     def shopping(self):
-        """The shopping details (Shopping Order family) and the payments, under the state's lock."""
+        """The shopping details (Shopping Order family) and the payments, under the
+        state's lock."""
         with self._lock:
             yield self._shopping, self._payments
 
-    # -- tokens -------------------------------------------------------------------------
+    # -- tokens
+    # -------------------------------------------------------------------------
     def credentials_error(self, appid, secret):
         """WeChat's errcode for bad credentials, or 0."""
         if not appid:
@@ -113,7 +125,8 @@ class SandboxState:
             self._token_fetches[kind] += 1
 
     def issue(self, kind, force_refresh=False):
-        """Return (token, expires_in); classic revokes older classic tokens, stable reuses."""
+        """Return (token, expires_in); classic revokes older classic tokens, stable
+        reuses."""
         now = time.time()
         with self._lock:
             if kind == "stable" and self._stable and not force_refresh:
@@ -123,7 +136,7 @@ class SandboxState:
             for record in self._tokens.values():
                 if record.kind == kind:
                     record.revoked = True
-            token = "SBX%s" % secrets.token_hex(32)
+            token = f"SBX{secrets.token_hex(32)}"
             self._tokens[token] = _Token(kind, now + TOKEN_LIFETIME)
             if kind == "stable":
                 self._stable = token
@@ -151,7 +164,8 @@ class SandboxState:
             for record in self._tokens.values():
                 record.expires_at = min(record.expires_at, time.time() - 1)
 
-    # -- faults and counters ------------------------------------------------------------
+    # -- faults and counters
+    # ------------------------------------------------------------
     def add_fault(self, fault):
         with self._lock:
             self._faults.append(fault)
@@ -180,7 +194,8 @@ class SandboxState:
             with self._lock:
                 self._in_flight -= 1
 
-    # -- latency and rate limit ---------------------------------------------------------
+    # -- latency and rate limit
+    # ---------------------------------------------------------
     def latency_ms(self):
         """The delay every WeChat API call waits before it is served, in milliseconds."""
         with self._lock:
@@ -214,25 +229,31 @@ class SandboxState:
                 return None
             self._rate_limited += 1
             return limit.errcode, "%s (sandbox: more than %d calls in one second)" % (
-                _RATE_LIMIT_MESSAGES[limit.errcode], limit.per_second)
+                _RATE_LIMIT_MESSAGES[limit.errcode],
+                limit.per_second,
+            )
 
     def stats(self):
         with self._lock:
-            return {"requests": dict(self._requests),
-                    "token_fetches": sum(self._token_fetches.values()),
-                    "token_fetches_by_kind": dict(self._token_fetches),
-                    "uploads_accepted": len(self._uploads),
-                    "payments": len(self._payments.payments),
-                    "shopping_details": len(self._shopping.details),
-                    "faults": [f.as_dict() for f in self._faults],
-                    "latency_ms": self._latency_ms,
-                    "rate_limit": self._rate_limit.as_dict(),
-                    "rate_limited": self._rate_limited,
-                    "in_flight_peak": self._in_flight_peak}
+            return {
+                "requests": dict(self._requests),
+                "token_fetches": sum(self._token_fetches.values()),
+                "token_fetches_by_kind": dict(self._token_fetches),
+                "uploads_accepted": len(self._uploads),
+                "payments": len(self._payments.payments),
+                "shopping_details": len(self._shopping.details),
+                "faults": [f.as_dict() for f in self._faults],
+                "latency_ms": self._latency_ms,
+                "rate_limit": self._rate_limit.as_dict(),
+                "rate_limited": self._rate_limited,
+                "in_flight_peak": self._in_flight_peak,
+            }
 
-    # -- uploads ------------------------------------------------------------------------
+    # -- uploads
+    # ------------------------------------------------------------------------
     def accept(self, path, body, key_id, upload_time, when):
-        """Store an upload unless an accepted one for this order is as late; True if stored."""
+        """Store an upload unless an accepted one for this order is as late; True if
+        stored."""
         with self._lock:
             last = self._last_time.get(key_id)
             if last is not None and when <= last:
@@ -247,10 +268,19 @@ class SandboxState:
             self._keep(path, body, key_id, upload_time)
 
     def _keep(self, path, body, key_id, upload_time):
-        self._uploads.append({
-            "seq": len(self._uploads) + 1, "path": path, "order": key_id, "upload_time": upload_time,
-            "received_at": received_now(), "body": body})
+        self._uploads.append(
+            {
+                "seq": len(self._uploads) + 1,
+                "path": path,
+                "order": key_id,
+                "upload_time": upload_time,
+                "received_at": received_now(),
+                "body": body,
+            }
+        )
 
     def uploads(self, order=None):
         with self._lock:
-            return [dict(u) for u in self._uploads if order is None or u["order"] == order]
+            return [
+                dict(u) for u in self._uploads if order is None or u["order"] == order
+            ]
