@@ -1,20 +1,23 @@
 """Figures 1 and 2 in a dedicated Odoo database, against the sandbox running as its own
 process.
 
-1. Validation overhead: outgoing deliveries of WeChat sale orders (1 to 3 lines) validated one
-   by one, each in its own transaction like one click in the UI (button_validate, flush, commit;
-   the cache is cold at each start because commit clears it), with the company's
-   `wechat_auto_upload` on or off. On and off alternate in blocks (ABBA order, mirrored each
-   round) so that drift (tables growing, other load on the machine) hits both alike. Orders are
-   created and their pickings prepared (quantities, tracking number) outside the timer.
-2. Drain: the deliveries of figure 1 (all shipped) are queued again and sent to the sandbox by
-   `_cron_send_due()` called in a loop with auto_commit=True until nothing is due, as the cron
-   does, with the sandbox answering each call after a latency (0, 50 and 200 ms by default: WeChat
-   is 20-50 ms from a server in mainland China, 150-250 ms from one abroad). Then SQL queries per
-   upload for orders of 10 lines and of 100 lines (each shipped as two parcels, so every item is
-   on the wire), counted with the cursor's sql_log_count.
-4. Backlog: the same drain with 100,000 other uploads due behind it (rows made with SQL), against
-   none: queries per upload and the peak of Python memory (tracemalloc) must not grow with it.
+1. Validation overhead: outgoing deliveries of WeChat sale orders (1 to 3 lines)
+   validated one by one, each in its own transaction like one click in the UI
+   (button_validate, flush, commit; the cache is cold at each start because commit
+   clears it), with the company's `wechat_auto_upload` on or off. On and off alternate
+   in blocks (ABBA order, mirrored each round) so that drift (tables growing, other
+   load on the machine) hits both alike. Orders are created and their pickings
+   prepared (quantities, tracking number) outside the timer.
+2. Drain: the deliveries of figure 1 (all shipped) are queued again and sent to the
+   sandbox by `_cron_send_due()` called in a loop with auto_commit=True until nothing
+   is due, as the cron does, with the sandbox answering each call after a latency (0,
+   50 and 200 ms by default: WeChat is 20-50 ms from a server in mainland China,
+   150-250 ms from one abroad). Then SQL queries per upload for orders of 10 lines and
+   of 100 lines (each shipped as two parcels, so every item is on the wire), counted
+   with the cursor's sql_log_count.
+4. Backlog: the same drain with 100,000 other uploads due behind it (rows made with
+   SQL), against none: queries per upload and the peak of Python memory (tracemalloc)
+   must not grow with it.
 
 Run by scripts/bench through odoo_python; writes its figures as JSON to --out."""
 
@@ -48,6 +51,8 @@ HOOK_SECONDS = [0.0]
 def time_queue_hook():
     """Add the time spent in stock.picking._wechat_queue_uploads (the addon's part of a
     validation) to HOOK_SECONDS."""
+    # Run as a script outside the addon's package, so it cannot import relatively.
+    # pylint: disable=odoo-addons-relative-import
     from odoo.addons.wechat_shipping.models import stock_picking
 
     original = stock_picking.StockPicking._wechat_queue_uploads
@@ -63,6 +68,8 @@ def time_queue_hook():
 
 
 def say(message):
+    # A command-line tool: what it prints is its output.
+    # pylint: disable=print-used
     print("bench: " + message, flush=True)
 
 
@@ -71,10 +78,15 @@ def median(values):
 
 
 class Bench:
+    # It commits as a click in the UI and the upload cron do: that is what it measures.
+    # pylint: disable=invalid-commit
+
     def __init__(self, env, sandbox_url, args):
         from wechat_protocol import tokens
         from wechat_sandbox.control import SandboxControl
 
+        # Run as a script outside the addon's package, so it cannot import relatively.
+        # pylint: disable=odoo-addons-relative-import
         from odoo.addons.wechat_shipping.demo.scenario import Scenario
 
         self.env = env
@@ -469,13 +481,16 @@ class Bench:
         self.cr.execute(
             """
             WITH made AS (
-                INSERT INTO wechat_combined_order (name, company_id, create_date, write_date)
-                SELECT 'BACKLOG-' || n, %(company)s, now() at time zone 'utc', now() at time zone 'utc'
+                INSERT INTO wechat_combined_order
+                            (name, company_id, create_date, write_date)
+                SELECT 'BACKLOG-' || n, %(company)s,
+                       now() at time zone 'utc', now() at time zone 'utc'
                   FROM generate_series(1, %(rows)s) n RETURNING id)
-            INSERT INTO wechat_shipping_upload (name, family, company_id, combined_order_id, state, revision,
-                                                claimed_revision, attempt_count, in_doubt, next_attempt_at)
-            SELECT 'BACKLOG', 'order_shipping', %(company)s, id, 'pending', 1, 0, 0, false,
-                   now() at time zone 'utc' - interval '1 minute'
+            INSERT INTO wechat_shipping_upload
+                        (name, family, company_id, combined_order_id, state, revision,
+                         claimed_revision, attempt_count, in_doubt, next_attempt_at)
+            SELECT 'BACKLOG', 'order_shipping', %(company)s, id, 'pending', 1, 0, 0,
+                   false, now() at time zone 'utc' - interval '1 minute'
               FROM made""",
             {"company": self.company.id, "rows": rows},
         )

@@ -128,6 +128,8 @@ def main():
     args = parser.parse_args()
     figures = run(args.repeats)
     Path(args.out).write_text(json.dumps(figures, indent=1))
+    # A command-line tool: what it prints is its output.
+    # pylint: disable=print-used
     print(
         "bench: figure 3 done: build %.1f ms, check %.1f ms (medians of %d)"
         % (figures["build_ms_median"], figures["check_ms_median"], args.repeats),

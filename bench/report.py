@@ -7,6 +7,7 @@ a short skeleton when missing); the rest of the file (the hand-written notes) is
 alone."""
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -48,21 +49,17 @@ def machine(odoo):
     """nproc, CPU model, RAM, Python, PostgreSQL and Odoo versions, kernel, load
     average."""
     cpu = "unknown CPU"
-    try:
+    with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    except OSError:
-        pass
     ram = None
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         kib = int(
             re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)
         )
         ram = "%.1f GiB" % (kib / 1024 / 1024)
-    except (OSError, AttributeError):
-        pass
     nproc = (
         len(os.sched_getaffinity(0))
         if hasattr(os, "sched_getaffinity")
@@ -241,7 +238,8 @@ def rows(protocol, odoo, skipped):
                     ),
                 ),
                 (
-                    f"4. seconds of that drain (under tracemalloc): none / {filler['due_behind']:,}",
+                    "4. seconds of that drain (under tracemalloc): "
+                    f"none / {filler['due_behind']:,}",
                     "{:.2f} / {:.2f}".format(
                         none["seconds_median"], filler["seconds_median"]
                     ),
@@ -249,7 +247,8 @@ def rows(protocol, odoo, skipped):
                     "",
                 ),
                 (
-                    f"4. peak Python memory of that drain (MiB): none / {filler['due_behind']:,}",
+                    "4. peak Python memory of that drain (MiB): "
+                    f"none / {filler['due_behind']:,}",
                     "{:.1f} / {:.1f}".format(
                         none["peak_mib_median"], filler["peak_mib_median"]
                     ),
@@ -366,6 +365,8 @@ def write(path, text):
 
 
 def main():
+    # A command-line tool: what it prints is its output.
+    # pylint: disable=print-used
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--protocol", required=True)
     parser.add_argument("--odoo")

@@ -10,7 +10,8 @@ _logger = logging.getLogger(__name__)
 
 
 class WechatPush(http.Controller):
-    """WeChat's message push for a company: the URL check (GET) and order events (POST)."""
+    """WeChat's message push for a company: the URL check (GET) and order events
+    (POST)."""
 
     @http.route(
         "/wechat_shipping/push/<int:company_id>",

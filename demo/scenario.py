@@ -116,7 +116,7 @@ class Scenario:
         for products in packages or []:
             package = self.env["stock.quant.package"].create({})
             picking.move_line_ids.filtered(
-                lambda l: l.product_id in products
+                lambda line, products=products: line.product_id in products
             ).result_package_id = package
         # skip_backorder: ship what is picked and keep the rest as a backorder, no
         # wizard; skip_sms: outside tests stock_sms asks about SMS confirmations with a

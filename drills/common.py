@@ -1,6 +1,8 @@
-"""Plumbing shared by the drills: databases, Odoo worker processes, the sandbox, checks."""
+"""Plumbing shared by the drills: databases, Odoo worker processes, the sandbox,
+checks."""
 
 import collections
+import contextlib
 import ctypes
 import json
 import os
@@ -11,6 +13,7 @@ import time
 from pathlib import Path
 
 import psycopg2
+from psycopg2 import sql
 from wechat_protocol.endpoints import SHIPPING as SHIPPING_PATHS
 from wechat_protocol.rfc3339 import parse_rfc3339
 from wechat_sandbox.control import SandboxControl
@@ -36,10 +39,8 @@ def check(condition, message):
 
 def _die_with_parent():
     # Linux prctl(PR_SET_PDEATHSIG, SIGKILL): a worker never outlives the driver.
-    try:
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
-    except OSError:
-        pass
 
 
 class Worker:
@@ -135,28 +136,27 @@ class Worker:
                 self.process.kill()
                 self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
-            try:
+            with contextlib.suppress(OSError):
                 stream.close()
-            except OSError:
-                pass
         self._log.close()
 
 
 class Database:
-    """Direct SQL on a drill database, to observe the queue as an administrator would."""
+    """Direct SQL on a drill database, to observe the queue as an administrator
+    would."""
 
     def __init__(self, name):
         self.name = name
         self.conn = psycopg2.connect(dbname=name)
         self.conn.autocommit = True
 
-    def rows(self, sql, params=()):
+    def rows(self, query, params=()):
         with self.conn.cursor() as cr:
-            cr.execute(sql, params)
+            cr.execute(query, params)
             return cr.fetchall() if cr.description else []
 
-    def scalar(self, sql, params=()):
-        return self.rows(sql, params)[0][0]
+    def scalar(self, query, params=()):
+        return self.rows(query, params)[0][0]
 
     def states(self):
         return collections.Counter(
@@ -173,7 +173,8 @@ class Database:
             key
             for (key,) in self.rows(
                 "SELECT 'mch:' || so.wechat_mchid || ':' || so.wechat_out_trade_no"
-                "  FROM wechat_shipping_upload u JOIN sale_order so ON so.id = u.sale_order_id"
+                "  FROM wechat_shipping_upload u"
+                "  JOIN sale_order so ON so.id = u.sale_order_id"
                 " WHERE " + where
             )
         }
@@ -193,7 +194,8 @@ class Database:
         number, unit = self.rows(
             "SELECT c.interval_number, c.interval_type FROM ir_cron c"
             "  JOIN ir_model_data d ON d.res_id = c.id AND d.model = 'ir.cron'"
-            " WHERE d.module = 'wechat_shipping' AND d.name = 'ir_cron_wechat_shipping_upload'"
+            " WHERE d.module = 'wechat_shipping'"
+            "   AND d.name = 'ir_cron_wechat_shipping_upload'"
         )[0]
         return number * {"minutes": 60, "hours": 3600, "days": 86400}[unit]
 
@@ -237,8 +239,14 @@ class Context:
         admin = psycopg2.connect(dbname="postgres")
         admin.autocommit = True
         with admin.cursor() as cr:
-            cr.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cr.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+            cr.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
+            )
+            cr.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(self.template)
+                )
+            )
         admin.close()
         database = Database(name)
         self.databases.append(database)
@@ -249,11 +257,16 @@ class Context:
         admin = psycopg2.connect(dbname="postgres")
         admin.autocommit = True
         with admin.cursor() as cr:
-            cr.execute(f'DROP DATABASE IF EXISTS "{database.name}"')
+            cr.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {}").format(
+                    sql.Identifier(database.name)
+                )
+            )
         admin.close()
 
     def workers(self, database, *names):
-        """Start Odoo processes on a database together; return them once all are ready."""
+        """Start Odoo processes on a database together; return them once all are
+        ready."""
         started = [Worker(self, database, name) for name in names]
         return [worker.ready() for worker in started]
 
@@ -311,6 +324,8 @@ class Context:
             database = self.databases.pop()
             if keep:
                 database.close()
+                # Part of the drill's report: where to look into the failure.
+                # pylint: disable=print-used
                 print(
                     f"  kept database {database.name} and logs in {self.run_dir}",
                     flush=True,
@@ -324,12 +339,12 @@ class Context:
             database.close()
 
 
-# ------------------------------------------------------------------ reading what WeChat
-# got
+# ------------------------------------------------------------ reading what WeChat got
 
 
 def by_order(uploads):
-    """Accepted uploads grouped by order key id, in the order the sandbox accepted them."""
+    """Accepted uploads grouped by order key id, in the order the sandbox accepted
+    them."""
     grouped = collections.defaultdict(list)
     for upload in sorted(uploads, key=lambda u: u["seq"]):
         grouped[upload["order"]].append(upload)

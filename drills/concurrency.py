@@ -156,7 +156,8 @@ def run(ctx, say):
     allowed = twice if ctx.family == ORDER_SHIPPING else set()
     check(
         attention <= allowed and states["sent"] + len(attention) == ORDERS + NEW_ORDERS,
-        f"queue after the second drain: {dict(states)} (attention: {sorted(attention - allowed)[:3]})",
+        f"queue after the second drain: {dict(states)} "
+        f"(attention: {sorted(attention - allowed)[:3]})",
     )
 
     uploads = wechat.uploads()
@@ -207,7 +208,8 @@ def run(ctx, say):
         }
         check(
             not wrong,
-            f"finish_shipping_count is not 1, or 2 after a change: {list(wrong.items())[:3]}",
+            "finish_shipping_count is not 1, or 2 after a change: "
+            f"{list(wrong.items())[:3]}",
         )
         completions = (
             f"; finish_shipping_count 2 for the {len(changed)} changed orders, "

@@ -85,8 +85,8 @@ def run(ctx, say):
     (restarted,) = ctx.workers(db.name, "cron-restarted")
     early = restarted.call("drain")
     leased = db.scalar(
-        "SELECT min(claimed_until) > now() at time zone 'utc' FROM wechat_shipping_upload"
-        " WHERE state = 'sending'"
+        "SELECT min(claimed_until) > now() at time zone 'utc'"
+        "  FROM wechat_shipping_upload WHERE state = 'sending'"
     )
     still = db.upload_keys("u.state = 'sending'")
     say(
@@ -99,12 +99,12 @@ def run(ctx, say):
             "not expired yet" if leased else "expired meanwhile",
         )
     )
-    if (
-        leased
-    ):  # every dead claim was still leased during that drain: none may have been taken
+    # Every dead claim was still leased during that drain: none may have been taken.
+    if leased:
         check(
             still == sending,
-            f"a claim was taken over before its lease expired: {sorted(sending - still)[:3]}",
+            "a claim was taken over before its lease expired: "
+            f"{sorted(sending - still)[:3]}",
         )
     expires = db.scalar(
         "SELECT extract(epoch FROM max(claimed_until) - (now() at time zone 'utc'))"
@@ -129,7 +129,8 @@ def run(ctx, say):
     duplicates = {key for key, items in grouped.items() if len(items) > 1}
     check(
         duplicates <= in_flight,
-        f"orders sent twice that were not in flight at the kill: {sorted(duplicates - in_flight)[:3]}",
+        "orders sent twice that were not in flight at the kill: "
+        f"{sorted(duplicates - in_flight)[:3]}",
     )
     completions = ""
     if ctx.family == ORDER_SHIPPING:
@@ -144,7 +145,8 @@ def run(ctx, say):
         }
         check(
             not raised,
-            f"finish_shipping_count is not 1 after the crash: {list(raised.items())[:3]}",
+            "finish_shipping_count is not 1 after the crash: "
+            f"{list(raised.items())[:3]}",
         )
         completions = (
             ", finish_shipping_count 1 for every order (asked WeChat, not sent twice)"

@@ -94,7 +94,8 @@ def run(ctx, say):
     check(validated == ORDERS, f"{validated} of {ORDERS} validations succeeded")
     check(
         db.states() == {"retrying": ORDERS},
-        f"after the outage the queue is {dict(db.states())}, expected {ORDERS} retrying",
+        f"after the outage the queue is {dict(db.states())}, "
+        f"expected {ORDERS} retrying",
     )
 
     # Recovery: WeChat answers again. Run 1 comes at once, run 2 one cron interval
@@ -169,10 +170,11 @@ def run(ctx, say):
         }
         check(
             not raised,
-            f"finish_shipping_count is not 1 (retries counted?): {list(raised.items())[:3]}",
+            "finish_shipping_count is not 1 (retries counted?): "
+            f"{list(raised.items())[:3]}",
         )
-        completions = "; finish_shipping_count 1 for each of the {} orders".format(
-            len(expected)
+        completions = (
+            f"; finish_shipping_count 1 for each of the {len(expected)} orders"
         )
     pulled = runs[-1][2]
     if len(runs) == 2 and pulled:

@@ -2,7 +2,8 @@
 verdicts.
 
 Usage (through scripts/drill, which installs the template database first):
-    python -m drills.run --odoo-config CONF --template DB --run-dir DIR --odoo-src SRC [DRILL...]
+    python -m drills.run --odoo-config CONF --template DB --run-dir DIR
+        --odoo-src SRC [DRILL...]
 """
 
 import argparse
@@ -25,18 +26,18 @@ DRILLS = {
         ("crash", crash.run),
     )
 }
-TEMPLATE_ORDERS = (
-    330  # confirmed, unshipped WeChat orders every drill database starts with
-)
+# Confirmed, unshipped WeChat orders every drill database starts with.
+TEMPLATE_ORDERS = 330
 
 
 def _terminate(signum, frame):
-    raise SystemExit(
-        128 + signum
-    )  # unwinds through the finally blocks that stop every process
+    # Unwinds through the finally blocks that stop every process.
+    raise SystemExit(128 + signum)
 
 
 def main():
+    # A command-line tool: the verdicts it prints are its output.
+    # pylint: disable=print-used
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--odoo-config", required=True)
     parser.add_argument("--template", required=True)

@@ -7,11 +7,13 @@ stdin, one per line, answering each with one JSON line on stdout. Odoo's log goe
 stderr (a file).
 
 Each command works like Odoo does it for real:
-- validations and tracking changes run one request each: a fresh cursor and environment,
-  `odoo.service.model.retrying` (what the HTTP layer does on serialization failures), a commit;
-- a cron run is `ir.cron._run_job` on the upload cron: its progress loop calls the cron's
-  server action (`model._cron_send_due()`) until it reports no remaining work, at most
-  MAX_BATCH_PER_CRON_JOB (10) batches. Only the choice of *when* a run happens is the drill's.
+- validations and tracking changes run one request each: a fresh cursor and
+  environment, `odoo.service.model.retrying` (what the HTTP layer does on serialization
+  failures), a commit;
+- a cron run is `ir.cron._run_job` on the upload cron: its progress loop calls the
+  cron's server action (`model._cron_send_due()`) until it reports no remaining work, at
+  most MAX_BATCH_PER_CRON_JOB (10) batches. Only the choice of *when* a run happens is
+  the drill's.
 """
 
 import argparse
@@ -24,9 +26,8 @@ import time
 import odoo_session
 
 COMMAND_OUT = os.fdopen(os.dup(1), "w", buffering=1)
-os.dup2(
-    2, 1
-)  # whatever Odoo or a library prints goes to the log, never into the protocol
+# Whatever Odoo or a library prints goes to the log, never into the protocol.
+os.dup2(2, 1)
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--name", default="worker")
@@ -38,6 +39,8 @@ from odoo.service.model import retrying  # noqa: E402
 
 REGISTRY = odoo.modules.registry.Registry(ARGS.odoo_database)
 
+# Run as a script outside the addon's package, so it cannot import relatively.
+# pylint: disable=odoo-addons-relative-import
 from odoo.addons.wechat_shipping.demo.scenario import Scenario  # noqa: E402
 
 CRON_XMLID = "wechat_shipping.ir_cron_wechat_shipping_upload"
@@ -116,7 +119,8 @@ def cmd_prepare(url, appid, secret):
 
 
 def cmd_create_orders(count, prefix, carrier, customer, product):
-    """Confirmed WeChat orders of one product, numbered with this process's own prefix."""
+    """Confirmed WeChat orders of one product, numbered with this process's own
+    prefix."""
     with REGISTRY.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         scenario = DrillScenario.attach(env, prefix)
@@ -181,7 +185,7 @@ def cmd_validate(deliveries, pause=0.0):
             state, retried = request(
                 functools.partial(_ship, picking_id=picking_id, tracking=tracking)
             )
-        except Exception as exc:  # noqa: BLE001 (a failed validation is a finding, not a crash)
+        except Exception as exc:  # a failed validation is a finding, not a crash
             failed.append([picking_id, f"{type(exc).__name__}: {exc}"])
             continue
         retries += retried
@@ -203,7 +207,8 @@ def _ship_many(env, deliveries):
 
 
 def cmd_validate_batches(deliveries, size=50):
-    """Validate deliveries `size` per committed request (a warehouse clearing a wave)."""
+    """Validate deliveries `size` per committed request (a warehouse clearing a
+    wave)."""
     done = retries = 0
     for start in range(0, len(deliveries), size):
         count, retried = request(
@@ -231,7 +236,7 @@ def cmd_retrack(changes, pause=0.0):
             _, retried = request(
                 functools.partial(_retrack, picking_id=picking_id, tracking=tracking)
             )
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             failed.append([picking_id, f"{type(exc).__name__}: {exc}"])
             continue
         retries += retried
@@ -308,6 +313,8 @@ COMMANDS = {
 
 
 def main():
+    # The command protocol: one JSON line on COMMAND_OUT per answer.
+    # pylint: disable=print-used
     print(json.dumps({"ready": ARGS.name, "pid": os.getpid()}), file=COMMAND_OUT)
     for line in sys.stdin:
         if not line.strip():

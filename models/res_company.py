@@ -48,7 +48,8 @@ class ResCompany(models.Model):
         size=2048,  # WeChat asks to keep room for 512 characters at least
         groups=CREDENTIALS_GROUP,
         copy=False,
-        help="Set by the third-party platform that calls WeChat on this merchant's behalf.",
+        help="Set by the third-party platform that calls WeChat on this merchant's "
+        "behalf.",
     )
     wechat_api_base_url = fields.Char(
         "WeChat API Base URL",
@@ -74,7 +75,8 @@ class ResCompany(models.Model):
         "Upload to WeChat on Delivery",
         default=True,
         groups=INTERNAL_USERS,
-        help="Queue an upload of the WeChat order whenever one of its deliveries is validated.",
+        help="Queue an upload of the WeChat order whenever one of its deliveries is "
+        "validated.",
     )
     wechat_strict_mode = fields.Boolean(
         "Refuse Deliveries WeChat Would Refuse",
@@ -140,7 +142,8 @@ class ResCompany(models.Model):
         "{transaction_id}, {order} (the sale order's number). Empty: no link.",
     )
 
-    # WeChat's message push (消息推送): what signs and encrypts the events it sends to Odoo.
+    # WeChat's message push (消息推送): what signs and encrypts the events it sends to
+    # Odoo.
     wechat_msg_jump_path = fields.Char(
         "Page of WeChat's Shipping Messages",
         size=512,
@@ -441,22 +444,24 @@ class ResCompany(models.Model):
         if not missing:
             return None
         return _lt(
-            "The WeChat credentials of %(company)s are not set (AppID and "
-            "AppSecret, or the "
-            "authorizer token): Inventory > Configuration > Settings > WeChat Shipping.",
+            "The WeChat credentials of %(company)s are not set (AppID and AppSecret, "
+            "or the authorizer token): Inventory > Configuration > Settings > WeChat "
+            "Shipping.",
             company=company.name,
         )
 
 
 def _is_api_url(text):
-    """An http(s) URL with a host (and a valid port, if any), without query or fragment."""
+    """An http(s) URL with a host (and a valid port, if any), without query or
+    fragment."""
     try:
         url = urlsplit(text)
-        url.port  # noqa: B018 - raises ValueError on a port that is no number
+        port = url.port  # raises ValueError on a port that is no number
     except ValueError:
         return False
     return (
         url.scheme in ("http", "https")
         and bool(url.hostname)
+        and (port is None or 0 <= port <= 65535)
         and not (url.query or url.fragment)
     )

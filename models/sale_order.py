@@ -40,9 +40,8 @@ class SaleOrder(models.Model):
         index="btree_not_null",
         check_company=True,
         groups=WECHAT_USERS,
-        help="The combined payment (合单支付) this order is a sub-order of; WeChat then "
-        "receives "
-        "its shipping information together with the other sub-orders.",
+        help="The combined payment (合单支付) this order is a sub-order of; WeChat "
+        "then receives its shipping information together with the other sub-orders.",
     )
     wechat_special_report = fields.Selection(
         [("pre_sale", "Pre-sale"), ("test", "Test payment")],
@@ -251,7 +250,8 @@ class SaleOrder(models.Model):
         queued._request_upload()
 
     def _wechat_is_wechat_order(self):
-        """Whether WeChat knows this order: it has a key or belongs to a combined order."""
+        """Whether WeChat knows this order: it has a key or belongs to a combined
+        order."""
         self.ensure_one()
         return bool(self.wechat_order_number_type or self.wechat_combined_order_id)
 
@@ -277,7 +277,9 @@ class SaleOrder(models.Model):
         own later)."""
         self.ensure_one()
         lines = self.order_line.filtered(
-            lambda l: l.product_id and not l.display_type and not l.is_delivery
+            lambda line: line.product_id
+            and not line.display_type
+            and not line.is_delivery
         )
         return (
             self.state == "sale"
@@ -326,16 +328,18 @@ class SaleOrder(models.Model):
         key = self._wechat_order_key()
         if self._wechat_is_virtual():
             lines = self.order_line.filtered(
-                lambda l: l.product_id and not l.display_type and not l.is_delivery
+                lambda line: line.product_id
+                and not line.display_type
+                and not line.is_delivery
             )
             items = [
                 (
-                    l.product_id.with_context(
+                    line.product_id.with_context(
                         lang=lang, display_default_code=False
                     ).display_name,
-                    l.product_uom_qty,
+                    line.product_uom_qty,
                 )
-                for l in lines
+                for line in lines
             ]
             parcel = order_shipping.Parcel(order_shipping.describe_items(items, lang))
             return order_shipping.OrderShipment(

@@ -63,7 +63,8 @@ class StockPicking(models.Model):
         )._without_accepted_details().action_retry()
 
     def action_wechat_remind_receipt(self):
-        """Remind the buyer to confirm receipt (WeChat's notify_confirm_receive), now."""
+        """Remind the buyer to confirm receipt (WeChat's notify_confirm_receive),
+        now."""
         self.check_access("write")
         self.env["wechat.shipping.upload"].check_access("read")
         now = fields.Datetime.now()
@@ -80,7 +81,8 @@ class StockPicking(models.Model):
         return self._wechat_uploads_of_user(create=False)._action_open()
 
     def _wechat_uploads_of_user(self, create=True):
-        """The uploads of these deliveries' sale orders, for a person's action on them."""
+        """The uploads of these deliveries' sale orders, for a person's action on
+        them."""
         self.check_access("read")
         return self.env["wechat.shipping.upload"]._for_orders_of_user(
             self.sale_id, create=create
@@ -152,12 +154,9 @@ class StockPicking(models.Model):
         packages = lines.result_package_id
         if 1 < len(numbers) == len(packages) and all(lines.mapped("result_package_id")):
             # stock_delivery appends one tracking number per package, in package order.
+            lines_by_package = lines.grouped("result_package_id")
             return [
-                (
-                    number,
-                    lines.filtered(lambda l: l.result_package_id == package),
-                    f"{self.name} / {package.name}",
-                )
+                (number, lines_by_package[package], f"{self.name} / {package.name}")
                 for number, package in zip(numbers, packages.sorted("id"), strict=True)
             ]
         return [(number, lines, self.name) for number in numbers]

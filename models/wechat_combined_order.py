@@ -5,7 +5,8 @@ from .wechat_shipping_upload import STATES as UPLOAD_STATES
 
 
 class WechatCombinedOrder(models.Model):
-    """A combined payment (合单支付): one main order key, one payer, several sale orders."""
+    """A combined payment (合单支付): one main order key, one payer, several sale
+    orders."""
 
     _name = "wechat.combined.order"
     _inherit = ["wechat.order.key.mixin", "mail.thread"]
@@ -32,7 +33,8 @@ class WechatCombinedOrder(models.Model):
 
     @api.depends("upload_ids.state")
     def _compute_upload_state(self):
-        """The most pressing state of the combined order's uploads (one per WeChat API)."""
+        """The most pressing state of the combined order's uploads (one per WeChat
+        API)."""
         for combined in self:
             states = combined.upload_ids.mapped("state")
             combined.upload_state = (
@@ -41,7 +43,8 @@ class WechatCombinedOrder(models.Model):
 
     @api.constrains("wechat_order_number_type", "sale_order_ids")
     def _check_sub_order_number_type(self):
-        """WeChat refuses sub-orders keyed differently from the main order (268485253)."""
+        """WeChat refuses sub-orders keyed differently from the main order
+        (268485253)."""
         self.sale_order_ids._check_wechat_combined_number_type()
 
     @api.model_create_multi

@@ -49,7 +49,8 @@ class WechatExpressCompany(models.Model):
             self._check_codes_free([vals["code"]] * len(self))
         return vals
 
-    def _wechat_check_batch(self, vals_list):
+    # A check that raises or passes: like the method it extends, it returns nothing.
+    def _wechat_check_batch(self, vals_list):  # pylint: disable=missing-return
         super()._wechat_check_batch(vals_list)
         self._check_codes_free([vals["code"] for vals in vals_list if vals.get("code")])
 

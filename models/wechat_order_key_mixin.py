@@ -163,7 +163,8 @@ class WechatOrderKeyMixin(models.AbstractModel):
             self._check_wechat_keys_free([(record, vals) for record in self])
         return vals
 
-    def _wechat_check_batch(self, vals_list):
+    # A check that raises or passes: like the method it extends, it returns nothing.
+    def _wechat_check_batch(self, vals_list):  # pylint: disable=missing-return
         super()._wechat_check_batch(vals_list)
         self._check_wechat_keys_free([(self.browse(), vals) for vals in vals_list])
 
@@ -296,7 +297,8 @@ class WechatOrderKeyMixin(models.AbstractModel):
         try:
             result = client.verify_shopping_details(body)
         except validation.PayloadInvalid as invalid:
-            return f"{self.name}: {report.shorten(invalid.message(lang), report.MAX_MESSAGE_CHARS)}"
+            problem = invalid.message(lang)
+            return f"{self.name}: {report.shorten(problem, report.MAX_MESSAGE_CHARS)}"
         if result.accepted:
             answer = str(result.data.get("verify_result") or "")
             return f"{self.name}: {report.shorten(answer, report.MAX_MESSAGE_CHARS)}"
@@ -444,9 +446,10 @@ class WechatOrderKeyMixin(models.AbstractModel):
             )
             user = orders.user_id[:1] or self.env.ref("base.user_admin")
             summary = REMINDER_SUMMARY._translate(user.lang or "en_US")
-            if record.activity_ids.filtered(
-                lambda a: a.activity_type_id == activity_type and a.summary == summary
-            ):
+            reminders = record.activity_ids.filtered(
+                lambda a: a.activity_type_id == activity_type
+            )
+            if summary in reminders.mapped("summary"):
                 continue
             record.activity_schedule(
                 activity_type_id=activity_type.id, summary=summary, user_id=user.id

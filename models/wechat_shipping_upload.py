@@ -139,11 +139,10 @@ class WechatShippingUpload(models.Model):
         default=SHOPPING_ORDER,
         readonly=True,
         index=True,
-        help="Order Shipping Management (发货信息管理, /wxa/sec/order) releases the funds "
-        "of the "
-        "payment; Shopping Details (购物详情, /user-order/orders) tell WeChat what "
-        "the order holds; "
-        "Shopping Order (购物订单, /user-order/.../shippings) ships those shopping details.",
+        help="Order Shipping Management (发货信息管理, /wxa/sec/order) releases the "
+        "funds of the payment; Shopping Details (购物详情, /user-order/orders) tell "
+        "WeChat what the order holds; Shopping Order (购物订单, "
+        "/user-order/.../shippings) ships those shopping details.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, readonly=True
@@ -185,7 +184,6 @@ class WechatShippingUpload(models.Model):
     problems = fields.Json(readonly=True, copy=False)
     reason = fields.Text(compute="_compute_reason")
     problem_code = fields.Integer(
-        "Problem Code",
         compute="_compute_problem_code",
         store=True,
         aggregator=False,
@@ -328,7 +326,8 @@ class WechatShippingUpload(models.Model):
         return self._sent_notification()
 
     def action_retry(self):
-        """Queue again at once, whatever the backoff said, with a new count of attempts."""
+        """Queue again at once, whatever the backoff said, with a new count of
+        attempts."""
         self._check_send_access()
         self.sudo().filtered(lambda u: u.state != "sending").write({"attempt_count": 0})
         self._request_upload()
@@ -709,7 +708,8 @@ class WechatShippingUpload(models.Model):
 
     @staticmethod
     def _result_problems(result):
-        """A refused or failed call as problems, in both languages (none when accepted)."""
+        """A refused or failed call as problems, in both languages (none when
+        accepted)."""
         return (
             []
             if result.accepted

@@ -129,9 +129,11 @@ class WechatUploadQueue(models.AbstractModel):
             SQL(
                 """
             WITH due AS (SELECT id FROM %(table)s WHERE %(where)s
-                       ORDER BY next_attempt_at, id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
+                       ORDER BY next_attempt_at, id LIMIT %(limit)s
+                       FOR UPDATE SKIP LOCKED)
             UPDATE %(table)s queued
-               SET state = 'sending', claimed_until = %(until)s, claimed_revision = revision,
+               SET state = 'sending', claimed_until = %(until)s,
+                   claimed_revision = revision,
                    attempt_count = attempt_count + 1, last_attempt_at = %(now)s,
                    in_doubt = in_doubt OR queued.state = 'sending'
               FROM due
@@ -165,7 +167,8 @@ class WechatUploadQueue(models.AbstractModel):
         return seconds if seconds > 0 else CLAIM_LEASE_SECONDS
 
     def _renew_claim(self, held_until):
-        """Extend this worker's claim on these rows: (the ones still held, the new end)."""
+        """Extend this worker's claim on these rows: (the ones still held, the new
+        end)."""
         until = fields.Datetime.now() + timedelta(seconds=self._claim_lease_seconds())
         return self._update_held(held_until, SQL("claimed_until = %s", until)), until
 

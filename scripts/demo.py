@@ -21,6 +21,8 @@ def build(env, args):
     show."""
     from wechat_sandbox.control import SandboxControl
 
+    # Run as a script outside the addon's package, so it cannot import relatively.
+    # pylint: disable=odoo-addons-relative-import
     from odoo.addons.wechat_shipping.demo.scenario import MCHID, OPENID, Scenario
 
     wechat = SandboxControl(args.sandbox_url)
@@ -219,7 +221,8 @@ def check_shopping_details(control, expected):
                     f"shopping details"
                 )
             for sub in upload["body"].get("sub_orders") or [upload["body"]]:
-                sub_id = f"mch:{sub['order_key']['mchid']}:{sub['order_key']['out_trade_no']}"
+                order_key = sub["order_key"]
+                sub_id = f"mch:{order_key['mchid']}:{order_key['out_trade_no']}"
                 known = set(held[0]["sub_orders"].get(sub_id) or ())
                 named = {
                     i["merchant_item_id"]
@@ -272,7 +275,8 @@ def check(upload, expected):
         for parcel in sub["shipping_list"]:
             if parcel.get("express_company") != "SF":
                 wrong.append(
-                    f"parcel {parcel['tracking_no']} has express company {parcel.get('express_company')!r}"
+                    f"parcel {parcel['tracking_no']} has express company "
+                    f"{parcel.get('express_company')!r}"
                 )
             contact = parcel.get("contact") or {}
             for field in ("consignor_contact", "receiver_contact"):
@@ -295,6 +299,8 @@ def check(upload, expected):
 
 def main():
     """Build the demo, print what the sandbox received and check it."""
+    # A command-line tool: what it prints is its output.
+    # pylint: disable=print-used
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sandbox-url", required=True)
     parser.add_argument("--appid", required=True)
@@ -335,12 +341,14 @@ def main():
         shipping = payment["shipping"]
         print(
             f"  {payment['merchant_trade_no']}: state {payment['order_state']}, "
-            f"finish_shipping_count {shipping['finish_shipping_count']}, {shipping['goods_desc'] or '-'}"
+            f"finish_shipping_count {shipping['finish_shipping_count']}, "
+            f"{shipping['goods_desc'] or '-'}"
         )
         for sub in payment["sub_orders"]:
             print(
                 f"    {sub['merchant_trade_no']}: finish_shipping_count "
-                f"{sub['shipping']['finish_shipping_count']}, {sub['shipping']['goods_desc']}"
+                f"{sub['shipping']['finish_shipping_count']}, "
+                f"{sub['shipping']['goods_desc']}"
             )
     print("demo: shopping details WeChat holds (Shopping Order)")
     for held in control.shopping_details():

@@ -11,7 +11,7 @@ odoo_present() { [ -f "$ODOO_SRC/odoo-bin" ] && [ -d "$ODOO_SRC/addons/stock_del
 # Odoo's requirements when an Odoo tree is there (so that a tree that appears later, or changes
 # them, sets up again).
 setup_hash() {
-  local files=("$WS_ROOT"/requirements*.txt "$WS_ROOT/protocol/pyproject.toml" "$WS_ROOT/scripts/setup")
+  local files=("$WS_ROOT"/requirements{,-test}.txt "$WS_ROOT/protocol/pyproject.toml" "$WS_ROOT/scripts/setup")
   if odoo_present; then files+=("$ODOO_SRC/requirements.txt"); fi
   cat "${files[@]}" | sha256sum | cut -d' ' -f1
 }

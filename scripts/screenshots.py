@@ -12,6 +12,7 @@ port, no extra Python package."""
 
 import argparse
 import base64
+import contextlib
 import json
 import os
 import select
@@ -25,6 +26,9 @@ from pathlib import Path
 
 import requests
 
+# A command-line tool: what it prints is its output.
+# pylint: disable=print-used
+
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = Path(
     os.environ.get(
@@ -33,7 +37,8 @@ RUN_DIR = Path(
 )
 WIDTH, HEIGHT = 1400, 900
 # True once the condition holds and the web client has nothing in flight.
-IDLE = """(() => ({condition}) && document.readyState === "complete" && document.fonts.status === "loaded"
+IDLE = """(() => ({condition}) && document.readyState === "complete"
+  && document.fonts.status === "loaded"
   && !document.querySelector(".o_loading_indicator, .o_blockUI"))()"""
 
 
@@ -54,7 +59,8 @@ class Chromium:
     def __init__(self, binary, profile):
         if not os.access(binary, os.X_OK):
             raise Failure(
-                f"no Chromium at {binary} (install Debian's chromium or pass --chromium)"
+                f"no Chromium at {binary} "
+                "(install Debian's chromium or pass --chromium)"
             )
         commands, self._to_browser = os.pipe()
         self._from_browser, answers = os.pipe()
@@ -131,12 +137,11 @@ class Chromium:
         return json.loads(message)
 
     def close(self):
-        """Stop Chromium (it stops its helper processes), then whatever of them is left."""
+        """Stop Chromium (it stops its helper processes), then whatever of them is
+        left."""
         self.session = None
-        try:
+        with contextlib.suppress(Failure, OSError):
             self.call("Browser.close", timeout=10)
-        except (Failure, OSError):
-            pass
         for fd in (self._to_browser, self._from_browser):
             os.close(fd)
         stop_group(self.process, signal.SIGTERM, grace=10)
@@ -145,21 +150,18 @@ class Chromium:
 def stop_group(process, sig, grace):
     """Signal a process group, wait for its leader, then kill whatever of the group is
     left."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
-        process.wait(grace)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        print(
-            f"screenshots: process {process.pid} ignored {sig.name} for "
-            f"{grace} s; killed",
-            file=sys.stderr,
-        )
-    try:
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            print(
+                f"screenshots: process {process.pid} ignored {sig.name} for "
+                f"{grace} s; killed",
+                file=sys.stderr,
+            )
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait()
 
 
@@ -219,9 +221,9 @@ def rpc(session, url, path, **params):
     except (requests.RequestException, ValueError) as error:
         raise Failure(f"{url}{path} did not answer ({type(error).__name__})") from None
     if "error" in answer:
-        raise Failure(
-            f"{url}{path}: {answer['error'].get('data', {}).get('message') or answer['error']}"
-        )
+        error = answer["error"]
+        message = error.get("data", {}).get("message") or error
+        raise Failure(f"{url}{path}: {message}")
     return answer["result"]
 
 
@@ -415,7 +417,10 @@ def main():
         "--sandbox-port",
         type=int,
         default=8765,
-        help="the demo's WeChat sandbox port, shown in the settings (default: %(default)s)",
+        help=(
+            "the demo's WeChat sandbox port, shown in the settings "
+            "(default: %(default)s)"
+        ),
     )
     parser.add_argument(
         "--db", default="wechat_shipping_demo", help="default: %(default)s"

@@ -12,7 +12,9 @@ YES, NO = "✓", "—"
 # README column header -> the groups such a user has (base.group_user comes with each
 # but portal).
 ROLES = {
-    "System admin": "base.group_system,stock.group_stock_manager,sales_team.group_sale_manager",
+    "System admin": (
+        "base.group_system,stock.group_stock_manager,sales_team.group_sale_manager"
+    ),
     "Access-rights admin": "base.group_erp_manager,base.group_partner_manager",
     "Inventory manager": "stock.group_stock_manager",
     "Inventory user": "stock.group_stock_user",
@@ -25,8 +27,10 @@ ROLES = {
 # Capability -> one mark per role, in the order of ROLES.
 MATRIX = {
     "See uploads: state, reason, attempts, request body": "✓ — ✓ ✓ ✓ — — —",
-    "Upload to WeChat now, Retry (upload, delivery, sale order, combined order)": "✓ — ✓ ✓ ✓ — — —",
-    "Write, create or delete uploads (their fields belong to the upload job)": "— — — — — — — —",
+    "Upload to WeChat now, Retry "
+    "(upload, delivery, sale order, combined order)": "✓ — ✓ ✓ ✓ — — —",
+    "Write, create or delete uploads "
+    "(their fields belong to the upload job)": "— — — — — — — —",
     "See, search and edit the WeChat keys of sale orders": "✓ — ✓ ✓ ✓ — — —",
     "See, create and edit combined orders": "✓ — ✓ ✓ ✓ — — —",
     "Delete combined orders": "✓ — ✓ — — — — —",
@@ -47,7 +51,8 @@ def allowed(capability, role):
 
 
 def readme_table():
-    """{capability: marks} of the README's security table (the one headed by the roles)."""
+    """{capability: marks} of the README's security table (the one headed by the
+    roles)."""
     header = "| | " + " | ".join(ROLES) + " |"
     lines = README.read_text(encoding="utf-8").splitlines()
     start = lines.index(header)

@@ -140,7 +140,8 @@ class WechatShippingSetup:
 
 
 class WechatShippingCase(WechatShippingSetup, TransactionCase):
-    """The Odoo tier's usual test case: one transaction per test, rolled back after it."""
+    """The Odoo tier's usual test case: one transaction per test, rolled back after
+    it."""
 
 
 class WechatShippingHttpCase(WechatShippingSetup, HttpCase):

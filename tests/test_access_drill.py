@@ -295,7 +295,8 @@ class TestAccessDrill(WechatShippingHttpCase):
         saying it)."""
         door = DOORS[self.probes % 2]
         self.probes += 1
-        label = f"{role} {door} {model}.{method}{json.dumps(args, default=str)[:120]} {kwargs or ''}"
+        call = f"{model}.{method}{json.dumps(args, default=str)[:120]}"
+        label = f"{role} {door} {call} {kwargs or ''}"
         with self.subTest(probe=label):
             before, calls, logged = (
                 self._written(),
@@ -335,7 +336,8 @@ class TestAccessDrill(WechatShippingHttpCase):
         return None
 
     def cell(self, capability, role, *args, **kwargs):
-        """A probe of one cell of the role table: allowed or refused as the table says."""
+        """A probe of one cell of the role table: allowed or refused as the table
+        says."""
         self.tested.add((capability, role))
         return self.probe(role, *args, ok=allowed(capability, role), **kwargs)
 

@@ -111,7 +111,8 @@ class TestConcurrentChanges(BaseCase):
             )
             held_until = upload.claimed_until
             job.cr.commit()
-            upload.revision  # noqa: B018 - the job's snapshot starts before the change below
+            # The job's snapshot starts here, before the change below.
+            upload.read(["revision"])
             request["wechat.shipping.upload"].browse(self.upload_id)._request_upload(
                 trigger=False
             )
@@ -130,7 +131,7 @@ class TestConcurrentChanges(BaseCase):
         # as ERROR.
         with self._env() as request, self._env() as job:
             asked = request["wechat.shipping.upload"].browse(self.upload_id)
-            asked.revision  # noqa: B018
+            asked.read(["revision"])  # the request's snapshot starts here
             job["wechat.shipping.upload"]._claim([self.upload_id], batch_size=1)
             job.cr.commit()
             with self.assertRaises(SerializationFailure):
@@ -157,7 +158,7 @@ class TestConcurrentChanges(BaseCase):
             )
         with self._env() as request, self._env() as job:
             accepted = request["wechat.shipping.upload"].browse(self.upload_id)
-            accepted.state  # noqa: B018 - the request's snapshot starts here
+            accepted.read(["state"])  # the request's snapshot starts here
             job["wechat.shipping.upload"].browse(self.other_id)._request_upload(
                 trigger=False
             )

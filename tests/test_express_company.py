@@ -1,4 +1,5 @@
-"""The express companies the addon ships, and the names Refresh from WeChat gives them."""
+"""The express companies the addon ships, and the names Refresh from WeChat gives
+them."""
 
 from wechat_protocol import express
 from wechat_protocol.express import ExpressCompany

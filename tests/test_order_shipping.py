@@ -42,8 +42,8 @@ class TestOrderShipping(WechatShippingCase):
         return payment
 
     def _osm_calls(self):
-        requests = self.wechat.stats()["requests"]
-        return sum(requests.get(path, 0) for path in endpoints.OSM_SHIPPING)
+        calls = self.wechat.stats()["requests"]
+        return sum(calls.get(path, 0) for path in endpoints.OSM_SHIPPING)
 
     def _upload(self, order):
         return order.wechat_upload_ids.filtered(lambda u: u.family == "order_shipping")

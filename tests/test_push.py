@@ -70,7 +70,8 @@ class TestPush(WechatShippingHttpCase):
         )
 
     def _state(self, order):
-        """The order's WeChat state as Odoo's HTTP worker (which took the push) left it."""
+        """The order's WeChat state as Odoo's HTTP worker (which took the push) left
+        it."""
         order.invalidate_recordset()
         return order.wechat_order_state
 

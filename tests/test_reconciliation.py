@@ -57,12 +57,15 @@ class TestReconciliation(WechatShippingCase):
         )
         self.assertEqual(found, expected)
         self.assertEqual(
-            lines.filtered(lambda l: l.kind == "not_shipped").sale_order_id, not_shipped
+            lines.filtered(lambda line: line.kind == "not_shipped").sale_order_id,
+            not_shipped,
         )
-        self.assertFalse(lines.filtered(lambda l: l.kind == "unknown").sale_order_id)
+        self.assertFalse(
+            lines.filtered(lambda line: line.kind == "unknown").sale_order_id
+        )
         self.assertTrue(all(line.what_to_do and line.paid_at for line in lines))
 
-        fixing = lines.filtered(lambda l: l.kind == "not_in_wechat")[:3]
+        fixing = lines.filtered(lambda line: line.kind == "not_in_wechat")[:3]
         fixed = set(fixing.mapped("merchant_trade_no"))
         fixing.action_upload_now()
         self.Line.action_reconcile()

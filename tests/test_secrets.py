@@ -1,9 +1,9 @@
 """Secrets drill: across token fetches, expiries, faults (-1, HTTP 500, hang, wrong
-AppSecret
-40125) and uploads, the AppSecret, every access token the sandbox issued and the clear phone
-numbers appear in none of: the log (root logger at DEBUG, urllib3's request lines
-included), chatter messages, tracking values and activities, stored request bodies,
-reasons, errmsgs and problems, and the texts of the exceptions users or callers get."""
+AppSecret 40125) and uploads, the AppSecret, every access token the sandbox issued and
+the clear phone numbers appear in none of: the log (root logger at DEBUG, urllib3's
+request lines included), chatter messages, tracking values and activities, stored
+request bodies, reasons, errmsgs and problems, and the texts of the exceptions users or
+callers get."""
 
 import json
 import logging
@@ -37,7 +37,7 @@ class _Capture(logging.Handler):
     def emit(self, record):
         try:
             self.lines.append(self.format(record))
-        except Exception:  # noqa: BLE001 - an unformattable record is searched raw
+        except Exception:  # an unformattable record is searched raw
             self.lines.append(f"{record.msg!r} {record.args!r} {record.exc_info!r}")
 
 

@@ -28,6 +28,7 @@ class TestSecurity(WechatShippingCase):
 
     def test_stock_user_cannot_read_the_app_secret(self):
         with self.assertRaises(AccessError):
+            # Reading the field is the test.
             self.company.with_user(self.stock_user).wechat_app_secret  # noqa: B018
         settings_fields = (
             self.env["res.config.settings"].with_user(self.stock_user).fields_get()

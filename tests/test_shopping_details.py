@@ -38,9 +38,7 @@ class TestShoppingDetails(WechatShippingCase):
         )
         return held
 
-    def test_confirming_an_order_uploads_its_details_then_its_shipping_names_their_items(
-        self,
-    ):
+    def test_confirming_uploads_the_details_then_the_shipping_names_their_items(self):
         order = self._order([(self.tea, 2), (self.cup, 1)], details=False)
         details = self._details(order)
         self.assertEqual(
@@ -157,7 +155,9 @@ class TestShoppingDetails(WechatShippingCase):
     def test_page_link_and_images_come_from_the_company(self):
         self.company.write(
             {
-                "wechat_order_page": "pages/order/detail?out_trade_no={out_trade_no}&o={order}",
+                "wechat_order_page": (
+                    "pages/order/detail?out_trade_no={out_trade_no}&o={order}"
+                ),
                 "wechat_public_base_url": "https://shop.example.com/",
             }
         )
@@ -169,7 +169,10 @@ class TestShoppingDetails(WechatShippingCase):
             {
                 "type": "MINI_PROGRAM",
                 "appid": self.company.wechat_appid,
-                "path": f"pages/order/detail?out_trade_no={order.wechat_out_trade_no}&o={order.name}",
+                "path": (
+                    f"pages/order/detail?out_trade_no={order.wechat_out_trade_no}"
+                    f"&o={order.name}"
+                ),
             },
         )
         images = {i["merchant_item_id"]: i.get("image_url") for i in entry["item_list"]}

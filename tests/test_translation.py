@@ -97,11 +97,10 @@ class TestChineseTranslation(TransactionCase):
     def test_template_is_current(self):
         """The template holds exactly the terms Odoo's exporter finds in the code and
         data now."""
+        reader = TranslationModuleReader(self.env.cr, modules=["wechat_shipping"])
         exported = {
             source
-            for module, _type, _name, _res_id, source, _value, _comments in TranslationModuleReader(
-                self.env.cr, modules=["wechat_shipping"]
-            )
+            for module, _type, _name, _res_id, source, _value, _comments in reader
             if module == "wechat_shipping"
         }
         pot = {entry.msgid for entry in _entries(POT_PATH)}

@@ -63,7 +63,8 @@ HOSTILE_IDS = [f"hostile{index}" for index in range(len(HOSTILE))]
 
 
 def assert_clear(problem_or_error, value=None):
-    """English and Chinese message present, distinct, readable, and free of the value."""
+    """English and Chinese message present, distinct, readable, and free of the
+    value."""
     en, zh = problem_or_error.message_en, problem_or_error.message_zh
     assert en and zh and en != zh
     assert CJK.search(zh), zh
@@ -196,8 +197,7 @@ def test_non_text_phone_is_refused_not_crashed():
             mask_contact(value)
 
 
-# ------------------------------------------------------------------------------ order
-# keys
+# --------------------------------------------------------------------------- order keys
 
 
 def merchant_key(mchid=MCHID, out_trade_no="SO0001"):
@@ -435,8 +435,7 @@ def test_openid_of_128_bytes_is_accepted():
     assert validation.check_openid(OPENID) == []
 
 
-# ------------------------------------------------------------------------------ express
-# codes and texts
+# -------------------------------------------------------------- express codes and texts
 
 BAD_EXPRESS_CODES = [
     ("", c.EXPRESS_COMPANY_EMPTY),
@@ -598,8 +597,7 @@ def test_bad_upload_time(upload_time, code):
     assert_refused(validation.check_combined(body), "upload_time", code)
 
 
-# ------------------------------------------------------------------------------ hostile
-# strings everywhere
+# ----------------------------------------------------------- hostile strings everywhere
 
 STRICT_FIELDS = [  # (where, code when refused)
     (("order_key", "mchid"), c.MCHID_INVALID),
@@ -665,8 +663,7 @@ def test_hostile_string_in_a_free_text_field_is_refused_or_carried_as_data(
         assert json.loads(json.dumps(body, ensure_ascii=False)) == body
 
 
-# ------------------------------------------------------------------------------
-# oversized lists
+# ---------------------------------------------------------------------- oversized lists
 
 
 def _split_order(shipments, items_per_shipment):
@@ -735,8 +732,7 @@ def test_unified_delivery_with_two_parcels_and_items_reports_both():
     assert {c.UNIFIED_NEEDS_ONE_SHIPPING, c.UNIFIED_NO_ITEMS} <= codes
 
 
-# ------------------------------------------------------------------------------
-# malformed whole bodies
+# --------------------------------------------------------------- malformed whole bodies
 
 BAD_BODIES = [
     None,
@@ -781,8 +777,7 @@ def test_deeply_nested_values_are_type_problems_not_recursion():
     assert ("sub_orders[0].shipping_list", c.DATA_FORMAT_ERROR) in codes
 
 
-# ------------------------------------------------------------------------------ through
-# the client
+# ------------------------------------------------------------------- through the client
 
 
 @pytest.mark.parametrize(
@@ -818,8 +813,7 @@ def test_client_refuses_before_sending(sandbox, mutate):
     assert sandbox.state.stats()["requests"] == {}, "nothing reaches WeChat"
 
 
-# ------------------------------------------------------------------------------ the
-# sandbox
+# -------------------------------------------------------------------------- the sandbox
 
 
 @pytest.mark.parametrize(
@@ -957,8 +951,7 @@ def test_sandbox_answers_a_broken_content_length(sandbox, length):
     assert requests.get(sandbox.url + "/sandbox/stats", timeout=5).status_code == 200
 
 
-# ------------------------------------------------------------------------------
-# /sandbox/tokens
+# ---------------------------------------------------------------------- /sandbox/tokens
 
 
 def test_sandbox_lists_the_tokens_it_issued(sandbox, control):

@@ -164,8 +164,7 @@ def test_a_rate_limited_account_slows_down_while_another_goes_on(throttles):
     assert throttle.width == 5  # and widens again as answers come back
 
 
-# ------------------------------------------------------------------ exchanges with the
-# sandbox
+# ----------------------------------------------------------- exchanges with the sandbox
 
 
 @dataclass(frozen=True)

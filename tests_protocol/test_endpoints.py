@@ -21,7 +21,9 @@ DOCUMENTED = {
     "OSM_GET_ORDER_LIST": "/wxa/sec/order/get_order_list",
     "OSM_NOTIFY_CONFIRM_RECEIVE": "/wxa/sec/order/notify_confirm_receive",
     "OSM_IS_TRADE_MANAGED": "/wxa/sec/order/is_trade_managed",
-    "OSM_IS_CONFIRMATION_COMPLETED": "/wxa/sec/order/is_trade_management_confirmation_completed",
+    "OSM_IS_CONFIRMATION_COMPLETED": (
+        "/wxa/sec/order/is_trade_management_confirmation_completed"
+    ),
     "OSM_SET_MSG_JUMP_PATH": "/wxa/sec/order/set_msg_jump_path",
     "OSM_SPECIAL_ORDER": "/wxa/sec/order/opspecialorder",
 }

@@ -18,6 +18,16 @@ from wechat_protocol.order_shipping import (
     ShippingInfo,
     describe_items,
 )
+from wechat_protocol.order_shipping_record import (
+    counts_after,
+    held_after,
+    held_form,
+    key_id,
+    orders_of,
+    plan,
+    record_as_wire,
+    same_shipping,
+)
 from wechat_protocol.order_shipping_validation import check_combined, check_single
 from wechat_protocol.payload import Contact, DeliveryMode, OrderKey, OrderNumberType
 
@@ -168,8 +178,7 @@ def test_a_name_too_long_alone_is_cut_without_parting_a_character(name):
     assert describe_items([(name, 1), ("杯", 2)]).endswith("等另外 1 种商品")
 
 
-# ------------------------------------------------------------------ rules and their
-# codes
+# ---------------------------------------------------------------- rules and their codes
 
 SINGLE_MUTATIONS = [
     ("logistics type 5", set_at(["logistics_type"], 5), c.LOGISTICS_TYPE_ILLEGAL),
@@ -335,19 +344,7 @@ def test_anything_is_checked_without_an_exception(body):
     assert check_single(body) and check_combined(body)
 
 
-# ------------------------------------------------------------------ what WeChat holds,
-# and the one correction
-
-from wechat_protocol.order_shipping_record import (
-    counts_after,
-    held_after,
-    held_form,
-    key_id,  # noqa: E402
-    orders_of,
-    plan,
-    record_as_wire,
-    same_shipping,
-)
+# -------------------------------------------- what WeChat holds, and the one correction
 
 KEY_ID = "mch:1230000109:OSM0001"
 
@@ -462,7 +459,7 @@ def test_a_changed_phone_alone_is_not_sent():
     assert plan(phone, held, counts) == (None, [], [])
 
 
-def test_a_combined_upload_carries_unchanged_and_refused_sub_orders_as_wechat_holds_them():
+def test_a_combined_upload_carries_unchanged_and_refused_sub_orders_as_held_by_wechat():
     body = valid_osm_combined_body()
     sent, held, counts, _, _ = _accept(body, {}, {})
     assert counts == {"mch:1230000109:OSM-SUB-1": 1, "mch:1230000109:OSM-SUB-2": 1}

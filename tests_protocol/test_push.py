@@ -189,12 +189,11 @@ def test_bad_pushes_are_refused_with_a_status(name, settings, query, raw, status
     assert len(refused.value.reason) < 100
 
 
-# ------------------------------------------------------------------------------ the
-# sandbox pushes
+# ------------------------------------------------------------------- the sandbox pushes
 
 
 class _Receiver(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 (stdlib)
+    def do_POST(self):  # the name http.server calls
         raw = self.rfile.read(int(self.headers["Content-Length"]))
         query = {k: v[-1] for k, v in parse_qs(urlsplit(self.path).query).items()}
         try:

@@ -43,8 +43,7 @@ def details_of(index):
     return details_for(shipping)
 
 
-# -- latency
-# ----------------------------------------------------------------------------------
+# -- latency ---------------------------------------------------------------------------
 def test_every_api_call_takes_at_least_the_latency(sandbox, control, token):
     assert control.latency(300) == 300
     assert control.latency_now() == 300 and control.stats()["latency_ms"] == 300
@@ -167,8 +166,7 @@ def test_a_bad_latency_at_start_is_refused(value):
     )
 
 
-# -- rate limit
-# -------------------------------------------------------------------------------
+# -- rate limit ------------------------------------------------------------------------
 def test_calls_beyond_the_limit_are_45009_and_store_nothing(sandbox, control, token):
     assert control.rate_limit(5) == {"per_second": 5, "errcode": 45009}
     answers = [post(sandbox.url, *details_of(index), token) for index in range(20)]

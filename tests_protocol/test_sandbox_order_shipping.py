@@ -537,8 +537,7 @@ def test_the_control_client_registers_and_moves_payments(sandbox):
     )
 
 
-# ------------------------------------------------------------------------------ jump
-# path, special reports
+# ----------------------------------------------------------- jump path, special reports
 
 
 def _client(sandbox):

@@ -271,8 +271,7 @@ def test_verify_body():
     )
 
 
-# ------------------------------------------------------------------------------ prices
-# in fen
+# ------------------------------------------------------------------------ prices in fen
 
 
 @pytest.mark.parametrize(
@@ -318,8 +317,7 @@ def test_priced_entries_cost_exactly_the_line(fen, quantity, expected):
     assert sum(count for _unit, count in entries) == quantity
 
 
-# ------------------------------------------------------------------------------ enum
-# encodings
+# ----------------------------------------------------------------------- enum encodings
 
 
 def test_names_encoding_round_trips_every_enum_of_the_family():

@@ -507,9 +507,9 @@ def test_payload_invalid_lists_lines():
         "shipping_list[0].tracking_no: Tracking number is empty. [268485226]\n"
         "(body): Wrong data type. [47001]"
     )
-    assert (
-        error.message("zh")
-        == "shipping_list[0].tracking_no: 物流单号为空。 [268485226]\n(body): 数据类型错误。 [47001]"
+    assert error.message("zh") == (
+        "shipping_list[0].tracking_no: 物流单号为空。 [268485226]\n"
+        "(body): 数据类型错误。 [47001]"
     )
 
 

@@ -26,7 +26,9 @@ def migrate(cr, version):
         SQL(
             """
         UPDATE wechat_express_company company
-           SET name = company.name || jsonb_build_object('en_US', given.english, 'zh_CN', given.chinese)
+           SET name = company.name || jsonb_build_object(
+                   'en_US', given.english, 'zh_CN', given.chinese
+               )
           FROM (VALUES %s) AS given(code, chinese, english)
          WHERE company.code = given.code AND company.name->>'en_US' = given.chinese
         """,

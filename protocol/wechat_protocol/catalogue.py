@@ -183,7 +183,8 @@ _ROWS = (
         _P,
         "The order number type is not one WeChat knows.",
         "订单单号类型不合法。",
-        "Use 1 (merchant order number) or 2 (WeChat Pay number) in the WeChat settings.",
+        "Use 1 (merchant order number) or 2 (WeChat Pay number) in the WeChat "
+        "settings.",
         "请在微信设置中选择 1（商户订单号）或 2（微信支付单号）。",
     ),
     (
@@ -215,7 +216,8 @@ _ROWS = (
         _P,
         "A single-parcel shipment must have exactly one tracking number.",
         "统一发货模式下只能有一个运单号。",
-        "Keep one tracking number, or ship the items as several parcels (split delivery).",
+        "Keep one tracking number, or ship the items as several parcels (split "
+        "delivery).",
         "请只保留一个运单号，或改为分拆发货。",
     ),
     (
@@ -299,7 +301,8 @@ _ROWS = (
         "微信接口调用凭证无效或已被替换。",
         "The module fetches a new token and retries; if it repeats, make sure "
         "no other system uses the same AppID.",
-        "模块会自动刷新凭证并重试；若反复出现，请确认没有其他系统使用同一 AppID 获取凭证。",
+        "模块会自动刷新凭证并重试；"
+        "若反复出现，请确认没有其他系统使用同一 AppID 获取凭证。",
     ),
     (
         TOKEN_ILLEGAL,
@@ -363,7 +366,8 @@ _ROWS = (
         _P,
         "This server's IP address is not on the WeChat IP whitelist.",
         "本服务器 IP 不在微信 IP 白名单中。",
-        "Add the Odoo server's public IP to the API IP whitelist in the WeChat console.",
+        "Add the Odoo server's public IP to the API IP whitelist in the WeChat "
+        "console.",
         "请在微信后台的接口 IP 白名单中加入 Odoo 服务器的公网 IP。",
     ),
     (
@@ -408,7 +412,8 @@ _ROWS = (
         "Retried for a while (WeChat knows a payment about a minute after it); "
         "if it lasts, check the AppID, "
         "the order key and, for a service provider, the sub-merchant's mchid.",
-        "系统会在一段时间内自动重试（支付约一分钟后微信才能查到）；若持续出现，请核对 AppID、订单单号，服务商模式下请使用子商户号。",
+        "系统会在一段时间内自动重试（支付约一分钟后微信才能查到）；"
+        "若持续出现，请核对 AppID、订单单号，服务商模式下请使用子商户号。",
     ),
     (
         ALREADY_SHIPPED,
@@ -431,7 +436,8 @@ _ROWS = (
     (
         NOT_SHIPPABLE,
         _P,
-        "WeChat cannot take shipping for this order now (refunded, or receipt confirmed).",
+        "WeChat cannot take shipping for this order now (refunded, or receipt "
+        "confirmed).",
         "该订单当前无法发货（已退款或已确认收货）。",
         "Look the order up in WeChat; nothing more can be sent for it.",
         "请在微信中查看订单状态；该订单无法再上传。",

@@ -75,7 +75,8 @@ class CallResult:
         return self.errcode in catalogue.RATE_LIMIT_CODES
 
     def describe(self, lang="en"):
-        """Explain the outcome to a person, in Chinese for zh* languages, else English."""
+        """Explain the outcome to a person, in Chinese for zh* languages, else
+        English."""
         zh = (lang or "").lower().startswith("zh")
         if self.info is not None:
             return self.info.text(lang)
@@ -88,7 +89,10 @@ class CallResult:
             )
         if zh:
             return f"微信调用失败（{cause_zh}）；请检查微信接口地址设置。"
-        return f"The WeChat call failed ({cause_en}); check the WeChat API address setting."
+        return (
+            f"The WeChat call failed ({cause_en}); check the WeChat API address "
+            "setting."
+        )
 
 
 def _result(outcome, errmsg, http_status=None, errcode=None, info=None, data=None):
@@ -142,7 +146,8 @@ class WeChatClient:
         return self.upload_wire(info.path, info.to_wire())
 
     def upload_wire(self, path, body):
-        """Validate a wire dict (raising PayloadInvalid, nothing sent), then upload it."""
+        """Validate a wire dict (raising PayloadInvalid, nothing sent), then upload
+        it."""
         if path not in _CHECKS:
             raise ValueError(f"not an upload path: {path}")
         problems = _CHECKS[path](body)

@@ -15,7 +15,8 @@ SHOPPING_VERIFY = "/user-order/shoppinginfo/verify"
 SHOPPING_SINGLE_SHIPPING = "/user-order/orders/shippings"
 SHOPPING_COMBINED_SHIPPING = "/user-order/combine-orders/shippings"
 
-# Order Shipping Management (发货信息管理): the shipping that releases a merchant's funds.
+# Order Shipping Management (发货信息管理): the shipping that releases a merchant's
+# funds.
 _SEC = "/wxa/sec/order/"
 OSM_SINGLE_SHIPPING = _SEC + "upload_shipping_info"
 OSM_COMBINED_SHIPPING = _SEC + "upload_combined_shipping_info"

@@ -150,7 +150,8 @@ def _run_order_shipping(exchange):
 
 
 def _sent_answer(sent, result, note):
-    """An Answer maker for an upload that went out: `sent` with `result`, and the note."""
+    """An Answer maker for an upload that went out: `sent` with `result`, and the
+    note."""
 
     def answer(state, **known):
         known.setdefault("rate_limited", result.rate_limited)

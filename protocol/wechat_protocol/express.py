@@ -1,11 +1,13 @@
-"""Express company codes of WeChat's get_delivery_list table (the delivery_id values)."""
+"""Express company codes of WeChat's get_delivery_list table (the delivery_id
+values)."""
 
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class ExpressCompany:
-    """One carrier as WeChat's table gives it: delivery_id and delivery_name (Chinese)."""
+    """One carrier as WeChat's table gives it: delivery_id and delivery_name
+    (Chinese)."""
 
     code: str
     name: str
@@ -13,8 +15,8 @@ class ExpressCompany:
 
 # What WeChat's get_delivery_list is known to hold (its examples and live output), as
 # the sandbox answers it; the Odoo addon ships these codes as data, named in English.
-# EMS, JD and OTHER are codes of the WeChat Channels store's table, which differs (韵达 is
-# YUNDA there).
+# EMS, JD and OTHER are codes of the WeChat Channels store's table, which differs
+# (韵达 is YUNDA there).
 EXPRESS_COMPANIES: tuple[ExpressCompany, ...] = (
     ExpressCompany("SF", "顺丰速运"),
     ExpressCompany("ZTO", "中通快递"),

@@ -46,7 +46,8 @@ class ContactInvalid(ValueError):
 
 
 def looks_masked(text: str) -> bool:
-    """Tell whether text has the shape of a WeChat masked contact such as 189****1234."""
+    """Tell whether text has the shape of a WeChat masked contact such as
+    189****1234."""
     match = _MASKED.fullmatch(text) if isinstance(text, str) else None
     if not match:
         return False
@@ -101,7 +102,8 @@ def mask_contact(number: str, region: str = "CN") -> str:
 
 
 def _ascii_digits(text: str) -> str:
-    """Fold full-width forms (１３８, ＋, （）) to ASCII and any other script's digits to 0-9."""
+    """Fold full-width forms (１３８, ＋, （）) to ASCII and any other script's digits
+    to 0-9."""
     text = unicodedata.normalize("NFKC", text)
     return "".join(
         str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch

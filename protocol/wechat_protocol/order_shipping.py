@@ -1,5 +1,5 @@
-"""Order Shipping Management (发货信息管理, `/wxa/sec/order/...`): typed shipping payloads
-that serialize to exactly WeChat's wire JSON.
+"""Order Shipping Management (发货信息管理, `/wxa/sec/order/...`): typed shipping
+payloads that serialize to exactly WeChat's wire JSON.
 
 This family releases a merchant's WeChat Pay funds once shipping is recorded. It shares
 order keys, masked contacts and upload times with the Shopping Order family
@@ -38,7 +38,8 @@ class Parcel:
     contact: Contact | None = None
 
     def to_wire(self, logistics_type: LogisticsType) -> dict:
-        """Return the shipping_list entry; tracking fields only for express shipments."""
+        """Return the shipping_list entry; tracking fields only for express
+        shipments."""
         wire = {}
         if logistics_type == LogisticsType.EXPRESS:
             wire.update(
@@ -100,7 +101,8 @@ class ShippingInfo(payload.SingleShippingInfo):
 
 @dataclass(frozen=True)
 class CombinedShippingInfo(payload.CombinedShippingInfo):
-    """upload_combined_shipping_info: the shipping of a combined payment's sub-orders."""
+    """upload_combined_shipping_info: the shipping of a combined payment's
+    sub-orders."""
 
     path: ClassVar[str] = endpoints.OSM_COMBINED_SHIPPING
     rules: ClassVar[Callable] = staticmethod(order_shipping_validation.check_combined)

@@ -22,9 +22,10 @@ RULES = {
     "logistics_type": (
         catalogue.LOGISTICS_TYPE_ILLEGAL,
         "Logistics type must be 1 (express), 2 (same-city delivery), 3 "
-        "(virtual goods) or 4 "
-        "(customer pickup): set the carrier's WeChat logistics type.",
-        "物流模式必须为 1（快递）、2（同城配送）、3（虚拟商品）或 4（用户自提）：请设置承运商的微信物流模式。",
+        "(virtual goods) or 4 (customer pickup): set the carrier's WeChat logistics "
+        "type.",
+        "物流模式必须为 1（快递）、2（同城配送）、3（虚拟商品）或 4（用户自提）："
+        "请设置承运商的微信物流模式。",
     ),
     "split_not_express": (
         catalogue.SPLIT_NOT_EXPRESS,
@@ -110,19 +111,20 @@ class _Checker(Checker):
     def __init__(self):
         super().__init__(RULES)
 
-    def sub_orders(self, body: dict, main_type) -> None:
+    def sub_orders(self, body: dict, main_type) -> list[tuple[str, dict]]:
         """The shared sub-order checks, and each payment listed once."""
-        super().sub_orders(body, main_type)
+        checked = super().sub_orders(body, main_type)
         seen = set()
-        for index, sub_order in enumerate(body.get("sub_orders") or []):
-            key = sub_order.get("order_key") if isinstance(sub_order, dict) else None
+        for path, sub_order in checked:
+            key = sub_order.get("order_key")
             if isinstance(key, dict):
                 identity = tuple(
                     sorted((name, str(value)) for name, value in key.items())
                 )
                 if identity in seen:
-                    self.add("duplicate_sub_order", f"sub_orders[{index}].order_key")
+                    self.add("duplicate_sub_order", f"{path}.order_key")
                 seen.add(identity)
+        return checked
 
     def shipping(self, order: dict, path: str) -> None:
         """Check logistics_type, delivery_mode, is_all_delivered and shipping_list of

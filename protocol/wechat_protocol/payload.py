@@ -54,7 +54,8 @@ class Contact:
 
     @classmethod
     def mask(cls, consignor_phone=None, receiver_phone=None, region="CN"):
-        """Mask what can be masked: (Contact or None, [(field, ContactInvalid), ...])."""
+        """Mask what can be masked: (Contact or None, [(field, ContactInvalid),
+        ...])."""
         phones = {
             "consignor_contact": consignor_phone,
             "receiver_contact": receiver_phone,

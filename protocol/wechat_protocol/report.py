@@ -35,16 +35,18 @@ class ProblemReport:
     def unlisted_code(
         self, path: str, code: str, param_code: int = catalogue.PARAM_ERROR
     ) -> None:
-        """Add an express company code WeChat's carrier list (get_delivery_list) lacks."""
+        """Add an express company code WeChat's carrier list (get_delivery_list)
+        lacks."""
         code = shorten(code, 40)
         self.problems.append(
             Problem(
                 param_code,
                 path,
                 f"WeChat's carrier list has no code {code} (Refresh from "
-                f"WeChat did not return it): give the "
-                "carrier a WeChat express company from the list.",
-                f"微信运力列表中没有编码 {code}（从微信刷新时未返回）：请为承运商选择列表中的微信物流公司。",
+                "WeChat did not return it): give the carrier a WeChat express "
+                "company from the list.",
+                f"微信运力列表中没有编码 {code}（从微信刷新时未返回）："
+                "请为承运商选择列表中的微信物流公司。",
             )
         )
 
@@ -81,7 +83,10 @@ class ProblemReport:
 MAX_LABEL_CHARS = 80
 MAX_MESSAGE_CHARS = 500
 UNREADABLE = {
-    "en": "The stored reason of this upload cannot be read; Retry builds the upload again.",
+    "en": (
+        "The stored reason of this upload cannot be read; Retry builds the upload "
+        "again."
+    ),
     "zh": "此上传记录保存的原因无法读取；请点击重试重新生成上传内容。",
 }
 
@@ -92,7 +97,8 @@ def shorten(text: str, limit: int) -> str:
 
 
 def describe(problems, lang: str, label: str = "") -> str:
-    """Validation problems as text for a form's error: `label: message [code]` per line."""
+    """Validation problems as text for a form's error: `label: message [code]` per
+    line."""
     return render(
         [
             {"code": p.code, "label": label, "en": p.message_en, "zh": p.message_zh}

@@ -1,5 +1,5 @@
-"""Shopping details (购物详情, `/user-order/orders`, `/user-order/combine-orders`): what an
-order holds, as the Shopping Order family's shipping calls later refer to it.
+"""Shopping details (购物详情, `/user-order/orders`, `/user-order/combine-orders`):
+what an order holds, as the Shopping Order family's shipping calls later refer to it.
 
 The shipping of an order names its items by `merchant_item_id` exactly as given here,
 with the same order number type; WeChat refuses shipping for an order whose details it

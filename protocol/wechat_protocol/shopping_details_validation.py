@@ -96,9 +96,10 @@ RULES = {
     "logistics_type": (
         _P,
         "Logistics type must be 1 (express), 2 (same-city delivery), 3 "
-        "(virtual goods) or "
-        "4 (customer pickup): set the carrier's WeChat logistics type.",
-        "物流形式必须为 1（快递）、2（同城配送）、3（虚拟商品）或 4（用户自提）：请设置承运商的微信物流模式。",
+        "(virtual goods) or 4 (customer pickup): set the carrier's WeChat logistics "
+        "type.",
+        "物流形式必须为 1（快递）、2（同城配送）、3（虚拟商品）或 4（用户自提）："
+        "请设置承运商的微信物流模式。",
     ),
 }
 _UNITS = {"bytes": ("bytes", "字节"), "chars": ("characters", "字符")}

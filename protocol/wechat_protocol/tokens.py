@@ -29,7 +29,8 @@ def redact(text):
 
 
 class _RedactQueryFilter(logging.Filter):
-    """Blanks tokens and secrets in urllib3's debug lines, which quote the request URL."""
+    """Blanks tokens and secrets in urllib3's debug lines, which quote the request
+    URL."""
 
     def filter(self, record):
         if isinstance(record.msg, str):
@@ -53,7 +54,8 @@ _install_log_redaction()
 
 
 def network_reason(exc):
-    """Short, secret-free reason for a requests exception (its own text quotes the URL)."""
+    """Short, secret-free reason for a requests exception (its own text quotes the
+    URL)."""
     if isinstance(exc, requests.Timeout):
         return "timeout"
     if isinstance(exc, requests.ConnectionError):
@@ -240,14 +242,16 @@ class _FetchingSource:
             errmsg = errmsg.replace(self._secret, "***")
         _logger.warning("WeChat token request for %s refused: %s", self.appid, code)
         raise TokenError(
-            f"WeChat refused the token request for {self.appid}: {code} {redact(errmsg)}",
+            f"WeChat refused the token request for {self.appid}: "
+            f"{code} {redact(errmsg)}",
             info=info,
             retryable=info.outcome == Outcome.RETRYABLE,
         )
 
 
 class StableTokenSource(_FetchingSource):
-    """Token from POST /cgi-bin/stable_token (preferred: independent of other fetchers)."""
+    """Token from POST /cgi-bin/stable_token (preferred: independent of other
+    fetchers)."""
 
     kind = "stable"
 
@@ -277,7 +281,8 @@ class StableTokenSource(_FetchingSource):
 
 
 class ClassicTokenSource(_FetchingSource):
-    """Token from GET /cgi-bin/token; each fetch invalidates the app's previous token."""
+    """Token from GET /cgi-bin/token; each fetch invalidates the app's previous
+    token."""
 
     kind = "classic"
 
@@ -295,7 +300,8 @@ class ClassicTokenSource(_FetchingSource):
 
 
 class AuthorizerTokenSource:
-    """authorizer_access_token handed in by a third-party platform through get_token()."""
+    """authorizer_access_token handed in by a third-party platform through
+    get_token()."""
 
     def __init__(self, get_token):
         self._get_token = get_token

@@ -233,9 +233,9 @@ RULES = {
     "appid_invalid": (
         catalogue.APPID_INVALID,
         "An AppID is 1 to 32 letters and digits (wx and 16 more in WeChat's "
-        "console): copy it "
-        "from the Mini Program's development settings.",
-        "AppID 由 1 至 32 位字母和数字组成（微信后台显示为 wx 加 16 位）：请从小程序的开发设置中复制。",
+        "console): copy it from the Mini Program's development settings.",
+        "AppID 由 1 至 32 位字母和数字组成（微信后台显示为 wx 加 16 位）："
+        "请从小程序的开发设置中复制。",
     ),
     "upload_time_missing": (
         catalogue.UPLOAD_TIME_MISSING,
@@ -245,9 +245,9 @@ RULES = {
     "upload_time_illegal": (
         catalogue.UPLOAD_TIME_ILLEGAL,
         "Upload time is not RFC 3339 such as 2021-05-20T13:29:35.120+08:00; a "
-        "'+' turned "
-        "into a space is the usual cause.",
-        "上传时间不符合 RFC 3339 格式（如 2021-05-20T13:29:35.120+08:00）；常见原因是“+”被转成了空格。",
+        "'+' turned into a space is the usual cause.",
+        "上传时间不符合 RFC 3339 格式（如 2021-05-20T13:29:35.120+08:00）；"
+        "常见原因是“+”被转成了空格。",
     ),
 }
 
@@ -328,12 +328,13 @@ class Checker:
     """Collects the problems of one body against a family's rules (rule name -> code,
     texts)."""
 
-    def __init__(self, rules=RULES):
-        self.rules = rules
+    def __init__(self, rules=None):
+        self.rules = RULES if rules is None else rules
         self.problems: list[Problem] = []
 
     def single(self, body) -> list[Problem]:
-        """The problems of a single order's body: payer, upload time, key, its shipping."""
+        """The problems of a single order's body: payer, upload time, key, its
+        shipping."""
         if self.kind(body, dict, ""):
             self.payer(body)
             self.upload_time(body)
@@ -367,7 +368,8 @@ class Checker:
         return False
 
     def field(self, parent: dict, key: str, kind: type, path: str):
-        """Return parent[key], MISSING when absent or null, WRONG after a type problem."""
+        """Return parent[key], MISSING when absent or null, WRONG after a type
+        problem."""
         value = parent.get(key)
         if value is None:
             return MISSING
@@ -447,22 +449,25 @@ class Checker:
         elif isinstance(trade_no, str) and not _OUT_TRADE_NO.fullmatch(trade_no):
             self.add("out_trade_no_invalid", at(path, "out_trade_no"))
 
-    def sub_orders(self, body: dict, main_type: int | None) -> None:
+    def sub_orders(self, body: dict, main_type: int | None) -> list[tuple[str, dict]]:
         """Check every sub-order of a combined body and its type against the main
-        order's."""
+        order's; return the sub-orders that are objects, each with its path."""
         sub_orders = self.field(body, "sub_orders", list, "sub_orders")
         if sub_orders is MISSING or sub_orders == []:
             self.add("sub_orders_empty", "sub_orders")
         if not isinstance(sub_orders, list):
-            return
+            return []
+        checked = []
         for index, sub_order in enumerate(sub_orders):
             path = f"sub_orders[{index}]"
             if not self.kind(sub_order, dict, path):
                 continue
+            checked.append((path, sub_order))
             sub_type = self.order_key(sub_order, path)
             if main_type and sub_type and sub_type != main_type:
                 self.add("type_mismatch", f"{path}.order_key.order_number_type")
             self.shipping(sub_order, path)
+        return checked
 
     def shipping(self, order: dict, path: str) -> None:
         """Check delivery_mode and shipping_list of one order."""
@@ -506,7 +511,8 @@ class Checker:
         self.contact(entry, path, company)
 
     def express_company(self, parent: dict, path: str):
-        """Check an express_company code (a delivery_id never has spaces) and return it."""
+        """Check an express_company code (a delivery_id never has spaces) and return
+        it."""
         company = self.text(parent, "express_company", path, MAX_TEXT_BYTES)
         if (
             isinstance(company, str)

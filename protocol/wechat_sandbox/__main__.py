@@ -2,6 +2,7 @@
 [--latency MS]."""
 
 import argparse
+import contextlib
 import signal
 import sys
 
@@ -11,6 +12,12 @@ from .state import MAX_LATENCY_MS
 
 def _stop(signum, frame):
     raise KeyboardInterrupt  # unwinds serve_forever() in the main thread
+
+
+def _say(line):
+    """Write a line to stdout now: a parent process reads the first for the URL."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 def _latency(text):
@@ -47,17 +54,13 @@ def main(argv=None):
         (args.host, args.port), args.appid, args.secret, args.latency
     )
     signal.signal(signal.SIGTERM, _stop)
-    print(
-        f"wechat sandbox listening on http://{args.host}:{server.server_address[1]}",
-        flush=True,
-    )
+    _say(f"wechat sandbox listening on http://{args.host}:{server.server_address[1]}")
     try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
+        with contextlib.suppress(KeyboardInterrupt):  # how SIGINT and SIGTERM stop it
+            server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
-    print("wechat sandbox stopped", flush=True)
+    _say("wechat sandbox stopped")
     return 0
 
 

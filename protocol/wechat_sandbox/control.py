@@ -36,7 +36,8 @@ class SandboxControl:
         return self._call("GET", "/sandbox/tokens")
 
     def fault(self, kind, count=1, errcode=-1, seconds=0):
-        """Make the next `count` API calls answer errcode, HTTP 500, or hang `seconds`."""
+        """Make the next `count` API calls answer errcode, HTTP 500, or hang
+        `seconds`."""
         return self._call(
             "POST",
             "/sandbox/faults",

@@ -154,7 +154,8 @@ def _shopping(state):
     )
     return (
         (
-            "<table><tr><th>order</th><th>uploaded by</th><th>orders and item ids</th><th>received</th></tr>"
+            "<table><tr><th>order</th><th>uploaded by</th>"
+            "<th>orders and item ids</th><th>received</th></tr>"
             f"{rows}</table>"
         )
         if rows
@@ -180,7 +181,8 @@ def render(state):
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="refresh" '
         'content="5"><title>WeChat sandbox</title><style>{}</style></head><body>'
-        "<h1>WeChat sandbox (app {})</h1><h2>Payments (Order Shipping Management)</h2>{}"
+        "<h1>WeChat sandbox (app {})</h1>"
+        "<h2>Payments (Order Shipping Management)</h2>{}"
         "<h2>Shopping details (Shopping Order)</h2>{}"
         "<h2>Accepted uploads of both families ({}), newest first</h2>{}"
         "<h2>Pending faults</h2><ul>{}</ul><h2>Requests</h2><p>token fetches: {}</p>"

@@ -115,10 +115,10 @@ class PaymentBook:
         self.trade_managed = True
         self.msg_jump_path = ""  # set_msg_jump_path
 
-    # -- registration (control endpoint)
-    # ----------------------------------------------------
+    # -- registration (control endpoint) -----------------------------------------------
     def register(self, body) -> dict:
-        """Register a payment (and, with `sub_orders`, a combined payment's sub-orders)."""
+        """Register a payment (and, with `sub_orders`, a combined payment's
+        sub-orders)."""
         if not isinstance(body, dict) or not _text(body.get("openid")):
             raise PaymentError(
                 "expected {openid, transaction_id?, mchid?, out_trade_no?, "
@@ -183,8 +183,7 @@ class PaymentBook:
             ],
         }
 
-    # -- lookups
-    # ---------------------------------------------------------------------------
+    # -- lookups -----------------------------------------------------------------------
     def find(self, key) -> Payment | None:
         """The payment a control endpoint names: transaction_id, or mchid +
         out_trade_no."""
@@ -233,8 +232,7 @@ class PaymentBook:
             return None
         return payment
 
-    # -- uploads
-    # ---------------------------------------------------------------------------
+    # -- uploads -----------------------------------------------------------------------
     def upload(self, body, when) -> int:
         """Apply an upload_shipping_info body (already valid); WeChat's errcode."""
         payment = self.known(body["order_key"])
@@ -292,10 +290,10 @@ class PaymentBook:
             main.order_state = SHIPPED
         return c.OK
 
-    # -- what happens to an order after shipping (control endpoints)
-    # -----------------------------
+    # -- what happens to an order after shipping (control endpoints) -------------------
     def confirm_receive(self, key, received_time) -> int:
-        """notify_confirm_receive: remind the buyer once, for a shipped express order."""
+        """notify_confirm_receive: remind the buyer once, for a shipped express
+        order."""
         payment = self.queried(key)
         if payment is None:
             return c.PAYMENT_NOT_FOUND
@@ -422,7 +420,8 @@ def _text(value) -> bool:
 
 
 def _shippable(payment, openid, when) -> int:
-    """WeChat's errcode when this payment cannot take an upload from `openid` at `when`."""
+    """WeChat's errcode when this payment cannot take an upload from `openid` at
+    `when`."""
     if openid != payment.openid:
         return c.PAYER_MISMATCH
     if payment.order_state not in (AWAITING_SHIPMENT, SHIPPED):

@@ -7,7 +7,8 @@ READY = "wechat sandbox listening on "
 
 
 class SandboxProcess:
-    """A `python -m wechat_sandbox` child on a free loopback port; `.url` once started."""
+    """A `python -m wechat_sandbox` child on a free loopback port; `.url` once
+    started."""
 
     def __init__(
         self,

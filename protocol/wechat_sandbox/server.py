@@ -1,5 +1,6 @@
 """Threaded HTTP server speaking WeChat's token, shipping and delivery-list protocol."""
 
+import contextlib
 import json
 import logging
 import sys
@@ -83,8 +84,8 @@ class Handler(BaseHTTPRequestHandler):
             "sandbox %s %s -> %s", self.command, urlsplit(self.path).path, code
         )
 
-    def log_message(self, format, *args):  # noqa: A002 (stdlib signature)
-        _logger.debug("sandbox: %s", redact(format % args))
+    def log_message(self, fmt, *args):
+        _logger.debug("sandbox: %s", redact(fmt % args))
 
     def do_GET(self):
         self._dispatch()
@@ -109,7 +110,8 @@ class Handler(BaseHTTPRequestHandler):
             )
             return
         raw = self.rfile.read(length) if length else b""
-        try:
+        # A client that gave up (e.g. timed out during a "hang" fault) gets no answer.
+        with contextlib.suppress(*_QUIET_ERRORS):
             if url.path == "/":
                 self._send(200, page.render(self.state), "text/html; charset=utf-8")
             elif url.path.startswith("/sandbox/"):
@@ -117,8 +119,6 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 with self.state.serving():
                     self._api(url.path, query, raw)
-        except _QUIET_ERRORS:
-            pass  # the client gave up (e.g. its read timeout during a "hang" fault)
 
     def _api(self, path, query, raw):
         # Read under the lock, slept outside it: delayed calls wait side by side.
@@ -415,47 +415,51 @@ class Handler(BaseHTTPRequestHandler):
         return 200, self.state.rate_limit()
 
     def _control(self, path, query, raw):
+        """The /sandbox/ endpoints: GET reads the sandbox's state, POST changes it."""
+        if self.command == "POST":
+            return self._control_post(path, raw)
+        return self._control_get(path, query)
+
+    def _control_get(self, path, query):
         state = self.state
-        if self.command == "POST" and path in (
-            "/sandbox/latency",
-            "/sandbox/rate_limit",
-        ):
-            return self._switch_control(path, raw)
-        if self.command == "GET" and path == "/sandbox/latency":
+        if path == "/sandbox/latency":
             return 200, {"latency_ms": state.latency_ms()}
-        if self.command == "POST" and path in (
-            "/sandbox/push",
-            "/sandbox/pushes/replay",
-        ):
-            return self._push_control(path, raw)
-        if self.command == "GET" and path == "/sandbox/pushes":
+        if path == "/sandbox/pushes":
             return 200, state.pusher.entries()
-        if self.command == "POST" and (
-            path.startswith(("/sandbox/payments", "/sandbox/orders/"))
-            or path == "/sandbox/trade_managed"
-        ):
-            return self._payments_control(path, raw)
-        if self.command == "POST" and path == "/sandbox/shopping_details/external":
-            return self._shopping_control(raw)
-        if self.command == "GET" and path == "/sandbox/shopping_details":
+        if path == "/sandbox/shopping_details":
             with state.shopping() as (shopping, _book):
                 return 200, shopping.summary(query.get("order"))
-        if self.command == "GET" and path == "/sandbox/payments":
+        if path == "/sandbox/payments":
             with state.payments() as book:
                 return 200, [
                     book.summary(p) for p in book.payments.values() if not p.main
                 ]
-        if self.command == "GET" and path == "/sandbox/msg_jump_path":
+        if path == "/sandbox/msg_jump_path":
             with state.payments() as book:
                 return 200, {"path": book.msg_jump_path}
-        if self.command == "GET" and path == "/sandbox/uploads":
+        if path == "/sandbox/uploads":
             return 200, state.uploads(query.get("order"))
-        if self.command == "GET" and path == "/sandbox/stats":
+        if path == "/sandbox/stats":
             return 200, state.stats()
-        if self.command == "GET" and path == "/sandbox/tokens":
+        if path == "/sandbox/tokens":
             # A test double's own tokens: tests search logs and records for them.
             return 200, state.issued_tokens()
-        if self.command == "POST" and path == "/sandbox/faults":
+        return self._unknown_control(path)
+
+    def _control_post(self, path, raw):
+        state = self.state
+        if path in ("/sandbox/latency", "/sandbox/rate_limit"):
+            return self._switch_control(path, raw)
+        if path in ("/sandbox/push", "/sandbox/pushes/replay"):
+            return self._push_control(path, raw)
+        if (
+            path.startswith(("/sandbox/payments", "/sandbox/orders/"))
+            or path == "/sandbox/trade_managed"
+        ):
+            return self._payments_control(path, raw)
+        if path == "/sandbox/shopping_details/external":
+            return self._shopping_control(raw)
+        if path == "/sandbox/faults":
             fault = _parse_fault(_json_object(raw))
             if fault is None:
                 return 400, {
@@ -464,12 +468,15 @@ class Handler(BaseHTTPRequestHandler):
                 }
             state.add_fault(fault)
             return 200, state.stats()["faults"]
-        if self.command == "POST" and path == "/sandbox/tokens/expire":
+        if path == "/sandbox/tokens/expire":
             state.expire_tokens()
             return 200, {"ok": True}
-        if self.command == "POST" and path == "/sandbox/reset":
+        if path == "/sandbox/reset":
             state.reset()
             return 200, {"ok": True}
+        return self._unknown_control(path)
+
+    def _unknown_control(self, path):
         return 404, {"error": f"unknown control endpoint {self.command} {path}"}
 
     def _send_json(self, status, data):

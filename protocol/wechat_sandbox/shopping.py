@@ -63,10 +63,10 @@ class ShoppingBook:
     def __init__(self):
         self.details: dict[str, Details] = {}
 
-    # -- details
-    # ------------------------------------------------------------------------
+    # -- details -----------------------------------------------------------------------
     def upload(self, body, when, linked) -> tuple[int, str]:
-        """Keep a `/user-order/orders` body; `linked(order_key)`: the payment is linked."""
+        """Keep a `/user-order/orders` body; `linked(order_key)`: the payment is
+        linked."""
         order = (body.get("order_list") or [{}])[0]
         items = {order_key_id(body["order_key"]): _item_ids(order)}
         content = {
@@ -149,8 +149,7 @@ class ShoppingBook:
             return 0, "payer does not match the shopping details"
         return 0, "uploaded"
 
-    # -- shipping
-    # -----------------------------------------------------------------------
+    # -- shipping ----------------------------------------------------------------------
     def shipping_refusal(self, body, combined) -> tuple[int, str] | None:
         """Why shipping `body` is refused because of the details (errcode, errmsg), or
         None."""

@@ -106,8 +106,7 @@ class SandboxState:
         with self._lock:
             yield self._shopping, self._payments
 
-    # -- tokens
-    # -------------------------------------------------------------------------
+    # -- tokens ------------------------------------------------------------------------
     def credentials_error(self, appid, secret):
         """WeChat's errcode for bad credentials, or 0."""
         if not appid:
@@ -143,7 +142,8 @@ class SandboxState:
             return token, TOKEN_LIFETIME
 
     def check_token(self, token):
-        """0 when usable, else 41001 missing / 40001 unknown or revoked / 42001 expired."""
+        """0 when usable, else 41001 missing / 40001 unknown or revoked / 42001
+        expired."""
         if not token:
             return 41001
         with self._lock:
@@ -164,8 +164,7 @@ class SandboxState:
             for record in self._tokens.values():
                 record.expires_at = min(record.expires_at, time.time() - 1)
 
-    # -- faults and counters
-    # ------------------------------------------------------------
+    # -- faults and counters -----------------------------------------------------------
     def add_fault(self, fault):
         with self._lock:
             self._faults.append(fault)
@@ -194,10 +193,10 @@ class SandboxState:
             with self._lock:
                 self._in_flight -= 1
 
-    # -- latency and rate limit
-    # ---------------------------------------------------------
+    # -- latency and rate limit --------------------------------------------------------
     def latency_ms(self):
-        """The delay every WeChat API call waits before it is served, in milliseconds."""
+        """The delay every WeChat API call waits before it is served, in
+        milliseconds."""
         with self._lock:
             return self._latency_ms
 
@@ -249,8 +248,7 @@ class SandboxState:
                 "in_flight_peak": self._in_flight_peak,
             }
 
-    # -- uploads
-    # ------------------------------------------------------------------------
+    # -- uploads -----------------------------------------------------------------------
     def accept(self, path, body, key_id, upload_time, when):
         """Store an upload unless an accepted one for this order is as late; True if
         stored."""
@@ -263,7 +261,8 @@ class SandboxState:
             return True
 
     def keep(self, path, body, key_id, upload_time):
-        """Store an upload the caller's own rules accepted (Order Shipping Management)."""
+        """Store an upload the caller's own rules accepted (Order Shipping
+        Management)."""
         with self._lock:
             self._keep(path, body, key_id, upload_time)
 
