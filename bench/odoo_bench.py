@@ -167,8 +167,8 @@ class Bench:
         it measures."""
         self.Upload.flush_model()
         self.cr.execute(
-            "UPDATE wechat_shipping_upload SET next_attempt_at = %s "
-            "WHERE state IN ('pending', 'retrying') AND NOT (id = ANY(%s))",
+            "UPDATE wechat_shipping_upload SET next_attempt_at = %s WHERE state IN "
+            "('pending', 'retrying') AND NOT (id = ANY(%s))",
             [fields.Datetime.now() + timedelta(days=1), list(keep) or [0]],
         )
         self.cr.commit()
@@ -256,9 +256,8 @@ class Bench:
             results["on_hook_ms"].append(1000 * hook[True] / len(done[True]))
             results["off_hook_ms"].append(1000 * hook[False] / len(done[False]))
             say(
-                "figure 1 round %d/%d: on %.2f s, off %.2f s, ratio %.3f; "
-                "addon hook %.1f ms/delivery "
-                "(orders made in %.0f s)"
+                "figure 1 round %d/%d: on %.2f s, off %.2f s, ratio %.3f; addon hook "
+                "%.1f ms/delivery (orders made in %.0f s)"
                 % (
                     round_index + 1,
                     rounds,
@@ -407,9 +406,8 @@ class Bench:
             for run in range(runs):
                 drains.append(self.drain(upload_ids, latency_ms=latency))
                 say(
-                    "figure 2 drain %d/%d at %d ms: %d uploads in %.2f s, "
-                    "%.0f/s, %.1f queries/upload, "
-                    "%d calls at once at most"
+                    "figure 2 drain %d/%d at %d ms: %d uploads in %.2f s, %.0f/s, %.1f "
+                    "queries/upload, %d calls at once at most"
                     % (
                         run + 1,
                         runs,
@@ -465,8 +463,8 @@ class Bench:
                 )
             )
         self.cr.execute(
-            "DELETE FROM wechat_shipping_upload WHERE combined_order_id IN "
-            "(SELECT id FROM wechat_combined_order WHERE name LIKE 'BACKLOG-%%')"
+            "DELETE FROM wechat_shipping_upload WHERE combined_order_id IN (SELECT id "
+            "FROM wechat_combined_order WHERE name LIKE 'BACKLOG-%%')"
         )
         self.cr.execute(
             "DELETE FROM wechat_combined_order WHERE name LIKE 'BACKLOG-%%'"

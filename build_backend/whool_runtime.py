@@ -45,8 +45,8 @@ def _check_name(built, directory):
         os.remove(path)
     raise RuntimeError(
         f"whool names the distribution after the folder it builds in "
-        f"({Path.cwd().name!r}); "
-        f"build from a checkout named {addon!r} (git clone ... {addon})"
+        f"({Path.cwd().name!r}); build from a checkout named {addon!r} (git clone ... "
+        f"{addon})"
     )
 
 

@@ -43,8 +43,8 @@ def run(ctx, say):
     orders = warehouse.call("orders")["orders"]
     check(
         len(orders) >= ORDERS + NEW_ORDERS,
-        f"the template has {len(orders)} unshipped orders, "
-        f"{ORDERS + NEW_ORDERS} needed",
+        f"the template has {len(orders)} unshipped orders, {ORDERS + NEW_ORDERS} "
+        f"needed",
     )
     queued, fresh = orders[:ORDERS], orders[ORDERS : ORDERS + NEW_ORDERS]
     ctx.pay(wechat, queued + fresh)
@@ -97,9 +97,9 @@ def run(ctx, say):
     )
     conflicts = sum(worker.log_count(RETRIED) for worker in crons)
     stage1 = (
-        f"stage 1: {ORDERS} pending uploads, {CALLS_IN_FLIGHT} calls in flight "
-        f"per process, {_each(sent)}, each order exactly "
-        f"once, {conflicts} serialization conflicts retried by the crons"
+        f"stage 1: {ORDERS} pending uploads, {CALLS_IN_FLIGHT} calls in flight per "
+        f"process, {_each(sent)}, each order exactly once, {conflicts} serialization "
+        f"conflicts retried by the crons"
     )
 
     # Stage 2: while the crons drain, the warehouse corrects tracking numbers (some
@@ -137,8 +137,8 @@ def run(ctx, say):
     ]
     states = db.states()
     say(
-        "stage 2: {} tracking changes and {} validations committed ({} "
-        "serialization retries), "
+        "stage 2: {} tracking changes and {} validations committed ({} serialization "
+        "retries), "
         "{}, queue {}".format(
             len(changes),
             NEW_ORDERS,
@@ -212,8 +212,8 @@ def run(ctx, say):
             f"{list(wrong.items())[:3]}",
         )
         completions = (
-            f"; finish_shipping_count 2 for the {len(changed)} changed orders, "
-            f"1 for the others; {len(attention)} orders "
+            f"; finish_shipping_count 2 for the {len(changed)} changed orders, 1 for "
+            f"the others; {len(attention)} orders "
             "changed twice need attention, their second change never sent"
         )
     regressions = upload_time_regressions(by_order(uploads))
@@ -222,12 +222,10 @@ def run(ctx, say):
     coalesced = sum(per_order.values()) - sum(len(items) for items in new.values())
     resent = sum(1 for key, items in new.items() if len(items) > 1)
     return (
-        "{}; stage 2 (changes while draining): {} changes to {} orders ({} "
-        "corrected twice) and {} "
-        "new validations, {} ({} serialization conflicts retried by "
-        "the crons, {} by the warehouse); sandbox got {} uploads, never more "
-        "than one per change "
-        "({} changes coalesced, {} orders sent twice), last accepted tracking "
+        "{}; stage 2 (changes while draining): {} changes to {} orders ({} corrected "
+        "twice) and {} new validations, {} ({} serialization conflicts retried by the "
+        "crons, {} by the warehouse); sandbox got {} uploads, never more than one per "
+        "change ({} changes coalesced, {} orders sent twice), last accepted tracking "
         "number = Odoo's "
         "for all {} orders{}, upload_time always increasing{}".format(
             stage1,

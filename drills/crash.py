@@ -90,8 +90,8 @@ def run(ctx, say):
     )
     still = db.upload_keys("u.state = 'sending'")
     say(
-        "restarted process {:.1f}s after the kill, first drain: sent {}, {} "
-        "rows still 'sending' "
+        "restarted process {:.1f}s after the kill, first drain: sent {}, {} rows still "
+        "'sending' "
         "(lease {})".format(
             time.monotonic() - killed_at,
             len(early["delivered"]),
@@ -123,8 +123,8 @@ def run(ctx, say):
     grouped = by_order(uploads)
     check(
         set(grouped) == db.upload_keys(),
-        f"sandbox orders differ from Odoo's: "
-        f"{len(db.upload_keys() - set(grouped))} missing",
+        f"sandbox orders differ from Odoo's: {len(db.upload_keys() - set(grouped))} "
+        f"missing",
     )
     duplicates = {key for key, items in grouped.items() if len(items) > 1}
     check(
@@ -161,12 +161,10 @@ def run(ctx, say):
     ]
     check(not wrong, f"last accepted tracking differs from Odoo for {wrong[:3]}")
     return (
-        "killed mid-batch after {} of {} accepted, leaving {} rows 'sending' "
-        "({} in flight); "
-        "restarted process sent {} at once and left the claimed rows alone "
-        "until the {}s lease "
-        "expired, then sent {}; all {} orders in the sandbox, none 'sending', "
-        "{} duplicate(s){}, "
+        "killed mid-batch after {} of {} accepted, leaving {} rows 'sending' ({} in "
+        "flight); restarted process sent {} at once and left the claimed rows alone "
+        "until the {}s lease expired, then sent {}; all {} orders in the sandbox, none "
+        "'sending', {} duplicate(s){}, "
         "upload_time always increasing{}".format(
             len(accepted),
             ORDERS,

@@ -79,8 +79,8 @@ def run(ctx, say):
             )
         )
         say(
-            "{}: {} validations committed, {} cron runs while validating, {} "
-            "scheduled run(s) "
+            "{}: {} validations committed, {} cron runs while validating, {} scheduled "
+            "run(s) "
             "after, {} failed calls, 0 accepted, queue {}".format(
                 words,
                 answer["validated"],
@@ -94,8 +94,8 @@ def run(ctx, say):
     check(validated == ORDERS, f"{validated} of {ORDERS} validations succeeded")
     check(
         db.states() == {"retrying": ORDERS},
-        f"after the outage the queue is {dict(db.states())}, "
-        f"expected {ORDERS} retrying",
+        f"after the outage the queue is {dict(db.states())}, expected {ORDERS} "
+        f"retrying",
     )
 
     # Recovery: WeChat answers again. Run 1 comes at once, run 2 one cron interval
@@ -113,8 +113,8 @@ def run(ctx, say):
         run_ = cron.call("cron")["runs"][0]
         runs.append((number, run_, backoff, wechat.stats()["uploads_accepted"]))
         say(
-            "recovery run {} ({}): {} uploads sent in {} batches ({}), {} were "
-            "still waiting on "
+            "recovery run {} ({}): {} uploads sent in {} batches ({}), {} were still "
+            "waiting on "
             "their backoff before it, sandbox holds {}".format(
                 number,
                 "right away"
@@ -184,9 +184,9 @@ def run(ctx, say):
     else:
         pulled_words = ""
     return (
-        "{}/{} validations committed during the outage ({}); {} failed calls, "
-        "0 reached WeChat; "
-        "after recovery all {} orders reached the sandbox in {} cron run(s) ({}{}); "
+        "{}/{} validations committed during the outage ({}); {} failed calls, 0 "
+        "reached WeChat; after recovery all {} orders reached the sandbox in {} cron "
+        "run(s) ({}{}); "
         "{} uploads, 0 duplicates, 0 upload_time regressions, 0 refusals{}".format(
             validated,
             ORDERS,

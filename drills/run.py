@@ -82,8 +82,8 @@ def main():
                 preparer.recv()
             ctx.stop_processes()
         print(
-            f"drill: template {args.template} ready with {TEMPLATE_ORDERS} "
-            f"confirmed WeChat orders ({time.monotonic() - started:.0f}s)",
+            f"drill: template {args.template} ready with {TEMPLATE_ORDERS} confirmed "
+            f"WeChat orders ({time.monotonic() - started:.0f}s)",
             flush=True,
         )
         for name in args.drills:

@@ -64,12 +64,9 @@ class ResCompany(models.Model):
         required=True,
         groups=INTERNAL_USERS,
         help="Order Shipping Management (发货信息管理): the shipping WeChat waits for "
-        "before it "
-        "releases the funds of a Mini Program's payments. Shopping Order "
-        "(购物订单): shipping of "
-        "orders whose shopping details were given to WeChat. Each WeChat order "
-        "gets one upload "
-        "per API.",
+        "before it releases the funds of a Mini Program's payments. Shopping Order "
+        "(购物订单): shipping of orders whose shopping details were given to WeChat. "
+        "Each WeChat order gets one upload per API.",
     )
     wechat_auto_upload = fields.Boolean(
         "Upload to WeChat on Delivery",
@@ -82,9 +79,8 @@ class ResCompany(models.Model):
         "Refuse Deliveries WeChat Would Refuse",
         groups=INTERNAL_USERS,
         help="Validating a delivery fails when its WeChat upload lacks data "
-        "(tracking number, "
-        "carrier code, order key...). Off: the delivery is validated and the "
-        "upload waits for a fix.",
+        "(tracking number, carrier code, order key...). Off: the delivery is "
+        "validated and the upload waits for a fix.",
     )
     wechat_consignor_phone = fields.Char(
         "Consignor Phone",
@@ -98,8 +94,8 @@ class ResCompany(models.Model):
         required=True,
         groups=INTERNAL_USERS,
         help="The product field that holds the merchant item id used when the "
-        "order's shopping "
-        "details were given to WeChat; a product's own WeChat Merchant Item ID wins.",
+        "order's shopping details were given to WeChat; a product's own WeChat "
+        "Merchant Item ID wins.",
     )
 
     wechat_shopping_details_by = fields.Selection(
@@ -109,37 +105,32 @@ class ResCompany(models.Model):
         required=True,
         groups=INTERNAL_USERS,
         help="Shopping Order: WeChat takes shipping only for orders whose shopping "
-        "details (items, "
-        "prices) it holds. This Odoo: they are uploaded when a WeChat order is "
-        "confirmed, and its "
-        "shipping waits until WeChat accepted them. Another system (the Mini "
-        "Program's back end): "
-        "shipping goes out at once.",
+        "details (items, prices) it holds. This Odoo: they are uploaded when a WeChat "
+        "order is confirmed, and its shipping waits until WeChat accepted them. "
+        "Another system (the Mini Program's back end): shipping goes out at once.",
     )
     wechat_enum_names = fields.Boolean(
         "Send Enumerations as Names",
         groups=INTERNAL_USERS,
         help="Shopping Order: every call sends order_number_type, delivery_mode and "
-        "logistics_type "
-        "as names (MERCHANT_TRADE_NUMBER, SPLIT_DELIVERY...) instead of "
-        "numbers (1, 2). Switch it "
-        "on if WeChat answers the numbers with 268485194, 268485224 or 47001.",
+        "logistics_type as names (MERCHANT_TRADE_NUMBER, SPLIT_DELIVERY...) instead "
+        "of numbers (1, 2). Switch it on if WeChat answers the numbers with "
+        "268485194, 268485224 or 47001.",
     )
     wechat_public_base_url = fields.Char(
         "Public Address for Product Images",
         groups=INTERNAL_USERS,
         help="The address (e.g. https://shop.example.com) at which WeChat can fetch "
-        "product images; "
-        "empty: shopping details carry no images.",
+        "product images; empty: shopping details carry no images.",
     )
     wechat_order_page = fields.Char(
         "Mini Program Order Page",
         size=512,
         groups=INTERNAL_USERS,
         help="The page of the Mini Program showing an order, as its path with "
-        "placeholders, e.g. "
-        "pages/order/detail?out_trade_no={out_trade_no}. Placeholders: {out_trade_no}, "
-        "{transaction_id}, {order} (the sale order's number). Empty: no link.",
+        "placeholders, e.g. pages/order/detail?out_trade_no={out_trade_no}. "
+        "Placeholders: {out_trade_no}, {transaction_id}, {order} (the sale order's "
+        "number). Empty: no link.",
     )
 
     # WeChat's message push (消息推送): what signs and encrypts the events it sends to
@@ -149,16 +140,15 @@ class ResCompany(models.Model):
         size=512,
         groups=INTERNAL_USERS,
         help="The Mini Program page WeChat's shipping messages open (it appends the "
-        "order's ids), "
-        "e.g. pages/order/detail. Check connection sends it to WeChat.",
+        "order's ids), e.g. pages/order/detail. Check connection sends it to WeChat.",
     )
     wechat_push_token = fields.Char(
         "WeChat Message Token",
         groups=CREDENTIALS_GROUP,
         copy=False,
         help="The Token of the Mini Program's message push (Development > "
-        "Development Settings > "
-        "Message Push): 3 to 32 letters and digits. Empty: Odoo refuses every push.",
+        "Development Settings > Message Push): 3 to 32 letters and digits. Empty: "
+        "Odoo refuses every push.",
     )
     wechat_push_aes_key = fields.Char(
         "WeChat EncodingAESKey",
@@ -205,9 +195,9 @@ class ResCompany(models.Model):
                 except ValueError:
                     raise ValidationError(
                         self.env._(
-                            "WeChat EncodingAESKey: the 43 characters "
-                            "(letters, digits, + and /) of the "
-                            "Mini Program's message push settings."
+                            "WeChat EncodingAESKey: the 43 characters (letters, "
+                            "digits, + and /) of the Mini Program's message push "
+                            "settings."
                         )
                     ) from None
 
@@ -238,9 +228,8 @@ class ResCompany(models.Model):
             if not _is_api_url(company.wechat_api_base_url or ""):
                 raise ValidationError(
                     self.env._(
-                        "WeChat API Base URL: an address such as %(example)s "
-                        "(http or https, a host, "
-                        "no query).",
+                        "WeChat API Base URL: an address such as %(example)s (http or "
+                        "https, a host, no query).",
                         example=WECHAT_API,
                     )
                 )
@@ -252,8 +241,7 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._(
                         "Public Address for Product Images: an address such as "
-                        "https://shop.example.com "
-                        "(http or https, a host, no query)."
+                        "https://shop.example.com (http or https, a host, no query)."
                     )
                 )
 
@@ -267,9 +255,8 @@ class ResCompany(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "Mini Program Order Page: a page path such as "
-                        "%(example)s, at most 512 characters, "
-                        "using only the placeholders %(fields)s.",
+                        "Mini Program Order Page: a page path such as %(example)s, at "
+                        "most 512 characters, using only the placeholders %(fields)s.",
                         example="pages/order/detail?out_trade_no={out_trade_no}",
                         fields=", ".join(f"{{{key}}}" for key in ORDER_PAGE_FIELDS),
                     )
@@ -324,26 +311,38 @@ class ResCompany(models.Model):
                 "WeChat gave an access token for AppID %s.", self.sudo().wechat_appid
             )
         ]
+        lines += self._wechat_trade_management_lines(client, lang)
+        if path := self.sudo().wechat_msg_jump_path:
+            result = client.set_msg_jump_path(path)
+            lines.append(
+                self.env._("WeChat's shipping messages now open %s.", path)
+                if result.accepted
+                else result.describe(lang)
+            )
+        return lines
+
+    def _wechat_trade_management_lines(self, client, lang):
+        """WeChat's answers on trade management, a line each, in `lang`."""
         questions = (
             (
                 client.is_trade_managed,
                 "is_trade_managed",
                 self.env._(
-                    "WeChat manages this Mini Program's trades: it holds the "
-                    "funds of each payment "
-                    "until its shipping is uploaded (Order Shipping Management)."
+                    "WeChat manages this Mini Program's trades: it holds the funds of "
+                    "each payment until its shipping is uploaded (Order Shipping "
+                    "Management)."
                 ),
                 self.env._(
-                    "WeChat does not manage this Mini Program's trades: funds "
-                    "are not held for shipping."
+                    "WeChat does not manage this Mini Program's trades: funds are not "
+                    "held for shipping."
                 ),
             ),
             (
                 client.confirmation_completed,
                 "completed",
                 self.env._(
-                    "The trade management confirmation is completed in "
-                    "WeChat's console."
+                    "The trade management confirmation is completed in WeChat's "
+                    "console."
                 ),
                 self.env._(
                     "The trade management confirmation is not completed yet in "
@@ -351,17 +350,11 @@ class ResCompany(models.Model):
                 ),
             ),
         )
+        lines = []
         for ask, answer, yes, no in questions:
             result = ask(self.sudo().wechat_appid)
             lines.append(
                 (yes if result.data.get(answer) else no)
-                if result.accepted
-                else result.describe(lang)
-            )
-        if path := self.sudo().wechat_msg_jump_path:
-            result = client.set_msg_jump_path(path)
-            lines.append(
-                self.env._("WeChat's shipping messages now open %s.", path)
                 if result.accepted
                 else result.describe(lang)
             )

@@ -50,8 +50,8 @@ class SaleOrder(models.Model):
         copy=False,
         groups=WECHAT_USERS,
         help="A special shipping report (opspecialorder): a pre-sale shipping by "
-        "its delivery date "
-        "(15 to 330 days after payment), or a test payment that will not ship.",
+        "its delivery date (15 to 330 days after payment), or a test payment that "
+        "will not ship.",
     )
     wechat_receipt_reminded_at = fields.Datetime(
         "Buyer Reminded to Confirm Receipt",
@@ -109,11 +109,9 @@ class SaleOrder(models.Model):
             if order.wechat_order_number_type != combined.wechat_order_number_type:
                 raise ValidationError(
                     _(
-                        "Sale order %(order)s uses another WeChat order number "
-                        "type than combined "
-                        "order %(combined)s; WeChat needs the same type for "
-                        "the main order and "
-                        "every sub-order.",
+                        "Sale order %(order)s uses another WeChat order number type "
+                        "than combined order %(combined)s; WeChat needs the same type "
+                        "for the main order and every sub-order.",
                         order=order.name,
                         combined=combined.name,
                     )
@@ -192,8 +190,8 @@ class SaleOrder(models.Model):
                         error._translate(lang)
                         if error
                         else _(
-                            "set the order's delivery date (Other Info) to the "
-                            "date it ships."
+                            "set the order's delivery date (Other Info) to the date it "
+                            "ships."
                         )
                     )
                 )
@@ -327,25 +325,48 @@ class SaleOrder(models.Model):
         lang = self.partner_id.lang or self.company_id.partner_id.lang or "zh_CN"
         key = self._wechat_order_key()
         if self._wechat_is_virtual():
-            lines = self.order_line.filtered(
-                lambda line: line.product_id
-                and not line.display_type
-                and not line.is_delivery
-            )
-            items = [
-                (
-                    line.product_id.with_context(
-                        lang=lang, display_default_code=False
-                    ).display_name,
-                    line.product_uom_qty,
-                )
-                for line in lines
-            ]
-            parcel = order_shipping.Parcel(order_shipping.describe_items(items, lang))
-            return order_shipping.OrderShipment(
-                key, order_shipping.LogisticsType.VIRTUAL, (parcel,), True
-            )
+            return self._wechat_virtual_shipment(key, lang)
         logistics = self._wechat_logistics_type()
+        parcels = self._wechat_shipped_parcels(path, report, logistics, lang)
+        if logistics != order_shipping.LogisticsType.EXPRESS and parcels:
+            # One entry for the whole order: only express shipments may be split.
+            lines = self._wechat_done_deliveries()._wechat_shipped_lines()
+            parcels = [
+                order_shipping.Parcel(
+                    order_shipping.describe_items(
+                        self.env["stock.picking"]._wechat_quantities(lines, lang), lang
+                    ),
+                    contact=parcels[-1].contact,
+                )
+            ]
+        return order_shipping.OrderShipment(
+            key, logistics, tuple(parcels), self._wechat_all_delivered()
+        )
+
+    def _wechat_virtual_shipment(self, key, lang):
+        """Virtual goods: one entry naming what was bought, delivered in full."""
+        lines = self.order_line.filtered(
+            lambda line: line.product_id
+            and not line.display_type
+            and not line.is_delivery
+        )
+        items = [
+            (
+                line.product_id.with_context(
+                    lang=lang, display_default_code=False
+                ).display_name,
+                line.product_uom_qty,
+            )
+            for line in lines
+        ]
+        parcel = order_shipping.Parcel(order_shipping.describe_items(items, lang))
+        return order_shipping.OrderShipment(
+            key, order_shipping.LogisticsType.VIRTUAL, (parcel,), True
+        )
+
+    def _wechat_shipped_parcels(self, path, report, logistics, lang):
+        """Each parcel of the done deliveries, described in the buyer's language; what
+        WeChat would refuse in one goes to `report` under its path."""
         parcels = []
         for picking in self._wechat_done_deliveries():
             contact, contact_problems = picking._wechat_contact()
@@ -385,20 +406,7 @@ class SaleOrder(models.Model):
                         contact,
                     )
                 )
-        if logistics != order_shipping.LogisticsType.EXPRESS and parcels:
-            # One entry for the whole order: only express shipments may be split.
-            lines = self._wechat_done_deliveries()._wechat_shipped_lines()
-            parcels = [
-                order_shipping.Parcel(
-                    order_shipping.describe_items(
-                        self.env["stock.picking"]._wechat_quantities(lines, lang), lang
-                    ),
-                    contact=parcels[-1].contact,
-                )
-            ]
-        return order_shipping.OrderShipment(
-            key, logistics, tuple(parcels), self._wechat_all_delivered()
-        )
+        return parcels
 
     def _wechat_shopping_details(self, path, report):
         """(this order's shopping details, how it travels): its lines as items in fen,

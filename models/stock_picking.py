@@ -26,10 +26,8 @@ class StockPicking(models.Model):
         copy=False,
         groups=WECHAT_USERS,
         help="When the carrier says the parcel was signed for. Set here (by hand or "
-        "by a carrier "
-        "integration), WeChat reminds the buyer to confirm receipt, which "
-        "brings the settlement of "
-        "the funds forward (express orders, once per order).",
+        "by a carrier integration), WeChat reminds the buyer to confirm receipt, which "
+        "brings the settlement of the funds forward (express orders, once per order).",
     )
 
     def write(self, vals):

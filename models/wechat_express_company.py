@@ -26,8 +26,7 @@ class WechatExpressCompany(models.Model):
         "Not in WeChat's List",
         readonly=True,
         help="The last Refresh from WeChat did not return this code: uploads naming "
-        "it are refused "
-        "before they are sent.",
+        "it are refused before they are sent.",
     )
 
     _sql_constraints = [
@@ -60,8 +59,8 @@ class WechatExpressCompany(models.Model):
         if len(set(codes)) < len(codes):
             raise ValidationError(
                 self.env._(
-                    "WeChat express company code %(code)s is given twice; each "
-                    "code exists once.",
+                    "WeChat express company code %(code)s is given twice; each code "
+                    "exists once.",
                     code=report.shorten(max(codes, key=codes.count), 80),
                 )
             )

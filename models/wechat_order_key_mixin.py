@@ -68,9 +68,8 @@ class WechatOrderKeyMixin(models.AbstractModel):
         copy=False,
         groups=WECHAT_USERS,
         help="How WeChat identifies the order: by the merchant id and the "
-        "merchant's order "
-        "number, or by WeChat Pay's transaction id. Use the type used when the order's "
-        "shopping details were uploaded.",
+        "merchant's order number, or by WeChat Pay's transaction id. Use the type "
+        "used when the order's shopping details were uploaded.",
     )
     wechat_mchid = fields.Char(
         "WeChat Pay Merchant ID", copy=False, groups=WECHAT_USERS
@@ -90,8 +89,7 @@ class WechatOrderKeyMixin(models.AbstractModel):
         tracking=True,
         groups=WECHAT_USERS,
         help="What WeChat says of the payment (Order Shipping Management): its "
-        "funds are released "
-        "once the trade is complete.",
+        "funds are released once the trade is complete.",
     )
     wechat_state_since = fields.Datetime(
         "WeChat State Since", readonly=True, copy=False, groups=WECHAT_USERS
@@ -107,14 +105,14 @@ class WechatOrderKeyMixin(models.AbstractModel):
         (
             "wechat_transaction_id_company_uniq",
             "unique(company_id, wechat_transaction_id)",
-            "This WeChat Pay transaction id is already used by another order "
-            "of this company.",
+            "This WeChat Pay transaction id is already used by another order of this "
+            "company.",
         ),
         (
             "wechat_out_trade_no_company_uniq",
             "unique(company_id, wechat_mchid, wechat_out_trade_no)",
-            "This merchant order number is already used by another order of "
-            "this company.",
+            "This merchant order number is already used by another order of this "
+            "company.",
         ),
     ]
 
@@ -139,8 +137,8 @@ class WechatOrderKeyMixin(models.AbstractModel):
             ):
                 raise ValidationError(
                     _(
-                        "%(record)s: choose the WeChat order number type for "
-                        "its WeChat order key.",
+                        "%(record)s: choose the WeChat order number type for its "
+                        "WeChat order key.",
                         record=label,
                     )
                 )
@@ -180,9 +178,8 @@ class WechatOrderKeyMixin(models.AbstractModel):
             if given.setdefault((company.id, names, values), index) != index:
                 raise ValidationError(
                     self.env._(
-                        "%(kind)s %(key)s is given to several orders at once; "
-                        "a WeChat payment "
-                        "belongs to one order of a company.",
+                        "%(kind)s %(key)s is given to several orders at once; a "
+                        "WeChat payment belongs to one order of a company.",
                         kind=kind,
                         key=text,
                     )
@@ -202,9 +199,9 @@ class WechatOrderKeyMixin(models.AbstractModel):
                 # Its reference only: the user may not be allowed to read that order.
                 raise ValidationError(
                     self.env._(
-                        "%(kind)s %(key)s is already the WeChat key of "
-                        "%(other)s (%(company)s); "
-                        "a WeChat payment belongs to one order of a company.",
+                        "%(kind)s %(key)s is already the WeChat key of %(other)s "
+                        "(%(company)s); a WeChat payment belongs to one order of a "
+                        "company.",
                         kind=kind,
                         key=text,
                         company=company.name,

@@ -47,9 +47,8 @@ class WechatReconciliationLine(models.Model):
     def _compute_what_to_do(self):
         texts = {
             "unknown": _(
-                "Find the Odoo order of this payment and give it this "
-                "transaction id or merchant order "
-                "number (its WeChat tab), or import it."
+                "Find the Odoo order of this payment and give it this transaction id "
+                "or merchant order number (its WeChat tab), or import it."
             ),
             "not_shipped": _(
                 "Ship the order: WeChat holds its funds until its shipping is uploaded."

@@ -43,28 +43,23 @@ FAMILIES = [
 # Of uploads equally pressing, what an order or a delivery shows first: its shipping.
 FAMILY_SHOWN = (ORDER_SHIPPING, SHOPPING_ORDER, SHOPPING_DETAILS)
 DETAILS_ELSEWHERE_MISSING = _lt(
-    "The shopping details of %(order)s are uploaded by another system "
-    "(Settings > WeChat Shipping > "
-    "Shopping Details Uploaded By), and WeChat holds none for order key "
-    "%(key)s. Have that system "
-    "upload them with this order key, then retry."
+    "The shopping details of %(order)s are uploaded by another system (Settings > "
+    "WeChat Shipping > Shopping Details Uploaded By), and WeChat holds none for order "
+    "key %(key)s. Have that system upload them with this order key, then retry."
 )
 CORRECTION_USED = _lt(
-    "WeChat allows one change of a payment's complete shipping, and this "
-    "order's change has been "
-    "used: WeChat would refuse this one (10060003), so Odoo does not send it. "
-    "Correct the shipment "
-    "in the WeChat Pay merchant platform (发货信息管理) or ask WeChat support."
+    "WeChat allows one change of a payment's complete shipping, and this order's "
+    "change has been used: WeChat would refuse this one (10060003), so Odoo does not "
+    "send it. Correct the shipment in the WeChat Pay merchant platform (发货信息管理) "
+    "or ask WeChat support."
 )
 RECORD_UNAVAILABLE = _lt(
-    "The answer to the last attempt was lost and WeChat could not be asked "
-    "what it holds; "
-    "asked again later, before anything is sent."
+    "The answer to the last attempt was lost and WeChat could not be asked what it "
+    "holds; asked again later, before anything is sent."
 )
 SEND_FAILED = _lt(
-    "Sending failed in Odoo (see the server log); the upload is tried again "
-    "later, as one whose "
-    "answer from WeChat was lost."
+    "Sending failed in Odoo (see the server log); the upload is tried again later, as "
+    "one whose answer from WeChat was lost."
 )
 ANSWER_NOTES = {
     exchange.CORRECTION_USED: CORRECTION_USED,
@@ -169,14 +164,10 @@ class WechatShippingUpload(models.Model):
         index=True,
         tracking=True,
         help="Pending: waits for the next run of the upload job. Sending: being "
-        "sent now. "
-        "Sent: WeChat accepted the latest shipping information. Waiting: "
-        "nothing to send yet "
-        "(the reason says what it waits for). Retrying: WeChat could not be "
-        "reached or was "
-        "busy; sent again automatically. Needs attention: WeChat or this addon "
-        "refused the "
-        "data; fix what the reason says, then retry.",
+        "sent now. Sent: WeChat accepted the latest shipping information. Waiting: "
+        "nothing to send yet (the reason says what it waits for). Retrying: WeChat "
+        "could not be reached or was busy; sent again automatically. Needs attention: "
+        "WeChat or this addon refused the data; fix what the reason says, then retry.",
     )
     sent_at = fields.Datetime("Accepted On", readonly=True)
     last_errcode = fields.Integer("WeChat errcode", readonly=True, tracking=True)
@@ -188,9 +179,8 @@ class WechatShippingUpload(models.Model):
         store=True,
         aggregator=False,
         help="WeChat's error code of the first problem, whether WeChat answered it "
-        "or Odoo found "
-        "it before sending (Odoo's checks use WeChat's codes); empty when "
-        "nothing is wrong.",
+        "or Odoo found it before sending (Odoo's checks use WeChat's codes); empty "
+        "when nothing is wrong.",
     )
     upload_time = fields.Char(
         "Upload Time Sent",
@@ -212,8 +202,7 @@ class WechatShippingUpload(models.Model):
         readonly=True,
         copy=False,
         help="Order Shipping Management: per payment order, WeChat's "
-        "finish_shipping_count (1 once "
-        "complete, 2 once its one change is used).",
+        "finish_shipping_count (1 once complete, 2 once its one change is used).",
     )
     picking_ids = fields.Many2many(
         "stock.picking",
@@ -576,15 +565,9 @@ class WechatShippingUpload(models.Model):
     def _pool_size(self):
         """Calls to WeChat one worker keeps in flight: system parameter
         `wechat_shipping.calls_in_flight` (1 sends one call after another)."""
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("wechat_shipping.calls_in_flight")
+        size = self._int_param(
+            "wechat_shipping.calls_in_flight", call_pool.DEFAULT_SIZE
         )
-        try:
-            size = int(value) if value else call_pool.DEFAULT_SIZE
-        except ValueError:
-            return call_pool.DEFAULT_SIZE
         return min(max(size, 1), call_pool.MAX_SIZE)
 
     def _pull_forward_after(self, sending, commit):
@@ -755,14 +738,27 @@ class WechatShippingUpload(models.Model):
         revision, claimed_until = (locked or self._lock_claims())[self.id]
         if claimed_until != held_until:
             _logger.warning(
-                "WeChat upload %s: the claim ran out during the attempt and "
-                "another worker took "
-                "the upload over; this attempt's outcome (%s) is left to it",
+                "WeChat upload %s: the claim ran out during the attempt and another "
+                "worker took the upload over; this attempt's outcome (%s) is left to "
+                "it",
                 self.id,
                 state,
             )
             return self.browse()
-        changed_meanwhile = revision > self.claimed_revision
+        vals = self._finish_vals(state, problems, body, info, result, extra)
+        if revision > self.claimed_revision and state != "retrying":
+            # Changed while it was being sent: what WeChat got is already behind.
+            vals.update(state="pending", next_attempt_at=fields.Datetime.now())
+        # An acceptance after an attempt that went well leaves no chatter line, as a job
+        # queue logs failures rather than each success ("Accepted On" says when); every
+        # failure, and the acceptance that ends one, stays in the chatter.
+        routine = state == "sent" and not self.problems
+        (self.with_context(mail_notrack=True) if routine else self).write(vals)
+        self._after_finish(state, routine)
+        return self
+
+    def _finish_vals(self, state, problems, body, info, result, extra):
+        """The values an attempt that ended in `state` writes on this upload."""
         now = fields.Datetime.now()
         vals = {
             "state": state,
@@ -785,13 +781,11 @@ class WechatShippingUpload(models.Model):
                 RETRY_BASE_SECONDS * 2 ** max(self.attempt_count - 1, 0),
             )
             vals["next_attempt_at"] = now + timedelta(seconds=delay)
-        if changed_meanwhile and state != "retrying":
-            vals.update(state="pending", next_attempt_at=now)
-        # An acceptance after an attempt that went well leaves no chatter line, as a job
-        # queue logs failures rather than each success ("Accepted On" says when); every
-        # failure, and the acceptance that ends one, stays in the chatter.
-        routine = state == "sent" and not self.problems
-        (self.with_context(mail_notrack=True) if routine else self).write(vals)
+        return vals
+
+    def _after_finish(self, state, routine):
+        """What the end of an attempt sets going: the shipping that waited for these
+        shopping details, and the salesperson's activity."""
         if state == "sent" and self.family == SHOPPING_DETAILS:
             # The shipping waiting for these details goes now (if claimed meanwhile,
             # right after).
@@ -807,4 +801,3 @@ class WechatShippingUpload(models.Model):
             self._notify_attention()
         elif state == "sent" and not routine:
             self._close_attention()
-        return self

@@ -38,8 +38,7 @@ class WechatUploadQueue(models.AbstractModel):
         "Outcome Unknown",
         readonly=True,
         help="The last attempt's answer was lost (a timeout, or a worker that died "
-        "during the "
-        "call): WeChat may hold what was sent.",
+        "during the call): WeChat may hold what was sent.",
     )
 
     def _lock_for_update(self, skip_locked=False):
@@ -50,31 +49,28 @@ class WechatUploadQueue(models.AbstractModel):
         serialization failure here, where it is not logged, and Odoo retries the request
         or job (retrying() for the job): left to the ORM's UPDATE, the same failure is
         first logged as an ERROR "bad query"."""
-        if not self:
-            return []
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM %s WHERE id IN %s FOR UPDATE %s",
-                SQL.identifier(self._table),
-                tuple(self.ids),
-                SQL("SKIP LOCKED") if skip_locked else SQL(),
-            ),
-            log_exceptions=False,
-        )
-        return [row[0] for row in self.env.cr.fetchall()]
+        return list(self._lock_rows((), skip_locked))
 
     def _lock_claims(self):
         """Lock these rows, waiting for a transaction that holds them: {id: (revision,
         claimed_until)}, what an outcome is recorded against (see _lock_for_update for
         the serialization failure this may raise)."""
+        return self._lock_rows(("revision", "claimed_until"))
+
+    def _lock_rows(self, columns, skip_locked=False):
+        """Lock these rows as _lock_for_update does and read `columns` of each:
+        {id: (values of columns)}."""
         if not self:
             return {}
-        self.flush_recordset(["revision", "claimed_until"])
+        if columns:
+            self.flush_recordset(list(columns))
         self.env.cr.execute(
             SQL(
-                "SELECT id, revision, claimed_until FROM %s WHERE id IN %s FOR UPDATE",
+                "SELECT %s FROM %s WHERE id IN %s FOR UPDATE %s",
+                SQL(", ").join(map(SQL.identifier, ("id", *columns))),
                 SQL.identifier(self._table),
                 tuple(self.ids),
+                SQL("SKIP LOCKED") if skip_locked else SQL(),
             ),
             log_exceptions=False,
         )
@@ -155,16 +151,19 @@ class WechatUploadQueue(models.AbstractModel):
     def _claim_lease_seconds(self):
         """How long a claim lasts: system parameter
         `wechat_shipping.claim_lease_seconds`, else 300."""
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("wechat_shipping.claim_lease_seconds")
+        seconds = self._int_param(
+            "wechat_shipping.claim_lease_seconds", CLAIM_LEASE_SECONDS
         )
-        try:
-            seconds = int(value) if value else CLAIM_LEASE_SECONDS
-        except ValueError:
-            return CLAIM_LEASE_SECONDS
         return seconds if seconds > 0 else CLAIM_LEASE_SECONDS
+
+    @api.model
+    def _int_param(self, key, default):
+        """System parameter `key` as an integer; `default` when unset or not one."""
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        try:
+            return int(value) if value else default
+        except ValueError:
+            return default
 
     def _renew_claim(self, held_until):
         """Extend this worker's claim on these rows: (the ones still held, the new

@@ -217,8 +217,8 @@ def check_shopping_details(control, expected):
                 continue
             if upload["received_at"] <= held[0]["received_at"]:
                 wrong.append(
-                    f"the shipping of {key_id} reached WeChat before its "
-                    f"shopping details"
+                    f"the shipping of {key_id} reached WeChat before its shopping "
+                    f"details"
                 )
             for sub in upload["body"].get("sub_orders") or [upload["body"]]:
                 order_key = sub["order_key"]
@@ -231,8 +231,8 @@ def check_shopping_details(control, expected):
                 }
                 if named - known:
                     wrong.append(
-                        f"parcels of {sub_id} name items "
-                        f"{sorted(named - known)} its details lack"
+                        f"parcels of {sub_id} name items {sorted(named - known)} its "
+                        f"details lack"
                     )
     return wrong
 
@@ -291,8 +291,8 @@ def check(upload, expected):
         )
     if expected["lonely_state"] != "attention":
         wrong.append(
-            f"the order without a tracking number is "
-            f"{expected['lonely_state']!r}, not attention"
+            f"the order without a tracking number is {expected['lonely_state']!r}, not "
+            f"attention"
         )
     return wrong
 
@@ -369,15 +369,12 @@ def main():
     if wrong:
         return 1
     print(
-        "demo: check passed: Shopping Order got every order's shopping details "
-        "before its shipping, "
-        "prices adding up to the orders' totals, and the combined upload with "
-        "both sub-orders (unified, "
-        "split with items of the details per parcel), SF codes, masked "
-        "contacts; Order Shipping Management holds "
-        "both sub-orders complete with their descriptions, the half-shipped "
-        "order as partial and "
-        "the class as virtual goods; the order without tracking needs attention"
+        "demo: check passed: Shopping Order got every order's shopping details before "
+        "its shipping, prices adding up to the orders' totals, and the combined upload "
+        "with both sub-orders (unified, split with items of the details per parcel), "
+        "SF codes, masked contacts; Order Shipping Management holds both sub-orders "
+        "complete with their descriptions, the half-shipped order as partial and the "
+        "class as virtual goods; the order without tracking needs attention"
     )
     return 0
 

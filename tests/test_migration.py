@@ -108,8 +108,8 @@ class TestMigration(WechatShippingCase):
         has them."""
         self.env.cr.execute(
             SQL(
-                "SELECT name, res_id, noupdate FROM ir_model_data WHERE module "
-                "= 'wechat_shipping' AND model = %s",
+                "SELECT name, res_id, noupdate FROM ir_model_data WHERE module = "
+                "'wechat_shipping' AND model = %s",
                 "wechat.express.company",
             )
         )
@@ -142,8 +142,8 @@ class TestMigration(WechatShippingCase):
         # ids.
         self.env.cr.execute(
             SQL(
-                "DELETE FROM ir_model_data WHERE module = 'wechat_shipping' "
-                "AND model = %s",
+                "DELETE FROM ir_model_data WHERE module = 'wechat_shipping' AND model "
+                "= %s",
                 "wechat.express.company",
             )
         )

@@ -163,13 +163,15 @@ class TestOrderShipping(WechatShippingCase):
         self.assertEqual((body["logistics_type"], body["delivery_mode"]), (2, 1))
         self.assertEqual(self._record(order)["shipping"]["logistics_type"], 2)
 
-    def test_a_combined_payment_goes_in_one_call_with_each_sub_order_on_its_own(self):
+    def _paid_combined(self, cups):
+        """A combined payment WeChat Pay knows: a tea, and `cups` cups in a second
+        sub-order."""
         combined = self._combined()
         first = self._order(
             [(self.tea, 1)], combined=combined, wechat_payer_openid=False
         )
         second = self._order(
-            [(self.cup, 2)], combined=combined, wechat_payer_openid=False
+            [(self.cup, cups)], combined=combined, wechat_payer_openid=False
         )
         self.wechat.pay(
             OPENID,
@@ -180,6 +182,10 @@ class TestOrderShipping(WechatShippingCase):
                 for order in (first, second)
             ],
         )
+        return combined, first, second
+
+    def test_a_combined_payment_goes_in_one_call_with_each_sub_order_on_its_own(self):
+        combined, first, second = self._paid_combined(cups=2)
         self._ship(first.picking_ids, "SFM000000010")
         self._ship(second.picking_ids, "SFM000000011")
         self._run_cron()
@@ -399,22 +405,7 @@ class TestOrderShipping(WechatShippingCase):
         self.assertEqual(self._osm_calls(), 0)
 
     def test_a_combined_payment_is_not_held_up_by_one_sub_order(self):
-        combined = self._combined()
-        first = self._order(
-            [(self.tea, 1)], combined=combined, wechat_payer_openid=False
-        )
-        second = self._order(
-            [(self.cup, 1)], combined=combined, wechat_payer_openid=False
-        )
-        self.wechat.pay(
-            OPENID,
-            mchid=MCHID,
-            out_trade_no=combined.wechat_out_trade_no,
-            sub_orders=[
-                {"mchid": MCHID, "out_trade_no": order.wechat_out_trade_no}
-                for order in (first, second)
-            ],
-        )
+        combined, first, second = self._paid_combined(cups=1)
         self._ship(first.picking_ids, "SFM000000090")
         self._run_cron()
         upload = combined.upload_ids

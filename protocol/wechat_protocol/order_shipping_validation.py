@@ -21,17 +21,15 @@ RULES = {
     **SHOPPING_RULES,
     "logistics_type": (
         catalogue.LOGISTICS_TYPE_ILLEGAL,
-        "Logistics type must be 1 (express), 2 (same-city delivery), 3 "
-        "(virtual goods) or 4 (customer pickup): set the carrier's WeChat logistics "
-        "type.",
+        "Logistics type must be 1 (express), 2 (same-city delivery), 3 (virtual "
+        "goods) or 4 (customer pickup): set the carrier's WeChat logistics type.",
         "物流模式必须为 1（快递）、2（同城配送）、3（虚拟商品）或 4（用户自提）："
         "请设置承运商的微信物流模式。",
     ),
     "split_not_express": (
         catalogue.SPLIT_NOT_EXPRESS,
-        "Split delivery is for express shipments only: ship same-city, virtual "
-        "and pickup "
-        "orders in one go.",
+        "Split delivery is for express shipments only: ship same-city, virtual and "
+        "pickup orders in one go.",
         "只有快递发货可以分拆发货：同城配送、虚拟商品和自提订单请一次性发货。",
     ),
     "all_delivered_missing": (
@@ -51,8 +49,8 @@ RULES = {
     ),
     "express_fields": (
         _PARAM,
-        "Same-city, virtual and pickup shipments carry no tracking number or "
-        "express company.",
+        "Same-city, virtual and pickup shipments carry no tracking number or express "
+        "company.",
         "同城配送、虚拟商品和自提发货不填写运单号和物流公司。",
     ),
     "item_desc_empty": (

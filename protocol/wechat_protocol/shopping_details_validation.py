@@ -64,8 +64,8 @@ RULES = {
     ),
     "text_invisible": (
         _P,
-        "{name_en} contains invisible or control characters (line break, tab, NUL...): "
-        "remove them.",
+        "{name_en} contains invisible or control characters (line break, tab, "
+        "NUL...): remove them.",
         "{name_zh}含有不可见字符或控制字符（换行、制表符、NUL 等）：请删除。",
     ),
     "unit_price": (
@@ -95,9 +95,8 @@ RULES = {
     ),
     "logistics_type": (
         _P,
-        "Logistics type must be 1 (express), 2 (same-city delivery), 3 "
-        "(virtual goods) or 4 (customer pickup): set the carrier's WeChat logistics "
-        "type.",
+        "Logistics type must be 1 (express), 2 (same-city delivery), 3 (virtual "
+        "goods) or 4 (customer pickup): set the carrier's WeChat logistics type.",
         "物流形式必须为 1（快递）、2（同城配送）、3（虚拟商品）或 4（用户自提）："
         "请设置承运商的微信物流模式。",
     ),

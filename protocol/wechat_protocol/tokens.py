@@ -160,8 +160,8 @@ class _FetchingSource:
 
     def __repr__(self):
         return (
-            f"{type(self).__name__}(base_url={self.base_url!r}, "
-            f"appid={self.appid!r}, secret='***')"
+            f"{type(self).__name__}(base_url={self.base_url!r}, appid={self.appid!r}, "
+            f"secret='***')"
         )
 
     def token(self, force_refresh=False):
@@ -242,8 +242,8 @@ class _FetchingSource:
             errmsg = errmsg.replace(self._secret, "***")
         _logger.warning("WeChat token request for %s refused: %s", self.appid, code)
         raise TokenError(
-            f"WeChat refused the token request for {self.appid}: "
-            f"{code} {redact(errmsg)}",
+            f"WeChat refused the token request for {self.appid}: {code} "
+            f"{redact(errmsg)}",
             info=info,
             retryable=info.outcome == Outcome.RETRYABLE,
         )
