@@ -37,6 +37,19 @@ def check(condition, message):
         raise DrillFailed(message)
 
 
+def validate_all(warehouse, orders, prefix):
+    """Validate the delivery of each of `orders` in committed batches, its tracking
+    number `prefix` and the order's number; check that all were validated."""
+    answer = warehouse.call(
+        "validate_batches",
+        deliveries=[[o["picking"], f"{prefix}{o['order']:09d}"] for o in orders],
+    )
+    check(
+        answer["validated"] == len(orders),
+        f"{answer['validated']} of {len(orders)} deliveries validated",
+    )
+
+
 def _die_with_parent():
     # Linux prctl(PR_SET_PDEATHSIG, SIGKILL): a worker never outlives the driver.
     with contextlib.suppress(OSError):

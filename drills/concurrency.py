@@ -18,6 +18,7 @@ from .common import (
     finish_counts,
     tracking_numbers,
     upload_time_regressions,
+    validate_all,
 )
 
 ORDERS = 300
@@ -50,14 +51,7 @@ def run(ctx, say):
     ctx.pay(wechat, queued + fresh)
 
     # Stage 1: a queue of 300 pending uploads, drained by the four processes at once.
-    answer = warehouse.call(
-        "validate_batches",
-        deliveries=[[o["picking"], "SF5%09d" % o["order"]] for o in queued],
-    )
-    check(
-        answer["validated"] == ORDERS,
-        "{} of {} deliveries validated".format(answer["validated"], ORDERS),
-    )
+    validate_all(warehouse, queued, "SF5")
     check(
         db.states() == {"pending": ORDERS},
         f"queue before draining: {dict(db.states())}",

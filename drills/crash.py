@@ -18,6 +18,7 @@ from .common import (
     finish_counts,
     tracking_numbers,
     upload_time_regressions,
+    validate_all,
     wait_for,
 )
 
@@ -41,14 +42,7 @@ def run(ctx, say):
         len(orders) == ORDERS,
         f"the template has {len(orders)} unshipped orders, {ORDERS} needed",
     )
-    answer = warehouse.call(
-        "validate_batches",
-        deliveries=[[o["picking"], "SF3%09d" % o["order"]] for o in orders],
-    )
-    check(
-        answer["validated"] == ORDERS,
-        "{} of {} deliveries validated".format(answer["validated"], ORDERS),
-    )
+    validate_all(warehouse, orders, "SF3")
     ctx.pay(wechat, orders)
 
     wechat.fault("hang", count=SLOW_CALLS, seconds=LATENCY)

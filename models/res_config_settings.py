@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import AccessError
 
 from .res_company import CREDENTIALS_GROUP
@@ -70,8 +70,8 @@ class ResConfigSettings(models.TransientModel):
         words."""
         if not self.env.user.has_group(CREDENTIALS_GROUP):
             raise AccessError(
-                _("Only system administrators check the WeChat connection.")
+                self.env._("Only system administrators check the WeChat connection.")
             )
         self.execute()  # what was typed is what is checked
         lines = self.company_id._wechat_connection_report()
-        return notification(_("WeChat connection"), lines)
+        return notification(self.env._("WeChat connection"), lines)

@@ -1,6 +1,6 @@
 from wechat_protocol import catalogue, order_shipping, payload, shopping_details
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .wechat_order_key_mixin import (
@@ -108,7 +108,7 @@ class SaleOrder(models.Model):
             combined = order.wechat_combined_order_id
             if order.wechat_order_number_type != combined.wechat_order_number_type:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Sale order %(order)s uses another WeChat order number type "
                         "than combined order %(combined)s; WeChat needs the same type "
                         "for the main order and every sub-order.",
@@ -189,7 +189,7 @@ class SaleOrder(models.Model):
                     + (
                         error._translate(lang)
                         if error
-                        else _(
+                        else self.env._(
                             "set the order's delivery date (Other Info) to the date it "
                             "ships."
                         )
@@ -205,12 +205,12 @@ class SaleOrder(models.Model):
             lines.append(
                 f"{order.name}: "
                 + (
-                    _("WeChat took the report.")
+                    self.env._("WeChat took the report.")
                     if result.accepted
                     else result.describe(lang)
                 )
             )
-        return notification(_("WeChat special shipping report"), lines)
+        return notification(self.env._("WeChat special shipping report"), lines)
 
     @api.model
     def _cron_wechat_sync_states(self, limit=SYNC_BATCH):

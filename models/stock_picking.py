@@ -1,6 +1,6 @@
 from wechat_protocol import catalogue, payload
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .wechat_order_key_mixin import WECHAT_USERS, notification, unix_from_moment
@@ -71,7 +71,8 @@ class StockPicking(models.Model):
         ).write({"wechat_received_at": now})
         lines = self._wechat_remind_receipt()
         return notification(
-            _("WeChat receipt reminder"), lines or [_("Nothing to remind.")]
+            self.env._("WeChat receipt reminder"),
+            lines or [self.env._("Nothing to remind.")],
         )
 
     def action_view_wechat_upload(self):
@@ -117,7 +118,9 @@ class StockPicking(models.Model):
             reasons = uploads._check_payloads()
             if reasons:
                 raise UserError(
-                    _("WeChat would refuse this shipping information:\n%s", reasons)
+                    self.env._(
+                        "WeChat would refuse this shipping information:\n%s", reasons
+                    )
                 )
         return res
 
@@ -222,7 +225,9 @@ class StockPicking(models.Model):
             if result.accepted or result.errcode == catalogue.REMINDER_USED:
                 order.wechat_receipt_reminded_at = fields.Datetime.now()
                 lines.append(
-                    _("%s: WeChat reminded the buyer to confirm receipt.", order.name)
+                    self.env._(
+                        "%s: WeChat reminded the buyer to confirm receipt.", order.name
+                    )
                 )
             else:
                 lines.append(f"{order.name}: {result.describe(lang)}")

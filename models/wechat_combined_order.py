@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from .wechat_shipping_upload import STATE_URGENCY
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
@@ -14,7 +14,9 @@ class WechatCombinedOrder(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    name = fields.Char(required=True, copy=False, default=lambda self: _("New"))
+    name = fields.Char(
+        required=True, copy=False, default=lambda self: self.env._("New")
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -50,11 +52,11 @@ class WechatCombinedOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
+            if vals.get("name", self.env._("New")) == self.env._("New"):
                 vals["name"] = (
                     vals.get("wechat_out_trade_no")
                     or vals.get("wechat_transaction_id")
-                    or _("New")
+                    or self.env._("New")
                 )
         return super().create(vals_list)
 

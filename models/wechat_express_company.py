@@ -1,6 +1,6 @@
 from wechat_protocol import report, validation
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 # The language of the names WeChat's get_delivery_list gives.
@@ -99,7 +99,9 @@ class WechatExpressCompany(models.Model):
             Exception
         ) as error:  # the client's errors carry no secret; show them as they are
             raise UserError(
-                _("WeChat's express company list could not be fetched: %s", error)
+                self.env._(
+                    "WeChat's express company list could not be fetched: %s", error
+                )
             ) from error
         count = self._upsert(companies)
         return {
@@ -107,7 +109,7 @@ class WechatExpressCompany(models.Model):
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": _("%s WeChat express companies loaded.", count),
+                "message": self.env._("%s WeChat express companies loaded.", count),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }

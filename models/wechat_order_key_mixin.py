@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from wechat_protocol import client as wechat_client
 from wechat_protocol import payload, report, shopping_details, validation
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import LazyTranslate
@@ -136,7 +136,7 @@ class WechatOrderKeyMixin(models.AbstractModel):
                 or record.wechat_transaction_id
             ):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(record)s: choose the WeChat order number type for its "
                         "WeChat order key.",
                         record=label,
@@ -275,8 +275,8 @@ class WechatOrderKeyMixin(models.AbstractModel):
         )
         lines = [target._wechat_verify_line() for target in (*targets, *singles)]
         return notification(
-            _("WeChat shopping details"),
-            lines or [_("None of these orders has a WeChat order key.")],
+            self.env._("WeChat shopping details"),
+            lines or [self.env._("None of these orders has a WeChat order key.")],
         )
 
     def _wechat_verify_line(self):

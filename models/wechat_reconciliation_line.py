@@ -2,7 +2,7 @@ import time
 
 from wechat_protocol import client as wechat_client
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .wechat_order_key_mixin import moment_from_unix
@@ -46,14 +46,14 @@ class WechatReconciliationLine(models.Model):
     @api.depends("kind")
     def _compute_what_to_do(self):
         texts = {
-            "unknown": _(
+            "unknown": self.env._(
                 "Find the Odoo order of this payment and give it this transaction id "
                 "or merchant order number (its WeChat tab), or import it."
             ),
-            "not_shipped": _(
+            "not_shipped": self.env._(
                 "Ship the order: WeChat holds its funds until its shipping is uploaded."
             ),
-            "not_in_wechat": _(
+            "not_in_wechat": self.env._(
                 "Upload to WeChat now; if it fails, the upload's reason says why."
             ),
         }

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from psycopg2.errors import SerializationFailure
 from wechat_protocol import call_pool, catalogue, exchange, payload, report, rfc3339
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.service.model import retrying
 from odoo.tools import LazyTranslate
@@ -335,7 +335,9 @@ class WechatShippingUpload(models.Model):
         else:
             names = report.shorten(", ".join(uploads.mapped("name")), 300)
             action = notification(
-                _("WeChat accepted the shipping information"), [names], kind="success"
+                self.env._("WeChat accepted the shipping information"),
+                [names],
+                kind="success",
             )
         action["params"]["next"] = {"type": "ir.actions.act_window_close"}
         return action
@@ -354,12 +356,12 @@ class WechatShippingUpload(models.Model):
             )
         if len(refused) > NOTIFIED_UPLOADS:
             lines.append(
-                _(
+                self.env._(
                     "… and %s more: see the WeChat Uploads list.",
                     len(refused) - NOTIFIED_UPLOADS,
                 )
             )
-        title = _(
+        title = self.env._(
             "WeChat accepted %(sent)s of %(total)s",
             sent=len(self) - len(refused),
             total=len(self),
