@@ -167,8 +167,8 @@ class Bench:
         it measures."""
         self.Upload.flush_model()
         self.cr.execute(
-            "UPDATE wechat_shipping_upload SET next_attempt_at = %s WHERE state IN "
-            "('pending', 'retrying') AND NOT (id = ANY(%s))",
+            "UPDATE wechat_shipping_upload SET next_attempt_at = %s"
+            " WHERE state IN ('pending', 'retrying') AND NOT (id = ANY(%s))",
             [fields.Datetime.now() + timedelta(days=1), list(keep) or [0]],
         )
         self.cr.commit()
@@ -256,8 +256,8 @@ class Bench:
             results["on_hook_ms"].append(1000 * hook[True] / len(done[True]))
             results["off_hook_ms"].append(1000 * hook[False] / len(done[False]))
             say(
-                "figure 1 round %d/%d: on %.2f s, off %.2f s, ratio %.3f; addon hook "
-                "%.1f ms/delivery (orders made in %.0f s)"
+                "figure 1 round %d/%d: on %.2f s, off %.2f s, ratio %.3f; "
+                "addon hook %.1f ms/delivery (orders made in %.0f s)"
                 % (
                     round_index + 1,
                     rounds,
@@ -314,8 +314,8 @@ class Bench:
         uploads._request_upload(trigger=False)
         uploads.flush_recordset()
         self.cr.execute(
-            "UPDATE wechat_shipping_upload SET next_attempt_at = now() at time "
-            "zone 'utc' - interval '1 day'"
+            "UPDATE wechat_shipping_upload"
+            "   SET next_attempt_at = now() at time zone 'utc' - interval '1 day'"
             " WHERE id = ANY(%s)",
             [list(upload_ids)],
         )
@@ -368,8 +368,8 @@ class Bench:
         )
         if accepted != len(upload_ids) or sent != len(upload_ids):
             raise SystemExit(
-                f"bench: drain of {len(upload_ids)} uploads: sandbox accepted "
-                f"{accepted}, {sent} sent"
+                f"bench: drain of {len(upload_ids)} uploads: "
+                f"sandbox accepted {accepted}, {sent} sent"
             )
         stats = self.control.stats()
         return {
@@ -406,8 +406,8 @@ class Bench:
             for run in range(runs):
                 drains.append(self.drain(upload_ids, latency_ms=latency))
                 say(
-                    "figure 2 drain %d/%d at %d ms: %d uploads in %.2f s, %.0f/s, %.1f "
-                    "queries/upload, %d calls at once at most"
+                    "figure 2 drain %d/%d at %d ms: %d uploads in %.2f s, "
+                    "%.0f/s, %.1f queries/upload, %d calls at once at most"
                     % (
                         run + 1,
                         runs,
@@ -431,9 +431,9 @@ class Bench:
         return figures
 
     def backlog(self, upload_ids, filler, runs):
-        """The drain of `upload_ids` with no other upload due, then with `filler` more
-        due behind them: queries per upload and peak Python memory of each (figure 4).
-        """
+        """The drain of `upload_ids` with no other upload due, then with `filler`
+        more due behind them: queries per upload and peak Python memory of each
+        (figure 4)."""
         figures = {"uploads": len(upload_ids), "backlog": filler}
         for name, rows in (("none", 0), ("filler", filler)):
             if rows:
@@ -453,8 +453,8 @@ class Bench:
                 "seconds_median": median([d["seconds"] for d in drains]),
             }
             say(
-                "figure 4: drain of %d uploads with %d more due behind: %.1f "
-                "queries/upload, peak %.1f MiB"
+                "figure 4: drain of %d uploads with %d more "
+                "due behind: %.1f queries/upload, peak %.1f MiB"
                 % (
                     len(upload_ids),
                     figures[name]["due_behind"],
@@ -463,8 +463,8 @@ class Bench:
                 )
             )
         self.cr.execute(
-            "DELETE FROM wechat_shipping_upload WHERE combined_order_id IN (SELECT id "
-            "FROM wechat_combined_order WHERE name LIKE 'BACKLOG-%%')"
+            "DELETE FROM wechat_shipping_upload WHERE combined_order_id IN"
+            " (SELECT id FROM wechat_combined_order WHERE name LIKE 'BACKLOG-%%')"
         )
         self.cr.execute(
             "DELETE FROM wechat_combined_order WHERE name LIKE 'BACKLOG-%%'"

@@ -148,8 +148,8 @@ def rows(protocol, odoo, skipped):
                 "less sensitive to load spikes",
             ),
             (
-                "1. time in the addon's hook (_wechat_queue_uploads), on / off (ms "
-                "per delivery)",
+                "1. time in the addon's hook "
+                "(_wechat_queue_uploads), on / off (ms per delivery)",
                 "{:.2f} / {:.2f}".format(
                     v["on_hook_ms_median"], v["off_hook_ms_median"]
                 ),
@@ -181,7 +181,7 @@ def rows(protocol, odoo, skipped):
                 ),
                 (
                     f"2. SQL queries per upload at {latency['latency_ms']} ms (1-3 "
-                    f"line orders)",
+                    "line orders)",
                     "{:.1f}".format(latency["queries_per_upload_median"]),
                     runs([r["queries_per_upload"] for r in latency["runs"]], "%.1f"),
                     "most calls at once %d of %d"
@@ -218,8 +218,8 @@ def rows(protocol, odoo, skipped):
             none, filler = b["none"], b["filler"]
             table += [
                 (
-                    f"4. drain {b['uploads']} uploads, queries per upload: none due "
-                    f"behind / {filler['due_behind']:,}",
+                    f"4. drain {b['uploads']} uploads, queries per "
+                    f"upload: none due behind / {filler['due_behind']:,}",
                     "{:.1f} / {:.1f}".format(
                         none["queries_per_upload_median"],
                         filler["queries_per_upload_median"],
@@ -295,8 +295,8 @@ def render(args, protocol, odoo):
     info = machine(odoo)
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     lines = [
-        f"Command: `{args.command}` ({'quick' if args.quick else 'full'} run, {when}, "
-        f"revision {revision()}, {args.seconds} s in all)",
+        f"Command: `{args.command}` ({'quick' if args.quick else 'full'} "
+        f"run, {when}, revision {revision()}, {args.seconds} s in all)",
         "",
         f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram']} RAM, Linux "
         f"{info['kernel']}, Python {info['python']}, PostgreSQL {info['postgresql']}, "
@@ -316,24 +316,23 @@ def render(args, protocol, odoo):
         lines += [
             "",
             f"Figure 1: {v['rounds']} rounds, each validating {v['deliveries']} "
-            f"deliveries with auto-upload on (both WeChat APIs: two uploads queued per "
-            f"delivery) and {v['deliveries']} with it off, alternating in blocks of "
-            f"{v['block']} "
-            "(ABBA); a delivery is validated in its own transaction (button_validate, "
-            "flush, commit). "
-            f"Figure 2: per latency, "
+            "deliveries with auto-upload on (both WeChat APIs: two uploads queued per "
+            f"delivery) and {v['deliveries']} with it "
+            f"off, alternating in blocks of {v['block']} "
+            "(ABBA); a delivery is validated in its own transaction "
+            "(button_validate, flush, commit). Figure 2: per latency, "
             f"{len(next(iter(d['by_latency'].values()))['runs'])} drains of "
             f"{d['uploads']} uploads (default cron batch, {d['calls_in_flight']} "
-            f"calls in flight per worker, one worker); queries by order size: "
+            "calls in flight per worker, one worker); queries by order size: "
             f"{odoo['queries']['10']['orders']} orders of each size shipped in two "
             f"parcels, drained {len(odoo['queries']['10']['queries_per_upload'])} "
-            f"times.",
+            "times.",
         ]
         if b := odoo.get("backlog"):
             lines[-1] += (
                 f" Figure 4: {b['uploads']} uploads drained twice with no other upload "
                 f"due, then twice with {b['backlog']:,} more due behind them (made "
-                f"with SQL), under tracemalloc."
+                "with SQL), under tracemalloc."
             )
     else:
         lines += ["", f"Figures 1, 2 and 4 were skipped: {args.skipped}."]

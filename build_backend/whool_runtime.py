@@ -6,8 +6,7 @@ drills, benchmark, scripts and documents. Every hook is whool's own; ``build_whe
 then drops from the wheel the paths that ``[tool.whool-runtime] exclude`` in
 pyproject.toml names, and checks that what the manifest loads is still there. whool
 names the distribution after the checkout's folder, so a checkout named otherwise than
-the addon is refused.
-"""
+the addon is refused."""
 
 import ast
 import base64
@@ -44,9 +43,9 @@ def _check_name(built, directory):
     elif os.path.exists(path):
         os.remove(path)
     raise RuntimeError(
-        f"whool names the distribution after the folder it builds in "
-        f"({Path.cwd().name!r}); build from a checkout named {addon!r} (git clone ... "
-        f"{addon})"
+        "whool names the distribution after the folder it builds in "
+        f"({Path.cwd().name!r}); build from a checkout "
+        f"named {addon!r} (git clone ... {addon})"
     )
 
 

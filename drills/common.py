@@ -196,8 +196,8 @@ class Database:
         """Order key id -> tracking number of its (one) done delivery."""
         return dict(
             self.rows(
-                "SELECT 'mch:' || so.wechat_mchid || ':' || "
-                "so.wechat_out_trade_no, sp.carrier_tracking_ref"
+                "SELECT 'mch:' || so.wechat_mchid || ':' || so.wechat_out_trade_no,"
+                "       sp.carrier_tracking_ref"
                 "  FROM stock_picking sp JOIN sale_order so ON so.id = sp.sale_id"
                 " WHERE sp.state = 'done'"
             )
@@ -215,9 +215,8 @@ class Database:
     def advance_clock(self, seconds):
         """Let `seconds` pass for the queue: every due date and lease moves that much
         earlier.
-
-        Used between scheduled cron runs instead of sleeping through the cron interval.
-        """
+         Used between scheduled cron runs instead of sleeping through the cron
+        interval."""
         self.rows(
             "UPDATE wechat_shipping_upload"
             "   SET next_attempt_at = next_attempt_at - make_interval(secs => %(s)s),"

@@ -6,8 +6,7 @@ run the upload cron's own progress loop (ir.cron._run_job) at the same moment. R
 never runs one ir.cron job in two workers at once (the scheduler locks the job's row),
 so this is stricter than production: only the addon's claims (FOR UPDATE SKIP LOCKED, a
 lease per claim) keep them apart, as they must against a manual "Upload now" or a second
-Odoo instance calling the method.
-"""
+Odoo instance calling the method."""
 
 import collections
 
@@ -45,7 +44,7 @@ def run(ctx, say):
     check(
         len(orders) >= ORDERS + NEW_ORDERS,
         f"the template has {len(orders)} unshipped orders, {ORDERS + NEW_ORDERS} "
-        f"needed",
+        "needed",
     )
     queued, fresh = orders[:ORDERS], orders[ORDERS : ORDERS + NEW_ORDERS]
     ctx.pay(wechat, queued + fresh)
@@ -68,8 +67,8 @@ def run(ctx, say):
     uploads = wechat.uploads()
     grouped = by_order(uploads)
     say(
-        f"stage 1: {_each(sent)}, sandbox accepted {len(uploads)} uploads for "
-        f"{len(grouped)} orders, queue {dict(db.states())}"
+        f"stage 1: {_each(sent)}, sandbox accepted {len(uploads)} "
+        f"uploads for {len(grouped)} orders, queue {dict(db.states())}"
     )
     check(not overlap, f"more than one process sent uploads {sorted(overlap)[:5]}")
     check(not failed_runs, f"{len(failed_runs)} cron runs failed; see the cron logs")
@@ -93,7 +92,7 @@ def run(ctx, say):
     stage1 = (
         f"stage 1: {ORDERS} pending uploads, {CALLS_IN_FLIGHT} calls in flight per "
         f"process, {_each(sent)}, each order exactly once, {conflicts} serialization "
-        f"conflicts retried by the crons"
+        "conflicts retried by the crons"
     )
 
     # Stage 2: while the crons drain, the warehouse corrects tracking numbers (some
@@ -131,9 +130,8 @@ def run(ctx, say):
     ]
     states = db.states()
     say(
-        "stage 2: {} tracking changes and {} validations committed ({} serialization "
-        "retries), "
-        "{}, queue {}".format(
+        "stage 2: {} tracking changes and {} validations committed "
+        "({} serialization retries), {}, queue {}".format(
             len(changes),
             NEW_ORDERS,
             retracked["serialization_retries"] + validated["serialization_retries"],
@@ -164,7 +162,7 @@ def run(ctx, say):
         per_order[order["key"]] += 1
     check(
         set(new) == set(per_order),
-        f"orders uploaded in stage 2 differ from the orders changed: "
+        "orders uploaded in stage 2 differ from the orders changed: "
         f"{sorted(set(per_order) - set(new))[:3]} missing, "
         f"{sorted(set(new) - set(per_order))[:3]} unexpected",
     )
@@ -206,8 +204,8 @@ def run(ctx, say):
             f"{list(wrong.items())[:3]}",
         )
         completions = (
-            f"; finish_shipping_count 2 for the {len(changed)} changed orders, 1 for "
-            f"the others; {len(attention)} orders "
+            f"; finish_shipping_count 2 for the {len(changed)} changed "
+            f"orders, 1 for the others; {len(attention)} orders "
             "changed twice need attention, their second change never sent"
         )
     regressions = upload_time_regressions(by_order(uploads))
@@ -216,11 +214,11 @@ def run(ctx, say):
     coalesced = sum(per_order.values()) - sum(len(items) for items in new.values())
     resent = sum(1 for key, items in new.items() if len(items) > 1)
     return (
-        "{}; stage 2 (changes while draining): {} changes to {} orders ({} corrected "
-        "twice) and {} new validations, {} ({} serialization conflicts retried by the "
-        "crons, {} by the warehouse); sandbox got {} uploads, never more than one per "
-        "change ({} changes coalesced, {} orders sent twice), last accepted tracking "
-        "number = Odoo's "
+        "{}; stage 2 (changes while draining): {} changes to {} orders ({} "
+        "corrected twice) and {} new validations, {} ({} serialization "
+        "conflicts retried by the crons, {} by the warehouse); sandbox got "
+        "{} uploads, never more than one per change ({} changes coalesced, "
+        "{} orders sent twice), last accepted tracking number = Odoo's "
         "for all {} orders{}, upload_time always increasing{}".format(
             stage1,
             len(changes),

@@ -6,8 +6,7 @@ claimed stay 'sending'. A new process is started; its drains must leave those ro
 until their claim lease expires (system parameter wechat_shipping.claim_lease_seconds,
 short here), then send them. Only the uploads in flight at the kill (WeChat got them,
 Odoo never recorded the answers; at most the calls the process keeps in flight) may
-reach WeChat twice.
-"""
+reach WeChat twice."""
 
 import time
 
@@ -84,9 +83,8 @@ def run(ctx, say):
     )
     still = db.upload_keys("u.state = 'sending'")
     say(
-        "restarted process {:.1f}s after the kill, first drain: sent {}, {} rows still "
-        "'sending' "
-        "(lease {})".format(
+        "restarted process {:.1f}s after the kill, first drain: "
+        "sent {}, {} rows still 'sending' (lease {})".format(
             time.monotonic() - killed_at,
             len(early["delivered"]),
             len(still),
@@ -118,7 +116,7 @@ def run(ctx, say):
     check(
         set(grouped) == db.upload_keys(),
         f"sandbox orders differ from Odoo's: {len(db.upload_keys() - set(grouped))} "
-        f"missing",
+        "missing",
     )
     duplicates = {key for key, items in grouped.items() if len(items) > 1}
     check(
@@ -155,10 +153,10 @@ def run(ctx, say):
     ]
     check(not wrong, f"last accepted tracking differs from Odoo for {wrong[:3]}")
     return (
-        "killed mid-batch after {} of {} accepted, leaving {} rows 'sending' ({} in "
-        "flight); restarted process sent {} at once and left the claimed rows alone "
-        "until the {}s lease expired, then sent {}; all {} orders in the sandbox, none "
-        "'sending', {} duplicate(s){}, "
+        "killed mid-batch after {} of {} accepted, leaving {} rows 'sending' "
+        "({} in flight); restarted process sent {} at once and left the "
+        "claimed rows alone until the {}s lease expired, then sent {}; all "
+        "{} orders in the sandbox, none 'sending', {} duplicate(s){}, "
         "upload_time always increasing{}".format(
             len(accepted),
             ORDERS,

@@ -6,8 +6,7 @@ and a cron worker running the upload cron whenever work is due (as validations t
 it) during each phase. Between phases the cron's scheduled runs happen: the queue's
 clock is moved on by the cron interval (5 minutes) instead of sleeping, and one run is
 made. After recovery the drill allows two cron runs: the first right away, the second
-one interval later.
-"""
+one interval later."""
 
 from .common import (
     ORDER_SHIPPING,
@@ -79,8 +78,8 @@ def run(ctx, say):
             )
         )
         say(
-            "{}: {} validations committed, {} cron runs while validating, {} scheduled "
-            "run(s) "
+            "{}: {} validations committed, {} cron runs "
+            "while validating, {} scheduled run(s) "
             "after, {} failed calls, 0 accepted, queue {}".format(
                 words,
                 answer["validated"],
@@ -95,7 +94,7 @@ def run(ctx, say):
     check(
         db.states() == {"retrying": ORDERS},
         f"after the outage the queue is {dict(db.states())}, expected {ORDERS} "
-        f"retrying",
+        "retrying",
     )
 
     # Recovery: WeChat answers again. Run 1 comes at once, run 2 one cron interval
@@ -113,8 +112,8 @@ def run(ctx, say):
         run_ = cron.call("cron")["runs"][0]
         runs.append((number, run_, backoff, wechat.stats()["uploads_accepted"]))
         say(
-            "recovery run {} ({}): {} uploads sent in {} batches ({}), {} were still "
-            "waiting on "
+            "recovery run {} ({}): {} uploads sent in "
+            "{} batches ({}), {} were still waiting on "
             "their backoff before it, sandbox holds {}".format(
                 number,
                 "right away"
@@ -140,8 +139,8 @@ def run(ctx, say):
     expected = db.upload_keys()
     check(
         set(grouped) == expected,
-        f"sandbox orders differ: {len(expected - set(grouped))} missing, "
-        f"{len(set(grouped) - expected)} unexpected",
+        f"sandbox orders differ: {len(expected - set(grouped))} "
+        f"missing, {len(set(grouped) - expected)} unexpected",
     )
     check(
         len(uploads) == ORDERS,
@@ -184,9 +183,9 @@ def run(ctx, say):
     else:
         pulled_words = ""
     return (
-        "{}/{} validations committed during the outage ({}); {} failed calls, 0 "
-        "reached WeChat; after recovery all {} orders reached the sandbox in {} cron "
-        "run(s) ({}{}); "
+        "{}/{} validations committed during the outage ({}); {} "
+        "failed calls, 0 reached WeChat; after recovery all {} "
+        "orders reached the sandbox in {} cron run(s) ({}{}); "
         "{} uploads, 0 duplicates, 0 upload_time regressions, 0 refusals{}".format(
             validated,
             ORDERS,

@@ -1,10 +1,9 @@
-"""Driver of scripts/drill: prepares the template database, runs the drills, prints
-verdicts.
+r"""Driver of scripts/drill: prepares the template database, runs the drills.
 
-Usage (through scripts/drill, which installs the template database first):
-    python -m drills.run --odoo-config CONF --template DB --run-dir DIR
-        --odoo-src SRC [DRILL...]
-"""
+It prints a verdict per drill. Usage (through scripts/drill, which installs the
+template database first):
+    python -m drills.run --odoo-config CONF --template DB --run-dir DIR \
+        --odoo-src SRC [DRILL...]"""
 
 import argparse
 import signal
@@ -82,8 +81,8 @@ def main():
                 preparer.recv()
             ctx.stop_processes()
         print(
-            f"drill: template {args.template} ready with {TEMPLATE_ORDERS} confirmed "
-            f"WeChat orders ({time.monotonic() - started:.0f}s)",
+            f"drill: template {args.template} ready with {TEMPLATE_ORDERS} "
+            f"confirmed WeChat orders ({time.monotonic() - started:.0f}s)",
             flush=True,
         )
         for name in args.drills:

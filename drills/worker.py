@@ -13,8 +13,7 @@ Each command works like Odoo does it for real:
 - a cron run is `ir.cron._run_job` on the upload cron: its progress loop calls the
   cron's server action (`model._cron_send_due()`) until it reports no remaining work, at
   most MAX_BATCH_PER_CRON_JOB (10) batches. Only the choice of *when* a run happens is
-  the drill's.
-"""
+  the drill's."""
 
 import argparse
 import functools

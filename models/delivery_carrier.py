@@ -21,6 +21,6 @@ class DeliveryCarrier(models.Model):
         default="express",
         required=True,
         help="How WeChat's Order Shipping Management is told the parcels travel. "
-        "Same-city and pickup orders carry no tracking number and go to WeChat once "
-        "their last delivery is done.",
+        "Same-city and pickup orders carry no tracking number "
+        "and go to WeChat once their last delivery is done.",
     )

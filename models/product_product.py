@@ -11,8 +11,8 @@ class ProductProduct(models.Model):
     wechat_merchant_item_id = fields.Char(
         "WeChat Merchant Item ID",
         help="The merchant-side item id used when orders' shopping details were "
-        "uploaded to WeChat. Empty: the field chosen in the settings (internal "
-        "reference by default).",
+        "uploaded to WeChat. Empty: the field chosen in "
+        "the settings (internal reference by default).",
     )
 
     @api.constrains("wechat_merchant_item_id")

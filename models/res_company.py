@@ -64,9 +64,9 @@ class ResCompany(models.Model):
         required=True,
         groups=INTERNAL_USERS,
         help="Order Shipping Management (发货信息管理): the shipping WeChat waits for "
-        "before it releases the funds of a Mini Program's payments. Shopping Order "
-        "(购物订单): shipping of orders whose shopping details were given to WeChat. "
-        "Each WeChat order gets one upload per API.",
+        "before it releases the funds of a Mini Program's payments. Shopping "
+        "Order (购物订单): shipping of orders whose shopping details were "
+        "given to WeChat. Each WeChat order gets one upload per API.",
     )
     wechat_auto_upload = fields.Boolean(
         "Upload to WeChat on Delivery",
@@ -79,8 +79,8 @@ class ResCompany(models.Model):
         "Refuse Deliveries WeChat Would Refuse",
         groups=INTERNAL_USERS,
         help="Validating a delivery fails when its WeChat upload lacks data "
-        "(tracking number, carrier code, order key...). Off: the delivery is "
-        "validated and the upload waits for a fix.",
+        "(tracking number, carrier code, order key...). Off: the "
+        "delivery is validated and the upload waits for a fix.",
     )
     wechat_consignor_phone = fields.Char(
         "Consignor Phone",
@@ -94,8 +94,8 @@ class ResCompany(models.Model):
         required=True,
         groups=INTERNAL_USERS,
         help="The product field that holds the merchant item id used when the "
-        "order's shopping details were given to WeChat; a product's own WeChat "
-        "Merchant Item ID wins.",
+        "order's shopping details were given to WeChat; "
+        "a product's own WeChat Merchant Item ID wins.",
     )
 
     wechat_shopping_details_by = fields.Selection(
@@ -113,9 +113,9 @@ class ResCompany(models.Model):
         "Send Enumerations as Names",
         groups=INTERNAL_USERS,
         help="Shopping Order: every call sends order_number_type, delivery_mode and "
-        "logistics_type as names (MERCHANT_TRADE_NUMBER, SPLIT_DELIVERY...) instead "
-        "of numbers (1, 2). Switch it on if WeChat answers the numbers with "
-        "268485194, 268485224 or 47001.",
+        "logistics_type as names (MERCHANT_TRADE_NUMBER, "
+        "SPLIT_DELIVERY...) instead of numbers (1, 2). Switch it on if "
+        "WeChat answers the numbers with 268485194, 268485224 or 47001.",
     )
     wechat_public_base_url = fields.Char(
         "Public Address for Product Images",
@@ -129,8 +129,8 @@ class ResCompany(models.Model):
         groups=INTERNAL_USERS,
         help="The page of the Mini Program showing an order, as its path with "
         "placeholders, e.g. pages/order/detail?out_trade_no={out_trade_no}. "
-        "Placeholders: {out_trade_no}, {transaction_id}, {order} (the sale order's "
-        "number). Empty: no link.",
+        "Placeholders: {out_trade_no}, {transaction_id}, {order} (the sale "
+        "order's number). Empty: no link.",
     )
 
     # WeChat's message push (消息推送): what signs and encrypts the events it sends to
@@ -147,8 +147,8 @@ class ResCompany(models.Model):
         groups=CREDENTIALS_GROUP,
         copy=False,
         help="The Token of the Mini Program's message push (Development > "
-        "Development Settings > Message Push): 3 to 32 letters and digits. Empty: "
-        "Odoo refuses every push.",
+        "Development Settings > Message Push): 3 to 32 "
+        "letters and digits. Empty: Odoo refuses every push.",
     )
     wechat_push_aes_key = fields.Char(
         "WeChat EncodingAESKey",
@@ -195,9 +195,9 @@ class ResCompany(models.Model):
                 except ValueError:
                     raise ValidationError(
                         self.env._(
-                            "WeChat EncodingAESKey: the 43 characters (letters, "
-                            "digits, + and /) of the Mini Program's message push "
-                            "settings."
+                            "WeChat EncodingAESKey: the 43 characters "
+                            "(letters, digits, + and /) of the Mini "
+                            "Program's message push settings."
                         )
                     ) from None
 
@@ -228,8 +228,8 @@ class ResCompany(models.Model):
             if not _is_api_url(company.wechat_api_base_url or ""):
                 raise ValidationError(
                     self.env._(
-                        "WeChat API Base URL: an address such as %(example)s (http or "
-                        "https, a host, no query).",
+                        "WeChat API Base URL: an address such as "
+                        "%(example)s (http or https, a host, no query).",
                         example=WECHAT_API,
                     )
                 )
@@ -328,25 +328,25 @@ class ResCompany(models.Model):
                 client.is_trade_managed,
                 "is_trade_managed",
                 self.env._(
-                    "WeChat manages this Mini Program's trades: it holds the funds of "
-                    "each payment until its shipping is uploaded (Order Shipping "
-                    "Management)."
+                    "WeChat manages this Mini Program's trades: it "
+                    "holds the funds of each payment until its "
+                    "shipping is uploaded (Order Shipping Management)."
                 ),
                 self.env._(
-                    "WeChat does not manage this Mini Program's trades: funds are not "
-                    "held for shipping."
+                    "WeChat does not manage this Mini Program's "
+                    "trades: funds are not held for shipping."
                 ),
             ),
             (
                 client.confirmation_completed,
                 "completed",
                 self.env._(
-                    "The trade management confirmation is completed in WeChat's "
-                    "console."
+                    "The trade management confirmation "
+                    "is completed in WeChat's console."
                 ),
                 self.env._(
-                    "The trade management confirmation is not completed yet in "
-                    "WeChat's console."
+                    "The trade management confirmation is "
+                    "not completed yet in WeChat's console."
                 ),
             ),
         )
@@ -437,9 +437,9 @@ class ResCompany(models.Model):
         if not missing:
             return None
         return _lt(
-            "The WeChat credentials of %(company)s are not set (AppID and AppSecret, "
-            "or the authorizer token): Inventory > Configuration > Settings > WeChat "
-            "Shipping.",
+            "The WeChat credentials of %(company)s are not set "
+            "(AppID and AppSecret, or the authorizer token): "
+            "Inventory > Configuration > Settings > WeChat Shipping.",
             company=company.name,
         )
 

@@ -50,8 +50,8 @@ class SaleOrder(models.Model):
         copy=False,
         groups=WECHAT_USERS,
         help="A special shipping report (opspecialorder): a pre-sale shipping by "
-        "its delivery date (15 to 330 days after payment), or a test payment that "
-        "will not ship.",
+        "its delivery date (15 to 330 days after "
+        "payment), or a test payment that will not ship.",
     )
     wechat_receipt_reminded_at = fields.Datetime(
         "Buyer Reminded to Confirm Receipt",
@@ -109,9 +109,9 @@ class SaleOrder(models.Model):
             if order.wechat_order_number_type != combined.wechat_order_number_type:
                 raise ValidationError(
                     self.env._(
-                        "Sale order %(order)s uses another WeChat order number type "
-                        "than combined order %(combined)s; WeChat needs the same type "
-                        "for the main order and every sub-order.",
+                        "Sale order %(order)s uses another WeChat order number "
+                        "type than combined order %(combined)s; WeChat needs "
+                        "the same type for the main order and every sub-order.",
                         order=order.name,
                         combined=combined.name,
                     )
@@ -190,8 +190,8 @@ class SaleOrder(models.Model):
                         error._translate(lang)
                         if error
                         else self.env._(
-                            "set the order's delivery date (Other Info) to the date it "
-                            "ships."
+                            "set the order's delivery date "
+                            "(Other Info) to the date it ships."
                         )
                     )
                 )
@@ -214,10 +214,10 @@ class SaleOrder(models.Model):
 
     @api.model
     def _cron_wechat_sync_states(self, limit=SYNC_BATCH):
-        """WeChat's order states: of the last day's payments from its order list, then
-        of the orders whose funds it still holds, in batches (get_order). The pushes say
-        it at once; this catches what a push missed (Odoo unreachable, push not set up).
-        """
+        """WeChat's order states: of the last day's payments from its order list,
+        then of the orders whose funds it still holds, in batches (get_order). The
+        pushes say it at once; this catches what a push missed (Odoo unreachable,
+        push not set up)."""
         self._wechat_sync_recent()
         asked = self._wechat_sync_states(limit)
         asked += self.env["wechat.combined.order"]._wechat_sync_states(limit - asked)
@@ -409,9 +409,9 @@ class SaleOrder(models.Model):
         return parcels
 
     def _wechat_shopping_details(self, path, report):
-        """(this order's shopping details, how it travels): its lines as items in fen,
-        named in the company's language, its Mini Program page when the company has one.
-        """
+        """(this order's shopping details, how it travels): its lines as items in
+        fen, named in the company's language, its Mini Program page when the company
+        has one."""
         self.ensure_one()
         report.label(path, self.name)
         company = self.company_id

@@ -59,8 +59,8 @@ class WechatExpressCompany(models.Model):
         if len(set(codes)) < len(codes):
             raise ValidationError(
                 self.env._(
-                    "WeChat express company code %(code)s is given twice; each code "
-                    "exists once.",
+                    "WeChat express company code %(code)s "
+                    "is given twice; each code exists once.",
                     code=report.shorten(max(codes, key=codes.count), 80),
                 )
             )

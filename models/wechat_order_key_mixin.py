@@ -68,8 +68,8 @@ class WechatOrderKeyMixin(models.AbstractModel):
         copy=False,
         groups=WECHAT_USERS,
         help="How WeChat identifies the order: by the merchant id and the "
-        "merchant's order number, or by WeChat Pay's transaction id. Use the type "
-        "used when the order's shopping details were uploaded.",
+        "merchant's order number, or by WeChat Pay's transaction id. Use "
+        "the type used when the order's shopping details were uploaded.",
     )
     wechat_mchid = fields.Char(
         "WeChat Pay Merchant ID", copy=False, groups=WECHAT_USERS
@@ -105,14 +105,14 @@ class WechatOrderKeyMixin(models.AbstractModel):
         (
             "wechat_transaction_id_company_uniq",
             "unique(company_id, wechat_transaction_id)",
-            "This WeChat Pay transaction id is already used by another order of this "
-            "company.",
+            "This WeChat Pay transaction id is already "
+            "used by another order of this company.",
         ),
         (
             "wechat_out_trade_no_company_uniq",
             "unique(company_id, wechat_mchid, wechat_out_trade_no)",
-            "This merchant order number is already used by another order of this "
-            "company.",
+            "This merchant order number is already "
+            "used by another order of this company.",
         ),
     ]
 
@@ -137,8 +137,8 @@ class WechatOrderKeyMixin(models.AbstractModel):
             ):
                 raise ValidationError(
                     self.env._(
-                        "%(record)s: choose the WeChat order number type for its "
-                        "WeChat order key.",
+                        "%(record)s: choose the WeChat order "
+                        "number type for its WeChat order key.",
                         record=label,
                     )
                 )
@@ -178,8 +178,8 @@ class WechatOrderKeyMixin(models.AbstractModel):
             if given.setdefault((company.id, names, values), index) != index:
                 raise ValidationError(
                     self.env._(
-                        "%(kind)s %(key)s is given to several orders at once; a "
-                        "WeChat payment belongs to one order of a company.",
+                        "%(kind)s %(key)s is given to several orders at once; "
+                        "a WeChat payment belongs to one order of a company.",
                         kind=kind,
                         key=text,
                     )
@@ -199,9 +199,9 @@ class WechatOrderKeyMixin(models.AbstractModel):
                 # Its reference only: the user may not be allowed to read that order.
                 raise ValidationError(
                     self.env._(
-                        "%(kind)s %(key)s is already the WeChat key of %(other)s "
-                        "(%(company)s); a WeChat payment belongs to one order of a "
-                        "company.",
+                        "%(kind)s %(key)s is already the WeChat "
+                        "key of %(other)s (%(company)s); a WeChat "
+                        "payment belongs to one order of a company.",
                         kind=kind,
                         key=text,
                         company=company.name,
@@ -281,8 +281,8 @@ class WechatOrderKeyMixin(models.AbstractModel):
 
     def _wechat_verify_line(self):
         """`name: WeChat's verify_result` for this order's shopping details, or why
-        WeChat could not say, in the user's language; bounded whatever WeChat answers.
-        """
+        WeChat could not say, in the user's language; bounded whatever WeChat
+        answers."""
         self.ensure_one()
         lang = self.env.lang or "en_US"
         client, error = self.company_id._wechat_sender()
@@ -301,8 +301,7 @@ class WechatOrderKeyMixin(models.AbstractModel):
             return f"{self.name}: {report.shorten(answer, report.MAX_MESSAGE_CHARS)}"
         return f"{self.name}: {result.describe(lang)}"
 
-    # ------------------------------------------------------------------ WeChat's side
-    # of the order
+    # ------------------------------------------------------- WeChat's side of the order
 
     @api.model
     def _wechat_orders_of_payment(self, company, event):

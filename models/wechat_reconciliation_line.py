@@ -47,8 +47,8 @@ class WechatReconciliationLine(models.Model):
     def _compute_what_to_do(self):
         texts = {
             "unknown": self.env._(
-                "Find the Odoo order of this payment and give it this transaction id "
-                "or merchant order number (its WeChat tab), or import it."
+                "Find the Odoo order of this payment and give it this transaction "
+                "id or merchant order number (its WeChat tab), or import it."
             ),
             "not_shipped": self.env._(
                 "Ship the order: WeChat holds its funds until its shipping is uploaded."
@@ -101,8 +101,7 @@ class WechatReconciliationLine(models.Model):
         orders = self.sale_order_id | self.combined_order_id.sale_order_ids
         return orders.action_wechat_upload_now()
 
-    # ------------------------------------------------------------------ business
-    # methods
+    # ----------------------------------------------------------------- business methods
 
     @api.model
     def _mismatch(self, company, order):

@@ -44,22 +44,22 @@ FAMILIES = [
 FAMILY_SHOWN = (ORDER_SHIPPING, SHOPPING_ORDER, SHOPPING_DETAILS)
 DETAILS_ELSEWHERE_MISSING = _lt(
     "The shopping details of %(order)s are uploaded by another system (Settings > "
-    "WeChat Shipping > Shopping Details Uploaded By), and WeChat holds none for order "
-    "key %(key)s. Have that system upload them with this order key, then retry."
+    "WeChat Shipping > Shopping Details Uploaded By), and WeChat holds none for "
+    "order key %(key)s. Have that system upload them with this order key, then retry."
 )
 CORRECTION_USED = _lt(
-    "WeChat allows one change of a payment's complete shipping, and this order's "
-    "change has been used: WeChat would refuse this one (10060003), so Odoo does not "
-    "send it. Correct the shipment in the WeChat Pay merchant platform (发货信息管理) "
-    "or ask WeChat support."
+    "WeChat allows one change of a payment's complete shipping, and "
+    "this order's change has been used: WeChat would refuse this one "
+    "(10060003), so Odoo does not send it. Correct the shipment in the "
+    "WeChat Pay merchant platform (发货信息管理) or ask WeChat support."
 )
 RECORD_UNAVAILABLE = _lt(
-    "The answer to the last attempt was lost and WeChat could not be asked what it "
-    "holds; asked again later, before anything is sent."
+    "The answer to the last attempt was lost and WeChat could not be "
+    "asked what it holds; asked again later, before anything is sent."
 )
 SEND_FAILED = _lt(
-    "Sending failed in Odoo (see the server log); the upload is tried again later, as "
-    "one whose answer from WeChat was lost."
+    "Sending failed in Odoo (see the server log); the upload is "
+    "tried again later, as one whose answer from WeChat was lost."
 )
 ANSWER_NOTES = {
     exchange.CORRECTION_USED: CORRECTION_USED,
@@ -135,9 +135,9 @@ class WechatShippingUpload(models.Model):
         readonly=True,
         index=True,
         help="Order Shipping Management (发货信息管理, /wxa/sec/order) releases the "
-        "funds of the payment; Shopping Details (购物详情, /user-order/orders) tell "
-        "WeChat what the order holds; Shopping Order (购物订单, "
-        "/user-order/.../shippings) ships those shopping details.",
+        "funds of the payment; Shopping Details (购物详情, "
+        "/user-order/orders) tell WeChat what the order holds; Shopping Order "
+        "(购物订单, /user-order/.../shippings) ships those shopping details.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, readonly=True
@@ -179,8 +179,8 @@ class WechatShippingUpload(models.Model):
         store=True,
         aggregator=False,
         help="WeChat's error code of the first problem, whether WeChat answered it "
-        "or Odoo found it before sending (Odoo's checks use WeChat's codes); empty "
-        "when nothing is wrong.",
+        "or Odoo found it before sending (Odoo's checks "
+        "use WeChat's codes); empty when nothing is wrong.",
     )
     upload_time = fields.Char(
         "Upload Time Sent",
@@ -396,8 +396,7 @@ class WechatShippingUpload(models.Model):
         """Open these uploads (a form for one)."""
         return _open_records("wechat_shipping.wechat_shipping_upload_action", self)
 
-    # ------------------------------------------------------------------ business
-    # methods
+    # ----------------------------------------------------------------- business methods
 
     @api.model
     def _for_orders_of_user(self, orders, create=True):
@@ -740,9 +739,9 @@ class WechatShippingUpload(models.Model):
         revision, claimed_until = (locked or self._lock_claims())[self.id]
         if claimed_until != held_until:
             _logger.warning(
-                "WeChat upload %s: the claim ran out during the attempt and another "
-                "worker took the upload over; this attempt's outcome (%s) is left to "
-                "it",
+                "WeChat upload %s: the claim ran out during the "
+                "attempt and another worker took the upload "
+                "over; this attempt's outcome (%s) is left to it",
                 self.id,
                 state,
             )

@@ -27,22 +27,22 @@ SHOPPING_ORDER, ORDER_SHIPPING, SHOPPING_DETAILS = (
 )
 DEFAULT_TZ = "Asia/Shanghai"
 WAITING_LAST_DELIVERY = _lt(
-    "Nothing to send yet: a same-city or pickup order goes to WeChat in one piece once "
-    "its last delivery is validated."
+    "Nothing to send yet: a same-city or pickup order goes to "
+    "WeChat in one piece once its last delivery is validated."
 )
 WAITING_FIRST_DELIVERY = _lt(
-    "Nothing has shipped yet: the order goes to WeChat when its first delivery is "
-    "validated."
+    "Nothing has shipped yet: the order goes to "
+    "WeChat when its first delivery is validated."
 )
 WAITING_CANCELLED = _lt("The order is cancelled: nothing is sent to WeChat for it.")
 WAITING_SHOPPING_DETAILS = _lt(
-    "WeChat takes the shipping of an order once it holds the order's shopping details: "
-    "this upload goes as soon as WeChat has accepted them (see the order's Shopping "
-    "Details upload)."
+    "WeChat takes the shipping of an order once it holds the "
+    "order's shopping details: this upload goes as soon as WeChat "
+    "has accepted them (see the order's Shopping Details upload)."
 )
 WAITING_CONFIRMATION = _lt(
-    "The shopping details go to WeChat once the order (for a combined order: every "
-    "sub-order) is confirmed."
+    "The shopping details go to WeChat once the order "
+    "(for a combined order: every sub-order) is confirmed."
 )
 
 

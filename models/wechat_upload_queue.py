@@ -177,8 +177,8 @@ class WechatUploadQueue(models.AbstractModel):
         self._update_held(
             held_until,
             SQL(
-                "state = 'pending', claimed_until = NULL, attempt_count = "
-                "attempt_count - 1"
+                "state = 'pending', claimed_until = "
+                "NULL, attempt_count = attempt_count - 1"
             ),
         )
 
@@ -190,8 +190,8 @@ class WechatUploadQueue(models.AbstractModel):
         self.flush_recordset()
         self.env.cr.execute(
             SQL(
-                "UPDATE %s SET %s WHERE id IN %s AND state = 'sending' AND "
-                "claimed_until = %s RETURNING id",
+                "UPDATE %s SET %s WHERE id IN %s"
+                " AND state = 'sending' AND claimed_until = %s RETURNING id",
                 SQL.identifier(self._table),
                 assignments,
                 tuple(self.ids),

@@ -218,7 +218,7 @@ def check_shopping_details(control, expected):
             if upload["received_at"] <= held[0]["received_at"]:
                 wrong.append(
                     f"the shipping of {key_id} reached WeChat before its shopping "
-                    f"details"
+                    "details"
                 )
             for sub in upload["body"].get("sub_orders") or [upload["body"]]:
                 order_key = sub["order_key"]
@@ -232,7 +232,7 @@ def check_shopping_details(control, expected):
                 if named - known:
                     wrong.append(
                         f"parcels of {sub_id} name items {sorted(named - known)} its "
-                        f"details lack"
+                        "details lack"
                     )
     return wrong
 
@@ -275,15 +275,15 @@ def check(upload, expected):
         for parcel in sub["shipping_list"]:
             if parcel.get("express_company") != "SF":
                 wrong.append(
-                    f"parcel {parcel['tracking_no']} has express company "
-                    f"{parcel.get('express_company')!r}"
+                    f"parcel {parcel['tracking_no']} has express "
+                    f"company {parcel.get('express_company')!r}"
                 )
             contact = parcel.get("contact") or {}
             for field in ("consignor_contact", "receiver_contact"):
                 if not looks_masked(contact.get(field)):
                     wrong.append(
-                        f"parcel {parcel['tracking_no']} {field} is "
-                        f"{contact.get(field)!r}, not masked"
+                        f"parcel {parcel['tracking_no']} {field} "
+                        f"is {contact.get(field)!r}, not masked"
                     )
     if expected["upload_state"] != "sent":
         wrong.append(
@@ -292,7 +292,7 @@ def check(upload, expected):
     if expected["lonely_state"] != "attention":
         wrong.append(
             f"the order without a tracking number is {expected['lonely_state']!r}, not "
-            f"attention"
+            "attention"
         )
     return wrong
 

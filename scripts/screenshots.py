@@ -156,8 +156,8 @@ def stop_group(process, sig, grace):
             process.wait(grace)
         except subprocess.TimeoutExpired:
             print(
-                f"screenshots: process {process.pid} ignored {sig.name} for {grace} "
-                f"s; killed",
+                f"screenshots: process {process.pid} ignored {sig.name} "
+                f"for {grace} s; killed",
                 file=sys.stderr,
             )
     with contextlib.suppress(ProcessLookupError):
@@ -195,8 +195,8 @@ def wait_for_demo(demo, log_path, timeout):
         if demo.poll() is not None:
             last = (log.strip().splitlines() or ["no output"])[-1]
             raise Failure(
-                f"the demo stopped (exit {demo.returncode}): {last} (all of it in "
-                f"{log_path})"
+                f"the demo stopped (exit {demo.returncode}): "
+                f"{last} (all of it in {log_path})"
             )
         if "Ctrl-C stops" in log:
             return
@@ -380,8 +380,8 @@ def chinese_font():
     )
     if not found.stdout.strip():
         raise Failure(
-            "no Chinese font for Chromium (apt-get install fonts-noto-cjk): the demo's "
-            "names would show as boxes"
+            "no Chinese font for Chromium (apt-get install "
+            "fonts-noto-cjk): the demo's names would show as boxes"
         )
 
 
@@ -417,8 +417,8 @@ def main():
         type=int,
         default=8765,
         help=(
-            "the demo's WeChat sandbox port, shown in the settings (default: "
-            "%(default)s)"
+            "the demo's WeChat sandbox port, shown "
+            "in the settings (default: %(default)s)"
         ),
     )
     parser.add_argument(

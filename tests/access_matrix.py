@@ -36,8 +36,8 @@ MATRIX = {
     "Delete combined orders": "✓ — ✓ — — — — —",
     "See express company codes (shared by all companies)": "✓ — ✓ ✓ ✓ ✓ — —",
     "Edit express company codes, Refresh from WeChat": "✓ — ✓ — — — — —",
-    "See, search or change AppID, AppSecret, token mode, API base URL, authorizer "
-    "token, message push Token "
+    "See, search or change AppID, AppSecret, token mode, "
+    "API base URL, authorizer token, message push Token "
     "and EncodingAESKey": "✓ — — — — — — —",
     "See the other WeChat settings (auto-upload, strict mode, consignor phone, "
     "item id source, shopping details)": "✓ ✓ ✓ ✓ ✓ — — ✓",

@@ -202,8 +202,7 @@ class TestAccessDrill(WechatShippingHttpCase):
         self.addCleanup(logging.getLogger().removeHandler, self.errors)
         self.probes = 0
 
-    # ------------------------------------------------------------------ doors and
-    # checks
+    # ----------------------------------------------------------------- doors and checks
 
     def _call(self, role, model, method, args, kwargs=None, door="web"):
         """(result, error) of one JSON-RPC call as `role` through `door`."""
@@ -738,8 +737,7 @@ class TestAccessDrill(WechatShippingHttpCase):
             check=strict,
         )
 
-    # ------------------------------------------------------------------ bad values
-    # through the doors
+    # ----------------------------------------------------- bad values through the doors
 
     def refused(self, role, model, record, field, values, mentions):
         for value in values:

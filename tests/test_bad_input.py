@@ -403,8 +403,7 @@ class TestBadInput(WechatShippingCase):
             {"order_number_type": 2, "transaction_id": "4" * 32},
         )
 
-    # ------------------------------------------------------------------ keys already
-    # taken
+    # --------------------------------------------------------------- keys already taken
 
     def _second_company(self):
         company = self.env["res.company"].create({"name": "Hangzhou branch"})
@@ -602,8 +601,7 @@ class TestBadInput(WechatShippingCase):
                 form=True,
             )
 
-    # ------------------------------------------------------------------ consignor phone
-    # (settings)
+    # ------------------------------------------------------- consignor phone (settings)
 
     def _settings_form(self, lang):
         return Form(self.env["res.config.settings"].with_context(lang=lang))
@@ -678,8 +676,7 @@ class TestBadInput(WechatShippingCase):
         self.carrier.wechat_express_company_id = yunda
         self.assertEqual(self.carrier.wechat_express_company_code, "YUNDA")
 
-    # ------------------------------------------------------------------ product
-    # merchant item id
+    # --------------------------------------------------------- product merchant item id
 
     def test_product_merchant_item_id(self):
         for value, code in BAD_ITEM_IDS:
@@ -701,8 +698,7 @@ class TestBadInput(WechatShippingCase):
             self.cup._wechat_merchant_item_id(self.company), "品" * 21 + "X"
         )
 
-    # ------------------------------------------------------------------ data read at
-    # upload time
+    # --------------------------------------------------------- data read at upload time
 
     def test_unusable_receiver_phone_needs_attention_without_a_call(self):
         for number in (

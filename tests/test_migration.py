@@ -100,16 +100,15 @@ class TestMigration(WechatShippingCase):
             order.wechat_upload_ids.filtered(lambda u: u.family == "shopping_details")
         )
 
-    # ------------------------------------------------------------------ 18.0.1.3.0:
-    # express companies
+    # ---------------------------------------------------- 18.0.1.3.0: express companies
 
     def _shipped_express_xmlids(self):
         """{code: (res_id, noupdate)} of the express companies' XML ids, as the database
         has them."""
         self.env.cr.execute(
             SQL(
-                "SELECT name, res_id, noupdate FROM ir_model_data WHERE module = "
-                "'wechat_shipping' AND model = %s",
+                "SELECT name, res_id, noupdate FROM ir_model_data"
+                " WHERE module = 'wechat_shipping' AND model = %s",
                 "wechat.express.company",
             )
         )
@@ -142,8 +141,8 @@ class TestMigration(WechatShippingCase):
         # ids.
         self.env.cr.execute(
             SQL(
-                "DELETE FROM ir_model_data WHERE module = 'wechat_shipping' AND model "
-                "= %s",
+                "DELETE FROM ir_model_data"
+                " WHERE module = 'wechat_shipping' AND model = %s",
                 "wechat.express.company",
             )
         )
@@ -177,8 +176,9 @@ class TestMigration(WechatShippingCase):
         for record, name in ((sf, "顺丰速运"), (zto, "中通 (ours)"), (dhl, "DHL")):
             self.env.cr.execute(
                 SQL(
-                    "UPDATE wechat_express_company SET name = "
-                    "jsonb_build_object('en_US', %s::text) WHERE id = %s",
+                    "UPDATE wechat_express_company"
+                    "   SET name = jsonb_build_object('en_US', %s::text)"
+                    " WHERE id = %s",
                     name,
                     record.id,
                 )

@@ -96,8 +96,7 @@ class TestReaderLanguage(WechatShippingCase):
             (field, labels["attention"], labels["sent"]),
         ]
 
-    # ------------------------------------------------------------------ the warning
-    # activity
+    # ------------------------------------------------------------- the warning activity
 
     def test_activity_speaks_the_assignees_language(self):
         _order, upload = self._upload_needing_attention(self.reader_zh, "en_US")
@@ -114,8 +113,7 @@ class TestReaderLanguage(WechatShippingCase):
         self.assertIn(TRACKING_EMPTY["en_US"], str(activity.note))
         self.assertNotIn(TRACKING_EMPTY["zh_CN"], str(activity.note))
 
-    # ------------------------------------------------------------------ the message
-    # closing it
+    # ----------------------------------------------------------- the message closing it
 
     def test_closing_message_speaks_the_assignees_language(self):
         order, upload = self._upload_needing_attention(self.reader_zh, "en_US")
@@ -145,8 +143,7 @@ class TestReaderLanguage(WechatShippingCase):
         ):
             self.assertNotIn(chinese, body)
 
-    # ------------------------------------------------------------------ the chatter's
-    # tracking
+    # ----------------------------------------------------------- the chatter's tracking
 
     def test_state_tracking_reads_in_each_readers_language(self):
         order, upload = self._upload_needing_attention(self.reader_zh, "en_US")

@@ -76,8 +76,8 @@ class TestReconciliation(WechatShippingCase):
         self.assertEqual(
             remaining,
             {o.wechat_out_trade_no for o in not_in_wechat} - fixed,
-            "an order uploaded leaves the list; a new reconciliation replaces the "
-            "lines",
+            "an order uploaded leaves the list; a "
+            "new reconciliation replaces the lines",
         )
 
     def test_rights_are_checked_before_asking_wechat(self):

@@ -25,8 +25,9 @@ PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[sdfr]|%%")
 # Markup kept by the view exporter: a translation keeps the same tags.
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 HAN = re.compile(r"[\u4e00-\u9fff]")
-# Terms whose Chinese is the term itself. Words that read the same in Chinese (DHL:
-# WeChat's own name for it), and examples of what to type (a page path, an address).
+# Terms whose Chinese is the term itself.
+# Words that read the same in Chinese (DHL: WeChat's own name for it), and examples
+# of what to type (a page path, an address).
 SAME_IN_CHINESE = {
     "ID",
     "DHL",

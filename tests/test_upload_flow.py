@@ -158,8 +158,8 @@ class TestUploadFlow(WechatShippingCase):
         self._ship(order.picking_ids, "SF9000000001")
         upload = self.Upload._claim()
         self.env.cr.execute(
-            "UPDATE wechat_shipping_upload SET claimed_until = now() at time "
-            "zone 'utc' - interval '1 minute'"
+            "UPDATE wechat_shipping_upload"
+            "   SET claimed_until = now() at time zone 'utc' - interval '1 minute'"
             " WHERE id = %s",
             [upload.id],
         )

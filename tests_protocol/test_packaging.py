@@ -2,9 +2,9 @@
 
 import ast
 import importlib.metadata
+import re
 from pathlib import Path
 
-import tomllib
 import wechat_protocol
 import wechat_sandbox
 
@@ -19,7 +19,14 @@ def _manifest():
 
 
 def _pyproject():
-    return tomllib.loads((PROTOCOL / "pyproject.toml").read_text(encoding="utf-8"))
+    """The [project] name and version (tomllib is Python 3.11's; 3.10 is supported)."""
+    text = (PROTOCOL / "pyproject.toml").read_text(encoding="utf-8")
+    return {
+        "project": {
+            key: re.search(rf'^{key} = "(.+)"$', text, re.M).group(1)
+            for key in ("name", "version")
+        }
+    }
 
 
 def test_both_packages_are_this_checkouts():

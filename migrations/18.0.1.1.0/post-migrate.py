@@ -61,9 +61,9 @@ def _trim_row(cr, table, row_id, trimmed):
             )
     except IntegrityError:
         _logger.warning(
-            "%s id %s keeps its WeChat key with the spaces around it: trimmed, it is "
-            "the key of another order of its company; decide which order the payment "
-            "belongs to.",
+            "%s id %s keeps its WeChat key with the spaces around "
+            "it: trimmed, it is the key of another order of its "
+            "company; decide which order the payment belongs to.",
             table,
             row_id,
         )

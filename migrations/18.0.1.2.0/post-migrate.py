@@ -9,6 +9,6 @@ chooses this Odoo."""
 
 def migrate(cr, version):
     cr.execute(
-        "UPDATE res_company SET wechat_shopping_details_by = 'other' WHERE "
-        "wechat_families IN ('shopping_order', 'both')"
+        "UPDATE res_company SET wechat_shopping_details_by = 'other'"
+        " WHERE wechat_families IN ('shopping_order', 'both')"
     )

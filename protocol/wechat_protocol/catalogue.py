@@ -133,8 +133,8 @@ _ROWS = (
         _P,
         "WeChat rejected a field's value (length, format or count).",
         "微信拒绝了某个字段的取值（长度、格式或数量不符）。",
-        "Open the upload's error details, correct the named field on the delivery, "
-        "then resend.",
+        "Open the upload's error details, correct the "
+        "named field on the delivery, then resend.",
         "请查看上传错误详情，在发货单上修正所指字段后重新上传。",
     ),
     (
@@ -142,8 +142,8 @@ _ROWS = (
         _P,
         "The payer's WeChat openid is missing.",
         "缺少付款人的微信 openid。",
-        "Make sure the customer paid through the Mini Program so the order records "
-        "their openid.",
+        "Make sure the customer paid through the Mini "
+        "Program so the order records their openid.",
         "请确认客户通过小程序付款，订单上需记录其 openid。",
     ),
     (
@@ -183,8 +183,8 @@ _ROWS = (
         _P,
         "The order number type is not one WeChat knows.",
         "订单单号类型不合法。",
-        "Use 1 (merchant order number) or 2 (WeChat Pay number) in the WeChat "
-        "settings.",
+        "Use 1 (merchant order number) or 2 (WeChat "
+        "Pay number) in the WeChat settings.",
         "请在微信设置中选择 1（商户订单号）或 2（微信支付单号）。",
     ),
     (
@@ -216,8 +216,8 @@ _ROWS = (
         _P,
         "A single-parcel shipment must have exactly one tracking number.",
         "统一发货模式下只能有一个运单号。",
-        "Keep one tracking number, or ship the items as several parcels (split "
-        "delivery).",
+        "Keep one tracking number, or ship the "
+        "items as several parcels (split delivery).",
         "请只保留一个运单号，或改为分拆发货。",
     ),
     (
@@ -249,8 +249,8 @@ _ROWS = (
         _P,
         "An item in a parcel has no merchant item id.",
         "包裹中的商品缺少商户侧商品 ID。",
-        "Give every shipped product the item id used when the order's shopping "
-        "details were uploaded.",
+        "Give every shipped product the item id used "
+        "when the order's shopping details were uploaded.",
         "请为每个发货商品填写上传购物详情时使用的商品 ID。",
     ),
     (
@@ -274,8 +274,8 @@ _ROWS = (
         _P,
         "The upload time is not valid RFC 3339 or not later than the previous upload.",
         "上传时间不符合 RFC 3339 格式，或不晚于上次上传。",
-        "Resend: the module will stamp a later time; if it persists report it to your "
-        "administrator.",
+        "Resend: the module will stamp a later time; if "
+        "it persists report it to your administrator.",
         "请重新上传，模块会使用更晚的时间；若仍失败请联系管理员。",
     ),
     (
@@ -299,8 +299,8 @@ _ROWS = (
         _T,
         "The WeChat access token is invalid or was replaced.",
         "微信接口调用凭证无效或已被替换。",
-        "The module fetches a new token and retries; if it repeats, make sure no "
-        "other system uses the same AppID.",
+        "The module fetches a new token and retries; if it "
+        "repeats, make sure no other system uses the same AppID.",
         "模块会自动刷新凭证并重试；"
         "若反复出现，请确认没有其他系统使用同一 AppID 获取凭证。",
     ),
@@ -333,8 +333,8 @@ _ROWS = (
         _R,
         "The daily WeChat call quota is used up.",
         "微信接口当日调用次数已用完。",
-        "Uploads are retried later automatically; reset the quota in the WeChat "
-        "console if urgent.",
+        "Uploads are retried later automatically; reset "
+        "the quota in the WeChat console if urgent.",
         "系统会稍后自动重试；如紧急可在微信后台重置调用次数。",
     ),
     (
@@ -366,8 +366,8 @@ _ROWS = (
         _P,
         "This server's IP address is not on the WeChat IP whitelist.",
         "本服务器 IP 不在微信 IP 白名单中。",
-        "Add the Odoo server's public IP to the API IP whitelist in the WeChat "
-        "console.",
+        "Add the Odoo server's public IP to the "
+        "API IP whitelist in the WeChat console.",
         "请在微信后台的接口 IP 白名单中加入 Odoo 服务器的公网 IP。",
     ),
     (
@@ -383,8 +383,8 @@ _ROWS = (
         _P,
         "The Mini Program is not authorised to use this WeChat API.",
         "该小程序没有此微信接口的权限。",
-        "Enable the shopping order / shipping service for the Mini Program in the "
-        "WeChat console.",
+        "Enable the shopping order / shipping service "
+        "for the Mini Program in the WeChat console.",
         "请在微信后台为小程序开通购物订单/发货信息管理服务。",
     ),
     (
@@ -400,8 +400,8 @@ _ROWS = (
         _P,
         "WeChat has no shopping details for this order.",
         "微信没有该订单的购物详情。",
-        "Upload the order's shopping details (items and prices) with the same order "
-        "key first, then resend.",
+        "Upload the order's shopping details (items and "
+        "prices) with the same order key first, then resend.",
         "请先用同一订单单号上传该订单的购物详情（商品和价格），再重新上传。",
     ),
     (
@@ -409,9 +409,9 @@ _ROWS = (
         _B,
         "WeChat does not know this payment (yet).",
         "微信未找到该支付单。",
-        "Retried for a while (WeChat knows a payment about a minute after it); if it "
-        "lasts, check the AppID, the order key and, for a service provider, the "
-        "sub-merchant's mchid.",
+        "Retried for a while (WeChat knows a payment about a "
+        "minute after it); if it lasts, check the AppID, the order "
+        "key and, for a service provider, the sub-merchant's mchid.",
         "系统会在一段时间内自动重试（支付约一分钟后微信才能查到）；"
         "若持续出现，请核对 AppID、订单单号，服务商模式下请使用子商户号。",
     ),
@@ -420,8 +420,8 @@ _ROWS = (
         _H,
         "WeChat already holds complete shipping information for this order.",
         "微信已有该订单的完整发货信息。",
-        "Nothing more to send when WeChat's record matches; otherwise change it in "
-        "the WeChat console.",
+        "Nothing more to send when WeChat's record matches; "
+        "otherwise change it in the WeChat console.",
         "若微信的记录与本单一致则无需再上传；否则请在微信后台修改。",
     ),
     (
@@ -429,15 +429,15 @@ _ROWS = (
         _P,
         "The order's one allowed shipping change has been used.",
         "该订单唯一一次修改发货信息的机会已用完。",
-        "Nothing more can be sent for this order; contact WeChat support if it must "
-        "change.",
+        "Nothing more can be sent for this order; "
+        "contact WeChat support if it must change.",
         "该订单无法再上传；如必须修改请联系微信客服。",
     ),
     (
         NOT_SHIPPABLE,
         _P,
-        "WeChat cannot take shipping for this order now (refunded, or receipt "
-        "confirmed).",
+        "WeChat cannot take shipping for this order "
+        "now (refunded, or receipt confirmed).",
         "该订单当前无法发货（已退款或已确认收货）。",
         "Look the order up in WeChat; nothing more can be sent for it.",
         "请在微信中查看订单状态；该订单无法再上传。",
@@ -591,8 +591,8 @@ _ROWS = (
         _P,
         "The payment does not belong to this openid.",
         "该支付单不属于此 openid。",
-        "Check the payer's openid on the order: it must be the Mini Program user who "
-        "paid.",
+        "Check the payer's openid on the order: it "
+        "must be the Mini Program user who paid.",
         "请核对订单上的付款人 openid：必须是付款的小程序用户。",
     ),
     (
@@ -643,6 +643,6 @@ def explain(code: int) -> ErrorInfo:
         f"WeChat answered with unknown error code {code}.",
         f"微信返回了未知错误码 {code}。",
         f"Look up code {code} in WeChat's documentation or report it to your Odoo "
-        f"administrator.",
+        "administrator.",
         f"请在微信文档中查询错误码 {code}，或联系 Odoo 管理员。",
     )

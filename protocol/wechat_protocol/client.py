@@ -90,8 +90,8 @@ class CallResult:
         if zh:
             return f"微信调用失败（{cause_zh}）；请检查微信接口地址设置。"
         return (
-            f"The WeChat call failed ({cause_en}); check the WeChat API address "
-            "setting."
+            f"The WeChat call failed ({cause_en}); "
+            "check the WeChat API address setting."
         )
 
 

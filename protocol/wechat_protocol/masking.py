@@ -70,14 +70,14 @@ def mask_contact(number: str, region: str = "CN") -> str:
         if looks_masked(text):
             return text
         raise ContactInvalid(
-            "The phone number is partly masked in a form WeChat does not accept; "
-            "enter the full number and the module will mask it.",
+            "The phone number is partly masked in a form WeChat does not "
+            "accept; enter the full number and the module will mask it.",
             "电话号码的部分遮盖格式不被微信接受；请填写完整号码，由模块自动遮盖。",
         )
     if not _ALLOWED.fullmatch(text):
         raise ContactInvalid(
-            "The phone number contains letters, symbols or invisible characters; use "
-            "only digits, spaces, dashes, brackets and an optional extension.",
+            "The phone number contains letters, symbols or invisible characters; "
+            "use only digits, spaces, dashes, brackets and an optional extension.",
             "电话号码含有字母、符号或不可见字符；请只使用数字、空格、短横线、括号及可选的分机号。",
         )
     digits = re.sub(r"\D", "", text)
@@ -88,8 +88,8 @@ def mask_contact(number: str, region: str = "CN") -> str:
         )
     if len(digits) > MAX_DIGITS:
         raise ContactInvalid(
-            "The phone number has more than 20 digits; enter a single phone number, "
-            "with its extension if any.",
+            "The phone number has more than 20 digits; enter "
+            "a single phone number, with its extension if any.",
             "电话号码超过 20 位数字；请只填写一个电话号码（如有分机号可附上）。",
         )
     parsed = _parse(text.replace("分机", " ext ").replace("转", " ext "), region)

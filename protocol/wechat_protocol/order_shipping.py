@@ -114,11 +114,10 @@ _SEPARATOR = {"zh": "、", "en": ", "}
 
 def describe_items(items, lang: str = "zh_CN", limit: int = MAX_ITEM_DESC_CHARS) -> str:
     """What a parcel holds, in words: `茶叶礼盒*2、青瓷杯*1`.
-
-    `items`: (name, quantity) pairs. Longer than `limit` characters, the text keeps the
-    items that fit whole and says how many more there are; a first name that alone is
-    too long is cut, never inside a character (combining marks stay with their letter).
-    """
+     `items`: (name, quantity) pairs. Longer than `limit` characters, the text keeps
+    the items that fit whole and says how many more there are; a first name that
+    alone is too long is cut, never inside a character (combining marks stay with
+    their letter)."""
     key = "zh" if (lang or "").lower().startswith("zh") else "en"
     words = [
         f"{' '.join(str(name).split())}*{_quantity(quantity)}"

@@ -28,8 +28,8 @@ RULES = {
     ),
     "split_not_express": (
         catalogue.SPLIT_NOT_EXPRESS,
-        "Split delivery is for express shipments only: ship same-city, virtual and "
-        "pickup orders in one go.",
+        "Split delivery is for express shipments only: ship "
+        "same-city, virtual and pickup orders in one go.",
         "只有快递发货可以分拆发货：同城配送、虚拟商品和自提订单请一次性发货。",
     ),
     "all_delivered_missing": (
@@ -49,8 +49,8 @@ RULES = {
     ),
     "express_fields": (
         _PARAM,
-        "Same-city, virtual and pickup shipments carry no tracking number or express "
-        "company.",
+        "Same-city, virtual and pickup shipments "
+        "carry no tracking number or express company.",
         "同城配送、虚拟商品和自提发货不填写运单号和物流公司。",
     ),
     "item_desc_empty": (

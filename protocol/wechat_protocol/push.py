@@ -152,8 +152,8 @@ def parse_body(raw: bytes) -> dict:
 @dataclass(frozen=True)
 class PushSettings:
     """What a server needs to check WeChat's pushes: the message Token, the
-    EncodingAESKey (None in plain mode) and the AppID the encrypted messages must name.
-    """
+    EncodingAESKey (None in plain mode) and the AppID the encrypted messages must
+    name."""
 
     token: str
     appid: str

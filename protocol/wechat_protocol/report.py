@@ -43,8 +43,8 @@ class ProblemReport:
                 param_code,
                 path,
                 f"WeChat's carrier list has no code {code} (Refresh from "
-                "WeChat did not return it): give the carrier a WeChat express company "
-                "from the list.",
+                "WeChat did not return it): give the carrier "
+                "a WeChat express company from the list.",
                 f"微信运力列表中没有编码 {code}（从微信刷新时未返回）："
                 "请为承运商选择列表中的微信物流公司。",
             )
@@ -84,8 +84,8 @@ MAX_LABEL_CHARS = 80
 MAX_MESSAGE_CHARS = 500
 UNREADABLE = {
     "en": (
-        "The stored reason of this upload cannot be read; Retry builds the upload "
-        "again."
+        "The stored reason of this upload cannot "
+        "be read; Retry builds the upload again."
     ),
     "zh": "此上传记录保存的原因无法读取；请点击重试重新生成上传内容。",
 }

@@ -150,12 +150,11 @@ def verify_body(order_key: OrderKey, payer_openid: str) -> dict:
 
 def allocate_fen(line_totals, total_fen: int) -> list[int]:
     """What each line costs the buyer in fen, adding up to `total_fen` exactly.
-
-    `line_totals`: each line's total as the order computes it (taxes included, discounts
-    applied), in yuan; lines below zero (a coupon, a reward) lower the others. The
-    order's total is shared in proportion to the lines above zero, by largest remainder,
-    so every share is a whole fen, none is negative and the shares add up to the total.
-    """
+     `line_totals`: each line's total as the order computes it (taxes included,
+    discounts applied), in yuan; lines below zero (a coupon, a reward) lower the
+    others. The order's total is shared in proportion to the lines above zero, by
+    largest remainder, so every share is a whole fen, none is negative and the shares
+    add up to the total."""
     weights = [max(Fraction(str(total)), Fraction(0)) for total in line_totals]
     whole = sum(weights)
     if not whole or total_fen <= 0:

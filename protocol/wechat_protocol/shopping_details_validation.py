@@ -64,8 +64,8 @@ RULES = {
     ),
     "text_invisible": (
         _P,
-        "{name_en} contains invisible or control characters (line break, tab, "
-        "NUL...): remove them.",
+        "{name_en} contains invisible or control "
+        "characters (line break, tab, NUL...): remove them.",
         "{name_zh}含有不可见字符或控制字符（换行、制表符、NUL 等）：请删除。",
     ),
     "unit_price": (

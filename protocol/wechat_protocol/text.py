@@ -26,9 +26,9 @@ def shorten(text: str, limit: int) -> str:
 
 
 def _extends(char: str) -> bool:
-    """A character that belongs to the one before it: a mark, a joiner or other format
-    character, a variation selector, a skin tone, an emoji tag, a Hangul vowel or final.
-    """
+    """A character that belongs to the one before it: a mark, a joiner or other
+    format character, a variation selector, a skin tone, an emoji tag, a Hangul vowel
+    or final."""
     code = ord(char)
     return (
         unicodedata.category(char) in ("Mn", "Me", "Mc", "Cf")

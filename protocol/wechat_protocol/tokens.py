@@ -161,7 +161,7 @@ class _FetchingSource:
     def __repr__(self):
         return (
             f"{type(self).__name__}(base_url={self.base_url!r}, appid={self.appid!r}, "
-            f"secret='***')"
+            "secret='***')"
         )
 
     def token(self, force_refresh=False):
@@ -242,8 +242,8 @@ class _FetchingSource:
             errmsg = errmsg.replace(self._secret, "***")
         _logger.warning("WeChat token request for %s refused: %s", self.appid, code)
         raise TokenError(
-            f"WeChat refused the token request for {self.appid}: {code} "
-            f"{redact(errmsg)}",
+            f"WeChat refused the token request for "
+            f"{self.appid}: {code} {redact(errmsg)}",
             info=info,
             retryable=info.outcome == Outcome.RETRYABLE,
         )

@@ -44,14 +44,14 @@ RULES = {
     ),
     "order_key_missing": (
         catalogue.PARAM_ERROR,
-        "Order key is missing: the order cannot be identified; check its payment "
-        "reference.",
+        "Order key is missing: the order cannot be "
+        "identified; check its payment reference.",
         "缺少订单标识（order_key）：无法识别订单，请核对订单的支付信息。",
     ),
     "order_number_type": (
         catalogue.ORDER_NUMBER_TYPE_ILLEGAL,
-        "Order number type must be 1 (merchant order number) or 2 (WeChat Pay "
-        "number): check the WeChat settings.",
+        "Order number type must be 1 (merchant order number) "
+        "or 2 (WeChat Pay number): check the WeChat settings.",
         "订单单号类型必须为 1（商户订单号）或 2（微信支付单号）：请检查微信设置。",
     ),
     "transaction_id_missing": (
@@ -61,46 +61,46 @@ RULES = {
     ),
     "transaction_id_too_long": (
         catalogue.PARAM_ERROR,
-        "WeChat Pay transaction id is longer than 32 characters: check the payment "
-        "reference.",
+        "WeChat Pay transaction id is longer than "
+        "32 characters: check the payment reference.",
         "微信支付交易单号超过 32 个字符：请核对付款单号。",
     ),
     "transaction_id_invalid": (
         catalogue.PARAM_ERROR,
-        "WeChat Pay transaction id must be letters and digits only: check the payment "
-        "reference.",
+        "WeChat Pay transaction id must be letters "
+        "and digits only: check the payment reference.",
         "微信支付交易单号只能包含字母和数字：请核对付款单号。",
     ),
     # The merchant number is the order's own, kept with its payment: never a company
     # setting.
     "mchid_missing": (
         catalogue.MCHID_MISSING,
-        "Merchant number (mchid) is missing: enter the WeChat Pay Merchant ID on the "
-        "order's WeChat tab.",
+        "Merchant number (mchid) is missing: enter the "
+        "WeChat Pay Merchant ID on the order's WeChat tab.",
         "缺少商户号（mchid）：请在订单“微信”页签中填写微信支付商户号。",
     ),
     "mchid_invalid": (
         catalogue.MCHID_INVALID,
-        "Merchant number must be 8 to 12 digits: check the WeChat Pay Merchant ID on "
-        "the order's WeChat tab.",
+        "Merchant number must be 8 to 12 digits: check the "
+        "WeChat Pay Merchant ID on the order's WeChat tab.",
         "商户号必须为 8 至 12 位数字：请检查订单“微信”页签中的微信支付商户号。",
     ),
     "out_trade_no_missing": (
         catalogue.OUT_TRADE_NO_MISSING,
-        "Merchant order number (out_trade_no) is missing: the order must keep the "
-        "number it was paid with.",
+        "Merchant order number (out_trade_no) is missing: "
+        "the order must keep the number it was paid with.",
         "缺少商户订单号（out_trade_no）：订单需保留支付时使用的单号。",
     ),
     "out_trade_no_invalid": (
         catalogue.PARAM_ERROR,
-        "Merchant order number must be 1 to 32 letters, digits or _-|*: check the "
-        "order's payment reference.",
+        "Merchant order number must be 1 to 32 letters, "
+        "digits or _-|*: check the order's payment reference.",
         "商户订单号须为 1 至 32 位字母、数字或 _-|*：请核对订单的支付单号。",
     ),
     "type_mismatch": (
         catalogue.ORDER_NUMBER_TYPE_MISMATCH,
-        "Sub-order uses a different order number type from the combined order: use "
-        "one type for all.",
+        "Sub-order uses a different order number type "
+        "from the combined order: use one type for all.",
         "子订单的单号类型与主订单不一致：请统一使用同一种单号类型。",
     ),
     "sub_orders_empty": (
@@ -125,8 +125,8 @@ RULES = {
     ),
     "unified_one_shipment": (
         catalogue.UNIFIED_NEEDS_ONE_SHIPPING,
-        "One-parcel delivery must have exactly one tracking number: keep one or split "
-        "the delivery.",
+        "One-parcel delivery must have exactly one "
+        "tracking number: keep one or split the delivery.",
         "统一发货必须恰好有一个运单号：请只保留一个，或改为分拆发货。",
     ),
     "unified_items": (
@@ -136,8 +136,8 @@ RULES = {
     ),
     "split_items_empty": (
         catalogue.SPLIT_ITEMS_EMPTY,
-        "Parcel lists no items: in a split delivery each parcel must name the "
-        "products it carries.",
+        "Parcel lists no items: in a split delivery "
+        "each parcel must name the products it carries.",
         "包裹没有商品：分拆发货时每个包裹都需列出所含商品。",
     ),
     "items_too_long": (
@@ -152,80 +152,80 @@ RULES = {
     ),
     "tracking_no_too_long": (
         catalogue.PARAM_ERROR,
-        "Tracking number is longer than 128 bytes: check the tracking reference on "
-        "the delivery.",
+        "Tracking number is longer than 128 bytes: "
+        "check the tracking reference on the delivery.",
         "物流单号超过 128 字节：请核对发货单上的运单号。",
     ),
     "express_company_empty": (
         catalogue.EXPRESS_COMPANY_EMPTY,
-        "Express company code is empty: set the carrier's WeChat express company code "
-        "on the carrier form.",
+        "Express company code is empty: set the carrier's "
+        "WeChat express company code on the carrier form.",
         "物流公司编码为空：请在承运商表单上设置微信物流公司编码。",
     ),
     "express_company_too_long": (
         catalogue.PARAM_ERROR,
-        "Express company code is longer than 128 bytes: use the delivery_id from "
-        "WeChat's carrier list.",
+        "Express company code is longer than 128 bytes: "
+        "use the delivery_id from WeChat's carrier list.",
         "物流公司编码超过 128 字节：请使用微信运力列表中的 delivery_id。",
     ),
     "express_company_spaces": (
         catalogue.PARAM_ERROR,
-        "Express company code contains spaces: use the delivery_id exactly as in "
-        "WeChat's carrier list, e.g. SF.",
+        "Express company code contains spaces: use the "
+        "delivery_id exactly as in WeChat's carrier list, e.g. SF.",
         "物流公司编码含有空格：请完全按照微信运力列表中的 delivery_id 填写，例如 SF。",
     ),
     "merchant_item_id_empty": (
         catalogue.MERCHANT_ITEM_ID_EMPTY,
-        "Item has no merchant item id: give the product the id used when the order's "
-        "shopping details were uploaded.",
+        "Item has no merchant item id: give the product the id "
+        "used when the order's shopping details were uploaded.",
         "商品缺少商户侧商品 ID：请填写上传购物详情时使用的商品 ID。",
     ),
     "merchant_item_id_too_long": (
         catalogue.PARAM_ERROR,
-        "Merchant item id is longer than 64 bytes: shorten the product's WeChat item "
-        "id.",
+        "Merchant item id is longer than 64 bytes: "
+        "shorten the product's WeChat item id.",
         "商户侧商品 ID 超过 64 字节：请缩短该商品的微信商品 ID。",
     ),
     "text_invisible": (
         catalogue.PARAM_ERROR,
-        "{name_en} contains invisible or control characters (line break, tab, NUL, "
-        "direction mark...): remove them.",
+        "{name_en} contains invisible or control characters "
+        "(line break, tab, NUL, direction mark...): remove them.",
         "{name_zh}含有不可见字符或控制字符（换行、制表符、NUL、方向标记等）：请删除。",
     ),
     "contact_unmasked": (
         catalogue.PARAM_ERROR,
-        "Contact number is not masked: WeChat only accepts forms like 189****1234 "
-        "with just the last four digits clear.",
+        "Contact number is not masked: WeChat only accepts forms "
+        "like 189****1234 with just the last four digits clear.",
         "联系电话未遮盖：微信只接受类似 189****1234、仅显示后四位的格式。",
     ),
     "sf_contact": (
         catalogue.PARAM_ERROR,
-        "SF Express needs the sender's or the receiver's phone: set a phone on the "
-        "warehouse or the delivery address.",
+        "SF Express needs the sender's or the receiver's phone: "
+        "set a phone on the warehouse or the delivery address.",
         "顺丰速运需要寄件人或收件人电话：请在仓库或收货地址上填写电话。",
     ),
     "openid_missing": (
         catalogue.OPENID_EMPTY,
-        "Payer's openid is missing: the customer must have paid through the Mini "
-        "Program.",
+        "Payer's openid is missing: the customer "
+        "must have paid through the Mini Program.",
         "缺少付款人 openid：客户需通过小程序付款。",
     ),
     "openid_invalid": (
         catalogue.OPENID_INVALID,
-        "Payer's openid has characters no WeChat openid has: check the openid "
-        "recorded on the order.",
+        "Payer's openid has characters no WeChat openid "
+        "has: check the openid recorded on the order.",
         "付款人 openid 含有非法字符：请核对订单记录的 openid。",
     ),
     "openid_too_long": (
         catalogue.PARAM_ERROR,
-        "Payer's openid is longer than 128 bytes: check the openid recorded on the "
-        "order.",
+        "Payer's openid is longer than 128 bytes: "
+        "check the openid recorded on the order.",
         "付款人 openid 超过 128 字节：请核对订单记录的 openid。",
     ),
     "appid_invalid": (
         catalogue.APPID_INVALID,
-        "An AppID is 1 to 32 letters and digits (wx and 16 more in WeChat's console): "
-        "copy it from the Mini Program's development settings.",
+        "An AppID is 1 to 32 letters and digits (wx and 16 more in WeChat's "
+        "console): copy it from the Mini Program's development settings.",
         "AppID 由 1 至 32 位字母和数字组成（微信后台显示为 wx 加 16 位）："
         "请从小程序的开发设置中复制。",
     ),
@@ -236,8 +236,8 @@ RULES = {
     ),
     "upload_time_illegal": (
         catalogue.UPLOAD_TIME_ILLEGAL,
-        "Upload time is not RFC 3339 such as 2021-05-20T13:29:35.120+08:00; a '+' "
-        "turned into a space is the usual cause.",
+        "Upload time is not RFC 3339 such as 2021-05-20T13:29:35.120+08:00; "
+        "a '+' turned into a space is the usual cause.",
         "上传时间不符合 RFC 3339 格式（如 2021-05-20T13:29:35.120+08:00）；"
         "常见原因是“+”被转成了空格。",
     ),

@@ -69,8 +69,8 @@ class SandboxControl:
 
     def pay(self, openid, **key):
         """Register a payment as WeChat Pay knows it (`transaction_id`, `mchid` +
-        `out_trade_no`, `paid_at`, `sub_orders`...); the payment as get_order shows it.
-        """
+        `out_trade_no`, `paid_at`, `sub_orders`...); the payment as get_order shows
+        it."""
         return self._call("POST", "/sandbox/payments", json={"openid": openid, **key})
 
     def payments(self):

@@ -81,8 +81,8 @@ def _upload(upload):
     return (
         '<div class="upload"><h3>#{} {}</h3><p>order <b>{}</b>, upload_time <b>{}</b>, '
         "received {}, payer {}</p><table><tr><th>sub-order</th><th>delivery mode</th>"
-        "<th>tracking no</th><th>express</th><th>item ids / "
-        "item_desc</th><th>consignor contact</th>"
+        "<th>tracking no</th><th>express</th>"
+        "<th>item ids / item_desc</th><th>consignor contact</th>"
         "<th>receiver contact</th></tr>{}</table></div>".format(
             _e(upload["seq"]),
             _e(upload["path"]),
@@ -119,8 +119,8 @@ def _payments(state):
     )
     return (
         (
-            "<table><tr><th>transaction id</th><th>mchid / "
-            "out_trade_no</th><th>payer</th><th>order state</th>"
+            "<table><tr><th>transaction id</th>"
+            "<th>mchid / out_trade_no</th><th>payer</th><th>order state</th>"
             f"<th>finish_shipping_count</th><th>goods</th></tr>{rows}</table>"
         )
         if rows

@@ -121,8 +121,8 @@ class PaymentBook:
         sub-orders)."""
         if not isinstance(body, dict) or not _text(body.get("openid")):
             raise PaymentError(
-                "expected {openid, transaction_id?, mchid?, out_trade_no?, paid_at?, "
-                "sub_orders?}"
+                "expected {openid, transaction_id?, mchid?, "
+                "out_trade_no?, paid_at?, sub_orders?}"
             )
         paid_at = body.get("paid_at", int(time.time()))
         if not isinstance(paid_at, int) or isinstance(paid_at, bool):
@@ -149,8 +149,8 @@ class PaymentBook:
             out_trade_no
         ):
             raise PaymentError(
-                "a payment has a transaction_id (or none, to generate one), an openid, "
-                "and mchid with out_trade_no or neither"
+                "a payment has a transaction_id (or none, to generate "
+                "one), an openid, and mchid with out_trade_no or neither"
             )
         if transaction_id in self.payments or (
             mchid and self.find({"mchid": mchid, "out_trade_no": out_trade_no})

@@ -1,10 +1,9 @@
 """WeChat's message push, from the sandbox's side: events of Order Shipping Management
 sent, signed and in safe mode encrypted, to the URL a control endpoint gives (a
 merchant's server).
-
-Events go out after the state's lock is released, one HTTP POST each (5 s timeout, as
-WeChat waits), and every attempt is logged with the answer's status for tests to read.
-"""
+ Events go out after the state's lock is released, one HTTP POST each (5 s timeout,
+as WeChat waits), and every attempt is logged with the answer's status for tests to
+read."""
 
 import secrets
 import threading

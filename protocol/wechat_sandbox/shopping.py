@@ -21,8 +21,8 @@ def received_now():
 
 
 LOCKED = (
-    "shopping details of order %s cannot change: its payment is linked to them; only "
-    "the same details may be sent again"
+    "shopping details of order %s cannot change: its payment "
+    "is linked to them; only the same details may be sent again"
 )
 
 
@@ -122,8 +122,8 @@ class ShoppingBook:
             )
         ):
             raise ValueError(
-                "expected {order_key: {order_number_type: 1|2, ...}, sub_orders?: "
-                "[{order_key}]}"
+                "expected {order_key: {order_number_type: "
+                "1|2, ...}, sub_orders?: [{order_key}]}"
             )
         items = {order_key_id(sub["order_key"]): None for sub in subs or ()} or {
             order_key_id(key): None
