@@ -330,9 +330,8 @@ class Bench:
                     "out_trade_no": order.wechat_out_trade_no,
                 }
             )
-        self.tokens.CACHE = (
-            self.tokens.TokenCache()
-        )  # no token held, as in a worker just started
+        # no token held, as in a worker just started
+        self.tokens.CACHE = self.tokens.TokenCache()
         queries = calls = 0
         if profile:
             profile.enable()

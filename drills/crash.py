@@ -46,16 +46,18 @@ def run(ctx, say):
 
     wechat.fault("hang", count=SLOW_CALLS, seconds=LATENCY)
     doomed.send("drain")
+    # Killed while it holds claims: on a loaded machine, a count of accepted uploads
+    # alone can be read after a batch ended and before the next one was claimed.
     wait_for(
-        lambda: wechat.stats()["uploads_accepted"] >= KILL_AFTER,
+        lambda: wechat.stats()["uploads_accepted"] >= KILL_AFTER
+        and db.upload_keys("u.state = 'sending'"),
         60,
-        what=f"{KILL_AFTER} uploads before the kill",
+        what=f"{KILL_AFTER} uploads before the kill, and a batch under way",
     )
     doomed.kill()
     killed_at = time.monotonic()
-    time.sleep(
-        LATENCY + 0.5
-    )  # a request in flight at the kill still completes inside WeChat
+    # a request in flight at the kill still completes inside WeChat
+    time.sleep(LATENCY + 0.5)
     sending = db.upload_keys("u.state = 'sending'")
     accepted = {u["order"] for u in wechat.uploads()}
     in_flight = sending & accepted

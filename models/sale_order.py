@@ -159,9 +159,8 @@ class SaleOrder(models.Model):
     def action_wechat_verify_shopping_details(self):
         """Ask WeChat whether it holds the shopping details of these orders, and say
         what it answers."""
-        self.env["wechat.shipping.upload"]._for_orders_of_user(
-            self, create=False
-        )  # rights first
+        # rights first
+        self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False)
         return self._wechat_verify_notification(self)
 
     def action_wechat_report_pre_sale(self):

@@ -71,7 +71,8 @@ class WechatCombinedOrder(models.Model):
     def action_wechat_verify_shopping_details(self):
         """Ask WeChat whether it holds this combined order's shopping details."""
         self.check_access("read")
+        # rights first
         self.env["wechat.shipping.upload"]._for_orders_of_user(
             self.sale_order_ids, create=False
-        )  # rights first
+        )
         return self._wechat_verify_notification(self.sale_order_ids)

@@ -16,10 +16,11 @@ from odoo.tools import LazyTranslate
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
 
+# deliveries to the buyer, from a warehouse or a vendor
 DELIVERY_CODES = (
     "outgoing",
     "dropship",
-)  # deliveries to the buyer, from a warehouse or a vendor
+)
 SHOPPING_ORDER, ORDER_SHIPPING, SHOPPING_DETAILS = (
     "shopping_order",
     "order_shipping",

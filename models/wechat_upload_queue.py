@@ -121,6 +121,7 @@ class WechatUploadQueue(models.AbstractModel):
         # The locking SELECT sits in a CTE, which PostgreSQL runs once; as an IN
         # (subquery) with LIMIT the planner may run it again per row and claim more rows
         # than the limit.
+        # a serialization failure is retried, see _lock_for_update
         self.env.cr.execute(
             SQL(
                 """
@@ -142,7 +143,7 @@ class WechatUploadQueue(models.AbstractModel):
                 now=now,
             ),
             log_exceptions=False,
-        )  # a serialization failure is retried, see _lock_for_update
+        )
         claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
         claimed.invalidate_recordset()
         return claimed

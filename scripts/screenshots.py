@@ -443,9 +443,8 @@ def main():
     started, demo, browser = time.monotonic(), None, None
     with tempfile.TemporaryDirectory(prefix="ws_screenshots.") as profile:
         try:
-            browser = Chromium(
-                args.chromium, profile
-            )  # first: fail before the demo when missing
+            # first: fail before the demo when missing
+            browser = Chromium(args.chromium, profile)
             chinese_font()
             url = args.url
             if not url:

@@ -737,9 +737,8 @@ class TestBadInput(WechatShippingCase):
         # The shipping's own rules: another system gives WeChat the (here oversized)
         # item ids.
         self.company.wechat_shopping_details_by = "other"
-        self.tea.default_code = (
-            "T" * 65
-        )  # the merchant item id source, not a WeChat field
+        # the merchant item id source, not a WeChat field
+        self.tea.default_code = "T" * 65
         order = self._order([(self.tea, 1)])
         self._ship(order.picking_ids, ",".join("SFL%09d" % n for n in range(11)))
         self._run_cron()

@@ -21,9 +21,8 @@ class TestNeutralize(WechatShippingCase):
     def test_a_neutralized_database_sends_nothing_to_wechat(self):
         order = self._order([(self.tea, 1)])
         shipped = self._order([(self.cup, 1)])
-        self._ship(
-            shipped.picking_ids, "SFN000000001"
-        )  # queued before the copy was made
+        # queued before the copy was made
+        self._ship(shipped.picking_ids, "SFN000000001")
         # what reached WeChat before the copy was made is not the copy's
         self.wechat.reset()
         neutralize_database(self.env.cr)  # what `odoo-bin neutralize` runs

@@ -281,9 +281,8 @@ class TestOrderShipping(WechatShippingCase):
         self._ship(order.picking_ids, "SFM000000050")
         # the fault below hits the upload, not the token
         self.company._wechat_client().token_source.token()
-        self.wechat.fault(
-            "hang", count=1, seconds=3
-        )  # WeChat takes it; the answer comes after the read timeout
+        # WeChat takes it; the answer comes after the read timeout
+        self.wechat.fault("hang", count=1, seconds=3)
         self._run_cron()
         upload = self._upload(order)
         self.assertEqual(upload.state, "retrying")

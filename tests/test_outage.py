@@ -122,9 +122,8 @@ class TestOutage(WechatShippingCase):
             state_lines(), [], "a routine acceptance leaves no chatter line"
         )
 
-        self.wechat.fault(
-            "errcode", count=1, errcode=-1
-        )  # the token is cached: the upload call fails
+        # the token is cached: the upload call fails
+        self.wechat.fault("errcode", count=1, errcode=-1)
         upload._request_upload()
         run_cron()
         self.assertEqual(upload.state, "retrying")

@@ -24,9 +24,10 @@ class TestScreens(WechatShippingCase):
     def test_problem_code_names_what_odoo_found_and_what_wechat_refused(self):
         _order, found = self._shipped("")
         _order, refused = self._shipped("SFP000000001")
+        # the one call: refused's
         self.wechat.fault(
             "errcode", errcode=catalogue.UNIFIED_NEEDS_ONE_SHIPPING, count=1
-        )  # the one call: refused's
+        )
         self._run_cron()
         _order, accepted = self._shipped("SFP000000002")
         self._run_cron()

@@ -233,9 +233,8 @@ class TestSecrets(WechatShippingCase):
         self.assertEqual(upload.state, "sent")
         self.wechat.expire_tokens()
         self._cycle(upload, "sent")
-        self.wechat.fault(
-            "errcode", count=1, errcode=40001
-        )  # WeChat says the token is not the latest
+        # WeChat says the token is not the latest
+        self.wechat.fault("errcode", count=1, errcode=40001)
         self._cycle(upload, "sent")
         self._wrong_secret_round(upload)
         self._cycle(upload, "sent")

@@ -84,9 +84,8 @@ class TestShoppingDetails(WechatShippingCase):
         )
 
     def test_shipping_waits_for_its_own_orders_details_only(self):
-        self.tea.default_code = (
-            "T" * 65
-        )  # an item id WeChat would refuse: these details fail
+        # an item id WeChat would refuse: these details fail
+        self.tea.default_code = "T" * 65
         blocked = self._order([(self.tea, 1)], details=False)
         going = self._order([(self.cup, 1)], details=False)
         for order, tracking in ((blocked, "SFD000000011"), (going, "SFD000000012")):

@@ -45,9 +45,8 @@ def test_throttle_halves_pauses_and_recovers_one_call_at_a_time():
         throttle.observe(False)
         assert throttle.width == expected
     throttle.observe(False)
-    assert (
-        throttle.width == 8 and throttle.pause == call_pool.PAUSE_FIRST
-    )  # full width forgets the pauses
+    # full width forgets the pauses
+    assert throttle.width == 8 and throttle.pause == call_pool.PAUSE_FIRST
 
 
 def test_throttle_never_goes_below_one_call_and_caps_its_pause():
@@ -158,9 +157,8 @@ def test_a_rate_limited_account_slows_down_while_another_goes_on(throttles):
     _drain(pool)
     when = dict(started[1:])
     assert when["calm"] < paused_at + 0.5  # the other account did not wait
-    assert (
-        when["busy"] >= paused_at + throttle.pause / 2 - 0.05
-    )  # this one waited out its pause
+    # this one waited out its pause
+    assert when["busy"] >= paused_at + throttle.pause / 2 - 0.05
     assert throttle.width == 5  # and widens again as answers come back
 
 
@@ -211,18 +209,16 @@ def test_an_order_shipping_exchange_records_what_wechat_holds_and_sends_no_chang
     again = exchange.run(
         _with(client, _osm("EX-1"), held=first.held, counts=first.counts)
     )
-    assert (
-        again.state == exchange.SENT and again.result is None
-    )  # nothing new: nothing sent
+    # nothing new: nothing sent
+    assert again.state == exchange.SENT and again.result is None
     assert len(control.uploads()) == 1
 
 
 def test_an_exchange_in_doubt_asks_wechat_first_and_does_not_resend_what_it_holds(
     client, control
 ):
-    exchange.run(
-        _with(client, _osm("EX-2", control))
-    )  # accepted, but say its answer was lost
+    # accepted, but say its answer was lost
+    exchange.run(_with(client, _osm("EX-2", control)))
     answer = exchange.run(_with(client, _osm("EX-2"), in_doubt=True))
     assert (
         answer.state == exchange.SENT and answer.result is None and not answer.in_doubt
@@ -285,9 +281,8 @@ def test_the_sandbox_counts_the_calls_it_serves_at_once(client, control, throttl
 def test_a_rate_limited_question_to_wechat_slows_the_account_too(client, control):
     """In doubt, the exchange asks WeChat first (get_order): refused for the rate, it
     says so."""
-    exchange.run(
-        _with(client, _osm("EX-4", control))
-    )  # the token is fetched: the fault hits get_order
+    # the token is fetched: the fault hits get_order
+    exchange.run(_with(client, _osm("EX-4", control)))
     control.fault("errcode", count=1, errcode=catalogue.RATE_LIMITED)
     answer = exchange.run(_with(client, _osm("EX-4"), in_doubt=True))
     assert answer.state == exchange.RETRYING and answer.rate_limited and answer.in_doubt

@@ -62,9 +62,8 @@ def test_a_fractional_latency_is_kept(control):
 
 def test_control_endpoints_and_the_page_are_not_delayed(sandbox, control):
     control.latency(5000)
-    fast = SandboxControl(
-        sandbox.url, timeout=(3.05, 2.5)
-    )  # a delayed answer times out
+    # a delayed answer times out
+    fast = SandboxControl(sandbox.url, timeout=(3.05, 2.5))
     try:
         assert fast.stats()["latency_ms"] == 5000
         assert fast.latency_now() == 5000
@@ -175,9 +174,8 @@ def test_calls_beyond_the_limit_are_45009_and_store_nothing(sandbox, control, to
     assert len(served) + len(refused) == 20
     assert len(served) < 20 and [a["errcode"] for a in answers[:5]] == [0] * 5
     assert "more than 5 calls in one second" in refused[0]["errmsg"]
-    assert len(control.shopping_details()) == len(
-        served
-    )  # a refused call keeps nothing
+    # a refused call keeps nothing
+    assert len(control.shopping_details()) == len(served)
     stats = control.stats()
     assert stats["rate_limited"] == len(refused)
     assert stats["rate_limit"] == {"per_second": 5, "errcode": 45009}
@@ -201,9 +199,8 @@ def test_the_window_slides_and_refused_calls_do_not_fill_it(sandbox, control, to
     assert [
         post(sandbox.url, DELIVERY_LIST, {}, token)["errcode"] for _ in range(2)
     ] == [c.RATE_LIMITED] * 2
-    time.sleep(
-        0.5
-    )  # the served calls left the window; the refused ones never were in it
+    # the served calls left the window; the refused ones never were in it
+    time.sleep(0.5)
     assert post(sandbox.url, DELIVERY_LIST, {}, token)["errcode"] == 0
 
 

@@ -526,9 +526,8 @@ def test_the_control_client_registers_and_moves_payments(sandbox):
         payment["transaction_id"]
     ]
     with pytest.raises(requests.HTTPError):
-        control.order_event(
-            "settle", transaction_id=payment["transaction_id"]
-        )  # not shipped yet
+        # not shipped yet
+        control.order_event("settle", transaction_id=payment["transaction_id"])
     assert (
         control.order_event("refund", transaction_id=payment["transaction_id"])[
             "order_state"

@@ -76,16 +76,18 @@ def test_single_details_do_not_serve_a_combined_shipping(wechat):
 @pytest.mark.parametrize(
     "lacking, code, named",
     [
+        # a sub-order
         (
             lambda details: details["sub_orders"].pop(),
             c.SHOPPING_ORDER_MISSING,
             "SO0002",
-        ),  # a sub-order
+        ),
+        # a split item
         (
             lambda details: details["sub_orders"][0]["item_list"].pop(),
             c.PARAM_ERROR,
             "SKU-C",
-        ),  # a split item
+        ),
     ],
     ids=["sub-order", "split item"],
 )

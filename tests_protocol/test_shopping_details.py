@@ -278,17 +278,19 @@ def test_verify_body():
     "lines, total, expected",
     [
         (["10.00", "20.00"], 3000, [1000, 2000]),
+        # a fen short: the last line gives it
         (
             ["10.00", "10.00", "10.00"],
             2999,
             [1000, 1000, 999],
-        ),  # a fen short: the last line gives it
+        ),
         (["33.33", "33.33", "33.34"], 10000, [3333, 3333, 3334]),
+        # a coupon lowers the lines it applies to
         (
             ["100.00", "-10.00"],
             9000,
             [9000, 0],
-        ),  # a coupon lowers the lines it applies to
+        ),
         (["60.00", "40.00", "-25.00"], 7500, [4500, 3000, 0]),
         (["0.00", "5.00"], 500, [0, 500]),
         (["0.00", "0.00"], 0, [0, 0]),

@@ -50,9 +50,8 @@ class Payment:
     main: str | None = (
         None  # transaction id of the combined payment this is a sub-order of
     )
-    sub_orders: list = field(
-        default_factory=list
-    )  # transaction ids, for a combined payment
+    # transaction ids, for a combined payment
+    sub_orders: list = field(default_factory=list)
     order_state: int = AWAITING_SHIPMENT
     shipping: dict | None = (
         None  # the last accepted logistics_type, delivery_mode, ... of it
@@ -236,9 +235,8 @@ class PaymentBook:
         """Apply an upload_shipping_info body (already valid); WeChat's errcode."""
         payment = self.known(body["order_key"])
         if payment is None or payment.main or payment.sub_orders:
-            return (
-                c.PAYMENT_NOT_FOUND
-            )  # a combined payment's keys go to the combined call
+            # a combined payment's keys go to the combined call
+            return c.PAYMENT_NOT_FOUND
         change = _order_change(payment, body)
         code = (
             change

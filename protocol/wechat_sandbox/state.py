@@ -76,9 +76,8 @@ class SandboxState:
         with self._lock:
             self._latency_ms = self.start_latency_ms
             self._rate_limit = RateLimit()
-            self._served = (
-                deque()
-            )  # monotonic times of the calls served in the last second
+            # monotonic times of the calls served in the last second
+            self._served = deque()
             self._rate_limited = 0
             self._tokens = {}
             self._stable = None
