@@ -46,11 +46,17 @@ def run(ctx, say):
 
     wechat.fault("hang", count=SLOW_CALLS, seconds=LATENCY)
     doomed.send("drain")
-    # Killed while it holds claims: on a loaded machine, a count of accepted uploads
-    # alone can be read after a batch ended and before the next one was claimed.
+
+    def claimed_and_unanswered():
+        # Rows claimed whose calls WeChat has not answered: the kill lands inside a
+        # batch. A count of accepted uploads alone can be read, on a loaded machine,
+        # after a batch ended and before the next one was claimed.
+        accepted = {u["order"] for u in wechat.uploads()}
+        sending = db.upload_keys("u.state = 'sending'")
+        return len(accepted) >= KILL_AFTER and sending - accepted
+
     wait_for(
-        lambda: wechat.stats()["uploads_accepted"] >= KILL_AFTER
-        and db.upload_keys("u.state = 'sending'"),
+        claimed_and_unanswered,
         60,
         what=f"{KILL_AFTER} uploads before the kill, and a batch under way",
     )
