@@ -35,6 +35,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import odoo_session
+from wechat_protocol import tokens
+from wechat_sandbox.control import SandboxControl
+from wechat_sandbox.process import SandboxProcess
 
 import odoo
 from odoo import SUPERUSER_ID, api, fields
@@ -82,9 +85,6 @@ class Bench:
     # pylint: disable=invalid-commit
 
     def __init__(self, env, sandbox_url, args):
-        from wechat_protocol import tokens
-        from wechat_sandbox.control import SandboxControl
-
         # Run as a script outside the addon's package, so it cannot import relatively.
         # pylint: disable=odoo-addons-relative-import
         from odoo.addons.wechat_shipping.demo.scenario import Scenario
@@ -92,7 +92,6 @@ class Bench:
         self.env = env
         self.cr = env.cr
         self.args = args
-        self.tokens = tokens
         self.control = SandboxControl(sandbox_url)
         self.scenario = Scenario(
             env, sandbox_url, APPID, SECRET, prefix="B" + secrets.token_hex(3)
@@ -331,7 +330,7 @@ class Bench:
                 }
             )
         # no token held, as in a worker just started
-        self.tokens.CACHE = self.tokens.TokenCache()
+        tokens.CACHE = tokens.TokenCache()
         queries = calls = 0
         if profile:
             profile.enable()
@@ -627,7 +626,6 @@ def main():
     )
     args = odoo_session.parse_args(parser)
     odoo.modules.module.initialize_sys_path()
-    from wechat_sandbox.process import SandboxProcess
 
     time_queue_hook()
     sandbox = SandboxProcess(APPID, SECRET).start()

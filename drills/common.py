@@ -37,13 +37,16 @@ def check(condition, message):
         raise DrillFailed(message)
 
 
+def deliveries(orders, prefix):
+    """[picking id, tracking number] of each order's delivery: `prefix` and the
+    order's number."""
+    return [[o["picking"], f"{prefix}{o['order']:09d}"] for o in orders]
+
+
 def validate_all(warehouse, orders, prefix):
     """Validate the delivery of each of `orders` in committed batches, its tracking
     number `prefix` and the order's number; check that all were validated."""
-    answer = warehouse.call(
-        "validate_batches",
-        deliveries=[[o["picking"], f"{prefix}{o['order']:09d}"] for o in orders],
-    )
+    answer = warehouse.call("validate_batches", deliveries=deliveries(orders, prefix))
     check(
         answer["validated"] == len(orders),
         f"{answer['validated']} of {len(orders)} deliveries validated",

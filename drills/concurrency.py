@@ -14,6 +14,7 @@ from .common import (
     ORDER_SHIPPING,
     by_order,
     check,
+    deliveries,
     finish_counts,
     tracking_numbers,
     upload_time_regressions,
@@ -102,16 +103,14 @@ def run(ctx, say):
     wechat.latency(LATENCY)
     changes = []
     for index, order in enumerate(queued[:CHANGED]):
-        changes.append([order["picking"], "SF6%09d" % order["order"]])
+        changes += deliveries([order], "SF6")
         if index < TWICE:
-            changes.append([order["picking"], "SF8%09d" % order["order"]])
+            changes += deliveries([order], "SF8")
     stop = ctx.stop_file("concurrency")
     for cron in crons:
         cron.send("drain", stop_file=stop)
     retracked = warehouse.call("retrack", changes=changes, pause=0.02)
-    validated = warehouse.call(
-        "validate", deliveries=[[o["picking"], "SF9%09d" % o["order"]] for o in fresh]
-    )
+    validated = warehouse.call("validate", deliveries=deliveries(fresh, "SF9"))
     open(stop, "w").close()
     results = [cron.recv() for cron in crons]
     check(

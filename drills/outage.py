@@ -12,6 +12,7 @@ from .common import (
     ORDER_SHIPPING,
     by_order,
     check,
+    deliveries,
     finish_counts,
     shipping_requests,
     tracking_numbers,
@@ -52,7 +53,7 @@ def run(ctx, say):
         stop = ctx.stop_file(f"outage-{kind}")
         warehouse.send(
             "validate",
-            deliveries=[[o["picking"], "SF7%09d" % o["order"]] for o in chunk],
+            deliveries=deliveries(chunk, "SF7"),
         )
         cron.send("drain", stop_file=stop)
         answer = warehouse.recv()

@@ -376,6 +376,8 @@ class ResCompany(models.Model):
         """A client for this company's WeChat account."""
         self.ensure_one()
         company = self.sudo()
+        if error := company._wechat_config_error():
+            raise UserError(str(error))
         base_url = company.wechat_api_base_url.rstrip("/")
         if company.wechat_token_mode == "authorizer":
             # Read once per client, in the worker's thread: the threads that make the
@@ -384,8 +386,6 @@ class ResCompany(models.Model):
             token = company.wechat_authorizer_access_token
             source = tokens.AuthorizerTokenSource(lambda: token)
         else:
-            if error := company._wechat_config_error():
-                raise UserError(str(error))
             token_class = (
                 tokens.StableTokenSource
                 if company.wechat_token_mode == "stable"

@@ -95,9 +95,8 @@ class WechatExpressCompany(models.Model):
         client = self.env.company._wechat_client()
         try:
             companies = client.get_delivery_list()
-        except (
-            Exception
-        ) as error:  # the client's errors carry no secret; show them as they are
+        # The client's errors carry no secret; show them as they are.
+        except Exception as error:
             raise UserError(
                 self.env._(
                     "WeChat's express company list could not be fetched: %s", error

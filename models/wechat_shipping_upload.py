@@ -284,7 +284,9 @@ class WechatShippingUpload(models.Model):
         if negative:
             operator = expression.TERM_OPERATORS_NEGATION[operator]
         field = "name" if isinstance(value, str) else "id"
-        pickings = self.env["stock.picking"]._search([(field, operator, value)])
+        pickings = self.env["stock.picking"]._search(
+            [(field, operator, value), ("picking_type_code", "in", DELIVERY_CODES)]
+        )
         domain = [
             "|",
             ("sale_order_id.picking_ids", "in", pickings),

@@ -11,6 +11,10 @@ import logging
 import sys
 
 from odoo_session import environment, parse_args
+from wechat_protocol import endpoints
+from wechat_protocol.masking import looks_masked
+from wechat_protocol.order_shipping_record import key_id as order_key_id
+from wechat_sandbox.control import SandboxControl
 
 UNIFIED_TRACKING = "SF1400000000011"
 SPLIT_TRACKING = ("SF1400000000022", "SF1400000000033")
@@ -19,8 +23,6 @@ SPLIT_TRACKING = ("SF1400000000022", "SF1400000000033")
 def build(env, args):
     """Build, ship and upload the demo orders; return what the sandbox and Odoo must
     show."""
-    from wechat_sandbox.control import SandboxControl
-
     # Run as a script outside the addon's package, so it cannot import relatively.
     # pylint: disable=odoo-addons-relative-import
     from odoo.addons.wechat_shipping.demo.scenario import MCHID, OPENID, Scenario
@@ -188,7 +190,6 @@ def check_shopping_details(control, expected):
     """What is wrong with the shopping details WeChat holds: each order's before its
     shipping, every item a parcel names among its order's items, the prices adding up to
     Odoo's totals."""
-    from wechat_protocol import endpoints
 
     wrong = []
     for key_id, totals in expected["shopping"].items():
@@ -198,10 +199,7 @@ def check_shopping_details(control, expected):
             continue
         details = held[0]["details"]
         orders = (
-            {
-                f"mch:{o['order_key']['mchid']}:{o['order_key']['out_trade_no']}": o
-                for o in details["sub_orders"]
-            }
+            {order_key_id(o["order_key"]): o for o in details["sub_orders"]}
             if "sub_orders" in details
             else {key_id: details["order_list"][0]}
         )
@@ -221,8 +219,7 @@ def check_shopping_details(control, expected):
                     "details"
                 )
             for sub in upload["body"].get("sub_orders") or [upload["body"]]:
-                order_key = sub["order_key"]
-                sub_id = f"mch:{order_key['mchid']}:{order_key['out_trade_no']}"
+                sub_id = order_key_id(sub["order_key"])
                 known = set(held[0]["sub_orders"].get(sub_id) or ())
                 named = {
                     i["merchant_item_id"]
@@ -240,8 +237,6 @@ def check_shopping_details(control, expected):
 def check(upload, expected):
     """What is wrong with the combined upload the sandbox accepted (an empty list when
     all is well)."""
-    from wechat_protocol import endpoints
-    from wechat_protocol.masking import looks_masked
 
     if upload is None:
         return ["the sandbox holds no upload for the combined order"]
@@ -311,8 +306,6 @@ def main():
     logging.getLogger("odoo").setLevel(logging.WARNING)
     with environment(args.odoo_database) as env:
         expected = build(env, args)
-    from wechat_protocol import endpoints
-    from wechat_sandbox.control import SandboxControl
 
     mchid, out_trade_no = expected["combined"]
     control = SandboxControl(args.sandbox_url)

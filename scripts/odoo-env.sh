@@ -2,7 +2,7 @@
 # Odoo tier plumbing shared by scripts/test-odoo and scripts/demo; sourced, not run.
 # shellcheck source=scripts/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-ADDON_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ADDON_ROOT=$WS_ROOT
 RUN_DIR=${WECHAT_SHIPPING_RUN_DIR:-$(mktemp -d -t ws_run.XXXXXX)}
 
 start_postgres() {

@@ -105,12 +105,6 @@ class WechatShippingSetup:
         test)."""
         self.Upload._cron_send_due(auto_commit=False)
 
-    def _end_transaction(self):
-        """What a commit does to the chatter: the tracking lines of this transaction
-        written."""
-        self.env.flush_all()
-        self.env.cr.precommit.run()
-
     def _make_due(self, uploads):
         """Skip the backoff wait, as time passing would."""
         uploads.sudo().write(

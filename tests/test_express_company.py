@@ -4,6 +4,7 @@ them."""
 from wechat_protocol import express
 from wechat_protocol.express import ExpressCompany
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import WechatShippingCase
@@ -95,3 +96,13 @@ class TestExpressCompany(WechatShippingCase):
             self._names(self.sf), {"en_US": "SF Express", "zh_CN": "顺丰速运"}
         )
         self.assertEqual(self.Express.search_count([("code", "in", ["SF", "ZTO"])]), 2)
+
+    def test_refresh_without_an_authorizer_token_says_what_to_set(self):
+        express = self.Express.with_user(self.env.ref("base.user_admin"))
+        express.env.company.sudo().write(
+            {"wechat_token_mode": "authorizer", "wechat_authorizer_access_token": False}
+        )
+        with self.assertRaises(UserError) as refused:
+            express.with_context(lang="en_US").action_refresh_from_wechat()
+        self.assertIn("are not set", str(refused.exception))
+        self.assertIn("Settings > WeChat Shipping", str(refused.exception))

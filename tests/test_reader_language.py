@@ -52,14 +52,14 @@ class TestReaderLanguage(WechatShippingCase):
 
     def _run_cron_in(self, lang):
         self.Upload.with_context(lang=lang)._cron_send_due(auto_commit=False)
-        self._end_transaction()
+        self.env.cr.flush()  # what a commit does: tracking lines written
 
     def _upload_needing_attention(self, salesperson, job_lang):
         """An order of `salesperson` shipped without a tracking number, after a run of
         the job in `job_lang`."""
         order = self._order([(self.tea, 1)], user_id=salesperson.id)
         self._ship(order.picking_ids, False)
-        self._end_transaction()
+        self.env.cr.flush()
         self._run_cron_in(job_lang)
         upload = order.wechat_upload_id
         self.assertEqual(upload.state, "attention")

@@ -54,6 +54,21 @@ class TestScreens(WechatShippingCase):
             },
         )
 
+    def test_search_by_a_return_name_finds_no_upload(self):
+        # A return is none of the deliveries an upload shows, so searching finds none.
+        order, _upload = self._shipped("SFS000000003")
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=order.picking_ids.id, active_model="stock.picking")
+            .create({})
+        )
+        wizard.product_return_moves.quantity = 1
+        returned = self.env["stock.picking"].browse(
+            wizard.action_create_returns()["res_id"]
+        )
+        self.assertEqual(returned.sale_id, order)
+        self.assertFalse(self.Upload.search([("picking_ids", "ilike", returned.name)]))
+
     def test_search_by_delivery_name(self):
         order, upload = self._shipped("SFS000000001")
         other, _upload = self._shipped("SFS000000002")
@@ -134,9 +149,9 @@ class TestScreens(WechatShippingCase):
 
     def test_a_failure_line_in_the_chatter_says_why(self):
         order, upload = self._shipped("")
-        self._end_transaction()
+        self.env.cr.flush()  # what a commit does: tracking lines written
         self._run_cron()
-        self._end_transaction()
+        self.env.cr.flush()
         self.assertEqual(upload.state, "attention")
         line = self._state_lines(upload)[:1]
         self.assertIn("Tracking number is empty", line.body)
@@ -144,7 +159,7 @@ class TestScreens(WechatShippingCase):
         # Fixed and accepted: the line that ends the failure carries no reason.
         order.picking_ids.carrier_tracking_ref = "SFC000000001"
         self._run_cron()
-        self._end_transaction()
+        self.env.cr.flush()
         self.assertEqual(upload.state, "sent")
         latest = self._state_lines(upload)[:1]
         self.assertNotEqual(latest, line)

@@ -60,22 +60,24 @@ def test_throttle_never_goes_below_one_call_and_caps_its_pause():
 
 
 @pytest.fixture
-def throttles():
-    """A registry of its own: no other test's account slows this one's pools down."""
-    return call_pool.Throttles()
+def throttles(monkeypatch):
+    """The process's registry, fresh: no other test's account slows this one's pools
+    down."""
+    fresh = call_pool.Throttles()
+    monkeypatch.setattr(call_pool, "THROTTLES", fresh)
+    return fresh
 
 
-def test_pools_share_the_process_throttles_unless_given_a_registry(throttles):
-    assert (
-        call_pool.CallPool(2).throttles
-        is call_pool.CallPool(4).throttles
-        is call_pool.THROTTLES
-    )
-    assert call_pool.CallPool(2, throttles).throttles is throttles
-    assert (
-        throttles.get("acct", 4) is throttles.get("acct", 8)
-        and throttles.get("acct", 8).ceiling == 8
-    )
+def test_pools_share_the_process_throttles(throttles):
+    throttle = throttles.get("acct", 1)
+    for size in (2, 4):
+        pool = call_pool.CallPool(size)
+        pool.add(size, size, "acct", lambda: None)
+        assert _drain(pool) == [(size, None)]
+        # The pool's work went through the process's throttle of the account.
+        assert throttle.ceiling == size
+    assert throttles.get("acct", 4) is throttles.get("acct", 8)
+    assert throttles.get("acct", 8).ceiling == 8
 
 
 def _drain(pool):
@@ -101,7 +103,7 @@ def test_pool_keeps_at_most_its_size_in_flight_and_one_call_per_key(throttles):
             running.discard((ticket, key))
         return ticket
 
-    pool = call_pool.CallPool(4, throttles)
+    pool = call_pool.CallPool(4)
     order_of_key_a = []
     for ticket in range(12):
         key = "a" if ticket % 3 == 0 else "k%d" % ticket
@@ -121,7 +123,7 @@ def test_pool_hands_back_exceptions_and_drops_queued_work_on_request(throttles):
         raise RuntimeError("boom")
 
     gate = threading.Event()
-    pool = call_pool.CallPool(1, throttles)
+    pool = call_pool.CallPool(1)
     pool.add("slow", "k1", "acct", gate.wait, 5)
     pool.add("queued", "k2", "acct", time.sleep, 0)
     pool.add("failing", "k3", "acct", fail)
@@ -146,7 +148,7 @@ def test_a_rate_limited_account_slows_down_while_another_goes_on(throttles):
             started.append((account, time.monotonic()))
         return Limited(limited)
 
-    pool = call_pool.CallPool(8, throttles)
+    pool = call_pool.CallPool(8)
     pool.add(0, "x0", "busy", work, "busy", True)
     _drain(pool)
     throttle = throttles.get("busy", 8)
@@ -238,7 +240,7 @@ def test_a_rate_limited_answer_is_retried_and_reported_as_such(client, control):
 def test_many_exchanges_at_once_through_a_pool_each_accepted_once(
     client, control, throttles
 ):
-    pool = call_pool.CallPool(8, throttles)
+    pool = call_pool.CallPool(8)
     for index in range(40):
         pool.add(
             index,
@@ -262,7 +264,7 @@ def _with(client, an_exchange, **changes):
 
 def test_the_sandbox_counts_the_calls_it_serves_at_once(client, control, throttles):
     control.latency(100)
-    pool = call_pool.CallPool(6, throttles)
+    pool = call_pool.CallPool(6)
     for index in range(12):
         pool.add(
             index,

@@ -108,12 +108,10 @@ THROTTLES = Throttles()
 
 class CallPool:
     """Work added by one caller thread, run on `executor(size)`'s threads within the
-    bounds above. `throttles`: the registry of the accounts' Throttles, the process's
-    unless given."""
+    bounds above; each account's throttle is the process's (THROTTLES)."""
 
-    def __init__(self, size=DEFAULT_SIZE, throttles=None):
+    def __init__(self, size=DEFAULT_SIZE):
         self.size = max(1, min(int(size), MAX_SIZE))
-        self.throttles = THROTTLES if throttles is None else throttles
         self._executor = executor(self.size)
         self._queued = collections.deque()  # (ticket, key, throttle, account, fn, args)
         self._running = {}  # future -> (ticket, key, throttle, account)
@@ -133,7 +131,7 @@ class CallPool:
         or the exception it raised). `key`: what must not have two calls at once;
         `account`: whose throttle applies."""
         self._queued.append(
-            (ticket, key, self.throttles.get(account, self.size), account, fn, args)
+            (ticket, key, THROTTLES.get(account, self.size), account, fn, args)
         )
         self._start()
 

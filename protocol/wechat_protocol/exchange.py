@@ -87,21 +87,29 @@ def run(exchange):
     )
 
 
+def _with_wechat_records(client, orders, held, counts):
+    """(held, counts) with WeChat's records of `orders` over them, and the call WeChat
+    did not answer (then held and counts are as given), or None."""
+    asked_held, asked_counts, unanswered = wechat_records(client, orders)
+    if unanswered:
+        return held, counts, unanswered
+    return {**held, **asked_held}, {**counts, **asked_counts}, None
+
+
 def _run_order_shipping(exchange):
     wire = exchange.info.to_wire()
     held, counts = dict(exchange.held), dict(exchange.counts)
     if exchange.in_doubt:
-        asked_held, asked_counts, refused = wechat_records(
-            exchange.client, record.orders_of(wire)
+        held, counts, unanswered = _with_wechat_records(
+            exchange.client, record.orders_of(wire), held, counts
         )
-        if refused:
+        if unanswered:
             return Answer(
                 RETRYING,
                 note=RECORD_UNAVAILABLE,
                 in_doubt=True,
-                rate_limited=refused.rate_limited,
+                rate_limited=unanswered.rate_limited,
             )
-        held, counts = {**held, **asked_held}, {**counts, **asked_counts}
     sending, _changed, refused = record.plan(wire, held, counts)
     # A second change is never sent: the payment needs attention, the rest goes on.
     done, note = (ATTENTION, CORRECTION_USED) if refused else (SENT, None)
@@ -119,18 +127,17 @@ def _run_order_shipping(exchange):
         result.outcome == catalogue.Outcome.ALREADY_HELD
         or result.errcode == catalogue.NOT_SHIPPABLE
     ):
-        asked_held, asked_counts, refused = wechat_records(
-            exchange.client, record.orders_of(sending)
+        held, counts, unanswered = _with_wechat_records(
+            exchange.client, record.orders_of(sending), held, counts
         )
-        if refused:
+        if unanswered:
             return answer(
                 RETRYING,
                 held=held,
                 counts=counts,
                 in_doubt=True,
-                rate_limited=refused.rate_limited,
+                rate_limited=unanswered.rate_limited,
             )
-        held, counts = {**held, **asked_held}, {**counts, **asked_counts}
         if record.plan(sending, held, counts)[0] is None:  # WeChat holds what was sent
             return answer(done, held=held, counts=counts)
     state = OUTCOME_STATES[result.outcome]

@@ -14,12 +14,6 @@ def _stop(signum, frame):
     raise KeyboardInterrupt  # unwinds serve_forever() in the main thread
 
 
-def _say(line):
-    """Write a line to stdout now: a parent process reads the first for the URL."""
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
 def _latency(text):
     """argparse type of --latency: milliseconds, 0 to MAX_LATENCY_MS."""
     try:
@@ -35,6 +29,8 @@ def _latency(text):
 
 def main(argv=None):
     """Serve until SIGINT or SIGTERM; the first stdout line gives the URL."""
+    # A command-line tool: a parent process reads its first line for the URL.
+    # pylint: disable=print-used
     parser = argparse.ArgumentParser(
         prog="python -m wechat_sandbox", description=__doc__
     )
@@ -54,13 +50,16 @@ def main(argv=None):
         (args.host, args.port), args.appid, args.secret, args.latency
     )
     signal.signal(signal.SIGTERM, _stop)
-    _say(f"wechat sandbox listening on http://{args.host}:{server.server_address[1]}")
+    print(
+        f"wechat sandbox listening on http://{args.host}:{server.server_address[1]}",
+        flush=True,
+    )
     try:
         with contextlib.suppress(KeyboardInterrupt):  # how SIGINT and SIGTERM stop it
             server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
-    _say("wechat sandbox stopped")
+    print("wechat sandbox stopped", flush=True)
     return 0
 
 
