@@ -9,6 +9,8 @@ OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
 MCHID = "1230000109"
 CUSTOMER_PHONE = "+86 189 1234 5678"
 CONSIGNOR_PHONE = "021-6688 1234"
+# The Mini Program page of an order: WeChat takes no shopping details without it.
+ORDER_PAGE = "pages/order/detail?out_trade_no={out_trade_no}"
 
 
 class Scenario:
@@ -28,8 +30,9 @@ class Scenario:
         )
 
     def configure(self, company, api_url, appid, secret, families="shopping_order"):
-        """Point a company at a WeChat endpoint with credentials and a consignor phone;
-        it uploads to `families` (order_shipping, shopping_order or both)."""
+        """Point a company at a WeChat endpoint with credentials, a consignor phone and
+        the Mini Program's order page; it uploads to `families` (order_shipping,
+        shopping_order or both)."""
         company.write(
             {
                 "wechat_appid": appid,
@@ -38,6 +41,7 @@ class Scenario:
                 "wechat_consignor_phone": CONSIGNOR_PHONE,
                 "wechat_auto_upload": True,
                 "wechat_families": families,
+                "wechat_order_page": ORDER_PAGE,
             }
         )
 

@@ -1,4 +1,4 @@
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from wechat_protocol import client, masking, push, report, tokens, validation
 
@@ -17,6 +17,8 @@ CREDENTIALS_GROUP = "base.group_system"
 INTERNAL_USERS = "base.group_user"
 # Placeholders of the Mini Program order page a buyer reaches from WeChat's order list.
 ORDER_PAGE_FIELDS = ("out_trade_no", "transaction_id", "order")
+# Placeholder of the Mini Program product page an item of the shopping details leads to.
+PRODUCT_PAGE_FIELDS = ("merchant_item_id",)
 FAMILY_CHOICES = [
     ("order_shipping", "Order Shipping Management"),
     ("shopping_order", "Shopping Order"),
@@ -87,6 +89,14 @@ class ResCompany(models.Model):
         groups=INTERNAL_USERS,
         help="Sender phone; WeChat receives it masked, last four digits clear.",
     )
+    wechat_sub_mchid = fields.Char(
+        "Sub-merchant ID (service provider payments)",
+        groups=INTERNAL_USERS,
+        help="Only for a merchant always paid through a WeChat Pay service provider "
+        "(服务商): its WeChat Pay sub-merchant id (特约商户号). A WeChat order keyed "
+        "by merchant order number without a sub-merchant of its own takes this one "
+        "when its key is entered; its Merchant ID is the service provider's.",
+    )
     wechat_item_id_source = fields.Selection(
         [("default_code", "Internal Reference"), ("barcode", "Barcode")],
         string="Merchant Item ID From",
@@ -112,10 +122,10 @@ class ResCompany(models.Model):
     wechat_enum_names = fields.Boolean(
         "Send Enumerations as Names",
         groups=INTERNAL_USERS,
-        help="Shopping Order: every call sends order_number_type, delivery_mode and "
-        "logistics_type as names (MERCHANT_TRADE_NUMBER, "
-        "SPLIT_DELIVERY...) instead of numbers (1, 2). Switch it on if "
-        "WeChat answers the numbers with 268485194, 268485224 or 47001.",
+        help="Shopping Order: every call sends delivery_mode and logistics_type as "
+        "names (SPLIT_DELIVERY, PHYSICAL_LOGISTICS...) instead of numbers (1, 2); "
+        "order_number_type stays a number, as every SDK sends it. Switch it on if "
+        "WeChat answers the numbers with 268485224 or 47001.",
     )
     wechat_public_base_url = fields.Char(
         "Public Address for Product Images",
@@ -130,7 +140,18 @@ class ResCompany(models.Model):
         help="The page of the Mini Program showing an order, as its path with "
         "placeholders, e.g. pages/order/detail?out_trade_no={out_trade_no}. "
         "Placeholders: {out_trade_no}, {transaction_id}, {order} (the sale "
-        "order's number). Empty: no link.",
+        "order's number). Required when this Odoo uploads shopping details: WeChat "
+        "takes none without the order's page.",
+    )
+    wechat_product_page = fields.Char(
+        "Mini Program Product Page",
+        size=512,
+        groups=INTERNAL_USERS,
+        help="The page of the Mini Program showing a product, as its path with a "
+        "placeholder, e.g. pages/goods/detail?sku={merchant_item_id}: each item "
+        "of the shopping details leads there. Placeholder: {merchant_item_id} (the "
+        "item's id in the shopping details, URL-encoded). Empty: items carry no "
+        "link.",
     )
 
     # WeChat's message push (消息推送): what signs and encrypts the events it sends to
@@ -210,6 +231,15 @@ class ResCompany(models.Model):
             except masking.ContactInvalid as error:
                 raise ValidationError(error.message(self.env.lang)) from None
 
+    @api.constrains("wechat_sub_mchid")
+    def _check_wechat_sub_mchid(self):
+        """A sub-merchant id that is no merchant number is refused when it is typed."""
+        for company in self.sudo().filtered("wechat_sub_mchid"):
+            if problems := validation.check_sub_mchid(company.wechat_sub_mchid):
+                raise ValidationError(
+                    report.describe(problems, self.env.lang, company.name)
+                )
+
     @api.constrains("wechat_appid")
     def _check_wechat_appid(self):
         """An AppID WeChat cannot know is refused when it is typed, not at the first
@@ -262,6 +292,21 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.constrains("wechat_product_page")
+    def _check_wechat_product_page(self):
+        """A page template that could not be filled in is refused when it is typed."""
+        for company in self.sudo().filtered("wechat_product_page"):
+            if company._wechat_product_page_path("X") is None:
+                raise ValidationError(
+                    self.env._(
+                        "Mini Program Product Page: a page path such as %(example)s, "
+                        "at most 512 characters, using only the placeholder "
+                        "%(fields)s.",
+                        example="pages/goods/detail?sku={merchant_item_id}",
+                        fields=", ".join(f"{{{key}}}" for key in PRODUCT_PAGE_FIELDS),
+                    )
+                )
+
     def _wechat_family_names(self):
         """The upload families this company sends to: 'order_shipping',
         'shopping_details' (the Shopping Order's first half, when this Odoo uploads
@@ -279,14 +324,17 @@ class ResCompany(models.Model):
         """The order page with `values` (placeholder -> text) filled in; None when the
         template names another placeholder, is malformed or comes out too long; '' when
         none is set."""
-        template = self.sudo().wechat_order_page or ""
-        try:
-            path = template.format_map(
-                {key: values.get(key) or "" for key in ORDER_PAGE_FIELDS}
-            )
-        except (KeyError, ValueError, IndexError, AttributeError):
-            return None
-        return path if len(path.encode()) <= 512 and path.isprintable() else None
+        return _fill_page(self.sudo().wechat_order_page, ORDER_PAGE_FIELDS, values)
+
+    def _wechat_product_page_path(self, merchant_item_id):
+        """The product page of an item, like _wechat_order_page_path. The item id is
+        URL-encoded: it is free text (an internal reference, a barcode) that could
+        otherwise end the page's query parameter (&, #, a space)."""
+        return _fill_page(
+            self.sudo().wechat_product_page,
+            PRODUCT_PAGE_FIELDS,
+            {"merchant_item_id": quote(merchant_item_id or "", safe="")},
+        )
 
     def _wechat_connection_report(self):
         """Lines saying, in the user's language, whether this company reaches WeChat: a
@@ -442,6 +490,19 @@ class ResCompany(models.Model):
             "Inventory > Configuration > Settings > WeChat Shipping.",
             company=company.name,
         )
+
+
+def _fill_page(template, placeholders, values):
+    """A Mini Program page `template` with `values` (placeholder -> text) filled in;
+    None when it names another placeholder, is malformed or comes out too long for
+    WeChat (512 bytes); '' when there is no template."""
+    try:
+        path = (template or "").format_map(
+            {key: values.get(key) or "" for key in placeholders}
+        )
+    except (KeyError, ValueError, IndexError, AttributeError):
+        return None
+    return path if len(path.encode()) <= 512 and path.isprintable() else None
 
 
 def _is_api_url(text):

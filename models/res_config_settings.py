@@ -35,6 +35,9 @@ class ResConfigSettings(models.TransientModel):
     wechat_consignor_phone = fields.Char(
         related="company_id.wechat_consignor_phone", readonly=False
     )
+    wechat_sub_mchid = fields.Char(
+        related="company_id.wechat_sub_mchid", readonly=False
+    )
     wechat_item_id_source = fields.Selection(
         related="company_id.wechat_item_id_source", readonly=False
     )
@@ -49,6 +52,9 @@ class ResConfigSettings(models.TransientModel):
     )
     wechat_order_page = fields.Char(
         related="company_id.wechat_order_page", readonly=False
+    )
+    wechat_product_page = fields.Char(
+        related="company_id.wechat_product_page", readonly=False
     )
     wechat_msg_jump_path = fields.Char(
         related="company_id.wechat_msg_jump_path", readonly=False

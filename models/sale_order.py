@@ -1,7 +1,11 @@
+import dataclasses
+
 from wechat_protocol import catalogue, order_shipping, payload, shopping_details
+from wechat_protocol.validation import Problem
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import LazyTranslate
 
 from .wechat_order_key_mixin import (
     KEY_FIELDS,
@@ -20,6 +24,30 @@ from .wechat_upload_payload import (
     WAITING_LAST_DELIVERY,
 )
 
+_lt = LazyTranslate(__name__)
+# Why an order's shopping details carry no page of the order, which WeChat requires
+# (order_detail_jump_link): each names the setting to fix as the settings screen labels
+# it.
+ORDER_PAGE_MISSING = _lt(
+    "WeChat takes no shopping details without the page where the buyer sees the "
+    "order: set Mini Program Order Page in Inventory > Configuration > Settings > "
+    "WeChat Shipping, then Retry."
+)
+ORDER_PAGE_UNFILLED = _lt(
+    "Mini Program Order Page, filled in for this order, is longer than 512 bytes or "
+    "holds characters a page path cannot: shorten it in Inventory > Configuration > "
+    "Settings > WeChat Shipping, then Retry."
+)
+ORDER_PAGE_NO_APPID = _lt(
+    "The order's page in the Mini Program needs the Mini Program's AppID: a system "
+    "administrator sets WeChat AppID in Inventory > Configuration > Settings > WeChat "
+    "Shipping, then Retry."
+)
+PRODUCT_PAGE_UNFILLED = _lt(
+    "Mini Program Product Page, filled in with this item's id, is longer than 512 "
+    "bytes: shorten it in Inventory > Configuration > Settings > WeChat Shipping, "
+    "then Retry."
+)
 # Orders asked per run of the state sync (get_order is one call each).
 SYNC_BATCH = 200
 LOGISTICS_TYPES = {
@@ -409,8 +437,8 @@ class SaleOrder(models.Model):
 
     def _wechat_shopping_details(self, path, report):
         """(this order's shopping details, how it travels): its lines as items in
-        fen, named in the company's language, its Mini Program page when the company
-        has one."""
+        fen, named in the company's language, with the Mini Program pages of the order
+        and (when the company has a product page) of each item."""
         self.ensure_one()
         report.label(path, self.name)
         company = self.company_id
@@ -418,7 +446,32 @@ class SaleOrder(models.Model):
         items = self.order_line._wechat_shopping_items(lang)
         for index, item in enumerate(items):
             report.label(f"{path}.item_list[{index}]", f"{self.name} / {item.name}")
-        link = None
+        link = self._wechat_order_jump_link(f"{path}.order_detail_jump_link", report)
+        if link:
+            items = [
+                dataclasses.replace(
+                    item,
+                    jump_link=self._wechat_item_jump_link(
+                        item, f"{path}.item_list[{index}].item_detail_jump_link", report
+                    ),
+                )
+                for index, item in enumerate(items)
+            ]
+        logistics = (
+            order_shipping.LogisticsType.VIRTUAL
+            if self._wechat_is_virtual()
+            else self._wechat_logistics_type()
+        )
+        return shopping_details.OrderDetails(self.name, tuple(items), link), logistics
+
+    def _wechat_order_jump_link(self, path, report):
+        """The order's page in the Mini Program, or None with the reason in `report`.
+
+        WeChat requires it (its parameter table; WxJava: 必填). No page is made up when
+        the company has none: no path exists in every Mini Program, and a wrong one
+        would send buyers to an error page unnoticed; the details wait instead, saying
+        which setting to fill in."""
+        company = self.company_id
         page = company._wechat_order_page_path(
             {
                 "out_trade_no": self.wechat_out_trade_no,
@@ -426,18 +479,33 @@ class SaleOrder(models.Model):
                 "order": self.name,
             }
         )
-        if page and company.sudo().wechat_appid:
-            link = shopping_details.JumpLink(
-                shopping_details.JumpLinkType.MINI_PROGRAM,
-                company.sudo().wechat_appid,
-                page,
+        appid = company.sudo().wechat_appid
+        if page and appid:
+            return shopping_details.JumpLink(
+                shopping_details.JumpLinkType.MINI_PROGRAM, appid, page
             )
-        logistics = (
-            order_shipping.LogisticsType.VIRTUAL
-            if self._wechat_is_virtual()
-            else self._wechat_logistics_type()
+        if page == "":
+            reason = ORDER_PAGE_MISSING
+        else:
+            reason = ORDER_PAGE_UNFILLED if page is None else ORDER_PAGE_NO_APPID
+        report.extend([_problem(path, reason)])
+        return None
+
+    def _wechat_item_jump_link(self, item, path, report):
+        """An item's page in the Mini Program when the company has a product page (the
+        order's AppID known), else None; a page that cannot be filled in for the item
+        goes to `report`."""
+        company = self.company_id
+        page = company._wechat_product_page_path(item.merchant_item_id)
+        if page is None:
+            report.extend([_problem(path, PRODUCT_PAGE_UNFILLED)])
+        if not page:
+            return None
+        return shopping_details.JumpLink(
+            shopping_details.JumpLinkType.MINI_PROGRAM,
+            company.sudo().wechat_appid,
+            page,
         )
-        return shopping_details.OrderDetails(self.name, tuple(items), link), logistics
 
     def _wechat_order_shipping(self, path, report):
         """This order's shipping entries, labelling each wire path with the record
@@ -474,3 +542,14 @@ class SaleOrder(models.Model):
                     )
                 )
         return payload.OrderShipping(self._wechat_order_key(), tuple(shipments))
+
+
+def _problem(path, message):
+    """A problem of the shopping details Odoo finds at a wire path, in both languages,
+    with WeChat's parameter-error code (the code WeChat answers such details with)."""
+    return Problem(
+        catalogue.PARAM_ERROR,
+        path,
+        message._translate("en_US"),
+        message._translate("zh_CN"),
+    )

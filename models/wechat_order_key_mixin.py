@@ -3,7 +3,7 @@ import time
 from datetime import datetime, timezone
 
 from wechat_protocol import client as wechat_client
-from wechat_protocol import payload, report, shopping_details, validation
+from wechat_protocol import payload, push, report, shopping_details, validation
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -17,6 +17,7 @@ KEY_FIELDS = [
     "wechat_out_trade_no",
     "wechat_transaction_id",
     "wechat_payer_openid",
+    "wechat_sub_mchid",
 ]
 _lt = LazyTranslate(__name__)
 # Keys unique within a company, with what a person calls them.
@@ -77,6 +78,19 @@ class WechatOrderKeyMixin(models.AbstractModel):
     wechat_out_trade_no = fields.Char(
         "Merchant Order Number", copy=False, groups=WECHAT_USERS
     )
+    wechat_sub_mchid = fields.Char(
+        "WeChat Pay Sub-merchant ID",
+        compute="_compute_wechat_sub_mchid",
+        store=True,
+        readonly=False,
+        precompute=True,
+        copy=False,
+        groups=WECHAT_USERS,
+        help="Only when the Mini Program is paid through a WeChat Pay service "
+        "provider (服务商): the sub-merchant (特约商户) the payment belongs to; the "
+        "Merchant ID is then the service provider's. A merchant order number given "
+        "without one takes the company's default.",
+    )
     wechat_transaction_id = fields.Char(
         "WeChat Pay Transaction ID", copy=False, groups=WECHAT_USERS
     )
@@ -116,6 +130,21 @@ class WechatOrderKeyMixin(models.AbstractModel):
         ),
     ]
 
+    @api.depends("wechat_order_number_type", "wechat_mchid", "company_id")
+    def _compute_wechat_sub_mchid(self):
+        """A merchant order number typed without a sub-merchant takes the company's
+        default (a merchant always paid through a service provider). Copied rather
+        than read when WeChat is called: the order shows what WeChat is told, pushes
+        find the order by it, and a later change of the default leaves the orders of
+        earlier payments as they are."""
+        for record in self:
+            if (
+                not record.wechat_sub_mchid
+                and record.wechat_order_number_type == "merchant_trade_number"
+                and record.wechat_mchid
+            ):
+                record.wechat_sub_mchid = record.company_id.sudo().wechat_sub_mchid
+
     @api.constrains(*KEY_FIELDS)
     def _check_wechat_order_key(self):
         """Refuse incomplete or malformed keys where they are typed, not when WeChat
@@ -127,13 +156,12 @@ class WechatOrderKeyMixin(models.AbstractModel):
             )
             problems = []
             if record.wechat_order_number_type:
-                problems += validation.check_order_key(
-                    record._wechat_order_key().to_wire()
-                )
+                problems += record._wechat_order_key().check()
             elif (
                 record.wechat_mchid
                 or record.wechat_out_trade_no
                 or record.wechat_transaction_id
+                or record.wechat_sub_mchid
             ):
                 raise ValidationError(
                     self.env._(
@@ -260,6 +288,7 @@ class WechatOrderKeyMixin(models.AbstractModel):
             transaction_id=(self.wechat_transaction_id or "").strip() or None,
             mchid=(self.wechat_mchid or "").strip() or None,
             out_trade_no=(self.wechat_out_trade_no or "").strip() or None,
+            sub_mchid=(self.wechat_sub_mchid or "").strip() or None,
         )
 
     @api.model
@@ -306,15 +335,25 @@ class WechatOrderKeyMixin(models.AbstractModel):
     @api.model
     def _wechat_orders_of_payment(self, company, event):
         """The sale orders and combined orders of `company` that the pushed `event`
-        names (by transaction id, or merchant id and merchant order number)."""
+        (or an order of WeChat's order list) names: by transaction id, or by merchant
+        id, merchant order number and sub-merchant (none for a direct merchant's
+        payment)."""
+        ids = push.payment_ids(event)
         transaction_id, mchid, number = (
-            str(event.get(key) or "")
-            for key in ("transaction_id", "merchant_id", "merchant_trade_no")
+            ids["transaction_id"],
+            ids["merchant_id"],
+            ids["merchant_trade_no"],
         )
         keys = (
             [[("wechat_transaction_id", "=", transaction_id)]] if transaction_id else []
         ) + (
-            [[("wechat_mchid", "=", mchid), ("wechat_out_trade_no", "=", number)]]
+            [
+                [
+                    ("wechat_mchid", "=", mchid),
+                    ("wechat_out_trade_no", "=", number),
+                    ("wechat_sub_mchid", "=", ids["sub_merchant_id"] or False),
+                ]
+            ]
             if mchid and number
             else []
         )

@@ -1,6 +1,7 @@
 import time
 
 from wechat_protocol import client as wechat_client
+from wechat_protocol import push
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -34,6 +35,12 @@ class WechatReconciliationLine(models.Model):
     kind = fields.Selection(KINDS, required=True, readonly=True)
     transaction_id = fields.Char("WeChat Pay Transaction ID", readonly=True)
     mchid = fields.Char("WeChat Pay Merchant ID", readonly=True)
+    sub_mchid = fields.Char(
+        "WeChat Pay Sub-merchant ID",
+        readonly=True,
+        help="The sub-merchant of a payment made through a WeChat Pay service "
+        "provider (服务商); empty for a direct merchant's payment.",
+    )
     merchant_trade_no = fields.Char("Merchant Order Number", readonly=True)
     paid_at = fields.Datetime("Paid On", readonly=True)
     paid_amount = fields.Float("Paid (yuan)", readonly=True, digits=(16, 2))
@@ -62,11 +69,11 @@ class WechatReconciliationLine(models.Model):
 
     # ------------------------------------------------------------------ actions
 
-    @api.model
     def action_reconcile(self):
         """Ask WeChat (get_order_list) which payments of the last days await shipment
         and list those Odoo does not account for, replacing this company's earlier
-        lines."""
+        lines. A list-header button: the web client passes the selected lines, or none;
+        either way the whole company is reconciled."""
         self.env["wechat.shipping.upload"].check_access("read")
         company = self.env.company
         client, error = company._wechat_sender()
@@ -107,13 +114,8 @@ class WechatReconciliationLine(models.Model):
     def _mismatch(self, company, order):
         """The line of a payment WeChat holds as awaiting shipment: unknown to Odoo,
         known but not shipped, or shipped in Odoo without WeChat having it."""
-        event = {
-            "transaction_id": order.get("transaction_id"),
-            "merchant_id": order.get("merchant_id"),
-            "merchant_trade_no": order.get("merchant_trade_no"),
-        }
         sale_orders, combined = self.env["sale.order"]._wechat_orders_of_payment(
-            company, event
+            company, order
         )
         sale_orders = sale_orders.filtered(lambda o: o.state != "cancel")
         shipped = (sale_orders | combined.sale_order_ids).filtered(
@@ -123,12 +125,14 @@ class WechatReconciliationLine(models.Model):
             kind = "not_in_wechat" if shipped else "not_shipped"
         else:
             kind = "unknown"
+        ids = push.payment_ids(order)
         return {
             "company_id": company.id,
             "kind": kind,
-            "transaction_id": order.get("transaction_id") or False,
-            "mchid": order.get("merchant_id") or False,
-            "merchant_trade_no": order.get("merchant_trade_no") or False,
+            "transaction_id": ids["transaction_id"] or False,
+            "mchid": ids["merchant_id"] or False,
+            "sub_mchid": ids["sub_merchant_id"] or False,
+            "merchant_trade_no": ids["merchant_trade_no"] or False,
             "paid_at": moment_from_unix(order.get("pay_time")) or False,
             "paid_amount": (order.get("paid_amount") or 0) / 100
             if isinstance(order.get("paid_amount"), int)

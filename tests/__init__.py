@@ -20,3 +20,5 @@ from . import test_reconciliation
 from . import test_screens
 from . import test_shopping_details
 from . import test_tours
+from . import test_button_walk
+from . import test_sub_merchant

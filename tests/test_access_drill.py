@@ -73,6 +73,7 @@ KEY_FIELDS = [
     "wechat_out_trade_no",
     "wechat_transaction_id",
     "wechat_payer_openid",
+    "wechat_sub_mchid",
     "wechat_combined_order_id",
 ]
 CREDENTIAL_FIELDS = [
@@ -88,11 +89,13 @@ OTHER_SETTINGS = [
     "wechat_auto_upload",
     "wechat_strict_mode",
     "wechat_consignor_phone",
+    "wechat_sub_mchid",
     "wechat_item_id_source",
     "wechat_shopping_details_by",
     "wechat_enum_names",
     "wechat_public_base_url",
     "wechat_order_page",
+    "wechat_product_page",
 ]
 BAD_TEXTS = [
     True,
@@ -775,6 +778,7 @@ class TestAccessDrill(WechatShippingHttpCase):
             "wechat_out_trade_no",
             "wechat_transaction_id",
             "wechat_payer_openid",
+            "wechat_sub_mchid",
         ):
             self.refused("Sales user", "sale.order", order, field, BAD_TEXTS, "")
         self.refused(
@@ -944,6 +948,14 @@ class TestAccessDrill(WechatShippingHttpCase):
             "wechat_consignor_phone",
             [123, ["021"], "abc"],
             "",
+        )
+        self.refused(
+            admin,
+            "res.company",
+            company,
+            "wechat_sub_mchid",
+            [123, ["1900000109"], "19000", "\u200b1900000109", "x" * 300],
+            "Sub-merchant ID",
         )
         self.refused(
             admin,

@@ -300,6 +300,52 @@ class TestOrderShipping(WechatShippingCase):
         )
         self.assertEqual(self._record(order)["shipping"]["finish_shipping_count"], 1)
 
+    def _lose_the_answer(self, upload):
+        """The next send of `upload` reaches WeChat, its answer does not: it waits in
+        doubt until WeChat has applied it."""
+        # the fault below hits the upload, not the token
+        self.company._wechat_client().token_source.token()
+        self.wechat.fault("hang", count=1, seconds=3)
+        accepted = self.wechat.stats()["uploads_accepted"]
+        self._run_cron()
+        self.assertTrue(upload.in_doubt)
+        for _wait in range(50):  # the sandbox applies the upload once its hang is over
+            if self.wechat.stats()["uploads_accepted"] > accepted:
+                break
+            time.sleep(0.1)
+        self._make_due(upload)
+
+    def test_a_lost_combined_correction_carries_what_wechat_holds_described(self):
+        combined, first, second = self._paid_combined(cups=2)
+        self._ship(first.picking_ids, "SFM000000070")
+        self._ship(second.picking_ids, "SFM000000071")
+        self._run_cron()
+        upload = combined.upload_ids
+        first.picking_ids.carrier_tracking_ref = "SFM000000072"
+        self._lose_the_answer(upload)
+        # Asked, WeChat states the first sub-order as corrected, without a parcel's
+        # description or contacts; the second's change goes with it as WeChat holds it.
+        second.picking_ids.carrier_tracking_ref = "SFM000000073"
+        self._run_cron()
+        self.assertEqual(upload.state, "sent", upload.reason)
+        carried, changed = self._body(upload)["sub_orders"]
+        self.assertEqual(
+            [
+                p["tracking_no"]
+                for p in (carried["shipping_list"] + changed["shipping_list"])
+            ],
+            ["SFM000000072", "SFM000000073"],
+        )
+        self.assertEqual(carried["shipping_list"][0]["item_desc"], "Longjing tea*1")
+        self.assertIn("contact", carried["shipping_list"][0])
+        [payment] = self.wechat.payments()
+        self.assertEqual(
+            [s["shipping"]["finish_shipping_count"] for s in payment["sub_orders"]],
+            [2, 2],
+            "each sub-order's one correction, spent once",
+        )
+        self.assertEqual(self._osm_calls(), 3)
+
     def test_a_dead_workers_correction_is_not_sent_twice(self):
         order = self._paid_order([(self.tea, 1)])
         picking = order.picking_ids
@@ -433,10 +479,11 @@ class TestOrderShipping(WechatShippingCase):
         self.assertEqual(
             first_record["shipping"]["shipping_list"][0]["tracking_no"], "SFM000000091"
         )
+        carried = self._received()[-1]["sub_orders"][0]["shipping_list"][0]
         self.assertEqual(
-            first_record["shipping"]["shipping_list"][0]["contact"]["receiver_contact"],
-            "+86-189****5678",
-            "carried as WeChat holds it",
+            (carried["tracking_no"], carried["contact"]["receiver_contact"]),
+            ("SFM000000091", "+86-189****5678"),
+            "carried as WeChat holds it, the phone it was given included",
         )
         self.assertEqual(
             upload.state,
@@ -478,3 +525,13 @@ class TestOrderShipping(WechatShippingCase):
         self.assertEqual((upload.state, self._osm_calls()), ("attention", calls))
         self.assertIn("no code ZJS", upload.reason)
         self.assertIn("没有编码 ZJS", upload.with_context(lang="zh_CN").reason)
+
+
+@tagged("post_install", "-at_install")
+class TestOrderShippingRichAnswers(TestOrderShipping):
+    """The same flows with WeChat answering get_order as the SDKs' models allow: each
+    parcel's goods_desc and contact besides the fields of WeChat's example answer."""
+
+    def setUp(self):
+        super().setUp()
+        self.wechat.order_shape("rich")

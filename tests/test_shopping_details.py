@@ -4,9 +4,9 @@ from wechat_protocol import catalogue as c
 from wechat_protocol import endpoints
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
-from .common import WechatShippingCase
+from .common import APPID, WechatShippingCase
 
 # A 1x1 PNG: a product with an image.
 PIXEL = base64.b64encode(
@@ -151,16 +151,18 @@ class TestShoppingDetails(WechatShippingCase):
             )
         )
 
-    def test_page_link_and_images_come_from_the_company(self):
+    def test_page_links_and_images_come_from_the_company(self):
         self.company.write(
             {
                 "wechat_order_page": (
                     "pages/order/detail?out_trade_no={out_trade_no}&o={order}"
                 ),
+                "wechat_product_page": "pages/goods/detail?sku={merchant_item_id}",
                 "wechat_public_base_url": "https://shop.example.com/",
             }
         )
         self.tea.image_1920 = PIXEL
+        self.cup.default_code = "CUP 2&3"  # free text: encoded in the page's query
         order = self._order([(self.tea, 1), (self.cup, 1)])
         entry = self._held(order)["details"]["order_list"][0]
         self.assertEqual(
@@ -174,6 +176,23 @@ class TestShoppingDetails(WechatShippingCase):
                 ),
             },
         )
+        self.assertEqual(
+            {
+                i["merchant_item_id"]: i["item_detail_jump_link"]
+                for i in entry["item_list"]
+            },
+            {
+                item_id: {
+                    "type": "MINI_PROGRAM",
+                    "appid": self.company.wechat_appid,
+                    "path": f"pages/goods/detail?sku={path_id}",
+                }
+                for item_id, path_id in (
+                    ("TEA-001", "TEA-001"),
+                    ("CUP 2&3", "CUP%202%263"),
+                )
+            },
+        )
         images = {i["merchant_item_id"]: i.get("image_url") for i in entry["item_list"]}
         self.assertEqual(
             images["TEA-001"],
@@ -181,7 +200,138 @@ class TestShoppingDetails(WechatShippingCase):
                 f"https://shop.example.com/web/image/product.product/{self.tea.id}/image_512"
             ],
         )
-        self.assertIsNone(images["CUP-002"], "no image, no address")
+        self.assertIsNone(images["CUP 2&3"], "no image, no address")
+
+    def test_items_carry_no_page_without_a_product_page(self):
+        order = self._order([(self.tea, 1)])
+        entry = self._held(order)["details"]["order_list"][0]
+        self.assertTrue(entry["order_detail_jump_link"], "the order's page, always")
+        self.assertNotIn("item_detail_jump_link", entry["item_list"][0])
+
+    def test_details_without_an_order_page_wait_naming_the_setting(self):
+        # A company that uploaded details before the page was required (an upgrade)
+        # meets this reason, never a refusal from WeChat.
+        self.company.wechat_order_page = False
+        order = self._order([(self.tea, 1)], details=False)
+        self._run_cron()
+        details = self._details(order)
+        self.assertEqual(details.state, "attention")
+        self.assertEqual(details.problem_code, c.PARAM_ERROR)
+        self.assertFalse(self.wechat.shopping_details(), "nothing reached WeChat")
+        self.assertFalse(
+            self.wechat.stats()["requests"].get(endpoints.SHOPPING_DETAILS)
+        )
+        reason = details.with_context(lang="en_US").reason
+        self.assertEqual(
+            reason,
+            f"{order.name}: WeChat takes no shopping details without the page where "
+            "the buyer sees the order: set Mini Program Order Page in Inventory > "
+            "Configuration > Settings > WeChat Shipping, then Retry. [268435461]",
+            "one line naming the setting, not WeChat's field as well",
+        )
+        zh = details.with_context(lang="zh_CN").reason
+        self.assertIn("“小程序订单页面”", zh)
+        self.assertIn("库存 > 配置 > 设置 > 微信发货", zh)
+        self.assertIn(
+            "Mini Program Order Page",
+            order.with_context(lang="en_US").wechat_upload_reason,
+        )
+
+        self.company.wechat_order_page = "pages/order/detail?o={order}"
+        details.action_retry()
+        self._run_cron()
+        self.assertEqual(details.state, "sent")
+        self.assertEqual(
+            self._held(order)["details"]["order_list"][0]["order_detail_jump_link"][
+                "path"
+            ],
+            f"pages/order/detail?o={order.name}",
+        )
+
+    def test_every_sub_order_of_combined_details_needs_the_page(self):
+        self.company.wechat_order_page = False
+        combined = self._combined()
+        orders = self._order([(self.tea, 1)], combined=combined, details=False)
+        orders |= self._order([(self.cup, 1)], combined=combined, details=False)
+        self._run_cron()
+        upload = combined.upload_ids.filtered(lambda u: u.family == "shopping_details")
+        self.assertEqual(upload.state, "attention")
+        self.assertEqual(
+            [line.split(":")[0] for line in upload.reason.splitlines()],
+            orders.mapped("name"),
+            "one line per sub-order, named after it",
+        )
+        self.assertFalse(self.wechat.shopping_details())
+
+    def test_an_order_page_without_the_appid_or_too_long_is_named(self):
+        self.company.sudo().wechat_appid = False
+        order = self._order([(self.tea, 1)], details=False)
+        self._run_cron()
+        self.assertIn("WeChat AppID", self._details(order).reason)
+        self.company.sudo().wechat_appid = APPID
+        # 510 bytes: a one-letter placeholder fits (checked when saved), an order
+        # number or an item id does not.
+        self.company.write(
+            {
+                "wechat_order_page": "页" * 170 + "{order}",
+                "wechat_product_page": "页" * 170 + "{merchant_item_id}",
+            }
+        )
+        self._details(order).action_retry()
+        self._run_cron()
+        reason = self._details(order).with_context(lang="en_US").reason
+        self.assertIn("Mini Program Order Page, filled in for this order", reason)
+        self.company.wechat_order_page = "pages/order/detail?o={order}"
+        self._details(order).action_retry()
+        self._run_cron()
+        reason = self._details(order).reason
+        self.assertIn(f"{order.name} / ", reason, "named after the item")
+        self.assertIn("Mini Program Product Page, filled in with this item's", reason)
+        self.assertFalse(self.wechat.shopping_details())
+
+    def test_product_page_in_the_settings(self):
+        form = Form(self.env["res.config.settings"].with_context(lang="en_US"))
+        form.wechat_product_page = "pages/goods/detail?sku={merchant_item_id}"
+        form.save().execute()
+        self.assertEqual(
+            self.company.wechat_product_page,
+            "pages/goods/detail?sku={merchant_item_id}",
+        )
+        for lang, expected in (
+            ("en_US", "Mini Program Product Page: a page path such as"),
+            ("zh_CN", "小程序商品页面：应为类似"),
+        ):
+            # the last: 514 bytes once filled in
+            for value in (
+                "pages/{product}",
+                "pages/{merchant_item_id",
+                "页" * 171 + "{merchant_item_id}",
+            ):
+                with (
+                    self.subTest(lang=lang, value=value),
+                    self.assertRaises(ValidationError) as caught,
+                ):
+                    form = Form(self.env["res.config.settings"].with_context(lang=lang))
+                    form.wechat_product_page = value
+                    form.save().execute()
+                self.assertIn(expected, caught.exception.args[0])
+                self.assertIn("{merchant_item_id}", caught.exception.args[0])
+
+    def test_the_settings_warn_while_this_odoo_uploads_details_without_a_page(self):
+        arch = self.env["res.config.settings"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        [warning] = [
+            line
+            for line in arch.splitlines()
+            if "alert-warning" in line and "wechat_order_page" in line
+        ]
+        self.assertIn("wechat_shopping_details_by != 'odoo'", warning)
+        self.assertIn(
+            "WeChat takes no shopping details without the order's page: set the "
+            "Mini Program Order Page",
+            arch,
+        )
 
     def test_bad_page_template_and_address_are_refused_in_the_readers_language(self):
         for value in ("pages/{nope}", "pages/{out_trade_no", "pages/{0}", "pages/a\tb"):
@@ -213,7 +363,9 @@ class TestShoppingDetails(WechatShippingCase):
         self._run_cron()
         [shipping] = self.wechat.uploads()
         self.assertEqual(
-            shipping["body"]["order_key"]["order_number_type"], "MERCHANT_TRADE_NUMBER"
+            shipping["body"]["order_key"]["order_number_type"],
+            1,
+            "a number in both modes, as the SDKs send it",
         )
         self.assertEqual(shipping["body"]["delivery_mode"], "UNIFIED_DELIVERY")
         self.assertEqual(

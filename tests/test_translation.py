@@ -34,6 +34,7 @@ SAME_IN_CHINESE = {
     "021-6688 1234",
     "https://shop.example.com",
     "pages/order/detail?out_trade_no={out_trade_no}",
+    "pages/goods/detail?sku={merchant_item_id}",
     "pages/order/detail",
 }
 

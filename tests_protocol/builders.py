@@ -161,6 +161,11 @@ def details_for(shipping_body) -> tuple[str, dict]:
         ] or [f"ITEM-{index}"]
         return {
             "merchant_order_no": f"NO-{index}",
+            "order_detail_jump_link": {
+                "type": "MINI_PROGRAM",
+                "appid": "wxsandbox0000001",
+                "path": f"pages/order/detail?no=NO-{index}",
+            },
             "item_list": [
                 {
                     "merchant_item_id": item_id,

@@ -2,6 +2,8 @@
 sandbox's credentials, raw token requests as WeChat documents them, and an address
 nobody answers."""
 
+import json
+import pathlib
 import socket
 
 import requests
@@ -34,3 +36,18 @@ def closed_port_url():
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+EXAMPLES = pathlib.Path(__file__).parent / "wechat_examples"
+
+
+def wechat_example_text(name):
+    """A body of WeChat's published examples as copied (wechat_examples/, sources.json
+    names where each was copied from). Some copies start with a byte-order mark, which
+    is the copy's, not WeChat's: it is read off, the rest is as WeChat wrote it."""
+    return (EXAMPLES / name).read_text(encoding="utf-8-sig")
+
+
+def wechat_example(name):
+    """wechat_example_text(name), parsed."""
+    return json.loads(wechat_example_text(name))

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from builders import DELETE, OPENID, set_at, valid_osm_body, valid_osm_combined_body
+from helpers import wechat_example
 from wechat_protocol import catalogue as c
 from wechat_protocol import endpoints
 from wechat_protocol.client import order_query
@@ -19,9 +20,12 @@ from wechat_protocol.order_shipping import (
     describe_items,
 )
 from wechat_protocol.order_shipping_record import (
+    GOODS_DESC,
     counts_after,
+    finish_count,
     held_after,
     held_form,
+    is_complete,
     key_id,
     orders_of,
     plan,
@@ -494,3 +498,188 @@ def test_a_combined_upload_carries_unchanged_and_refused_sub_orders_as_held_by_w
         "mch:1230000109:OSM-SUB-1": 2,
         "mch:1230000109:OSM-SUB-2": 2,
     }
+
+
+# -- WeChat's record as WeChat answers it --------------------------------------------
+# WeChat's example answer of get_order (SKIT ModelSamples
+# WxaSecOrderGetOrderResponse.json): the description once, on `shipping`; parcels of
+# tracking_no, express_company and upload_time only.
+def _wechat_record(body, finish_count=1):
+    """WeChat's record of `body` (a wire order it accepted), shaped as its example."""
+    return {
+        "transaction_id": "4200000000000000000000000001",
+        "order_state": 2,
+        "in_complaint": False,
+        "shipping": {
+            "delivery_mode": body["delivery_mode"],
+            "logistics_type": body["logistics_type"],
+            "finish_shipping": is_complete(body),
+            "finish_shipping_count": finish_count,
+            "goods_desc": "；".join(p["item_desc"] for p in body["shipping_list"]),
+            "shipping_list": [
+                {
+                    key: parcel[key]
+                    for key in ("tracking_no", "express_company")
+                    if key in parcel
+                }
+                | {"upload_time": 1670832735}
+                for parcel in body["shipping_list"]
+            ],
+        },
+    }
+
+
+def test_wechats_example_answer_reads_as_the_shipping_it_holds():
+    example = wechat_example("get_order.response.json")["order"]
+    held = record_as_wire(example, {"order_number_type": 2, "transaction_id": "x"})
+    assert held["shipping_list"] == [
+        {"tracking_no": "JT1234567890", "express_company": "JTSD"}
+    ]
+    assert (held[GOODS_DESC], held["is_all_delivered"]) == ("🍌*1", True)
+    assert finish_count(example) == 1
+    one = valid_osm_body()
+    one["shipping_list"][0].update(
+        tracking_no="JT1234567890", express_company="JTSD", item_desc="🍌*1"
+    )
+    assert same_shipping(one, held)
+    one["shipping_list"][0]["item_desc"] = "🍌*2"
+    assert not same_shipping(one, held), "a lone parcel's description is compared"
+
+
+@pytest.mark.parametrize(
+    "shipping",
+    [
+        {"shipping_list": [{"tracking_no": "SF1", "unknown": 1}], "extra": {}},
+        {"shipping_list": ["not a parcel", {"tracking_no": "SF1"}]},
+        {"finish_shipping_count": 1, "shipping_list": [{"tracking_no": "SF1"}]},
+        {"finish_shipping": True, "shipping_list": [{"tracking_no": "SF1"}]},
+    ],
+)
+def test_a_record_is_read_whatever_wechat_leaves_out_or_adds(shipping):
+    held = record_as_wire({"shipping": shipping}, {})
+    assert held["shipping_list"] == [{"tracking_no": "SF1"}]
+    assert held["is_all_delivered"] is bool(
+        shipping.get("finish_shipping") or shipping.get("finish_shipping_count")
+    )
+    assert finish_count({"shipping": shipping}) == (
+        1 if held["is_all_delivered"] else 0
+    )
+
+
+@pytest.mark.parametrize("order", [{}, {"shipping": {}}, {"shipping": None}, []])
+def test_a_record_without_shipping_holds_nothing_and_counts_nothing(order):
+    assert record_as_wire(order, {}) is None
+    assert finish_count(order) == 0
+
+
+def test_what_wechat_holds_as_its_example_shows_is_never_sent_again():
+    body = valid_osm_body(parcels=2)
+    held = {KEY_ID: record_as_wire(_wechat_record(body), body["order_key"])}
+    later = copy.deepcopy(body)
+    later["upload_time"] = "2022-12-16T10:00:00+08:00"
+    later["shipping_list"].reverse()  # WeChat's order of parcels is not promised
+    assert plan(later, held, {KEY_ID: 1}) == (None, [], [])
+    assert plan(later, held, {KEY_ID: 2}) == (None, [], []), "not parked as used"
+    later["shipping_list"][0]["tracking_no"] = "SF7777777777777"
+    assert plan(later, held, {KEY_ID: 1})[1] == [KEY_ID], "a real change is sent"
+    assert plan(later, held, {KEY_ID: 2}) == (None, [], [KEY_ID])
+
+
+def test_a_held_copy_goes_out_with_its_description_and_contacts():
+    body = valid_osm_combined_body()
+    held = {
+        key_id(order["order_key"]): record_as_wire(
+            _wechat_record(order), order["order_key"]
+        )
+        for order in body["sub_orders"]
+    }
+    counts = dict.fromkeys(held, 2)  # both corrections used: both go as WeChat holds
+    changed = copy.deepcopy(body)
+    changed["sub_orders"][0]["shipping_list"][0]["tracking_no"] = "SF7777777777777"
+    changed["sub_orders"][1]["shipping_list"][0]["item_desc"] = "青瓷杯*9"
+    assert plan(changed, held, counts)[0] is None
+    counts["mch:1230000109:OSM-SUB-2"] = 1
+    sent, now_changed, refused = plan(changed, held, counts)
+    assert (now_changed, refused) == (
+        ["mch:1230000109:OSM-SUB-2"],
+        ["mch:1230000109:OSM-SUB-1"],
+    )
+    carried = sent["sub_orders"][0]
+    assert [p["tracking_no"] for p in carried["shipping_list"]] == [
+        "SF0000000000000",
+        "SF0000000000001",
+    ], "WeChat's tracking numbers, not the refused change"
+    assert [p["item_desc"] for p in carried["shipping_list"]] == [
+        "龙井茶礼盒*1；龙井茶礼盒*2",
+        "龙井茶礼盒*2",
+    ], "the upload's description of the same parcel, else WeChat's own"
+    assert all(p["contact"] for p in carried["shipping_list"])
+    assert GOODS_DESC not in carried
+    assert check_combined(sent) == []
+    assert counts_after(sent, held, counts) == {**counts, now_changed[0]: 2}
+
+
+# ------------------------------------------- service providers (服务商), sub-merchants
+
+
+def test_a_sub_merchants_key_names_it_as_each_call_wants():
+    sub_merchant = OrderKey(
+        OrderNumberType.MERCHANT_TRADE_NUMBER,
+        mchid="1230000109",
+        out_trade_no="OSM0001",
+        sub_mchid="1900000109",
+    )
+    # The upload's key has no sub-merchant field: it names the sub-merchant.
+    assert sub_merchant.to_wire() == {
+        "order_number_type": 1,
+        "mchid": "1900000109",
+        "out_trade_no": "OSM0001",
+    }
+    assert order_query(sub_merchant) == {
+        "merchant_id": "1230000109",
+        "sub_merchant_id": "1900000109",
+        "merchant_trade_no": "OSM0001",
+    }
+    assert "sub_merchant_id" not in order_query(KEY), "a direct merchant's has none"
+    by_id = OrderKey(
+        OrderNumberType.WXPAY_TRADE_NUMBER,
+        transaction_id="42001",
+        mchid="1230000109",
+        sub_mchid="1900000109",
+    )
+    assert by_id.to_wire() == {"order_number_type": 2, "transaction_id": "42001"}
+    assert order_query(by_id) == {"transaction_id": "42001"}
+    assert sub_merchant.check() == [] and by_id.check() == []
+
+
+@pytest.mark.parametrize(
+    "mchid, sub_mchid, codes",
+    [
+        ("1230000109", "19000", [c.MCHID_INVALID]),
+        ("1230000109", "１９００００００１０９", [c.MCHID_INVALID]),
+        (None, "1900000109", [c.MCHID_MISSING]),
+        ("12300", "1900000109", [c.MCHID_INVALID]),
+    ],
+)
+def test_a_sub_merchant_id_is_a_merchant_number_beside_its_service_providers(
+    mchid, sub_mchid, codes
+):
+    by_id = OrderKey(
+        OrderNumberType.WXPAY_TRADE_NUMBER,
+        transaction_id="42001",
+        mchid=mchid,
+        sub_mchid=sub_mchid,
+    )
+    by_number = OrderKey(
+        OrderNumberType.MERCHANT_TRADE_NUMBER,
+        mchid=mchid,
+        out_trade_no="OSM0001",
+        sub_mchid=sub_mchid,
+    )
+    problems = by_number.check()
+    assert [p.code for p in problems] == codes
+    assert all(p.message("zh_CN") and p.message("en") for p in problems)
+    if mchid is None:
+        assert "merchant" in problems[0].message("en").lower()
+        assert "商户号" in problems[0].message("zh_CN")
+    assert [p.code for p in by_id.check()] == (codes if mchid != "12300" else [])

@@ -294,3 +294,24 @@ def test_no_push_without_a_target_and_an_unreachable_target_is_logged(sandbox, c
     control.push_to("http://127.0.0.1:9/push", TOKEN)
     answer = control.order_event("remind_shipping", mchid=MCHID, out_trade_no="PUSH004")
     assert answer["push"]["status"] is None
+
+
+def test_the_ids_of_a_payment_are_read_alike_from_json_and_xml():
+    message = {
+        "Event": "trade_manage_remind_shipping",
+        "transaction_id": "4200000000000000000000000001",
+        "merchant_id": 1230000109,
+        "sub_merchant_id": "1900000109",
+        "merchant_trade_no": " OSM0001 ",
+    }
+    expected = {
+        "transaction_id": "4200000000000000000000000001",
+        "merchant_id": "1230000109",
+        "sub_merchant_id": "1900000109",
+        "merchant_trade_no": "OSM0001",
+    }
+    for xml in (False, True):
+        read = push.parse_body(push.encode_body(message, xml))
+        assert push.payment_ids(read) == expected
+    direct = push.payment_ids({**message, "sub_merchant_id": None, "merchant_id": True})
+    assert (direct["sub_merchant_id"], direct["merchant_id"]) == ("", "")

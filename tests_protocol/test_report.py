@@ -128,3 +128,30 @@ def test_a_code_wechats_list_lacks_is_named_in_both_languages_and_bounded():
     )
     assert "no code ZJS" in first["en"] and "没有编码 ZJS" in first["zh"]
     assert len(second["en"]) < 200
+
+
+def test_validation_leaves_a_path_the_builder_explained_to_the_builders_words():
+    report = ProblemReport()
+    builder = Problem(
+        catalogue.PARAM_ERROR,
+        "order_list[0].order_detail_jump_link",
+        "set Mini Program Order Page",
+        "请设置小程序订单页面",
+    )
+    report.extend([builder])
+    report.extend(
+        [
+            _problem("order_list[0].order_detail_jump_link"),
+            _problem("order_list[0].merchant_order_no"),
+            _problem("order_list[0].merchant_order_no"),
+            Problem(
+                catalogue.OPENID_EMPTY, "order_list[0].order_detail_jump_link", "x", "x"
+            ),
+        ]
+    )
+    assert [(p.path, p.message_en) for p in report.problems] == [
+        ("order_list[0].order_detail_jump_link", "set Mini Program Order Page"),
+        ("order_list[0].merchant_order_no", "bad value"),
+        ("order_list[0].merchant_order_no", "bad value"),
+        ("order_list[0].order_detail_jump_link", "x"),
+    ], "only the same path and code is left out; one check's own problems all stay"

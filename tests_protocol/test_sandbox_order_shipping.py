@@ -4,6 +4,7 @@ re-send, partial split uploads), WeChat's side of each order (get_order, get_ord
 notify_confirm_receive) and the control endpoints that move an order on."""
 
 import copy
+import json
 import time
 
 import pytest
@@ -14,6 +15,16 @@ from wechat_protocol import catalogue as c
 from wechat_protocol import endpoints
 
 SINGLE, COMBINED = endpoints.OSM_SINGLE_SHIPPING, endpoints.OSM_COMBINED_SHIPPING
+
+
+@pytest.fixture(params=["example", "rich"], autouse=True)
+def order_shape(request, sandbox):
+    """Every test of this module runs with get_order answering as WeChat's example does
+    and as the SDKs' richer models allow."""
+    sandbox.state.reset()
+    with sandbox.state.payments() as book:
+        book.order_shape = request.param
+    return request.param
 
 
 @pytest.fixture
@@ -75,7 +86,7 @@ def test_registered_payment_is_known_by_either_key(wechat):
     )["order"]
     assert by_id == wechat.order()
     assert by_id["merchant_trade_no"] == "OSM0001" and by_id["openid"] == OPENID
-    assert by_id["shipping"]["finish_shipping_count"] == 0
+    assert by_id["shipping"] == {}, "nothing shipped: an empty shipping, as WeChat's"
 
 
 def test_unknown_young_and_foreign_payments_are_refused(wechat):
@@ -97,7 +108,7 @@ def test_unknown_young_and_foreign_payments_are_refused(wechat):
     assert wechat.call(SINGLE, valid_osm_body())["errcode"] == 0
 
 
-def test_partial_uploads_then_completion_then_one_correction(wechat):
+def test_partial_uploads_then_completion_then_one_correction(wechat, order_shape):
     wechat.pay()
     partial = valid_osm_body(all_delivered=False)
     assert wechat.call(SINGLE, partial)["errcode"] == 0
@@ -115,10 +126,17 @@ def test_partial_uploads_then_completion_then_one_correction(wechat):
     assert wechat.call(SINGLE, complete)["errcode"] == 0
     order = wechat.order()
     assert (order["order_state"], order["shipping"]["finish_shipping_count"]) == (2, 1)
-    assert [p["goods_desc"] for p in order["shipping"]["shipping_list"]] == [
-        "龙井茶礼盒*1",
-        "龙井茶礼盒*2",
-    ]
+    parcels = order["shipping"]["shipping_list"]
+    assert [p["tracking_no"] for p in parcels] == ["SF0000000000000", "SF0000000000001"]
+    if order_shape == "example":
+        assert {key for p in parcels for key in p} == {
+            "tracking_no",
+            "express_company",
+            "upload_time",
+        }
+        assert order["shipping"]["goods_desc"] == "龙井茶礼盒*1；龙井茶礼盒*2"
+    else:
+        assert [p["goods_desc"] for p in parcels] == ["龙井茶礼盒*1", "龙井茶礼盒*2"]
     # An unchanged re-send changes nothing and is not the correction.
     assert wechat.call(SINGLE, _later(complete, 3))["errcode"] == c.NOT_MODIFIED
     assert wechat.order()["shipping"]["finish_shipping_count"] == 1
@@ -593,3 +611,150 @@ def test_special_reports_follow_wechats_rules(sandbox, control):
         "4200000000000000000000000077": {"type": 1, "delay_to": paid_at + 20 * 86400},
         "TEST-PAY-1": {"type": 2},
     }
+
+
+# ------------------------------------------- service providers (服务商), sub-merchants
+
+SUB_MCHID = "1900000109"
+
+
+def _sub_query(out_trade_no="OSM-SP-1", sub_mchid=SUB_MCHID, **extra):
+    """A query naming a payment by service provider, sub-merchant and order number."""
+    query = {"merchant_id": MCHID, "merchant_trade_no": out_trade_no, **extra}
+    if sub_mchid is not None:
+        query["sub_merchant_id"] = sub_mchid
+    return query
+
+
+def test_a_sub_merchants_payment_is_registered_and_found_by_all_three_ids(wechat):
+    refused = wechat.control(
+        "/sandbox/payments",
+        {"openid": OPENID, "transaction_id": "4201", "sub_mchid": SUB_MCHID},
+        status=400,
+    )
+    assert "sub_mchid" in refused["error"], "a sub-merchant goes with its mchid"
+    payment = wechat.pay("OSM-SP-1", sub_mchid=SUB_MCHID)
+    assert (payment["merchant_id"], payment["sub_merchant_id"]) == (MCHID, SUB_MCHID)
+    wechat.pay("OSM-DIRECT")
+    found = wechat.call(endpoints.OSM_GET_ORDER, _sub_query())
+    assert found["errcode"] == 0 and found["order"]["sub_merchant_id"] == SUB_MCHID
+    for query in (
+        _sub_query(sub_mchid=None),
+        _sub_query(sub_mchid="1900000999"),
+        _sub_query(sub_mchid=""),
+        _sub_query("OSM-DIRECT"),
+    ):
+        assert (
+            wechat.call(endpoints.OSM_GET_ORDER, query)["errcode"]
+            == c.PAYMENT_NOT_FOUND
+        ), query
+    assert wechat.order("OSM-DIRECT")["sub_merchant_id"] == ""
+    by_id = wechat.call(
+        endpoints.OSM_GET_ORDER, {"transaction_id": payment["transaction_id"]}
+    )
+    assert by_id["order"]["sub_merchant_id"] == SUB_MCHID
+    listed = wechat.call(endpoints.OSM_GET_ORDER_LIST, {})["order_list"]
+    assert {(o["merchant_trade_no"], o["sub_merchant_id"]) for o in listed} == {
+        ("OSM-SP-1", SUB_MCHID),
+        ("OSM-DIRECT", ""),
+    }
+
+
+def test_an_upload_names_a_sub_merchants_payment_by_the_sub_merchant(wechat):
+    payment = wechat.pay("OSM-SP-1", sub_mchid=SUB_MCHID)
+    by_provider = valid_osm_body("OSM-SP-1")
+    assert wechat.call(SINGLE, by_provider)["errcode"] == c.PAYMENT_NOT_FOUND
+    by_sub_merchant = copy.deepcopy(by_provider)
+    by_sub_merchant["order_key"]["mchid"] = SUB_MCHID
+    assert wechat.call(SINGLE, by_sub_merchant)["errcode"] == 0
+    found = wechat.call(endpoints.OSM_GET_ORDER, _sub_query())["order"]
+    assert (found["order_state"], found["shipping"]["finish_shipping_count"]) == (2, 1)
+    # The transaction id names it whoever took the payment.
+    by_id = _later(by_provider, 1)
+    by_id["order_key"] = {
+        "order_number_type": 2,
+        "transaction_id": payment["transaction_id"],
+    }
+    assert wechat.call(SINGLE, by_id)["errcode"] == c.NOT_MODIFIED
+
+
+def test_a_sub_merchants_buyer_is_reminded_and_its_pushes_name_the_sub_merchant(
+    wechat, control
+):
+    control.push_to("http://127.0.0.1:9/push", "pushtoken2024")  # plain JSON
+    wechat.pay("OSM-SP-1", sub_mchid=SUB_MCHID)
+    shipped = valid_osm_body("OSM-SP-1")
+    shipped["order_key"]["mchid"] = SUB_MCHID
+    assert wechat.call(SINGLE, shipped)["errcode"] == 0
+    far = int(time.time()) + 3600
+    remind = endpoints.OSM_NOTIFY_CONFIRM_RECEIVE
+    assert (
+        wechat.call(remind, {**_sub_query(sub_mchid=None), "received_time": far})[
+            "errcode"
+        ]
+        == c.PAYMENT_NOT_FOUND
+    )
+    assert wechat.call(remind, {**_sub_query(), "received_time": far})["errcode"] == 0
+    key = {"mchid": MCHID, "sub_mchid": SUB_MCHID, "out_trade_no": "OSM-SP-1"}
+    with pytest.raises(requests.HTTPError):
+        # the control endpoints name it as the queries do
+        control.order_event("settle", mchid=MCHID, out_trade_no="OSM-SP-1")
+    assert control.order_event("settle", **key)["order_state"] == 4
+    wechat.pay("OSM-SP-2", sub_mchid=SUB_MCHID)
+    control.order_event("remind_shipping", **{**key, "out_trade_no": "OSM-SP-2"})
+    pushed = [json.loads(entry["body"]) for entry in control.pushes()]
+    assert [
+        (p["Event"], p["merchant_id"], p["sub_merchant_id"], p["merchant_trade_no"])
+        for p in pushed
+    ] == [
+        ("trade_manage_order_settlement", MCHID, SUB_MCHID, "OSM-SP-1"),
+        ("trade_manage_order_settlement", MCHID, SUB_MCHID, "OSM-SP-1"),
+        ("trade_manage_remind_shipping", MCHID, SUB_MCHID, "OSM-SP-2"),
+    ]
+
+
+def test_the_client_and_a_lost_answer_name_a_sub_merchant_as_each_call_wants(
+    sandbox, wechat
+):
+    from datetime import datetime, timedelta, timezone
+
+    from wechat_protocol import exchange
+    from wechat_protocol import order_shipping_record as record
+    from wechat_protocol.order_shipping import (
+        LogisticsType,
+        OrderShipment,
+        Parcel,
+        ShippingInfo,
+    )
+    from wechat_protocol.payload import OrderKey, OrderNumberType
+
+    client = _client(sandbox)
+    key = OrderKey(
+        OrderNumberType.MERCHANT_TRADE_NUMBER,
+        mchid=MCHID,
+        out_trade_no="OSM-SP-1",
+        sub_mchid=SUB_MCHID,
+    )
+    info = ShippingInfo(
+        OrderShipment(
+            key, LogisticsType.EXPRESS, (Parcel("龙井茶礼盒*1", "YT001", "YTO"),), True
+        ),
+        datetime.now(timezone(timedelta(hours=8))),
+        OPENID,
+    )
+    wechat.pay("OSM-SP-1", sub_mchid=SUB_MCHID)
+    assert client.upload(info).accepted
+    assert client.get_order(key).data["order"]["shipping"]["finish_shipping_count"] == 1
+    # The upload's answer was lost: WeChat is asked by all three ids (the wire key
+    # names the sub-merchant alone, which get_order does not find) and nothing is
+    # sent again.
+    wire_orders = record.orders_of(info.to_wire())
+    assert exchange.wechat_records(client, wire_orders) == ({}, {}, None)
+    answer = exchange.run(
+        exchange.Exchange(client, info, order_shipping=True, in_doubt=True)
+    )
+    assert answer.state == exchange.SENT and answer.result is None
+    assert answer.counts == {f"mch:{SUB_MCHID}:OSM-SP-1": 1}
+    stats = requests.get(sandbox.url + "/sandbox/stats", timeout=5).json()
+    assert stats["requests"][SINGLE] == 1, "uploaded once"
+    assert client.notify_confirm_receive(key, int(time.time()) + 3600).accepted

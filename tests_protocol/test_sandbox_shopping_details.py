@@ -66,6 +66,31 @@ def test_details_then_shipping_is_accepted_and_held(wechat, control):
     assert held["received_at"] < control.uploads()[0]["received_at"]
 
 
+@pytest.mark.parametrize(
+    "shipping, where",
+    [
+        (valid_single_body, "order_list[0]"),
+        (valid_combined_body, "sub_orders[1]"),
+    ],
+    ids=["single", "combined"],
+)
+def test_details_without_the_orders_page_are_refused_naming_where(
+    wechat, control, shipping, where
+):
+    path, body = details_for(shipping())
+    orders = body["order_list"] if "order_list" in body else body["sub_orders"]
+    del orders[-1]["order_detail_jump_link"]
+    # Sent as is: the client's own check would stop it before WeChat.
+    result = wechat.call(path, body)
+    assert result.errcode == c.PARAM_ERROR == 268435461
+    assert result.errmsg.startswith(f"{where}.order_detail_jump_link: ")
+    assert control.shopping_details() == []
+    for item in orders[-1]["item_list"]:
+        item.pop("item_detail_jump_link", None)
+    orders[-1]["order_detail_jump_link"] = {"type": "URL", "url": "https://a.example"}
+    assert wechat.call(path, body).accepted, "an item needs no page of its own"
+
+
 def test_single_details_do_not_serve_a_combined_shipping(wechat):
     body = valid_combined_body()
     single = {**valid_single_body(), "order_key": body["order_key"]}
@@ -153,6 +178,8 @@ def test_both_encodings_are_accepted_for_every_call_of_the_family(
     stored = control.uploads()[0]["body"]
     assert stored == (enum_names.to_names(body) if names else body)
     assert isinstance(stored["sub_orders"][0]["delivery_mode"], str) == names
+    assert stored["order_key"]["order_number_type"] == 1, "a number in both modes"
+    assert stored["sub_orders"][0]["order_key"]["order_number_type"] == 1
     held = control.shopping_details()[0]["details"]
     assert held["sub_orders"][0]["logistics_type"] == 1  # WeChat reads both as one
     client.close()

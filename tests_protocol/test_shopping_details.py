@@ -95,6 +95,54 @@ def test_combined_details_carry_each_sub_orders_details_and_logistics():
     assert shopping_details_validation.check_combined(body) == []
 
 
+def test_the_order_page_is_always_on_the_wire_when_given_and_required():
+    link = JumpLink(JumpLinkType.URL, url="https://shop.example.com/o/S00001")
+    for order in (
+        OrderDetails("S00001", details().order.items, link),
+        details().order,
+    ):
+        wire = order.to_wire()
+        assert wire["order_detail_jump_link"] == order.jump_link.to_wire()
+    without = details(order=OrderDetails("S00001", details().order.items))
+    assert "order_detail_jump_link" not in without.to_wire()["order_list"][0]
+    [problem] = without.check()
+    assert (problem.code, problem.path) == (
+        c.PARAM_ERROR,
+        "order_list[0].order_detail_jump_link",
+    )
+    assert "order_detail_jump_link" in problem.message_en
+    assert "order_detail_jump_link" in problem.message_zh
+    assert problem.message_en != problem.message_zh
+
+
+def test_combined_details_need_each_sub_orders_page():
+    bare = OrderDetails("S00002", details().order.items)
+    subs = (
+        SubOrderDetails(KEY, details().order, LogisticsType.EXPRESS),
+        SubOrderDetails(KEY, bare, LogisticsType.EXPRESS),
+    )
+    body = CombinedShoppingDetails(
+        KEY, subs, datetime(2024, 3, 1, tzinfo=CST), OPENID
+    ).to_wire()
+    assert problems_of(body, shopping_details_validation.check_combined) == [
+        (P, "sub_orders[1].order_detail_jump_link")
+    ]
+
+
+def test_an_item_carries_its_page_only_when_it_has_one():
+    page = JumpLink(JumpLinkType.MINI_PROGRAM, "wxsandbox0000001", "pages/goods?id=A")
+    plain = Item("SKU-A", "Tea", "Tea", 100, 1)
+    assert "item_detail_jump_link" not in plain.to_wire()
+    linked = Item("SKU-A", "Tea", "Tea", 100, 1, (), page)
+    assert linked.to_wire()["item_detail_jump_link"] == {
+        "type": "MINI_PROGRAM",
+        "appid": "wxsandbox0000001",
+        "path": "pages/goods?id=A",
+    }
+    order = OrderDetails("S00001", (linked, plain), details().order.jump_link)
+    assert details(order=order).check() == []
+
+
 def test_url_links_and_items_without_image():
     item = Item(
         "SKU-B",
@@ -207,6 +255,21 @@ RULES = {
             order_detail_jump_link={"type": "URL", "url": "shop.example.com"}
         ),
         [(P, "order_list[0].order_detail_jump_link.url")],
+    ),
+    "no order page": (
+        lambda b: b["order_list"][0].pop("order_detail_jump_link"),
+        [(P, "order_list[0].order_detail_jump_link")],
+    ),
+    "order page null": (
+        lambda b: b["order_list"][0].update(order_detail_jump_link=None),
+        [(P, "order_list[0].order_detail_jump_link")],
+    ),
+    "no item page": (lambda b: _item(b).pop("item_detail_jump_link", None), []),
+    "item page without path": (
+        lambda b: _item(b).update(
+            item_detail_jump_link={"type": "MINI_PROGRAM", "appid": "wx1"}
+        ),
+        [(P, f"{ITEM}.item_detail_jump_link.path")],
     ),
     "logistics 5": (lambda b: b.update(logistics_type=5), [(P, "logistics_type")]),
     "logistics missing": (lambda b: b.pop("logistics_type"), [(P, "logistics_type")]),
@@ -325,10 +388,26 @@ def test_priced_entries_cost_exactly_the_line(fen, quantity, expected):
 def test_names_encoding_round_trips_every_enum_of_the_family():
     wire = details().to_wire()
     named = enum_names.to_names(wire)
-    assert named["order_key"]["order_number_type"] == "MERCHANT_TRADE_NUMBER"
     assert named["logistics_type"] == "PHYSICAL_LOGISTICS"
     assert enum_names.to_numbers(named) == wire
     assert shopping_details_validation.check_single(named) == []
+
+
+def test_names_mode_keeps_order_number_type_a_number():
+    # As the SDKs and SKIT's samples send it, beside delivery_mode and logistics_type
+    # as names.
+    shipping = {
+        "order_key": {"order_number_type": 2, "transaction_id": "42000001"},
+        "sub_orders": [
+            {"order_key": {"order_number_type": 2}, "delivery_mode": 2},
+        ],
+    }
+    named = enum_names.to_names(shipping)
+    assert named["order_key"]["order_number_type"] == 2
+    assert named["sub_orders"][0]["order_key"]["order_number_type"] == 2
+    assert named["sub_orders"][0]["delivery_mode"] == "SPLIT_DELIVERY"
+    assert enum_names.to_names(details().to_wire())["order_key"] == KEY.to_wire()
+    assert enum_names.to_numbers(named) == shipping, "names are still read"
 
 
 def test_names_are_read_by_the_shipping_rules_too():

@@ -136,8 +136,8 @@ class WeChatClient:
         self.token_source = token_source
         self._session = session
         self.timeout = timeout
-        # The Shopping Order family's enumerations go out as names
-        # (MERCHANT_TRADE_NUMBER...).
+        # The Shopping Order family's delivery_mode and logistics_type go out as names
+        # (SPLIT_DELIVERY...); order_number_type stays a number (enum_names).
         self.send_enum_names = send_enum_names
 
     def upload(self, info):
@@ -192,11 +192,9 @@ class WeChatClient:
         }
         if order_state is not None:
             body["order_state"] = order_state
-        orders, last_index = [], ""
+        orders, page = [], body
         for _page in range(max_pages):
-            result = self.call(
-                endpoints.OSM_GET_ORDER_LIST, {**body, "last_index": last_index}
-            )
+            result = self.call(endpoints.OSM_GET_ORDER_LIST, page)
             if not result.accepted:
                 raise WeChatCallError(result)
             orders += [
@@ -204,9 +202,16 @@ class WeChatClient:
                 for order in result.data.get("order_list") or []
                 if isinstance(order, dict)
             ]
-            last_index = result.data.get("last_index") or ""
-            if not result.data.get("has_more") or not isinstance(last_index, str):
+            last_index = result.data.get("last_index")
+            # The first page goes without last_index, as WeChat's example and every SDK
+            # ask for it; the next carries the one WeChat answered, unchanged. Without
+            # one there is no next page to ask for (an empty one would ask for the first
+            # again).
+            if not result.data.get("has_more") or not (
+                isinstance(last_index, str) and last_index
+            ):
                 break
+            page = {**body, "last_index": last_index}
         return orders
 
     def notify_confirm_receive(self, order_key, received_time):
@@ -315,12 +320,23 @@ def _token_failure(exc):
 
 def order_query(order_key):
     """The body naming a payment in WeChat's order queries, which call the merchant keys
-    merchant_id / merchant_trade_no where uploads say mchid / out_trade_no. `order_key`:
-    a payload.OrderKey or its wire form."""
-    key = order_key.to_wire() if hasattr(order_key, "to_wire") else order_key
+    merchant_id / merchant_trade_no where uploads say mchid / out_trade_no, and name a
+    service provider's sub-merchant beside its merchant id (sub_merchant_id).
+    `order_key`: a payload.OrderKey, or its wire form (which has no sub-merchant)."""
+    key = order_key
+    if hasattr(order_key, "to_wire"):
+        # The upload's wire names the sub-merchant as mchid; queries name both.
+        key = {
+            **order_key.to_wire(),
+            "mchid": order_key.mchid,
+            "sub_mchid": order_key.sub_mchid,
+        }
     if key.get("order_number_type") == 2:
         return {"transaction_id": key.get("transaction_id")}
-    return {
+    query = {
         "merchant_id": key.get("mchid"),
         "merchant_trade_no": key.get("out_trade_no"),
     }
+    if key.get("sub_mchid"):
+        query["sub_merchant_id"] = key["sub_mchid"]
+    return query

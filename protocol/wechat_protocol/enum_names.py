@@ -3,7 +3,8 @@
 WeChat's tables type `order_number_type`, `delivery_mode` and `logistics_type` as
 numbers, its examples send their names; which one its parser takes is not known
 (wechat-shipping-api.md). Payloads are built with numbers; a company may have every call
-of the family carry names instead, and WeChat's side (the sandbox) reads both."""
+of the family carry `delivery_mode` and `logistics_type` as names instead
+(SENT_AS_NAMES), and WeChat's side (the sandbox) reads both encodings of all three."""
 
 from collections.abc import Mapping
 
@@ -17,6 +18,10 @@ NAMES = {
         4: "SELF_PICKUP",
     },
 }
+# What names mode sends as names. `order_number_type` stays a number in both modes: the
+# SDKs (WxJava, SKIT) and SKIT's samples of every call of the family send it as 1 or 2,
+# also where they send the other two as names; nothing shows WeChat taking its name.
+SENT_AS_NAMES = ("delivery_mode", "logistics_type")
 # Enumerations sit at most this deep in a body
 # (sub_orders[i].order_key.order_number_type); deeper values are left as they are, so a
 # hostile nesting costs no recursion.
@@ -32,14 +37,19 @@ ILLEGAL = -1
 
 
 def to_names(body):
-    """A copy of a wire body whose enumeration numbers are names."""
-    return _walk(body, lambda key, value: NAMES[key].get(value, value))
+    """A copy of a wire body whose `delivery_mode` and `logistics_type` numbers are
+    names; `order_number_type` stays a number."""
+    return _walk(body, _name)
 
 
 def to_numbers(body):
     """A copy of a wire body whose enumerations are numbers: names read as their number,
     anything that is neither (another text, a list, true) as ILLEGAL."""
     return _walk(body, _number)
+
+
+def _name(key, value):
+    return NAMES[key].get(value, value) if key in SENT_AS_NAMES else value
 
 
 def _number(key, value):

@@ -17,6 +17,7 @@ import dataclasses
 from . import catalogue
 from . import order_shipping_record as record
 from .client import CallResult, WeChatClient
+from .payload import OrderKey
 
 # What the queue does with an upload next (the upload model's states of the same names).
 SENT, RETRYING, ATTENTION = "sent", "retrying", "attention"
@@ -87,10 +88,12 @@ def run(exchange):
     )
 
 
-def _with_wechat_records(client, orders, held, counts):
+def _with_wechat_records(exchange, orders, held, counts):
     """(held, counts) with WeChat's records of `orders` over them, and the call WeChat
     did not answer (then held and counts are as given), or None."""
-    asked_held, asked_counts, unanswered = wechat_records(client, orders)
+    asked_held, asked_counts, unanswered = wechat_records(
+        exchange.client, orders, payment_keys(exchange.info)
+    )
     if unanswered:
         return held, counts, unanswered
     return {**held, **asked_held}, {**counts, **asked_counts}, None
@@ -101,7 +104,7 @@ def _run_order_shipping(exchange):
     held, counts = dict(exchange.held), dict(exchange.counts)
     if exchange.in_doubt:
         held, counts, unanswered = _with_wechat_records(
-            exchange.client, record.orders_of(wire), held, counts
+            exchange, record.orders_of(wire), held, counts
         )
         if unanswered:
             return Answer(
@@ -128,7 +131,7 @@ def _run_order_shipping(exchange):
         or result.errcode == catalogue.NOT_SHIPPABLE
     ):
         held, counts, unanswered = _with_wechat_records(
-            exchange.client, record.orders_of(sending), held, counts
+            exchange, record.orders_of(sending), held, counts
         )
         if unanswered:
             return answer(
@@ -167,21 +170,37 @@ def _sent_answer(sent, result, note):
     return answer
 
 
-def wechat_records(client, orders):
+def payment_keys(info):
+    """{key id: payload.OrderKey} of each payment order of an Order Shipping Management
+    payload. WeChat is asked by these: they name a service provider's sub-merchant
+    beside its merchant id, as get_order wants, where the upload's wire names the
+    sub-merchant alone. Empty for a payload given as wire, whose keys are asked as
+    they are."""
+    orders = getattr(info, "sub_orders", None) or (getattr(info, "order", None),)
+    return {
+        record.key_id(order.order_key.to_wire()): order.order_key
+        for order in orders
+        if isinstance(getattr(order, "order_key", None), OrderKey)
+    }
+
+
+def wechat_records(client, orders, keys=None):
     """What WeChat holds of each payment order of `orders` (wire orders): ({key id: held
     wire order}, {key id: finish_shipping_count}, None), or the CallResult of the
     get_order WeChat refused or did not answer in place of None (what was learnt before
-    it is then partial)."""
+    it is then partial). `keys`: {key id: payload.OrderKey} to ask by (payment_keys),
+    else each wire order's key is asked."""
     held, counts = {}, {}
     for order in orders:
         key = record.key_id(order["order_key"])
-        result = client.get_order(order["order_key"])
+        result = client.get_order((keys or {}).get(key) or order["order_key"])
         if result.errcode == catalogue.PAYMENT_NOT_FOUND:
             continue  # WeChat knows nothing of it yet
         if not result.accepted:
             return held, counts, result
-        answer = result.data.get("order") or {}
+        answer = result.data.get("order")
+        answer = answer if isinstance(answer, dict) else {}
         if wire := record.record_as_wire(answer, order["order_key"]):
             held[key] = wire
-        counts[key] = (answer.get("shipping") or {}).get("finish_shipping_count") or 0
+        counts[key] = record.finish_count(answer)
     return held, counts, None

@@ -24,6 +24,12 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 PAD_BLOCK = 32
 MAX_BODY_BYTES = 64 * 1024  # an event is well under 2 KiB
 MAX_AGE_SECONDS = 300  # a push older (or later) than this is a replay or a wrong clock
+PAYMENT_ID_FIELDS = (
+    "transaction_id",
+    "merchant_id",
+    "sub_merchant_id",
+    "merchant_trade_no",
+)
 
 
 class PushRefused(ValueError):
@@ -147,6 +153,22 @@ def parse_body(raw: bytes) -> dict:
             raise PushRefused(400, "XML body is not WeChat's flat <xml> message")
         return {child.tag: (child.text or "").strip() for child in root}
     raise PushRefused(400, "body is neither JSON nor XML")
+
+
+def payment_ids(message: dict) -> dict:
+    """The ids naming a payment in a pushed event, or in an order of get_order and
+    get_order_list, which name it alike: transaction_id, merchant_id, sub_merchant_id
+    (a service provider's sub-merchant; empty for a direct merchant's payment) and
+    merchant_trade_no, each as text ('' when absent, or neither text nor a number)."""
+    return {name: _id_text(message.get(name)) for name in PAYMENT_ID_FIELDS}
+
+
+def _id_text(value) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # a JSON body may give a merchant id as a number
+    return ""
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,11 @@ class ProblemReport:
         self.labels[path] = text
 
     def extend(self, problems) -> None:
-        """Add problems found by validation."""
-        self.problems.extend(problems)
+        """Add problems found by validation, but for a path and code a problem is
+        reported for already: whoever built the payload said what to fix there, in
+        words naming their own records and settings."""
+        reported = {(p.code, p.path) for p in self.problems}
+        self.problems.extend(p for p in problems if (p.code, p.path) not in reported)
 
     def contact_problem(
         self, path: str, error, code: int = catalogue.PARAM_ERROR

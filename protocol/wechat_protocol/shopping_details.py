@@ -72,14 +72,17 @@ class Item:
 
 @dataclass(frozen=True)
 class OrderDetails:
-    """An order's number shown to the buyer, its page and its items."""
+    """An order's number shown to the buyer, its page and its items.
+
+    WeChat requires the page (order_detail_jump_link); details built without one are
+    refused by the rules (shopping_details_validation) before anything is sent."""
 
     merchant_order_no: str
     items: tuple[Item, ...]
     jump_link: JumpLink | None = None
 
     def to_wire(self) -> dict:
-        """Return merchant_order_no, order_detail_jump_link (when set) and item_list."""
+        """Return merchant_order_no, order_detail_jump_link and item_list."""
         wire = {"merchant_order_no": self.merchant_order_no}
         if self.jump_link:
             wire["order_detail_jump_link"] = self.jump_link.to_wire()

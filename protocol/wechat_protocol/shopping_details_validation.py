@@ -83,6 +83,13 @@ RULES = {
         "An item has 1 to 3 image addresses, each http(s):// and at most 1024 bytes.",
         "商品图片地址为 1 至 3 个，须以 http(s):// 开头且不超过 1024 字节。",
     ),
+    "order_link_missing": (
+        _P,
+        "The order has no page (order_detail_jump_link): WeChat needs the Mini "
+        "Program page or web address where the buyer sees the order.",
+        "订单缺少订单详情跳转链接（order_detail_jump_link）：微信需要买家查看该订单的"
+        "小程序页面或网页地址。",
+    ),
     "link_type": (
         _P,
         "A jump link's type is MINI_PROGRAM or URL.",
@@ -165,6 +172,9 @@ class DetailsChecker(Checker):
     def order(self, order: dict, path: str) -> None:
         """merchant_order_no, the order's jump link and its items."""
         self.detail_text(order, "merchant_order_no", path)
+        # Required: WeChat's parameter table and WxJava's ShoppingInfo (必填).
+        if order.get("order_detail_jump_link") is None:
+            self.add("order_link_missing", at(path, "order_detail_jump_link"))
         self.link(order, "order_detail_jump_link", path)
         items_path = at(path, "item_list")
         items = self.field(order, "item_list", list, items_path)
@@ -200,8 +210,8 @@ class DetailsChecker(Checker):
         self.link(item, "item_detail_jump_link", path)
 
     def link(self, parent: dict, key: str, path: str) -> None:
-        """An optional jump link: a Mini Program page (appid, path) or a web address
-        (url)."""
+        """A jump link, when there is one: a Mini Program page (appid, path) or a web
+        address (url)."""
         link = self.field(parent, key, dict, at(path, key))
         if not isinstance(link, dict):
             return

@@ -85,6 +85,19 @@ RULES = {
         "WeChat Pay Merchant ID on the order's WeChat tab.",
         "商户号必须为 8 至 12 位数字：请检查订单“微信”页签中的微信支付商户号。",
     ),
+    "sub_mchid_invalid": (
+        catalogue.MCHID_INVALID,
+        "Sub-merchant ID must be 8 to 12 digits, as a merchant "
+        "number: check the WeChat Pay Sub-merchant ID.",
+        "子商户号必须为 8 至 12 位数字（与商户号相同）：请检查微信支付子商户号。",
+    ),
+    # The query calls name a sub-merchant beside its service provider's merchant id.
+    "sub_mchid_alone": (
+        catalogue.MCHID_MISSING,
+        "A sub-merchant ID goes with its service provider's merchant "
+        "number: enter the WeChat Pay Merchant ID on the order's WeChat tab.",
+        "子商户号需与其服务商的商户号一起填写：请在订单“微信”页签中填写微信支付商户号。",
+    ),
     "out_trade_no_missing": (
         catalogue.OUT_TRADE_NO_MISSING,
         "Merchant order number (out_trade_no) is missing: "
@@ -567,6 +580,27 @@ def check_order_key(key) -> list[Problem]:
     """Return the problems of an order_key object alone (for forms that hold one)."""
     checker = Checker()
     checker.order_key({"order_key": key}, "")
+    return checker.problems
+
+
+def check_sub_mchid(sub_mchid) -> list[Problem]:
+    """Return the problems of a sub-merchant id alone (a company's default): a merchant
+    number's 8 to 12 digits."""
+    checker = Checker()
+    if not isinstance(sub_mchid, str) or not _MCHID.fullmatch(sub_mchid):
+        checker.add("sub_mchid_invalid", "order_key.sub_mchid")
+    return checker.problems
+
+
+def check_sub_merchant(mchid, sub_mchid) -> list[Problem]:
+    """Return the problems of an order key's sub-merchant id (None: none) beside its
+    merchant id, the service provider's."""
+    if sub_mchid is None:
+        return []
+    checker = Checker()
+    checker.problems = check_sub_mchid(sub_mchid)
+    if not isinstance(mchid, str) or blank(mchid):
+        checker.add("sub_mchid_alone", "order_key.mchid")
     return checker.problems
 
 

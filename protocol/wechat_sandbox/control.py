@@ -77,6 +77,12 @@ class SandboxControl:
         """Every registered payment, with WeChat's side of its shipping."""
         return self._call("GET", "/sandbox/payments")
 
+    def order_shape(self, shape):
+        """How get_order and get_order_list answer until the next reset: "example"
+        (WeChat's example answer's fields, the default) or "rich" (each parcel's
+        goods_desc and contact too, as the SDKs' models allow)."""
+        return self._call("POST", "/sandbox/order_shape", json={"shape": shape})
+
     def unknown_younger_than(self, seconds):
         """Payments younger than `seconds` are unknown to WeChat (10060001); 0 turns it
         off."""

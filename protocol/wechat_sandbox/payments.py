@@ -29,6 +29,10 @@ from wechat_protocol import catalogue as c
     AWAITING_SETTLEMENT,
 ) = range(1, 7)
 EXPRESS = 1
+# How get_order and get_order_list answer: as WeChat's example does, or with what the
+# SDKs' models allow besides (POST /sandbox/order_shape switches).
+EXAMPLE_SHAPE, RICH_SHAPE = "example", "rich"
+ORDER_SHAPES = (EXAMPLE_SHAPE, RICH_SHAPE)
 _NUMBERS = itertools.count(1)
 
 
@@ -45,6 +49,9 @@ class Payment:
     paid_at: int
     mchid: str | None = None
     out_trade_no: str | None = None
+    # a service provider's sub-merchant (特约商户) the payment belongs to; mchid is then
+    # the service provider's
+    sub_mchid: str | None = None
     paid_amount: int = 0
     description: str = ""
     main: str | None = (
@@ -67,40 +74,55 @@ class Payment:
     confirmed_at: int | None = None
     settled_at: int | None = None
 
-    def as_order(self) -> dict:
-        """The `order` object get_order answers (times in Unix seconds)."""
-        shipping = self.shipping or {}
-        parcels = [
-            {
-                "tracking_no": parcel.get("tracking_no", ""),
-                "express_company": parcel.get("express_company", ""),
-                "goods_desc": parcel.get("item_desc", ""),
-                "upload_time": int(self.last_upload.timestamp()),
-                "contact": parcel.get("contact") or {},
-            }
-            for parcel in shipping.get("shipping_list", ())
-        ]
+    def as_order(self, shape=EXAMPLE_SHAPE) -> dict:
+        """The `order` object get_order answers, with the fields of WeChat's example
+        answer and no others (SKIT ModelSamples WxaSecOrderGetOrderResponse.json: times
+        in Unix seconds, the description once on `shipping`, parcels of tracking_no,
+        express_company and upload_time, `shipping: {}` before any shipping as in
+        WxaSecOrderGetOrderListResponse.json). RICH_SHAPE adds what the SDKs' models
+        allow besides: each parcel's goods_desc and contact."""
         return {
             "transaction_id": self.transaction_id,
-            "merchant_id": self.mchid or "",
-            "sub_merchant_id": "",
             "merchant_trade_no": self.out_trade_no or "",
+            "merchant_id": self.mchid or "",
+            "sub_merchant_id": self.sub_mchid or "",
             "description": self.description,
             "paid_amount": self.paid_amount,
             "openid": self.openid,
             "trade_create_time": self.paid_at,
             "pay_time": self.paid_at,
-            "order_state": self.order_state,
             "in_complaint": False,
-            "special": self.special,
-            "shipping": {
-                "delivery_mode": shipping.get("delivery_mode", 0),
-                "logistics_type": shipping.get("logistics_type", 0),
-                "finish_shipping": self.finish_count > 0,
-                "finish_shipping_count": self.finish_count,
-                "goods_desc": "；".join(parcel["goods_desc"] for parcel in parcels),
-                "shipping_list": parcels,
-            },
+            "order_state": self.order_state,
+            "shipping": self._shipping_answer(shape),
+        }
+
+    def _shipping_answer(self, shape) -> dict:
+        if not self.shipping:
+            return {}
+        parcels = []
+        for parcel in self.shipping["shipping_list"]:
+            answer = {
+                "tracking_no": parcel.get("tracking_no", ""),
+                "express_company": parcel.get("express_company", ""),
+                "upload_time": int(self.last_upload.timestamp()),
+            }
+            if shape == RICH_SHAPE:
+                answer.update(
+                    goods_desc=parcel.get("item_desc", ""),
+                    contact=parcel.get("contact") or {},
+                )
+            parcels.append(answer)
+        return {
+            "delivery_mode": self.shipping["delivery_mode"],
+            "logistics_type": self.shipping["logistics_type"],
+            "finish_shipping": self.finish_count > 0,
+            "finish_shipping_count": self.finish_count,
+            # Our guess: how WeChat words several parcels in one description is not
+            # published; its example has one parcel, whose item_desc this is.
+            "goods_desc": "；".join(
+                p.get("item_desc", "") for p in self.shipping["shipping_list"]
+            ),
+            "shipping_list": parcels,
         }
 
 
@@ -113,6 +135,7 @@ class PaymentBook:
         self.unknown_younger_than = 0  # seconds: a payment this recent is not found yet
         self.trade_managed = True
         self.msg_jump_path = ""  # set_msg_jump_path
+        self.order_shape = EXAMPLE_SHAPE
 
     # -- registration (control endpoint) -----------------------------------------------
     def register(self, body) -> dict:
@@ -144,15 +167,22 @@ class PaymentBook:
     def _add(self, body, openid, paid_at, main=None) -> Payment:
         transaction_id = body.get("transaction_id") or "42%026d" % next(_NUMBERS)
         mchid, out_trade_no = body.get("mchid"), body.get("out_trade_no")
-        if not all(_text(v) for v in (transaction_id, openid)) or bool(mchid) != bool(
-            out_trade_no
+        sub_mchid = body.get("sub_mchid") or None
+        if (
+            not all(_text(v) for v in (transaction_id, openid))
+            or bool(mchid) != bool(out_trade_no)
+            or (sub_mchid is not None and not (_text(sub_mchid) and mchid))
         ):
             raise PaymentError(
                 "a payment has a transaction_id (or none, to generate "
-                "one), an openid, and mchid with out_trade_no or neither"
+                "one), an openid, and mchid with out_trade_no or neither; "
+                "sub_mchid (a service provider's sub-merchant) goes with mchid"
             )
         if transaction_id in self.payments or (
-            mchid and self.find({"mchid": mchid, "out_trade_no": out_trade_no})
+            mchid
+            and self._by_merchant(
+                {"mchid": mchid, "out_trade_no": out_trade_no, "sub_mchid": sub_mchid}
+            )
         ):
             raise PaymentError(
                 "payment %s is registered already" % (out_trade_no or transaction_id)
@@ -162,11 +192,12 @@ class PaymentBook:
             transaction_id,
             openid,
             paid_at,
-            mchid,
-            out_trade_no,
-            amount if isinstance(amount, int) else 0,
-            str(body.get("description", "")),
-            main,
+            mchid=mchid,
+            out_trade_no=out_trade_no,
+            sub_mchid=sub_mchid,
+            paid_amount=amount if isinstance(amount, int) else 0,
+            description=str(body.get("description", "")),
+            main=main,
         )
         self.payments[transaction_id] = payment
         return payment
@@ -174,7 +205,8 @@ class PaymentBook:
     def summary(self, payment) -> dict:
         """What the control endpoints answer about a payment."""
         return {
-            **payment.as_order(),
+            **payment.as_order(self.order_shape),
+            "special": payment.special,
             "main_transaction_id": payment.main,
             "sub_orders": [
                 self.summary(self.payments[tid]) for tid in payment.sub_orders
@@ -183,43 +215,60 @@ class PaymentBook:
 
     # -- lookups -----------------------------------------------------------------------
     def find(self, key) -> Payment | None:
-        """The payment a control endpoint names: transaction_id, or mchid +
-        out_trade_no."""
+        """The payment a control endpoint names: transaction_id, or mchid (+ sub_mchid)
+        + out_trade_no."""
         if not isinstance(key, dict):
             return None
         if key.get("transaction_id"):
             return self.payments.get(key["transaction_id"])
-        return self._by_merchant(key.get("mchid"), key.get("out_trade_no"))
+        return self._by_merchant(key)
 
-    def _by_merchant(self, mchid, number) -> Payment | None:
+    def _by_merchant(self, key) -> Payment | None:
+        """The payment of a merchant, sub-merchant and order number, all as
+        registered."""
         return next(
             (
                 p
                 for p in self.payments.values()
-                if mchid and p.mchid == mchid and p.out_trade_no == number
+                if key.get("mchid")
+                and (p.mchid, p.sub_mchid or None, p.out_trade_no)
+                == (key["mchid"], key.get("sub_mchid") or None, key.get("out_trade_no"))
             ),
             None,
         )
 
     def known(self, order_key) -> Payment | None:
         """The payment an upload's order key names, unless WeChat does not know it
-        (yet)."""
+        (yet). An upload's key has no field for a sub-merchant: its `mchid` names the
+        sub-merchant of a payment made through a service provider (our reading of the
+        forum's checklist; the transaction id avoids the question)."""
         if order_key.get("order_number_type") == 2:
             payment = self.payments.get(order_key.get("transaction_id"))
         else:
-            payment = self._by_merchant(
-                order_key.get("mchid"), order_key.get("out_trade_no")
+            mchid, number = order_key.get("mchid"), order_key.get("out_trade_no")
+            payment = next(
+                (
+                    p
+                    for p in self.payments.values()
+                    if mchid
+                    and (p.sub_mchid or p.mchid, p.out_trade_no) == (mchid, number)
+                ),
+                None,
             )
         return self._if_known(payment)
 
     def queried(self, body) -> Payment | None:
-        """The payment a query names (transaction_id, or merchant_id +
-        merchant_trade_no)."""
+        """The payment a query names: transaction_id, or merchant_id (+
+        sub_merchant_id for a sub-merchant's payment) + merchant_trade_no."""
         if body.get("transaction_id"):
             payment = self.payments.get(body["transaction_id"])
         else:
             payment = self._by_merchant(
-                body.get("merchant_id"), body.get("merchant_trade_no")
+                {
+                    "mchid": body.get("merchant_id"),
+                    "sub_mchid": body.get("sub_merchant_id"),
+                    "out_trade_no": body.get("merchant_trade_no"),
+                }
             )
         return self._if_known(payment)
 
@@ -388,7 +437,8 @@ class PaymentBook:
                 "errmsg": "pay_time_range and page_size are positive integers",
             }
         size = min(size, 100)
-        if not isinstance(start, str) or (start and not start.isdigit()):
+        offset = _offset_of(start)
+        if offset is None:
             return {"errcode": c.BAD_LAST_INDEX, "errmsg": "invalid last_index"}
         found = sorted(
             (
@@ -401,15 +451,32 @@ class PaymentBook:
             ),
             key=lambda p: (p.paid_at, p.transaction_id),
         )
-        offset = int(start or 0)
         page = found[offset : offset + size]
         return {
             "errcode": 0,
             "errmsg": "ok",
-            "order_list": [p.as_order() for p in page],
-            "last_index": str(offset + len(page)),
+            "order_list": [p.as_order(self.order_shape) for p in page],
+            "last_index": _last_index(offset + len(page)),
             "has_more": offset + len(page) < len(found),
         }
+
+
+def _last_index(offset) -> str:
+    """An opaque page mark, as WeChat's example shows one ("092dd3cecbc6926301"): a
+    client must send it back as it came, never count with it."""
+    return f"09{offset:016x}"
+
+
+def _offset_of(last_index) -> int | None:
+    """The offset a page mark of _last_index names (0 for none), None for another."""
+    if last_index in (None, ""):
+        return 0
+    if not isinstance(last_index, str) or not last_index.startswith("09"):
+        return None
+    try:
+        return int(last_index[2:], 16)
+    except ValueError:
+        return None
 
 
 def _text(value) -> bool:

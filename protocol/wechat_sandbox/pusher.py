@@ -37,7 +37,7 @@ def event_message(appid, payment, event, now, **extra):
         "Event": event,
         "transaction_id": payment.transaction_id,
         "merchant_id": payment.mchid or "",
-        "sub_merchant_id": "",
+        "sub_merchant_id": payment.sub_mchid or "",
         "merchant_trade_no": payment.out_trade_no or "",
         "pay_time": payment.paid_at,
         **extra,

@@ -23,7 +23,7 @@ from wechat_protocol.rfc3339 import parse_rfc3339
 from wechat_protocol.tokens import redact
 
 from . import page, pusher
-from .payments import AWAITING_SHIPMENT, PaymentError
+from .payments import AWAITING_SHIPMENT, ORDER_SHAPES, PaymentError
 from .state import MAX_LATENCY_MS, MAX_PER_SECOND, Fault, RateLimit, SandboxState
 
 _logger = logging.getLogger(__name__)
@@ -325,7 +325,8 @@ class Handler(BaseHTTPRequestHandler):
                     catalogue.PAYMENT_NOT_FOUND,
                     catalogue.explain(catalogue.PAYMENT_NOT_FOUND).meaning_en,
                 )
-            return 200, {"errcode": 0, "errmsg": "ok", "order": payment.as_order()}
+            order = payment.as_order(book.order_shape)
+            return 200, {"errcode": 0, "errmsg": "ok", "order": order}
 
     def _shopping_control(self, raw):
         """POST /sandbox/shopping_details/external: another system uploaded an order's
@@ -358,6 +359,14 @@ class Handler(BaseHTTPRequestHandler):
                 if path == "/sandbox/trade_managed":
                     book.trade_managed = bool((body or {}).get("managed", True))
                     return 200, {"is_trade_managed": book.trade_managed}
+                if path == "/sandbox/order_shape":
+                    shape = (body or {}).get("shape")
+                    if shape not in ORDER_SHAPES:
+                        raise PaymentError(
+                            "expected {{shape: {}}}".format(" or ".join(ORDER_SHAPES))
+                        )
+                    book.order_shape = shape
+                    return 200, {"shape": shape}
                 event = path.rsplit("/", 1)[-1]
                 if event not in ORDER_EVENTS:
                     raise PaymentError("event: {}".format(", ".join(ORDER_EVENTS)))
@@ -434,6 +443,9 @@ class Handler(BaseHTTPRequestHandler):
                 return 200, [
                     book.summary(p) for p in book.payments.values() if not p.main
                 ]
+        if path == "/sandbox/order_shape":
+            with state.payments() as book:
+                return 200, {"shape": book.order_shape}
         if path == "/sandbox/msg_jump_path":
             with state.payments() as book:
                 return 200, {"path": book.msg_jump_path}
@@ -452,9 +464,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._switch_control(path, raw)
         if path in ("/sandbox/push", "/sandbox/pushes/replay"):
             return self._push_control(path, raw)
-        if (
-            path.startswith(("/sandbox/payments", "/sandbox/orders/"))
-            or path == "/sandbox/trade_managed"
+        if path.startswith(("/sandbox/payments", "/sandbox/orders/")) or path in (
+            "/sandbox/trade_managed",
+            "/sandbox/order_shape",
         ):
             return self._payments_control(path, raw)
         if path == "/sandbox/shopping_details/external":
@@ -597,11 +609,12 @@ def _parse_rate_limit(data):
 
 
 def _delivery_list():
+    """As WeChat's example answer (SKIT ModelSamples, no errmsg)."""
     items = [
         {"delivery_id": c.code, "delivery_name": c.name}
         for c in express.EXPRESS_COMPANIES
     ]
-    return {"errcode": 0, "errmsg": "ok", "delivery_list": items, "count": len(items)}
+    return {"errcode": 0, "delivery_list": items, "count": len(items)}
 
 
 class SandboxServer(ThreadingHTTPServer):
