@@ -2,7 +2,7 @@
     "name": "WeChat Shipping",
     "summary": "Upload deliveries to WeChat: Order Shipping Management and "
     "Shopping Order, combined payments included",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Inventory/Delivery",
     "license": "LGPL-3",
     "author": "wechat_shipping contributors",

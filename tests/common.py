@@ -1,12 +1,16 @@
 """Shared set-up of the Odoo tier: a WeChat sandbox process and a configured company."""
 
 import atexit
+import base64
 import json
+import logging
 import os
 import secrets
+import time
 from datetime import timedelta
 
-from wechat_protocol import call_pool, rfc3339, tokens
+import requests
+from wechat_protocol import call_pool, push, rfc3339, tokens
 from wechat_sandbox.control import SandboxControl
 from wechat_sandbox.process import SandboxProcess
 
@@ -138,6 +142,78 @@ class WechatShippingCase(WechatShippingSetup, TransactionCase):
     it."""
 
 
+class LoggedErrors(logging.Handler):
+    """Log records of level ERROR or with a traceback, from any thread."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records = []
+
+    def emit(self, record):
+        if record.levelno >= logging.ERROR or (
+            record.exc_info and record.levelno >= logging.WARNING
+        ):
+            self.records.append(
+                f"{record.levelname} {record.name}: {record.getMessage()[:300]}"
+            )
+
+
 class WechatShippingHttpCase(WechatShippingSetup, HttpCase):
     """The same, with Odoo's HTTP server answering real requests inside the test's
     transaction."""
+
+    def _log_in_each_role(self):
+        """A session for each role of `self.users` (passwords in `self.passwords`),
+        kept side by side in `self.openers`; `self.errors` collects what is logged as
+        an error or with a traceback until the test ends."""
+        self.openers = {}
+        for role, user in self.users.items():
+            self.authenticate(user.login, self.passwords[role])
+            self.openers[role] = self.opener
+            self.session = None  # the next authenticate() would delete this one
+        self.errors = LoggedErrors()
+        logging.getLogger().addHandler(self.errors)
+        self.addCleanup(logging.getLogger().removeHandler, self.errors)
+
+
+class WechatPushCase(WechatShippingHttpCase):
+    """An Order Shipping Management company whose WeChat message pushes, signed and in
+    safe mode, reach Odoo's own HTTP server at the company's push URL."""
+
+    PUSH_TOKEN = "odooPushToken1"
+    PUSH_KEY = base64.b64encode(bytes(range(100, 132))).decode().rstrip("=")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.scenario.configure(
+            cls.company, cls.sandbox_url, APPID, SECRET, families="order_shipping"
+        )
+        cls.company.write(
+            {"wechat_push_token": cls.PUSH_TOKEN, "wechat_push_aes_key": cls.PUSH_KEY}
+        )
+        cls.settings = push.PushSettings(cls.PUSH_TOKEN, APPID, cls.PUSH_KEY)
+
+    def setUp(self):
+        super().setUp()
+        self.url = f"{self.base_url()}/wechat_shipping/push/{self.company.id}"
+        self.wechat.push_to(self.url, self.PUSH_TOKEN, self.PUSH_KEY)
+
+    def _signed(self, message, appid=APPID, now=None, xml=False):
+        """(query, body) of a safe-mode push of `message`, as WeChat sends it."""
+        now = int(time.time()) if now is None else now
+        encrypted = push.encrypt(
+            push.aes_key(self.PUSH_KEY), appid, push.encode_body(message, xml)
+        )
+        return push.push_query(self.settings, now, "n0nce", encrypted), (
+            push.encode_body({"ToUserName": APPID, "Encrypt": encrypted}, xml)
+        )
+
+    def _post(self, query, body, url=None):
+        return requests.post(url or self.url, params=query, data=body, timeout=10)
+
+    def _state(self, order):
+        """The order's WeChat state as Odoo's HTTP worker (which took the push) left
+        it."""
+        order.invalidate_recordset()
+        return order.wechat_order_state

@@ -12,7 +12,6 @@ and cron wake-ups compared before and after) and no call reaching the sandbox. T
 cells follow tests/access_matrix.py, which is the README's security table."""
 
 import json
-import logging
 
 from odoo.tests import new_test_user, tagged
 
@@ -112,22 +111,6 @@ BAD_TEXTS = [
 ]
 
 
-class _Errors(logging.Handler):
-    """Log records of level ERROR or with a traceback, from any thread."""
-
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.records = []
-
-    def emit(self, record):
-        if record.levelno >= logging.ERROR or (
-            record.exc_info and record.levelno >= logging.WARNING
-        ):
-            self.records.append(
-                f"{record.levelname} {record.name}: {record.getMessage()[:300]}"
-            )
-
-
 @tagged("post_install", "-at_install")
 class TestAccessDrill(WechatShippingHttpCase):
     @classmethod
@@ -193,16 +176,7 @@ class TestAccessDrill(WechatShippingHttpCase):
 
     def setUp(self):
         super().setUp()
-        self.openers = {}
-        for role, user in self.users.items():
-            self.authenticate(user.login, self.passwords[role])
-            self.openers[role] = self.opener
-            self.session = (
-                None  # the next authenticate() would delete this role's session
-            )
-        self.errors = _Errors()
-        logging.getLogger().addHandler(self.errors)
-        self.addCleanup(logging.getLogger().removeHandler, self.errors)
+        self._log_in_each_role()
         self.probes = 0
 
     # ----------------------------------------------------------------- doors and checks

@@ -226,19 +226,6 @@ def visible_on(record, occurrences):
     return True if True in verdicts else None if None in verdicts else False
 
 
-class _Errors(logging.Handler):
-    """Log records of level ERROR, from any thread."""
-
-    def __init__(self):
-        super().__init__(logging.ERROR)
-        self.records = []
-
-    def emit(self, record):
-        self.records.append(
-            f"{record.levelname} {record.name}: {record.getMessage()[:300]}"
-        )
-
-
 # --------------------------------------------------------------------------- test
 
 
@@ -270,14 +257,7 @@ class TestButtonWalk(WechatShippingHttpCase):
 
     def setUp(self):
         super().setUp()
-        self.openers = {}
-        for role, user in self.users.items():
-            self.authenticate(user.login, self.passwords[role])
-            self.openers[role] = self.opener
-            self.session = None  # keep this role's session past the next one
-        self.errors = _Errors()
-        logging.getLogger().addHandler(self.errors)
-        self.addCleanup(logging.getLogger().removeHandler, self.errors)
+        self._log_in_each_role()
         self.calls = 0
 
     # ---------------------------------------------------------------- the records

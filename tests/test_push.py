@@ -17,28 +17,13 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from ..demo.scenario import MCHID, OPENID
-from .common import APPID, SECRET, WechatShippingHttpCase
+from .common import APPID, WechatPushCase
 
-TOKEN = "odooPushToken1"
-KEY = base64.b64encode(bytes(range(100, 132))).decode().rstrip("=")
+TOKEN, KEY = WechatPushCase.PUSH_TOKEN, WechatPushCase.PUSH_KEY
 
 
 @tagged("post_install", "-at_install")
-class TestPush(WechatShippingHttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.scenario.configure(
-            cls.company, cls.sandbox_url, APPID, SECRET, families="order_shipping"
-        )
-        cls.company.write({"wechat_push_token": TOKEN, "wechat_push_aes_key": KEY})
-        cls.settings = push.PushSettings(TOKEN, APPID, KEY)
-
-    def setUp(self):
-        super().setUp()
-        self.url = f"{self.base_url()}/wechat_shipping/push/{self.company.id}"
-        self.wechat.push_to(self.url, TOKEN, KEY)
-
+class TestPush(WechatPushCase):
     def _paid_order(self, lines, **payment):
         order = self._order(lines)
         self.wechat.pay(
@@ -61,20 +46,6 @@ class TestPush(WechatShippingHttpCase):
         }
         return message
 
-    def _signed(self, message, appid=APPID, now=None, xml=False):
-        """(query, body) of a safe-mode push of `message`, as WeChat sends it."""
-        now = int(time.time()) if now is None else now
-        encrypted = push.encrypt(push.aes_key(KEY), appid, encode(message, xml))
-        return push.push_query(self.settings, now, "n0nce", encrypted), encode(
-            {"ToUserName": APPID, "Encrypt": encrypted}, xml
-        )
-
-    def _state(self, order):
-        """The order's WeChat state as Odoo's HTTP worker (which took the push) left
-        it."""
-        order.invalidate_recordset()
-        return order.wechat_order_state
-
     def _awaiting_settlement(self):
         """The orders of the graph *WeChat Funds Awaiting Settlement*, grouped by day as
         it shows them."""
@@ -87,9 +58,6 @@ class TestPush(WechatShippingHttpCase):
         )
         self.assertTrue(all(group["amount_total"] is not None for group in groups))
         return self.env["sale.order"].search(domain)
-
-    def _post(self, query, body, url=None):
-        return requests.post(url or self.url, params=query, data=body, timeout=10)
 
     def test_url_check_answers_echostr(self):
         query = {

@@ -4,40 +4,26 @@ mchid), is found by get_order and notify_confirm_receive (merchant_id and
 sub_merchant_id), and WeChat's pushes and order lists that carry the sub-merchant find
 it; the company's default sub-merchant, and the combinations refused."""
 
-import base64
 import time
 
-import requests
-from wechat_protocol import endpoints, push
-from wechat_protocol.push import encode_body
+from wechat_protocol import endpoints
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from ..demo.scenario import MCHID, OPENID
-from .common import APPID, SECRET, WechatShippingHttpCase
+from .common import APPID, WechatPushCase
 
 SUB_MCHID = "1900000109"
 TRANSACTION_ID = "4200000000000000000000000888"
-TOKEN = "odooSubMchToken1"
-KEY = base64.b64encode(bytes(range(140, 172))).decode().rstrip("=")
 
 
 @tagged("post_install", "-at_install")
-class TestSubMerchant(WechatShippingHttpCase):
+class TestSubMerchant(WechatPushCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.scenario.configure(
-            cls.company, cls.sandbox_url, APPID, SECRET, families="order_shipping"
-        )
-        cls.company.write({"wechat_push_token": TOKEN, "wechat_push_aes_key": KEY})
         cls.env["res.lang"]._activate_lang("zh_CN")
-
-    def setUp(self):
-        super().setUp()
-        self.url = f"{self.base_url()}/wechat_shipping/push/{self.company.id}"
-        self.wechat.push_to(self.url, TOKEN, KEY)
 
     def _paid_order(self, lines, **key):
         """A confirmed order of the sub-merchant, its payment known to the sandbox as
@@ -56,12 +42,6 @@ class TestSubMerchant(WechatShippingHttpCase):
         )
         return order
 
-    def _state(self, order):
-        """The order's WeChat state as Odoo's HTTP worker (which took the push) left
-        it."""
-        order.invalidate_recordset()
-        return order.wechat_order_state
-
     def _calls(self, path):
         return self.wechat.stats()["requests"].get(path, 0)
 
@@ -70,15 +50,7 @@ class TestSubMerchant(WechatShippingHttpCase):
 
     def _push(self, message):
         """POST `message` to Odoo as WeChat's safe-mode push; Odoo's answer."""
-        settings = push.PushSettings(TOKEN, APPID, KEY)
-        now = int(time.time())
-        encrypted = push.encrypt(push.aes_key(KEY), APPID, encode_body(message))
-        return requests.post(
-            self.url,
-            params=push.push_query(settings, now, "n0nce", encrypted),
-            data=encode_body({"ToUserName": APPID, "Encrypt": encrypted}),
-            timeout=10,
-        )
+        return self._post(*self._signed(message))
 
     def test_a_merchant_number_payment_uploads_is_found_reminded_and_pushed(self):
         order = self._paid_order([(self.tea, 1)])
@@ -123,7 +95,7 @@ class TestSubMerchant(WechatShippingHttpCase):
         self.assertTrue(order.wechat_receipt_reminded_at)
 
         # Pushes off: the state sync asks get_order, naming the sub-merchant.
-        self.wechat.push_to(None, TOKEN)
+        self.wechat.push_to(None, self.PUSH_TOKEN)
         key = {
             "mchid": MCHID,
             "sub_mchid": SUB_MCHID,
@@ -208,7 +180,7 @@ class TestSubMerchant(WechatShippingHttpCase):
             "reminded the buyer",
             picking.action_wechat_remind_receipt()["params"]["message"],
         )
-        self.wechat.push_to(None, TOKEN)
+        self.wechat.push_to(None, self.PUSH_TOKEN)
         self.wechat.order_event("settle", transaction_id=TRANSACTION_ID)
         self.env["sale.order"]._wechat_sync_states(10)
         self.assertEqual(self._state(order), "trade_complete")

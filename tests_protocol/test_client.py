@@ -5,7 +5,6 @@ import logging
 import threading
 import traceback
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -361,57 +360,7 @@ def test_thread_session_is_one_per_thread():
 
 
 # --------------------------------------------------------- get_order_list, page by page
-
-
-class _OrderListPages(BaseHTTPRequestHandler):
-    """WeChat's get_order_list as its example answers: an opaque last_index, has_more;
-    keeps each request body it received."""
-
-    PAGES = (
-        {"order_list": [{"transaction_id": "4200001"}], "has_more": True},
-        {"order_list": [{"transaction_id": "4200002"}], "has_more": False},
-    )
-
-    def do_POST(self):  # the name http.server calls
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.server.bodies.append(body)
-        page = self.PAGES[len(self.server.bodies) - 1]
-        answer = json.dumps(
-            {"errcode": 0, "errmsg": "ok", "last_index": "092dd3cecbc6926301", **page}
-        ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def order_list_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _OrderListPages)
-    server.bodies = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-def test_order_list_asks_the_first_page_without_last_index(order_list_server):
-    url = f"http://127.0.0.1:{order_list_server.server_address[1]}"
-    wechat = WeChatClient(url, AuthorizerTokenSource(lambda: "authorizer-token"))
-    orders = wechat.order_list(1670563531, 1670563631, page_size=2)
-    wechat.close()
-    assert [o["transaction_id"] for o in orders] == ["4200001", "4200002"]
-    first, second = order_list_server.bodies
-    assert first == {
-        "pay_time_range": {"begin_time": 1670563531, "end_time": 1670563631},
-        "page_size": 2,
-    }
-    assert second == {**first, "last_index": "092dd3cecbc6926301"}, "as answered"
+# The client's pages against WeChat's example: test_wechat_examples.
 
 
 def test_the_sandbox_pages_the_order_list_and_takes_both_first_pages(
