@@ -28,6 +28,7 @@
         "views/wechat_shipping_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": ["wechat_shipping/static/src/scss/*.scss"],
         "web.assets_tests": ["wechat_shipping/static/tests/tours/*.js"],
     },
     "installable": True,

@@ -3,6 +3,8 @@ from wechat_protocol import report, validation
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .field_labels import field_labels
+
 
 class ProductProduct(models.Model):
     _name = "product.product"
@@ -25,7 +27,9 @@ class ProductProduct(models.Model):
                 product.wechat_merchant_item_id
             ):
                 raise ValidationError(
-                    report.describe(problems, lang, product.display_name)
+                    report.describe(
+                        problems, lang, product.display_name, field_labels(self.env)
+                    )
                 )
 
     def _wechat_merchant_item_id(self, company):

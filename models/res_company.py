@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import LazyTranslate
 
+from .field_labels import LabelledText, field_labels
+
 _lt = LazyTranslate(__name__)
 WECHAT_API = "https://api.weixin.qq.com"
 # What decides where the credentials go is for system administrators only, read and
@@ -30,6 +32,8 @@ class ResCompany(models.Model):
     _name = "res.company"
     _inherit = ["res.company", "wechat.field.guard"]
 
+    # The help of the fields below is the settings page's
+    # (views/res_config_settings_views.xml), the only screen that shows them.
     wechat_appid = fields.Char("WeChat AppID", groups=CREDENTIALS_GROUP)
     wechat_app_secret = fields.Char(
         "WeChat AppSecret", groups=CREDENTIALS_GROUP, copy=False
@@ -65,37 +69,23 @@ class ResCompany(models.Model):
         default="order_shipping",
         required=True,
         groups=INTERNAL_USERS,
-        help="Order Shipping Management (发货信息管理): the shipping WeChat waits for "
-        "before it releases the funds of a Mini Program's payments. Shopping "
-        "Order (购物订单): shipping of orders whose shopping details were "
-        "given to WeChat. Each WeChat order gets one upload per API.",
     )
     wechat_auto_upload = fields.Boolean(
         "Upload to WeChat on Delivery",
         default=True,
         groups=INTERNAL_USERS,
-        help="Queue an upload of the WeChat order whenever one of its deliveries is "
-        "validated.",
     )
     wechat_strict_mode = fields.Boolean(
         "Refuse Deliveries WeChat Would Refuse",
         groups=INTERNAL_USERS,
-        help="Validating a delivery fails when its WeChat upload lacks data "
-        "(tracking number, carrier code, order key...). Off: the "
-        "delivery is validated and the upload waits for a fix.",
     )
     wechat_consignor_phone = fields.Char(
         "Consignor Phone",
         groups=INTERNAL_USERS,
-        help="Sender phone; WeChat receives it masked, last four digits clear.",
     )
     wechat_sub_mchid = fields.Char(
         "Sub-merchant ID (service provider payments)",
         groups=INTERNAL_USERS,
-        help="Only for a merchant always paid through a WeChat Pay service provider "
-        "(服务商): its WeChat Pay sub-merchant id (特约商户号). A WeChat order keyed "
-        "by merchant order number without a sub-merchant of its own takes this one "
-        "when its key is entered; its Merchant ID is the service provider's.",
     )
     wechat_item_id_source = fields.Selection(
         [("default_code", "Internal Reference"), ("barcode", "Barcode")],
@@ -103,87 +93,54 @@ class ResCompany(models.Model):
         default="default_code",
         required=True,
         groups=INTERNAL_USERS,
-        help="The product field that holds the merchant item id used when the "
-        "order's shopping details were given to WeChat; "
-        "a product's own WeChat Merchant Item ID wins.",
     )
-
     wechat_shopping_details_by = fields.Selection(
         [("odoo", "This Odoo"), ("other", "Another system")],
         string="Shopping Details Uploaded By",
         default="odoo",
         required=True,
         groups=INTERNAL_USERS,
-        help="Shopping Order: WeChat takes shipping only for orders whose shopping "
-        "details (items, prices) it holds. This Odoo: they are uploaded when a WeChat "
-        "order is confirmed, and its shipping waits until WeChat accepted them. "
-        "Another system (the Mini Program's back end): shipping goes out at once.",
     )
     wechat_enum_names = fields.Boolean(
         "Send Enumerations as Names",
         groups=INTERNAL_USERS,
-        help="Shopping Order: every call sends delivery_mode and logistics_type as "
-        "names (SPLIT_DELIVERY, PHYSICAL_LOGISTICS...) instead of numbers (1, 2); "
-        "order_number_type stays a number, as every SDK sends it. Switch it on if "
-        "WeChat answers the numbers with 268485224 or 47001.",
     )
     wechat_public_base_url = fields.Char(
         "Public Address for Product Images",
         groups=INTERNAL_USERS,
-        help="The address (e.g. https://shop.example.com) at which WeChat can fetch "
-        "product images; empty: shopping details carry no images.",
     )
     wechat_order_page = fields.Char(
         "Mini Program Order Page",
         size=512,
         groups=INTERNAL_USERS,
-        help="The page of the Mini Program showing an order, as its path with "
-        "placeholders, e.g. pages/order/detail?out_trade_no={out_trade_no}. "
-        "Placeholders: {out_trade_no}, {transaction_id}, {order} (the sale "
-        "order's number). Required when this Odoo uploads shopping details: WeChat "
-        "takes none without the order's page.",
     )
     wechat_product_page = fields.Char(
         "Mini Program Product Page",
         size=512,
         groups=INTERNAL_USERS,
-        help="The page of the Mini Program showing a product, as its path with a "
-        "placeholder, e.g. pages/goods/detail?sku={merchant_item_id}: each item "
-        "of the shopping details leads there. Placeholder: {merchant_item_id} (the "
-        "item's id in the shopping details, URL-encoded). Empty: items carry no "
-        "link.",
     )
-
-    # WeChat's message push (消息推送): what signs and encrypts the events it sends to
-    # Odoo.
+    # The page a buyer's shipping messages open (set_msg_jump_path).
     wechat_msg_jump_path = fields.Char(
-        "Page of WeChat's Shipping Messages",
+        "Mini Program Page Opened from Shipping Messages",
         size=512,
         groups=INTERNAL_USERS,
-        help="The Mini Program page WeChat's shipping messages open (it appends the "
-        "order's ids), e.g. pages/order/detail. Check connection sends it to WeChat.",
     )
+    # WeChat's message push (消息推送): what signs and encrypts the events it sends to
+    # Odoo.
     wechat_push_token = fields.Char(
         "WeChat Message Token",
         groups=CREDENTIALS_GROUP,
         copy=False,
-        help="The Token of the Mini Program's message push (Development > "
-        "Development Settings > Message Push): 3 to 32 "
-        "letters and digits. Empty: Odoo refuses every push.",
     )
     wechat_push_aes_key = fields.Char(
         "WeChat EncodingAESKey",
         groups=CREDENTIALS_GROUP,
         copy=False,
-        help="The EncodingAESKey of the message push in safe mode (43 characters). "
-        "Empty: plain mode.",
     )
     wechat_push_url = fields.Char(
         "WeChat Message Push URL",
         compute="_compute_wechat_push_url",
         groups=CREDENTIALS_GROUP,
-        help="Give this address to WeChat as the message push URL (data format JSON "
-        "or XML).",
     )
 
     def _compute_wechat_push_url(self):
@@ -208,7 +165,10 @@ class ResCompany(models.Model):
                 3 <= len(token) <= 32 and token.isascii() and token.isalnum()
             ):
                 raise ValidationError(
-                    self.env._("WeChat Message Token: 3 to 32 letters and digits.")
+                    self.env._(
+                        "%(field)s: 3 to 32 letters and digits.",
+                        field=self._wechat_label("wechat_push_token"),
+                    )
                 )
             if key:
                 try:
@@ -216,9 +176,9 @@ class ResCompany(models.Model):
                 except ValueError:
                     raise ValidationError(
                         self.env._(
-                            "WeChat EncodingAESKey: the 43 characters "
-                            "(letters, digits, + and /) of the Mini "
-                            "Program's message push settings."
+                            "%(field)s: the 43 characters (letters, digits, + and /) "
+                            "of the Mini Program's message push settings.",
+                            field=self._wechat_label("wechat_push_aes_key"),
                         )
                     ) from None
 
@@ -236,8 +196,12 @@ class ResCompany(models.Model):
         """A sub-merchant id that is no merchant number is refused when it is typed."""
         for company in self.sudo().filtered("wechat_sub_mchid"):
             if problems := validation.check_sub_mchid(company.wechat_sub_mchid):
+                # Named as the settings page names the company's own.
+                names = field_labels(
+                    self.env, sub_mchid=("res.company", "wechat_sub_mchid")
+                )
                 raise ValidationError(
-                    report.describe(problems, self.env.lang, company.name)
+                    report.describe(problems, self.env.lang, company.name, names)
                 )
 
     @api.constrains("wechat_appid")
@@ -247,7 +211,9 @@ class ResCompany(models.Model):
         for company in self.sudo().filtered("wechat_appid"):
             if problems := validation.check_appid(company.wechat_appid):
                 raise ValidationError(
-                    report.describe(problems, self.env.lang, company.name)
+                    report.describe(
+                        problems, self.env.lang, company.name, field_labels(self.env)
+                    )
                 )
 
     @api.constrains("wechat_api_base_url")
@@ -258,8 +224,9 @@ class ResCompany(models.Model):
             if not _is_api_url(company.wechat_api_base_url or ""):
                 raise ValidationError(
                     self.env._(
-                        "WeChat API Base URL: an address such as "
-                        "%(example)s (http or https, a host, no query).",
+                        "%(field)s: an address such as %(example)s (http or https, a "
+                        "host, no query).",
+                        field=self._wechat_label("wechat_api_base_url"),
                         example=WECHAT_API,
                     )
                 )
@@ -270,8 +237,10 @@ class ResCompany(models.Model):
             if not _is_api_url(company.wechat_public_base_url):
                 raise ValidationError(
                     self.env._(
-                        "Public Address for Product Images: an address such as "
-                        "https://shop.example.com (http or https, a host, no query)."
+                        "%(field)s: an address such as %(example)s (http or https, a "
+                        "host, no query).",
+                        field=self._wechat_label("wechat_public_base_url"),
+                        example="https://shop.example.com",
                     )
                 )
 
@@ -285,8 +254,9 @@ class ResCompany(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "Mini Program Order Page: a page path such as %(example)s, at "
-                        "most 512 characters, using only the placeholders %(fields)s.",
+                        "%(field)s: a page path such as %(example)s, at most 512 "
+                        "characters, using only the placeholders %(fields)s.",
+                        field=self._wechat_label("wechat_order_page"),
                         example="pages/order/detail?out_trade_no={out_trade_no}",
                         fields=", ".join(f"{{{key}}}" for key in ORDER_PAGE_FIELDS),
                     )
@@ -299,9 +269,9 @@ class ResCompany(models.Model):
             if company._wechat_product_page_path("X") is None:
                 raise ValidationError(
                     self.env._(
-                        "Mini Program Product Page: a page path such as %(example)s, "
-                        "at most 512 characters, using only the placeholder "
-                        "%(fields)s.",
+                        "%(field)s: a page path such as %(example)s, at most 512 "
+                        "characters, using only the placeholder %(fields)s.",
+                        field=self._wechat_label("wechat_product_page"),
                         example="pages/goods/detail?sku={merchant_item_id}",
                         fields=", ".join(f"{{{key}}}" for key in PRODUCT_PAGE_FIELDS),
                     )
@@ -342,13 +312,14 @@ class ResCompany(models.Model):
         had)."""
         self.ensure_one()
         lang = self.env.lang or "en_US"
+        names = field_labels(self.env)
         client, error = self._wechat_sender()
         if error:
             return [error._translate(lang)]
         try:
             client.token_source.token()
         except tokens.TokenError as failure:
-            why = failure.info.text(lang) if failure.info else str(failure)
+            why = failure.info.text(lang, names) if failure.info else str(failure)
             return [
                 self.env._(
                     "No access token: %s", report.shorten(why, report.MAX_MESSAGE_CHARS)
@@ -359,18 +330,19 @@ class ResCompany(models.Model):
                 "WeChat gave an access token for AppID %s.", self.sudo().wechat_appid
             )
         ]
-        lines += self._wechat_trade_management_lines(client, lang)
+        lines += self._wechat_trade_management_lines(client, lang, names)
         if path := self.sudo().wechat_msg_jump_path:
             result = client.set_msg_jump_path(path)
             lines.append(
                 self.env._("WeChat's shipping messages now open %s.", path)
                 if result.accepted
-                else result.describe(lang)
+                else result.describe(lang, names)
             )
         return lines
 
-    def _wechat_trade_management_lines(self, client, lang):
-        """WeChat's answers on trade management, a line each, in `lang`."""
+    def _wechat_trade_management_lines(self, client, lang, names):
+        """WeChat's answers on trade management, a line each, in `lang`, fields named
+        by their labels `names`."""
         questions = (
             (
                 client.is_trade_managed,
@@ -404,7 +376,7 @@ class ResCompany(models.Model):
             lines.append(
                 (yes if result.data.get(answer) else no)
                 if result.accepted
-                else result.describe(lang)
+                else result.describe(lang, names)
             )
         return lines
 
@@ -475,7 +447,8 @@ class ResCompany(models.Model):
         return (connect, read)
 
     def _wechat_config_error(self):
-        """What keeps this company from calling WeChat (a lazy translation), or None."""
+        """What keeps this company from calling WeChat (a lazy translation, naming the
+        fields by their labels in the language it is read in), or None."""
         self.ensure_one()
         company = self.sudo()
         if company.wechat_token_mode == "authorizer":
@@ -484,12 +457,20 @@ class ResCompany(models.Model):
             missing = not company.wechat_appid or not company.wechat_app_secret
         if not missing:
             return None
-        return _lt(
-            "The WeChat credentials of %(company)s are not set "
-            "(AppID and AppSecret, or the authorizer token): "
-            "Inventory > Configuration > Settings > WeChat Shipping.",
-            company=company.name,
+        return LabelledText(
+            self.env,
+            _lt(
+                "The WeChat credentials of %(company)s are not set ([[appid]] and "
+                "[[app_secret]], or the third-party platform's authorizer token): "
+                "Inventory > Configuration > Settings > WeChat Shipping.",
+                company=company.name,
+            ),
         )
+
+    def _wechat_label(self, field):
+        """The label of one of this model's fields, as the reader sees it on
+        screen."""
+        return self._fields[field]._description_string(self.env)
 
 
 def _fill_page(template, placeholders, values):

@@ -5,9 +5,11 @@ from wechat_protocol.validation import Problem
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import LazyTranslate
+from odoo.tools import LazyTranslate, format_datetime
 
+from .field_labels import field_labels
 from .wechat_order_key_mixin import (
+    FUNDS_HELD_STATES,
     KEY_FIELDS,
     WECHAT_USERS,
     notification,
@@ -26,26 +28,26 @@ from .wechat_upload_payload import (
 
 _lt = LazyTranslate(__name__)
 # Why an order's shopping details carry no page of the order, which WeChat requires
-# (order_detail_jump_link): each names the setting to fix as the settings screen labels
-# it.
+# (order_detail_jump_link): each names the setting to fix by a placeholder, filled in
+# with its label on the settings screen when the reason is read (field_labels).
 ORDER_PAGE_MISSING = _lt(
     "WeChat takes no shopping details without the page where the buyer sees the "
-    "order: set Mini Program Order Page in Inventory > Configuration > Settings > "
-    "WeChat Shipping, then Retry."
+    "order: set [[order_page]] in Inventory > Configuration > Settings > WeChat "
+    "Shipping, then Retry."
 )
 ORDER_PAGE_UNFILLED = _lt(
-    "Mini Program Order Page, filled in for this order, is longer than 512 bytes or "
-    "holds characters a page path cannot: shorten it in Inventory > Configuration > "
+    "[[order_page]], filled in for this order, is longer than 512 bytes or holds "
+    "characters a page path cannot: shorten it in Inventory > Configuration > "
     "Settings > WeChat Shipping, then Retry."
 )
 ORDER_PAGE_NO_APPID = _lt(
     "The order's page in the Mini Program needs the Mini Program's AppID: a system "
-    "administrator sets WeChat AppID in Inventory > Configuration > Settings > WeChat "
+    "administrator sets [[appid]] in Inventory > Configuration > Settings > WeChat "
     "Shipping, then Retry."
 )
 PRODUCT_PAGE_UNFILLED = _lt(
-    "Mini Program Product Page, filled in with this item's id, is longer than 512 "
-    "bytes: shorten it in Inventory > Configuration > Settings > WeChat Shipping, "
+    "[[product_page]], filled in with this item's merchant item ID, is longer than "
+    "512 bytes: shorten it in Inventory > Configuration > Settings > WeChat Shipping, "
     "then Retry."
 )
 # Orders asked per run of the state sync (get_order is one call each).
@@ -80,6 +82,35 @@ class SaleOrder(models.Model):
         help="A special shipping report (opspecialorder): a pre-sale shipping by "
         "its delivery date (15 to 330 days after "
         "payment), or a test payment that will not ship.",
+    )
+    wechat_can_report_special = fields.Boolean(
+        "WeChat Takes a Special Report",
+        compute="_compute_wechat_can_report_special",
+        compute_sudo=True,
+        groups=WECHAT_USERS,
+        help="A confirmed order whose payment WeChat holds awaiting shipment, nothing "
+        "of it shipped and not reported yet: WeChat takes a pre-sale or test payment "
+        "report of it.",
+    )
+    wechat_funds_held = fields.Boolean(
+        "WeChat Holds the Funds",
+        compute="_compute_wechat_held_amount",
+        store=True,
+        groups=WECHAT_USERS,
+        help="WeChat still holds the payment of this order: it awaits shipment, or "
+        "shipped and is not settled yet.",
+    )
+    wechat_company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency", groups=WECHAT_USERS
+    )
+    wechat_held_amount = fields.Monetary(
+        "Funds Held by WeChat",
+        currency_field="wechat_company_currency_id",
+        compute="_compute_wechat_held_amount",
+        store=True,
+        groups=WECHAT_USERS,
+        help="The order's total in the company's currency while WeChat holds its "
+        "payment; nothing once the funds are settled or refunded.",
     )
     wechat_receipt_reminded_at = fields.Datetime(
         "Buyer Reminded to Confirm Receipt",
@@ -129,6 +160,39 @@ class SaleOrder(models.Model):
             order.wechat_upload_state = uploads[:1].state
             order.wechat_upload_reason = uploads._wechat_reasons()
 
+    @api.depends(
+        "state", "wechat_order_state", "wechat_special_report", "picking_ids.state"
+    )
+    def _compute_wechat_can_report_special(self):
+        for order in self:
+            order.wechat_can_report_special = not order._wechat_special_report_refusal()
+
+    @api.depends("wechat_order_state", "amount_total", "currency_rate")
+    def _compute_wechat_held_amount(self):
+        """The money WeChat holds, in the company's currency (currency_rate is the
+        company currency's rate to the order's, as in Odoo's sales analysis)."""
+        for order in self:
+            order.wechat_funds_held = order.wechat_order_state in FUNDS_HELD_STATES
+            order.wechat_held_amount = (
+                order.amount_total / (order.currency_rate or 1.0)
+                if order.wechat_funds_held
+                else 0.0
+            )
+
+    @api.model
+    def _read_group_format_result(self, rows_dict, lazy_groupby):
+        """Orders grouped by WeChat's expected settlement day: the group of those
+        without one (not shipped yet, or shipped without WeChat saying when) is named
+        so, not left "None"."""
+        result = super()._read_group_format_result(rows_dict, lazy_groupby)
+        for group in lazy_groupby:
+            if group.split(":")[0] != "wechat_estimated_settlement_at":
+                continue
+            for row in rows_dict:
+                if not row[group]:
+                    row[group] = self.env._("Not shipped, or date not announced")
+        return result
+
     @api.constrains("wechat_combined_order_id", "wechat_order_number_type")
     def _check_wechat_combined_number_type(self):
         """Sub-orders are keyed like their combined order (WeChat's 268485253)."""
@@ -163,10 +227,14 @@ class SaleOrder(models.Model):
         return uploads._without_accepted_details().action_upload_now()
 
     def action_wechat_retry(self):
-        """Queue the WeChat orders of these sale orders again at once."""
-        self.env["wechat.shipping.upload"]._for_orders_of_user(
-            self, create=False
-        )._without_accepted_details().action_retry()
+        """Send the WeChat orders of these sale orders again now, and say how it
+        went."""
+        return (
+            self.env["wechat.shipping.upload"]
+            ._for_orders_of_user(self, create=False)
+            ._without_accepted_details()
+            .action_retry()
+        )
 
     def action_view_wechat_uploads(self):
         """The uploads that carry these orders."""
@@ -203,41 +271,91 @@ class SaleOrder(models.Model):
 
     def _wechat_report_special(self, kind):
         """A special shipping report of each order, rights checked first; a notification
-        of how it went."""
+        of how it went, after which the form shows the order's new state."""
         self.env["wechat.shipping.upload"]._for_orders_of_user(self, create=False)
+        outcomes = [order._wechat_report_special_one(kind) for order in self.sudo()]
+        return notification(
+            self.env._("WeChat special shipping report"),
+            [line for line, _accepted in outcomes],
+            "success" if all(accepted for _line, accepted in outcomes) else "warning",
+            reload=True,
+        )
+
+    def _wechat_report_special_one(self, kind):
+        """(what happened, in a line naming the order; whether WeChat took it). What
+        WeChat answered also goes to the chatter: neither report can be taken back."""
+        self.ensure_one()
         lang = self.env.lang or "en_US"
-        lines = []
-        for order in self.sudo():
-            client, error = order.company_id._wechat_sender()
-            until = order.commitment_date and unix_from_moment(order.commitment_date)
-            if error or (kind == "pre_sale" and not until):
-                lines.append(
-                    f"{order.name}: "
-                    + (
-                        error._translate(lang)
-                        if error
-                        else self.env._(
-                            "set the order's delivery date "
-                            "(Other Info) to the date it ships."
-                        )
-                    )
-                )
-                continue
-            order_id = order.wechat_transaction_id or order.wechat_out_trade_no
-            result = client.report_special_order(
-                order_id, until if kind == "pre_sale" else None
+        client, error = self.company_id._wechat_sender()
+        until = self.commitment_date and unix_from_moment(self.commitment_date)
+        refusal = self._wechat_special_report_refusal()
+        if not refusal and kind == "pre_sale" and not until:
+            refusal = self.env._(
+                "set the order's %(field)s (Other Info) to the date it ships.",
+                field=self._fields["commitment_date"]._description_string(self.env),
             )
-            if result.accepted:
-                order.wechat_special_report = kind
-            lines.append(
-                f"{order.name}: "
-                + (
-                    self.env._("WeChat took the report.")
-                    if result.accepted
-                    else result.describe(lang)
-                )
+        if refusal or error:
+            return f"{self.name}: {refusal or error._translate(lang)}", False
+        result = client.report_special_order(
+            self.wechat_transaction_id or self.wechat_out_trade_no,
+            until if kind == "pre_sale" else None,
+        )
+        if result.accepted:
+            self.wechat_special_report = kind
+            said = self._wechat_special_report_told(kind)
+        else:
+            said = self.env._(
+                "WeChat refused the report as %(kind)s: %(reason)s",
+                kind=self._wechat_special_report_label(kind),
+                reason=result.describe(lang, field_labels(self.env)),
             )
-        return notification(self.env._("WeChat special shipping report"), lines)
+        self.message_post(body=said)
+        return f"{self.name}: {said}", result.accepted
+
+    def _wechat_special_report_told(self, kind):
+        """What WeChat does with the order now that it took the report."""
+        if kind == "test":
+            return self.env._(
+                "Reported to WeChat as a test payment: WeChat gives the buyer's money "
+                "back and expects no shipping."
+            )
+        return self.env._(
+            "Reported to WeChat as a pre-sale shipping by %(date)s: WeChat tells the "
+            "buyer and does not count the order late until then.",
+            date=format_datetime(self.env, self.commitment_date),
+        )
+
+    def _wechat_special_report_label(self, kind):
+        """A kind of special report as the order's field names it, in the user's
+        language."""
+        field = self._fields["wechat_special_report"]
+        return dict(field._description_selection(self.env))[kind]
+
+    def _wechat_special_report_refusal(self):
+        """Why WeChat would take no special shipping report (opspecialorder) of this
+        order, else None. WeChat takes one only for a payment awaiting shipment: its
+        order state says that WeChat holds the payment so (get_order, its order list
+        and its pushes set it, hourly at the latest), and Odoo adds that nothing has
+        shipped, as a payment whose split shipping is incomplete still awaits
+        shipment."""
+        self.ensure_one()
+        if self.wechat_special_report:
+            return self.env._(
+                "it is already reported to WeChat as %(kind)s.",
+                kind=self._wechat_special_report_label(self.wechat_special_report),
+            )
+        if self.state != "sale" or self._wechat_done_deliveries():
+            return self.env._(
+                "WeChat takes this report only for a confirmed order that has not "
+                "shipped."
+            )
+        if self.wechat_order_state != "awaiting_shipment":
+            return self.env._(
+                "WeChat has not said yet that it holds this payment awaiting shipment "
+                "(%(field)s); Odoo asks WeChat every hour.",
+                field=self._fields["wechat_order_state"]._description_string(self.env),
+            )
+        return None
 
     @api.model
     def _cron_wechat_sync_states(self, limit=SYNC_BATCH):

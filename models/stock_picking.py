@@ -3,23 +3,48 @@ from wechat_protocol import catalogue, payload
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .field_labels import field_labels
 from .wechat_order_key_mixin import WECHAT_USERS, notification, unix_from_moment
+from .wechat_shipping_upload import STATES as UPLOAD_STATES
 from .wechat_upload_payload import DELIVERY_CODES
+
+# What a delivery shows of WeChat: before it is done, only that it has not shipped (the
+# order's shopping details are the order's, not this parcel's); once done, its shipping.
+NOT_SHIPPED = "not_shipped"
+PICKING_STATES = [(NOT_SHIPPED, "Not Shipped Yet"), *UPLOAD_STATES]
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
-    # What the delivery shows of WeChat is its sale order's (a combined order's for a
-    # sub-order).
+    wechat_delivery = fields.Boolean(
+        compute="_compute_wechat_delivery",
+        string="WeChat Delivery",
+        groups=WECHAT_USERS,
+        help="An outgoing delivery of a sale order WeChat knows (a WeChat order key, "
+        "or a combined order).",
+    )
     wechat_upload_id = fields.Many2one(
-        related="sale_id.wechat_upload_id", groups=WECHAT_USERS
+        "wechat.shipping.upload",
+        compute="_compute_wechat_upload",
+        compute_sudo=True,
+        string="WeChat Upload",
+        groups=WECHAT_USERS,
     )
     wechat_upload_state = fields.Selection(
-        related="sale_id.wechat_upload_state", string="WeChat", groups=WECHAT_USERS
+        PICKING_STATES,
+        compute="_compute_wechat_upload",
+        compute_sudo=True,
+        string="WeChat",
+        groups=WECHAT_USERS,
+        help="Not shipped yet: the delivery is not done, nothing of it goes to WeChat "
+        "yet. Once it is done: where its shipping's upload stands.",
     )
     wechat_upload_reason = fields.Text(
-        related="sale_id.wechat_upload_reason", groups=WECHAT_USERS
+        compute="_compute_wechat_upload",
+        compute_sudo=True,
+        string="WeChat Reason",
+        groups=WECHAT_USERS,
     )
     wechat_received_at = fields.Datetime(
         "Signed For On",
@@ -30,6 +55,44 @@ class StockPicking(models.Model):
         "brings the settlement of the funds forward (express orders, once per order).",
     )
 
+    @api.depends("picking_type_code", "sale_id")
+    def _compute_wechat_delivery(self):
+        for picking in self:
+            picking.wechat_delivery = bool(picking._wechat_is_wechat_delivery())
+
+    @api.depends(
+        "state",
+        "picking_type_code",
+        "sale_id.wechat_upload_ids.state",
+        "sale_id.wechat_upload_ids.problems",
+        "sale_id.wechat_combined_order_id.upload_ids.state",
+        "sale_id.wechat_combined_order_id.upload_ids.problems",
+    )
+    @api.depends_context("lang")
+    def _compute_wechat_upload(self):
+        """The most pressing upload of this delivery's shipping, its state, and why
+        WeChat lacks it; "not shipped yet" for a WeChat delivery still to be done."""
+        for picking in self:
+            uploads = picking._wechat_shipping_uploads()
+            state = uploads[:1].state
+            if picking._wechat_is_wechat_delivery() and picking.state not in (
+                "done",
+                "cancel",
+            ):
+                state = NOT_SHIPPED
+            picking.wechat_upload_id = uploads[:1]
+            picking.wechat_upload_state = state
+            picking.wechat_upload_reason = uploads._wechat_reasons()
+
+    def _wechat_shipping_uploads(self):
+        """The uploads that carry this done delivery's shipping, the most pressing
+        first: its order's shipping, and the shopping details it waits for (those WeChat
+        holds are the order's business). None before the delivery is done."""
+        self.ensure_one()
+        if self.state != "done" or not self._wechat_is_wechat_delivery():
+            return self.env["wechat.shipping.upload"]
+        return self.sale_id._wechat_uploads()._without_accepted_details()
+
     def write(self, vals):
         res = super().write(vals)
         if vals.get("wechat_received_at") and not self.env.context.get(
@@ -39,7 +102,12 @@ class StockPicking(models.Model):
             # once; how it went is told in the delivery's chatter, as no one is there to
             # read a notification.
             for picking in self.filtered(lambda p: p.state == "done"):
-                for line in picking._wechat_remind_receipt():
+                # Worded for the order's salesperson, whom it concerns: a posted line
+                # has one language.
+                reader = picking.sale_id.user_id or picking.user_id
+                for line in picking.with_context(
+                    lang=reader.lang or self.env.lang
+                )._wechat_remind_receipt():
                     picking.message_post(body=line)
         if {"carrier_tracking_ref", "carrier_id"} & vals.keys():
             # A corrected tracking number must reach WeChat as an update.
@@ -47,7 +115,7 @@ class StockPicking(models.Model):
         return res
 
     def action_wechat_upload_now(self):
-        """Send the WeChat orders of these deliveries now."""
+        """Send the WeChat orders of these deliveries now, and say how it went."""
         return (
             self._wechat_uploads_of_user()
             ._without_accepted_details()
@@ -55,10 +123,13 @@ class StockPicking(models.Model):
         )
 
     def action_wechat_retry(self):
-        """Queue the WeChat orders of these deliveries again at once."""
-        self._wechat_uploads_of_user(
-            create=False
-        )._without_accepted_details().action_retry()
+        """Send the WeChat orders of these deliveries again now, and say how it
+        went."""
+        return (
+            self._wechat_uploads_of_user(create=False)
+            ._without_accepted_details()
+            .action_retry()
+        )
 
     def action_wechat_remind_receipt(self):
         """Remind the buyer to confirm receipt (WeChat's notify_confirm_receive),
@@ -76,8 +147,13 @@ class StockPicking(models.Model):
         )
 
     def action_view_wechat_upload(self):
-        """The upload that carries this delivery."""
-        return self._wechat_uploads_of_user(create=False)._action_open()
+        """The uploads of this delivery's shipping once it is done; before, those of
+        its order (what WeChat has of the order so far)."""
+        uploads = self._wechat_uploads_of_user(create=False)
+        shipping = self.env["wechat.shipping.upload"]
+        for picking in self.sudo():
+            shipping |= picking._wechat_shipping_uploads()
+        return ((uploads & shipping) or uploads)._action_open()
 
     def _wechat_uploads_of_user(self, create=True):
         """The uploads of these deliveries' sale orders, for a person's action on
@@ -113,7 +189,10 @@ class StockPicking(models.Model):
             # Built as the job builds it, whoever validates (it reads WeChat fields of
             # the order).
             uploads = (
-                self.env["wechat.shipping.upload"]._for_orders(strict.sale_id).sudo()
+                self.env["wechat.shipping.upload"]
+                ._for_orders(strict.sale_id)
+                .sudo()
+                ._without_accepted_details()
             )
             reasons = uploads._check_payloads()
             if reasons:
@@ -230,5 +309,6 @@ class StockPicking(models.Model):
                     )
                 )
             else:
-                lines.append(f"{order.name}: {result.describe(lang)}")
+                reason = result.describe(lang, field_labels(self.env))
+                lines.append(f"{order.name}: {reason}")
         return lines

@@ -3,6 +3,8 @@ from wechat_protocol import report, validation
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .field_labels import field_labels
+
 # The language of the names WeChat's get_delivery_list gives.
 WECHAT_NAMES_LANG = "zh_CN"
 
@@ -40,7 +42,9 @@ class WechatExpressCompany(models.Model):
         lang = self.env.lang or "en_US"
         for company in self:
             if problems := validation.check_express_company(company.code):
-                raise ValidationError(report.describe(problems, lang))
+                raise ValidationError(
+                    report.describe(problems, lang, labels=field_labels(self.env))
+                )
 
     def _wechat_clean_vals(self, vals, creating=False):
         vals = super()._wechat_clean_vals(vals, creating)

@@ -10,6 +10,8 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import LazyTranslate
 
+from .field_labels import field_labels
+
 _logger = logging.getLogger(__name__)
 KEY_FIELDS = [
     "wechat_order_number_type",
@@ -36,6 +38,14 @@ ORDER_STATES = [
     ("refunded", "Refunded"),
     ("awaiting_settlement", "Funds awaiting settlement"),
 ]
+# The states in which WeChat still holds the payment's funds (not settled, not
+# refunded).
+FUNDS_HELD_STATES = (
+    "awaiting_shipment",
+    "shipped",
+    "receipt_confirmed",
+    "awaiting_settlement",
+)
 # How far along the trade a state is (observed: 1, 2, 3, 6, 4; a refund ends it).
 STATE_RANK = {
     "awaiting_shipment": 0,
@@ -73,10 +83,20 @@ class WechatOrderKeyMixin(models.AbstractModel):
         "the type used when the order's shopping details were uploaded.",
     )
     wechat_mchid = fields.Char(
-        "WeChat Pay Merchant ID", copy=False, groups=WECHAT_USERS
+        "WeChat Pay Merchant ID",
+        copy=False,
+        groups=WECHAT_USERS,
+        help="The WeChat Pay merchant id (商户号) that took the payment, as the WeChat "
+        "Pay merchant platform (pay.weixin.qq.com) shows it under Account Center; "
+        "paid through a service provider, the provider's.",
     )
     wechat_out_trade_no = fields.Char(
-        "Merchant Order Number", copy=False, groups=WECHAT_USERS
+        "Merchant Order Number",
+        copy=False,
+        groups=WECHAT_USERS,
+        help="The merchant order number (out_trade_no) the Mini Program's back end "
+        "gave the payment when it asked WeChat Pay for it; the payment's record in "
+        "the WeChat Pay merchant platform shows it too.",
     )
     wechat_sub_mchid = fields.Char(
         "WeChat Pay Sub-merchant ID",
@@ -92,9 +112,20 @@ class WechatOrderKeyMixin(models.AbstractModel):
         "without one takes the company's default.",
     )
     wechat_transaction_id = fields.Char(
-        "WeChat Pay Transaction ID", copy=False, groups=WECHAT_USERS
+        "WeChat Pay Transaction ID",
+        copy=False,
+        groups=WECHAT_USERS,
+        help="WeChat Pay's own number of the payment (微信支付订单号, usually 28 "
+        "digits): in the payment notification the Mini Program's back end received, "
+        "or in the transaction records of the WeChat Pay merchant platform.",
     )
-    wechat_payer_openid = fields.Char("Payer OpenID", copy=False, groups=WECHAT_USERS)
+    wechat_payer_openid = fields.Char(
+        "Payer OpenID",
+        copy=False,
+        groups=WECHAT_USERS,
+        help="The buyer's OpenID in the Mini Program, which its back end keeps with "
+        "the order (from wx.login); WeChat checks that the payment is this buyer's.",
+    )
     wechat_order_state = fields.Selection(
         ORDER_STATES,
         "WeChat Order State",
@@ -163,17 +194,20 @@ class WechatOrderKeyMixin(models.AbstractModel):
                 or record.wechat_transaction_id
                 or record.wechat_sub_mchid
             ):
+                field = self._fields["wechat_order_number_type"]
                 raise ValidationError(
                     self.env._(
-                        "%(record)s: choose the WeChat order "
-                        "number type for its WeChat order key.",
+                        "%(record)s: choose %(field)s for its WeChat order key.",
                         record=label,
+                        field=field._description_string(self.env),
                     )
                 )
             if record.wechat_payer_openid:
                 problems += validation.check_openid(record.wechat_payer_openid)
             if problems:
-                raise ValidationError(report.describe(problems, lang, label))
+                raise ValidationError(
+                    report.describe(problems, lang, label, field_labels(self.env))
+                )
 
     def write(self, vals):
         if "company_id" in vals and not self._wechat_own_names(vals):
@@ -323,12 +357,12 @@ class WechatOrderKeyMixin(models.AbstractModel):
         try:
             result = client.verify_shopping_details(body)
         except validation.PayloadInvalid as invalid:
-            problem = invalid.message(lang)
+            problem = invalid.message(lang, field_labels(self.env))
             return f"{self.name}: {report.shorten(problem, report.MAX_MESSAGE_CHARS)}"
         if result.accepted:
             answer = str(result.data.get("verify_result") or "")
             return f"{self.name}: {report.shorten(answer, report.MAX_MESSAGE_CHARS)}"
-        return f"{self.name}: {result.describe(lang)}"
+        return f"{self.name}: {result.describe(lang, field_labels(self.env))}"
 
     # ------------------------------------------------------- WeChat's side of the order
 
@@ -544,18 +578,23 @@ def unix_from_moment(moment):
     return int(moment.replace(tzinfo=timezone.utc).timestamp())
 
 
-def notification(title, lines, kind="info"):
+def notification(title, lines, kind="info", reload=False):
     """A client notification of one line per order (the actions that call WeChat say
-    so); it stays until closed unless it only says all went well."""
+    so); it stays until closed unless it only says all went well. `reload`: the form
+    the button was pressed on is read again after it (the web client's close action
+    reloads it), so that it shows what the action changed."""
+    params = {
+        "title": title,
+        "message": "\n".join(lines),
+        "type": kind,
+        "sticky": kind != "success",
+    }
+    if reload:
+        params["next"] = {"type": "ir.actions.act_window_close"}
     return {
         "type": "ir.actions.client",
         "tag": "display_notification",
-        "params": {
-            "title": title,
-            "message": "\n".join(lines),
-            "type": kind,
-            "sticky": kind != "success",
-        },
+        "params": params,
     }
 
 

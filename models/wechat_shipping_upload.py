@@ -2,16 +2,25 @@ import dataclasses
 import functools
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from psycopg2.errors import SerializationFailure
-from wechat_protocol import call_pool, catalogue, exchange, payload, report, rfc3339
+from wechat_protocol import (
+    call_pool,
+    catalogue,
+    exchange,
+    labels,
+    payload,
+    report,
+    rfc3339,
+)
 
 from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.service.model import retrying
 from odoo.tools import LazyTranslate
 
+from .field_labels import field_labels
 from .wechat_order_key_mixin import key_text, notification
 from .wechat_upload_payload import (
     DELIVERY_CODES,
@@ -43,9 +52,10 @@ FAMILIES = [
 # Of uploads equally pressing, what an order or a delivery shows first: its shipping.
 FAMILY_SHOWN = (ORDER_SHIPPING, SHOPPING_ORDER, SHOPPING_DETAILS)
 DETAILS_ELSEWHERE_MISSING = _lt(
-    "The shopping details of %(order)s are uploaded by another system (Settings > "
-    "WeChat Shipping > Shopping Details Uploaded By), and WeChat holds none for "
-    "order key %(key)s. Have that system upload them with this order key, then retry."
+    "The shopping details of %(order)s are uploaded by another system "
+    "([[shopping_details_by]] in the WeChat Shipping settings), and WeChat holds "
+    "none for order key %(key)s. Have that system upload them with this order key, "
+    "then retry."
 )
 CORRECTION_USED = _lt(
     "WeChat allows one change of a payment's complete shipping, and "
@@ -78,6 +88,31 @@ CLAIM_SIZE = 20
 BATCH_PER_CALL_IN_FLIGHT = 10
 # Uploads an Upload now notification names with their reasons; the list shows the rest.
 NOTIFIED_UPLOADS = 5
+# Who reads deliveries (stock.picking): inventory users, and salespeople through
+# sale_stock.
+PICKING_READERS = "stock.group_stock_user,sales_team.group_sale_salesman"
+# How an attempt a person asked for ended, as a notification says it, most pressing
+# first: refused or failed, nothing to send yet (both followed by the state's label and
+# the reason), taken by the upload job, nothing sent as WeChat holds exactly this,
+# accepted.
+REFUSED, WAITING, SENDING, QUEUED, HELD, ACCEPTED = (
+    "refused",
+    "waiting",
+    "sending",
+    "queued",
+    "held",
+    "accepted",
+)
+OUTCOME_ORDER = (REFUSED, WAITING, SENDING, QUEUED, HELD, ACCEPTED)
+OUTCOME_LINES = {
+    ACCEPTED: _lt("%s: WeChat accepted it."),
+    HELD: _lt("%s: WeChat already holds exactly this; nothing was sent."),
+    SENDING: _lt(
+        "%s: the upload job is sending it right now; reload the screen in a moment "
+        "to see how it went."
+    ),
+    QUEUED: _lt("%s: queued; the upload job sends it in a moment."),
+}
 
 
 def _wire_key_text(order_key_wire):
@@ -91,6 +126,18 @@ def _wire_key_text(order_key_wire):
     else:
         names = ("mchid", "out_trade_no")
     return key_text(names, [order_key_wire.get(name) for name in names])
+
+
+def _without_upload_time(body):
+    """A stored request body as data without its upload_time, or None if damaged."""
+    try:
+        data = json.loads(body)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    data.pop("upload_time", None)
+    return data
 
 
 def _open_records(action_xmlid, records):
@@ -183,9 +230,17 @@ class WechatShippingUpload(models.Model):
         "use WeChat's codes); empty when nothing is wrong.",
     )
     upload_time = fields.Char(
-        "Upload Time Sent",
+        "Upload Time Sent (RFC 3339)",
         readonly=True,
-        help="upload_time of the last request sent; each update carries a later one.",
+        help="upload_time of the last request sent, as WeChat received it (China "
+        "Standard Time, +08:00, unless the company's address says otherwise); each "
+        "update carries a later one.",
+    )
+    upload_time_at = fields.Datetime(
+        "Upload Time Sent",
+        compute="_compute_upload_time_at",
+        help="upload_time of the last request sent, in your time zone; each update "
+        "carries a later one.",
     )
     request_body = fields.Text("Request Body (masked)", readonly=True)
     request_body_pretty = fields.Text(
@@ -204,14 +259,17 @@ class WechatShippingUpload(models.Model):
         help="Order Shipping Management: per payment order, WeChat's "
         "finish_shipping_count (1 once complete, 2 once its one change is used).",
     )
+    # For those who may read deliveries: a WeChat Shipping user without inventory or
+    # sales rights reads uploads, not the deliveries behind them.
     picking_ids = fields.Many2many(
         "stock.picking",
         compute="_compute_picking_ids",
         search="_search_picking_ids",
         string="Deliveries",
+        groups=PICKING_READERS,
     )
     picking_count = fields.Integer(
-        compute="_compute_picking_ids", string="Delivery Count"
+        compute="_compute_picking_ids", string="Delivery Count", groups=PICKING_READERS
     )
 
     _sql_constraints = [
@@ -240,10 +298,15 @@ class WechatShippingUpload(models.Model):
     @api.depends("problems")
     @api.depends_context("lang")
     def _compute_reason(self):
+        # Stored with the placeholders of the fields they name: filled in with the
+        # labels the reader sees now.
         lang = self.env.lang or "en_US"
+        names = field_labels(self.env)
         for upload in self:
             upload.reason = (
-                report.render(upload.problems, lang) if upload.problems else False
+                report.render(upload.problems, lang, names)
+                if upload.problems
+                else False
             )
 
     @api.depends("problems")
@@ -253,6 +316,23 @@ class WechatShippingUpload(models.Model):
             codes = (p.get("code") for p in problems if isinstance(p, dict))
             upload.problem_code = next(
                 (c for c in codes if isinstance(c, int) and not isinstance(c, bool)), 0
+            )
+
+    @api.depends("upload_time")
+    def _compute_upload_time_at(self):
+        for upload in self:
+            try:
+                moment = (
+                    rfc3339.parse_rfc3339(upload.upload_time)
+                    if upload.upload_time
+                    else None
+                )
+            except ValueError:
+                moment = None  # damaged: the text itself is shown beside
+            upload.upload_time_at = (
+                moment.astimezone(timezone.utc).replace(tzinfo=None)
+                if moment
+                else False
             )
 
     @api.depends("request_body")
@@ -309,66 +389,114 @@ class WechatShippingUpload(models.Model):
             .sudo()
             ._without_accepted_details()
         )
+        sent_before = {upload.id: upload.upload_time for upload in uploads}
         details = uploads.filtered(lambda u: u.family == SHOPPING_DETAILS)
         for batch in (details, uploads - details):
             if batch:
                 batch._request_upload(trigger=False)
                 batch._claim(batch.ids, batch_size=len(batch))._send_claimed()
-        return self._sent_notification()
+        return uploads._sent_notification(sent_before)
 
     def action_retry(self):
-        """Queue again at once, whatever the backoff said, with a new count of
-        attempts."""
+        """Send again now, whatever the backoff said, with a new count of attempts,
+        and say how it went."""
         self._check_send_access()
         self.sudo().filtered(lambda u: u.state != "sending").write({"attempt_count": 0})
-        self._request_upload()
+        return self.action_upload_now()
 
     def action_view_pickings(self):
         """The deliveries this upload carries."""
         return _open_records("stock.action_picking_tree_all", self.picking_ids)
 
-    def _sent_notification(self):
-        """How an Upload now went: the orders WeChat accepted, else each one's state and
-        reason; the screen behind it is reloaded (it shows the new state)."""
-        uploads = self.sudo()
-        refused = uploads.filtered(lambda u: u.state != "sent")
-        if refused:
-            action = self._refused_notification(refused)
-        else:
-            names = report.shorten(", ".join(uploads.mapped("name")), 300)
-            action = notification(
-                self.env._("WeChat accepted the shipping information"),
-                [names],
-                kind="success",
+    def _sent_notification(self, sent_before):
+        """How an Upload now or a Retry of these uploads went, one line per upload
+        (`sent_before`: {upload id: its upload_time before}); the screen behind it is
+        reloaded (it shows the new state)."""
+        if not self:
+            return notification(
+                self.env._("Nothing to send to WeChat"),
+                [
+                    self.env._(
+                        "Nothing here is a WeChat order: a sale order needs its "
+                        "WeChat order key, a combined order its sale orders."
+                    )
+                ],
+                reload=True,
             )
-        action["params"]["next"] = {"type": "ir.actions.act_window_close"}
-        return action
+        outcomes = {
+            upload: upload._attempt_outcome(sent_before.get(upload.id))
+            for upload in self
+        }
+        return notification(
+            self._outcome_title(list(outcomes.values())),
+            self._outcome_lines(outcomes),
+            kind=self._outcome_kind(list(outcomes.values())),
+            reload=True,
+        )
 
-    def _refused_notification(self, refused):
-        """A warning naming the first of `refused` (of these uploads) with their state
-        and reason."""
-        states = dict(self._fields["state"]._description_selection(self.env))
-        lines = []
-        for upload in refused[:NOTIFIED_UPLOADS]:
-            line = f"{upload.name} ({states[upload.state]})"
-            lines.append(
-                f"{line}: {report.shorten(upload.reason, 300)}"
-                if upload.reason
-                else line
+    def _attempt_outcome(self, upload_time_before):
+        """How the attempt a person just asked for ended for this upload: REFUSED,
+        WAITING, SENDING, QUEUED, HELD (nothing sent: WeChat holds exactly this, or
+        said so) or ACCEPTED. A call WeChat answered moves upload_time on."""
+        if self.state == "sent":
+            unsent = self.upload_time == upload_time_before
+            return HELD if unsent or self.last_errcode else ACCEPTED
+        return {"waiting": WAITING, "sending": SENDING, "pending": QUEUED}.get(
+            self.state, REFUSED
+        )
+
+    def _outcome_title(self, outcomes):
+        """The title of a notification of these outcomes."""
+        held = sum(outcome in (HELD, ACCEPTED) for outcome in outcomes)
+        if held < len(outcomes):
+            return self.env._(
+                "WeChat accepted %(sent)s of %(total)s", sent=held, total=len(outcomes)
             )
-        if len(refused) > NOTIFIED_UPLOADS:
+        if ACCEPTED in outcomes:
+            return self.env._("WeChat accepted the shipping information")
+        return self.env._(
+            "Nothing to send: WeChat already holds this shipping information"
+        )
+
+    @staticmethod
+    def _outcome_kind(outcomes):
+        """The notification's colour: success when WeChat took something and holds
+        everything, a warning when something was not taken, else information."""
+        if REFUSED in outcomes:
+            return "warning"
+        if ACCEPTED in outcomes and set(outcomes) <= {ACCEPTED, HELD}:
+            return "success"
+        return "info"
+
+    def _outcome_lines(self, outcomes):
+        """One line per upload, the most pressing first, naming the order (and its
+        WeChat API when the order has several uploads here); the first few only."""
+        lang = self.env.lang or "en_US"
+        states = dict(self._fields["state"]._description_selection(self.env))
+        families = dict(self._fields["family"]._description_selection(self.env))
+        names = [upload.name for upload in outcomes]
+        ordered = sorted(outcomes, key=lambda u: OUTCOME_ORDER.index(outcomes[u]))
+        lines = []
+        for upload in ordered[:NOTIFIED_UPLOADS]:
+            outcome = outcomes[upload]
+            details = [families[upload.family]] if names.count(upload.name) > 1 else []
+            if outcome in (REFUSED, WAITING):
+                details.append(states[upload.state])
+            label = f"{upload.name} ({', '.join(details)})" if details else upload.name
+            if outcome in OUTCOME_LINES:
+                lines.append(OUTCOME_LINES[outcome]._translate(lang) % label)
+            elif upload.reason:
+                lines.append(f"{label}: {report.shorten(upload.reason, 300)}")
+            else:
+                lines.append(label)
+        if len(ordered) > NOTIFIED_UPLOADS:
             lines.append(
                 self.env._(
                     "… and %s more: see the WeChat Uploads list.",
-                    len(refused) - NOTIFIED_UPLOADS,
+                    len(ordered) - NOTIFIED_UPLOADS,
                 )
             )
-        title = self.env._(
-            "WeChat accepted %(sent)s of %(total)s",
-            sent=len(self) - len(refused),
-            total=len(self),
-        )
-        return notification(title, lines, kind="warning")
+        return lines
 
     def _check_send_access(self):
         """Who may send or retry: the WeChat Shipping group (which alone reads uploads),
@@ -639,6 +767,9 @@ class WechatShippingUpload(models.Model):
             return finish("attention", found.as_dicts(), body=body, info=info)
         if config_error:
             return finish("attention", self._odoo_problem(config_error), body=body)
+        if self._wechat_holds_body(body):
+            # Nothing sent: the upload keeps the body and upload_time WeChat holds.
+            return finish("sent", [])
         held, counts = self._wechat_known()
         return exchange.Exchange(
             client,
@@ -649,6 +780,25 @@ class WechatShippingUpload(models.Model):
             counts,
             self.attempt_count,
         ), body
+
+    def _wechat_holds_body(self, body):
+        """Whether WeChat holds exactly `body`, upload_time aside: a Shopping Order
+        shipping whose last attempt WeChat accepted with that body (Shopping Order has
+        no get_order). Any later attempt would have left a problem behind (a refusal, a
+        lost answer, a wait), so the stored body is then what WeChat accepted."""
+        if (
+            self.family != SHOPPING_ORDER
+            or self.in_doubt
+            or self.problems
+            or self.last_errcode
+            or not self.request_body
+        ):
+            return False
+        held, wanted = (
+            _without_upload_time(self.request_body),
+            _without_upload_time(body),
+        )
+        return held is not None and held == wanted
 
     def _record_answer(self, answer, held_until, body, info, locked=None):
         """Record how this upload's exchange ended: an exchange.Answer, or the exception
@@ -683,6 +833,10 @@ class WechatShippingUpload(models.Model):
             extra.update(wechat_held=answer.held, wechat_finish_counts=answer.counts)
         if answer.sent is not None:
             body = json.dumps(answer.sent, ensure_ascii=False)
+        elif result is None:
+            # Nothing went out (WeChat holds it already): the stored body stays the one
+            # WeChat got, as upload_time does.
+            body = None
         return finish(
             answer.state,
             problems,
@@ -704,8 +858,8 @@ class WechatShippingUpload(models.Model):
                     "code": result.errcode,
                     "path": "",
                     "label": "",
-                    "en": result.describe("en_US"),
-                    "zh": result.describe("zh_CN"),
+                    "en": result.describe("en_US", labels.KEEP),
+                    "zh": result.describe("zh_CN", labels.KEEP),
                 }
             ]
         )
@@ -777,7 +931,10 @@ class WechatShippingUpload(models.Model):
         if result is not None:
             vals.update(last_errcode=result.errcode or 0, last_errmsg=result.errmsg)
         if state == "sent":
-            vals.update(sent_at=now, attempt_count=0)
+            vals["attempt_count"] = 0
+            # Accepted now, or known now to be held; an unchanged order sent nothing.
+            if result is not None or self.in_doubt or not self.sent_at:
+                vals["sent_at"] = now
         elif state == "retrying":
             delay = min(
                 RETRY_CAP_SECONDS,

@@ -3,15 +3,15 @@ chatter's lines."""
 
 from markupsafe import Markup
 
-from odoo import api, models
+from odoo import models
 
 
 class WechatUploadChatter(models.AbstractModel):
     """The chatter rules of wechat.shipping.upload (which also inherits mail.thread and
     mail.activity.mixin): a failure that needs attention schedules one warning activity
     for the salesperson, the acceptance that ends it closes it; each line is worded in
-    the language of the person it concerns, and state changes are shown in the reader's
-    language."""
+    the language of the person it concerns (its state changes read in the reader's:
+    mail.tracking.value)."""
 
     _name = "wechat.upload.chatter"
     _description = "WeChat upload chatter"
@@ -70,45 +70,3 @@ class WechatUploadChatter(models.AbstractModel):
         ):
             return self.with_context(lang=self._wechat_owner().lang)._reason_html()
         return super()._track_get_default_log_message(tracked_fields)
-
-    @api.model
-    def _wechat_tracking_for_reader(self, formatted):
-        """Selection values of formatted tracking lines (mail.tracking.value's
-        _tracking_value_format) in this environment's language, that of the reader.
-
-        Odoo stores a selection's label as text in the language of whoever made the
-        change: here the upload job, not the person who reads the chatter. The label is
-        read back to its key through the labels of every active language; one it cannot
-        tell (a label translated since, or shared by two keys) is shown as stored."""
-        tracked = {line["fieldName"] for line in formatted}
-        selections = {
-            name: (
-                self._wechat_selection_keys(field),
-                dict(field._description_selection(self.env)),
-            )
-            for name, field in self._fields.items()
-            if name in tracked and field.type == "selection"
-        }
-        for line in formatted:
-            if line["fieldName"] not in selections:
-                continue
-            keys, labels = selections[line["fieldName"]]
-            for side in ("oldValue", "newValue"):
-                key = keys.get(line[side]["value"])
-                if key in labels:
-                    line[side]["value"] = labels[key]
-        return formatted
-
-    @api.model
-    def _wechat_selection_keys(self, field):
-        """{label: key} of a selection field, over its source labels and every active
-        language."""
-        envs = [self.with_context(lang=None).env] + [
-            self.with_context(lang=code).env
-            for code, _name in self.env["res.lang"].get_installed()
-        ]
-        keys = {}
-        for env in envs:
-            for key, label in field._description_selection(env):
-                keys.setdefault(label, set()).add(key)
-        return {label: found.pop() for label, found in keys.items() if len(found) == 1}

@@ -13,6 +13,8 @@ from wechat_protocol import order_shipping_record as record
 from odoo import models
 from odoo.tools import LazyTranslate
 
+from .field_labels import field_labels
+
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
 
@@ -194,15 +196,26 @@ class WechatUploadPayload(models.AbstractModel):
 
     def _check_payloads(self):
         """Why WeChat would refuse these uploads' payloads, in the user's language (''
-        if it would not)."""
-        lines = []
+        if it would not): each problem once, preceded by the WeChat APIs that would
+        refuse it when these uploads go to several."""
+        families = dict(self._fields["family"]._description_selection(self.env))
+        apis_of_line = {}
         for upload in self:
             info, found = upload._build_payload()
             if isinstance(info, Waiting):
                 continue
             found.extend(info.check())
-            lines.append(report.render(found.as_dicts(), self.env.lang))
-        return "\n".join(line for line in lines if line)
+            reason = report.render(
+                found.as_dicts(), self.env.lang, field_labels(self.env)
+            )
+            for line in reason.splitlines():
+                apis_of_line.setdefault(line, []).append(families[upload.family])
+        if len(set(self.mapped("family"))) < 2:
+            return "\n".join(apis_of_line)
+        return "\n".join(
+            f"{' / '.join(dict.fromkeys(apis))}: {line}"
+            for line, apis in apis_of_line.items()
+        )
 
     @staticmethod
     def _masked_body(client, info):

@@ -103,15 +103,37 @@ def build(env, args):
         {"name": "茶艺课 Tea ceremony class", "type": "service", "list_price": 300}
     )
     for order in (lonely, partial):
-        wechat.pay(OPENID, mchid=MCHID, out_trade_no=order.wechat_out_trade_no)
+        wechat.pay(
+            OPENID,
+            mchid=MCHID,
+            out_trade_no=order.wechat_out_trade_no,
+            paid_amount=round(order.amount_total * 100),
+        )
     wechat.pay(OPENID, mchid=MCHID, out_trade_no=f"DEMO-CLASS-{combined.id}")
     virtual = scenario.order(
         [(lesson, 1)], wechat_out_trade_no=f"DEMO-CLASS-{combined.id}", **seller
     )
     scenario.ship(lonely.picking_ids, False)
     scenario.ship(partial.picking_ids, "SF1400000000044", quantities={cups: 0})
+    # For Inventory > Operations > WeChat > Reconciliation: a payment no Odoo order
+    # has, and an order paid but not shipped yet.
+    wechat.pay(
+        OPENID,
+        mchid=MCHID,
+        out_trade_no=f"DEMO-UNKNOWN-{combined.id}",
+        paid_amount=round(tea.list_price * 100),
+    )
+    unshipped = scenario.order([(teapot, 1)], partner_id=meimei.id, **seller)
+    wechat.pay(
+        OPENID,
+        mchid=MCHID,
+        out_trade_no=unshipped.wechat_out_trade_no,
+        paid_amount=round(unshipped.amount_total * 100),
+    )
 
     env["wechat.shipping.upload"]._cron_send_due()
+    # WeChat's order states, as the hourly job reads them: what the funds report shows.
+    env["sale.order"]._cron_wechat_sync_states()
     env.cr.commit()
     return {
         "combined": (combined.wechat_mchid, combined.wechat_out_trade_no),
@@ -331,11 +353,12 @@ def main():
     payments = control.payments()
     print("demo: WeChat's side of the payments (Order Shipping Management)")
     for payment in payments:
+        # shipping is {} while WeChat holds none (a payment not shipped yet)
         shipping = payment["shipping"]
         print(
             f"  {payment['merchant_trade_no']}: state {payment['order_state']}, "
-            f"finish_shipping_count {shipping['finish_shipping_count']}, "
-            f"{shipping['goods_desc'] or '-'}"
+            f"finish_shipping_count {shipping.get('finish_shipping_count', 0)}, "
+            f"{shipping.get('goods_desc') or '-'}"
         )
         for sub in payment["sub_orders"]:
             print(

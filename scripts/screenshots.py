@@ -5,6 +5,9 @@ into docs/screenshots/:
   delivery-banner.png  a delivery whose WeChat upload needs attention, with the reason
   uploads-list.png     the WeChat Uploads list as it opens (those that need attention)
   settings.png         Inventory settings, block WeChat Shipping
+  reconciliation.png   Inventory > Operations > WeChat > Reconciliation, after pressing
+                       Reconcile with WeChat, every group open
+  funds-report.png     Sales > Reporting > WeChat Funds Awaiting Settlement as it opens
 then stops the demo. --url uses a demo that is already running instead.
 
 Chromium is driven through the DevTools protocol on a pipe (--remote-debugging-pipe): no
@@ -282,8 +285,11 @@ def show(browser, url, selector, timeout):
 
 
 def run(browser, script):
-    """Run JavaScript in the page (a statement; its value is dropped)."""
-    browser.call("Runtime.evaluate", expression=f"(() => {{ {script} }})()")
+    """Run JavaScript in the page (statements; the value they return comes back)."""
+    answer = browser.call(
+        "Runtime.evaluate", expression=f"(() => {{ {script} }})()", returnByValue=True
+    )
+    return answer["result"].get("value")
 
 
 def capture(browser, path, down_to=None):
@@ -313,8 +319,52 @@ def capture(browser, path, down_to=None):
     print(f"screenshots: wrote {path}")
 
 
+def reconciliation(browser, url, out, timeout):
+    """Press Reconcile with WeChat (the demo's sandbox holds payments of each kind),
+    open every group of the list and take it."""
+    show(
+        browser,
+        f"{url}/odoo/action-wechat_shipping.wechat_reconciliation_line_action",
+        "button[name=action_reconcile]",
+        timeout,
+    )
+    run(browser, 'document.querySelector("button[name=action_reconcile]").click();')
+    wait_for(
+        browser,
+        shown(".o_list_view .o_group_header"),
+        "Reconcile with WeChat listed no payment",
+        timeout,
+    )
+    # One group at a time: opening one renders the list again.
+    folded = ".o_list_view .o_group_header:not(.o_group_open)"
+    while run(
+        browser,
+        f"const group = document.querySelector({json.dumps(folded)});"
+        "if (group) { group.click(); } return Boolean(group);",
+    ):
+        wait_for(
+            browser,
+            "true",
+            "a group of the reconciliation did not open",
+            timeout,
+        )
+    capture(browser, out / "reconciliation.png", down_to=".o_list_view .o_list_table")
+
+
+def funds_report(browser, url, out, timeout):
+    """The funds report as it opens, whichever view it opens in."""
+    show(
+        browser,
+        f"{url}/odoo/action-wechat_shipping.sale_order_action_wechat_settlement",
+        ".o_action_manager .o_view_controller .o_content",
+        timeout,
+    )
+    time.sleep(1)  # a chart draws itself after the data came
+    capture(browser, out / "funds-report.png")
+
+
 def take(browser, session, url, out, timeout):
-    """Log the browser in with the session's cookie and take the three shots."""
+    """Log the browser in with the session's cookie and take the shots."""
     browser.call(
         "Network.setCookie",
         name="session_id",
@@ -349,26 +399,44 @@ def take(browser, session, url, out, timeout):
         out / "uploads-list.png",
         down_to=".o_list_view .o_list_table, .o_search_panel_section",
     )
+    reconciliation(browser, url, out, timeout)
+    funds_report(browser, url, out, timeout)
+    settings(browser, url, out, timeout)
 
-    # The settings' block, found by one of its settings (its title is translated); a
-    # taller window holds all of it.
-    block = ".o_settings_container:has(#wechat_upload)"
+
+def settings(browser, url, out, timeout):
+    """The addon's blocks of the Inventory settings, found by their settings' ids (all
+    `wechat_...`; the blocks' titles are translated), in a window as tall as they
+    are."""
+    blocks = ".o_settings_container:has([id^=wechat_])"
+    show(
+        browser,
+        f"{url}/odoo/action-stock.action_stock_config_settings",
+        blocks,
+        timeout,
+    )
+    # From the first block's title to the last block's end, plus the navigation bar and
+    # the control panel above them.
+    height = run(
+        browser,
+        f"const found = [...document.querySelectorAll({json.dumps(blocks)})];"
+        "const top = found[0].previousElementSibling.getBoundingClientRect().top;"
+        "return Math.ceil(found.at(-1).getBoundingClientRect().bottom - top);",
+    )
     browser.call(
         "Emulation.setDeviceMetricsOverride",
         width=WIDTH,
-        height=2 * HEIGHT,
+        height=max(HEIGHT, height + 300),
         deviceScaleFactor=1,
         mobile=False,
     )
-    show(
-        browser, f"{url}/odoo/action-stock.action_stock_config_settings", block, timeout
-    )
     run(
         browser,
-        f"document.querySelector({json.dumps(block)}).previousElementSibling.scrollIntoView();",
+        f"document.querySelector({json.dumps(blocks)})"
+        ".previousElementSibling.scrollIntoView();",
     )
-    time.sleep(0.5)
-    capture(browser, out / "settings.png", down_to=block)
+    wait_for(browser, shown(blocks), "the settings did not settle", timeout)
+    capture(browser, out / "settings.png", down_to=blocks)
 
 
 def chinese_font():

@@ -22,3 +22,9 @@ from . import test_shopping_details
 from . import test_tours
 from . import test_button_walk
 from . import test_sub_merchant
+from . import test_sale_order_actions
+from . import test_sale_order_tours
+from . import test_delivery_uploads
+from . import test_delivery_tours
+from . import test_glossary
+from . import test_glossary_tours

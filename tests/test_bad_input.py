@@ -16,6 +16,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from ..demo.scenario import CONSIGNOR_PHONE, MCHID, OPENID
+from ..models.field_labels import field_labels
 from .common import WechatShippingCase
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -134,6 +135,9 @@ class TestBadInput(WechatShippingCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("zh_CN")
+        # Its terms too, as Settings > Languages loads them: messages name fields by
+        # their Chinese labels.
+        cls.env["ir.module.module"]._load_module_terms(["wechat_shipping"], ["zh_CN"])
         cls.order = cls.scenario.order([(cls.tea, 1)])
 
     # ------------------------------------------------------------------ helpers
@@ -146,8 +150,10 @@ class TestBadInput(WechatShippingCase):
         self.assertIn(f"[{code}]", message)
         if lang.startswith("zh"):
             self.assertRegex(message, CJK)
+        # The protocol's words, the fields named by their labels on screen.
+        names = field_labels(self.env(context=dict(self.env.context, lang=lang)))
         for problem in expected:
-            self.assertIn(problem.message(lang), message)
+            self.assertIn(problem.message(lang, names), message)
 
     def assertRefused(self, record, vals, code, expected_of=None, form=False):
         """Refused in English and Chinese; the record keeps its values; no upload row
@@ -261,7 +267,7 @@ class TestBadInput(WechatShippingCase):
         # Numbers without a type: refused too, with Odoo's own message.
         with self.assertRaises(ValidationError) as caught:
             order.write({"wechat_mchid": MCHID, "wechat_out_trade_no": "SO1"})
-        self.assertIn("choose the WeChat order number type", caught.exception.args[0])
+        self.assertIn("choose WeChat Order Number Type", caught.exception.args[0])
 
     def test_sale_order_mchid_points_at_the_order(self):
         # The merchant id is the order's own (its WeChat tab), not a setting of the
@@ -750,8 +756,8 @@ class TestBadInput(WechatShippingCase):
         self.assertEqual(
             paths["shipping_list[0].item_list[0].merchant_item_id"], c.PARAM_ERROR
         )
-        self.assertIn("More than 10 shipments", upload.reason)
-        self.assertIn("物流信息超过 10 条", upload.with_context(lang="zh_CN").reason)
+        self.assertIn("More than 10 parcels", upload.reason)
+        self.assertIn("包裹超过 10 个", upload.with_context(lang="zh_CN").reason)
         self.assertIn(
             "商户侧商品 ID 超过 64 字节", upload.with_context(lang="zh_CN").reason
         )

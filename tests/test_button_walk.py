@@ -324,6 +324,15 @@ class TestButtonWalk(WechatShippingHttpCase):
             [(cup, 2)], commitment_date=fields.Datetime.now() + timedelta(days=20)
         )
         unshipped = self._paid([(tea, 3)])
+        # What WeChat's order list says of the two unshipped payments (the state sync
+        # follows Order Shipping Management companies; this one uploads Shopping
+        # Orders).
+        (dated | unshipped)._wechat_take_state(
+            {
+                "wechat_order_state": "awaiting_shipment",
+                "wechat_state_since": fields.Datetime.now(),
+            }
+        )
         self.wechat.pay(OPENID, mchid=MCHID, out_trade_no="WXUNKNOWN0001")
         orders = {
             "WeChat order shipped, WeChat has it": shipped,

@@ -10,6 +10,12 @@ class TestOutage(WechatShippingCase):
         self._ship(order.picking_ids, tracking)
         return order.wechat_upload_id
 
+    @staticmethod
+    def _retracked(upload, tracking):
+        """A new tracking number on the upload's delivery: the upload is queued again
+        with something to send (an unchanged one is not sent again)."""
+        upload.picking_ids.carrier_tracking_ref = tracking
+
     def test_busy_error_500_and_hang_then_recovery(self):
         upload = self._shipped("SFO000000001")
         for kind, extra in (
@@ -62,7 +68,7 @@ class TestOutage(WechatShippingCase):
         upload = self._shipped("SFO000000004")
         self._run_cron()  # a token first, so that the fault hits the shipping call
         self.wechat.fault("errcode", count=1, errcode=268485217)
-        upload._request_upload()
+        self._retracked(upload, "SFO000000014")
         self._run_cron()
         self.assertEqual(upload.state, "attention")
         self.assertEqual(upload.last_errcode, 268485217)
@@ -83,7 +89,7 @@ class TestOutage(WechatShippingCase):
         self._run_cron()
         fetches = self.wechat.stats()["token_fetches"]
         self.wechat.expire_tokens()
-        upload._request_upload()
+        self._retracked(upload, "SFO000000015")
         self._run_cron()
         self.assertEqual(upload.state, "sent")
         self.assertEqual(len(self._received()), 2)
@@ -124,7 +130,7 @@ class TestOutage(WechatShippingCase):
 
         # the token is cached: the upload call fails
         self.wechat.fault("errcode", count=1, errcode=-1)
-        upload._request_upload()
+        self._retracked(upload, "SFO000000019")
         run_cron()
         self.assertEqual(upload.state, "retrying")
         self._make_due(upload)
@@ -132,7 +138,7 @@ class TestOutage(WechatShippingCase):
         self.assertEqual(upload.state, "sent")
         self.assertEqual(state_lines(), ["Retrying", "Sent"])
 
-        upload._request_upload()
+        self._retracked(upload, "SFO000000029")
         run_cron()
         self.assertEqual(
             state_lines(), ["Retrying", "Sent"], "the next routine acceptance adds none"

@@ -256,6 +256,8 @@ class TestPush(WechatPushCase):
             {"path": "pages/order/detail"},
         )
         soon, later, test = (self._paid_order([(self.tea, 1)]) for _ in range(3))
+        # WeChat's order state says it holds the payments awaiting shipment.
+        self.env["sale.order"]._cron_wechat_sync_states()
         soon.commitment_date = fields.Datetime.now() + timedelta(days=5)
         later.commitment_date = fields.Datetime.now() + timedelta(days=40)
         message = soon.with_context(lang="en_US").action_wechat_report_pre_sale()[
@@ -264,11 +266,11 @@ class TestPush(WechatPushCase):
         self.assertIn("15 to 330 days", message)
         self.assertFalse(soon.wechat_special_report)
         self.assertIn(
-            "took the report",
+            "Reported to WeChat as a pre-sale",
             later.action_wechat_report_pre_sale()["params"]["message"],
         )
         self.assertIn(
-            "took the report",
+            "Reported to WeChat as a test payment",
             test.action_wechat_report_test_payment()["params"]["message"],
         )
         specials = {

@@ -13,10 +13,11 @@ from .common import WechatShippingCase
 
 READERS = "sales_team.group_sale_salesman,wechat_shipping.group_wechat_shipping_user"
 SUMMARY = {"en_US": "WeChat upload needs attention", "zh_CN": "微信上传需要处理"}
-# The reason of a delivery shipped without a tracking number, as the protocol words it.
+# The reason of a delivery shipped without a tracking number, as the protocol words it,
+# the field named by its label (stock_delivery's, and its Chinese translation).
 TRACKING_EMPTY = {
-    "en_US": "Tracking number is empty: set the tracking reference on the delivery.",
-    "zh_CN": "物流单号为空：请在发货单上填写运单号。",
+    "en_US": "Tracking number is empty: fill in the delivery's Tracking Reference.",
+    "zh_CN": "物流单号为空：请在发货单上填写“追踪参考”。",
 }
 ACCEPTED = {
     "en_US": "WeChat accepted the shipping information.",
@@ -40,7 +41,7 @@ class TestReaderLanguage(WechatShippingCase):
         # modules' terms.
         cls.env["res.lang"]._activate_lang("zh_CN")
         cls.env["ir.module.module"]._load_module_terms(
-            ["mail", "wechat_shipping"], ["zh_CN"], overwrite=True
+            ["mail", "stock_delivery", "wechat_shipping"], ["zh_CN"], overwrite=True
         )
         cls.reader_zh = new_test_user(
             cls.env, "ws_reader_zh", groups=READERS, lang="zh_CN"
@@ -179,7 +180,9 @@ class TestReaderLanguage(WechatShippingCase):
             "oldValue": {"value": "État inconnu"},
             "newValue": {"value": "Sent"},
         }
-        self.Upload.with_context(lang="zh_CN")._wechat_tracking_for_reader([line])
+        self.env["mail.tracking.value"].with_context(
+            lang="zh_CN"
+        )._wechat_selections_for_reader(self.Upload, [line])
         self.assertEqual(
             (line["oldValue"]["value"], line["newValue"]["value"]),
             ("État inconnu", "已上传"),

@@ -120,8 +120,9 @@ class TestScreens(WechatShippingCase):
         )
 
     def test_upload_now_stays_on_a_sent_delivery(self):
-        """The README lists it there: resending what WeChat holds is harmless and
-        sometimes needed."""
+        """The README lists it there: a change nothing queued (auto-upload off, a
+        product renamed) goes from there; an unchanged order says so and sends
+        nothing."""
         order, upload = self._shipped("SFR000000001")
         self._run_cron()
         self.assertEqual(upload.state, "sent")

@@ -78,6 +78,7 @@ class TestSecrets(WechatShippingCase):
         self.addCleanup(restore)
         self.errors = []  # texts of exceptions raised to users or callers
         self.notes = []  # other texts shown to users (notifications, reprs)
+        self.cycles = 0  # tracking numbers given by _cycle
         self.first_ids = {
             model: (self.env[model].sudo().search([], order="id desc", limit=1).id or 0)
             for model in ("mail.message", "mail.tracking.value", "mail.activity")
@@ -91,8 +92,10 @@ class TestSecrets(WechatShippingCase):
         self.errors.append(str(exception))
 
     def _cycle(self, upload, state):
-        """Queue an upload again, run the job, and check where it ended."""
-        upload._request_upload()
+        """Give the upload's delivery a new tracking number (which queues the upload
+        again with something to send), run the job, and check where it ended."""
+        self.cycles += 1
+        upload.picking_ids.carrier_tracking_ref = f"SFY{self.cycles:09d}"
         self._make_due(upload)
         self._run_cron()
         self.assertEqual(upload.state, state, upload.reason)

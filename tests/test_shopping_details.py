@@ -23,6 +23,9 @@ class TestShoppingDetails(WechatShippingCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("zh_CN")
+        # Its terms too, as Settings > Languages loads them: messages name fields by
+        # their Chinese labels.
+        cls.env["ir.module.module"]._load_module_terms(["wechat_shipping"], ["zh_CN"])
 
     def _details(self, order):
         return order.wechat_upload_ids.filtered(
@@ -96,7 +99,7 @@ class TestShoppingDetails(WechatShippingCase):
         self.assertEqual(self._shipping(going).state, "sent")
         reason = blocked.picking_ids.wechat_upload_reason
         self.assertIn("Shopping Details: ", reason)
-        self.assertIn("Merchant item id is longer than 64 bytes", reason)
+        self.assertIn("Merchant item ID is longer than 64 bytes", reason)
         self.assertIn("once it holds the order's shopping details", reason)
         zh = blocked.picking_ids.with_context(lang="zh_CN").wechat_upload_reason
         self.assertIn("商户侧商品 ID", zh)

@@ -230,7 +230,7 @@ class TestSubMerchant(WechatPushCase):
                     "wechat_mchid": False,
                     "wechat_sub_mchid": SUB_MCHID,
                 },
-                "A sub-merchant ID goes with its service provider's merchant number",
+                "A sub-merchant ID goes with its service provider's merchant ID",
             ),
             (
                 {
@@ -239,7 +239,7 @@ class TestSubMerchant(WechatPushCase):
                     "wechat_out_trade_no": False,
                     "wechat_sub_mchid": SUB_MCHID,
                 },
-                "choose the WeChat order number type",
+                "choose WeChat Order Number Type",
             ),
         ]
         for vals, message in cases:

@@ -1,7 +1,7 @@
 """The screens in a real headless Chromium (Odoo tours, static/tests/tours/), in English
 and in Simplified Chinese: a delivery validated without a tracking number shows the red
-banner, the fix goes to WeChat; the uploads list filters, searches and groups; the
-settings open.
+banner, the fix goes to WeChat; the uploads list filters, searches and groups (the
+settings: tests/test_glossary_tours.py).
 
 Without a browser Odoo skips a tour; scripts/test-odoo counts a skipped test as a
 failure."""
@@ -109,9 +109,3 @@ class TestTours(WechatShippingHttpCase):
     def test_uploads_list_in_chinese(self):
         self._refused_delivery()
         self._tour(UPLOADS_LIST, "wechat_shipping_uploads_list_zh", "zh_CN")
-
-    def test_settings(self):
-        self._tour("/odoo/settings#stock", "wechat_shipping_settings", "en_US")
-
-    def test_settings_in_chinese(self):
-        self._tour("/odoo/settings#stock", "wechat_shipping_settings_zh", "zh_CN")

@@ -20,8 +20,9 @@ POT_PATH = os.path.join(I18N, "wechat_shipping.pot")
 PO_PATH = os.path.join(I18N, "zh_CN.po")
 RERUN = "run scripts/i18n-export and translate what it reports in i18n/zh_CN.po"
 
-# %s, %(name)s, %d... and %% must come through a translation unchanged.
-PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[sdfr]|%%")
+# %s, %(name)s, %d... and %% must come through a translation unchanged, and so must
+# the placeholders of fields filled in with their labels ([[appid]], field_labels.py).
+PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[sdfr]|%%|\[\[[a-z_]+\]\]")
 # Markup kept by the view exporter: a translation keeps the same tags.
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -220,7 +221,8 @@ class TestChineseTranslation(TransactionCase):
         error = company._wechat_config_error()
         self.assertEqual(
             error._translate("zh_CN"),
-            "无凭据商户 尚未设置微信凭据（AppID 和 AppSecret，或授权方接口调用令牌）："
+            "无凭据商户 尚未设置微信凭据（“微信 AppID”和“微信 AppSecret”，"
+            "或第三方平台的授权方接口调用凭据）："
             "请在 库存 > 配置 > 设置 > 微信发货 中设置。",
         )
         self.assertIn("are not set", error._translate("en_US"))

@@ -1,7 +1,7 @@
 """Tests of the error catalogue."""
 
 import pytest
-from wechat_protocol import catalogue
+from wechat_protocol import catalogue, labels
 from wechat_protocol.catalogue import CATALOGUE, Outcome, explain
 
 RETRYABLE = (-1, 45009, 44990, 45011, 10060012, 10060019)
@@ -120,10 +120,16 @@ def test_every_entry_is_bilingual_and_keyed_by_its_code(info):
 
 def test_text_picks_language():
     info = explain(catalogue.EXPRESS_COMPANY_EMPTY)
-    assert info.text("zh_CN") == f"{info.meaning_zh} — {info.action_zh}"
-    assert info.text("en_US") == f"{info.meaning_en} — {info.action_en}"
+    assert info.text("zh_CN", labels.KEEP) == f"{info.meaning_zh} — {info.action_zh}"
+    assert info.text("en_US", labels.KEEP) == f"{info.meaning_en} — {info.action_en}"
     assert info.text("") == info.text("fr_FR") == info.text("en_US")
-    assert "carrier form" in info.text("en_US")
+    assert info.text("en_US") == (
+        "The express company code is empty. — Set the carrier's WeChat express "
+        "company on its form."
+    )
+    assert info.text("zh_CN", {"express_company": "微信快递公司（标签）"}) == (
+        "快递公司编码为空。 — 请在承运商表单上设置“微信快递公司（标签）”。"
+    )
 
 
 def test_unknown_code_is_permanent_and_named_in_both_languages():

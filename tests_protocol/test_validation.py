@@ -467,9 +467,14 @@ def test_problem_messages_are_bilingual():
     (problem,) = check_single(body)
     assert (
         problem.message("en_US")
-        == "Tracking number is empty: set the tracking reference on the delivery."
+        == "Tracking number is empty: fill in the delivery's tracking number."
     )
-    assert problem.message("zh_CN") == "物流单号为空：请在发货单上填写运单号。"
+    assert problem.message("zh_CN") == "物流单号为空：请在发货单上填写“物流单号”。"
+    # A system fills in the label its reader sees on screen.
+    assert (
+        problem.message("zh_CN", {"tracking_no": "追踪参考"})
+        == "物流单号为空：请在发货单上填写“追踪参考”。"
+    )
 
 
 def test_every_rule_message_has_both_languages():
@@ -607,13 +612,13 @@ def test_merchant_number_problems_point_at_the_order(mchid):
         {"order_number_type": 1, "mchid": mchid, "out_trade_no": "SO1"}
     )
     info = catalogue.explain(problem.code)
+    # Named by the order's field, whatever the system labels it.
     for text in (problem.message_en, info.action_en):
         assert (
-            "WeChat Pay Merchant ID" in text
+            "[[mchid]]" in text
             and "order's WeChat tab" in text
             and "company" not in text
         )
     for text in (problem.message_zh, info.action_zh):
-        assert (
-            "微信支付商户号" in text and "订单“微信”页签" in text and "公司" not in text
-        )
+        assert "“[[mchid]]”" in text and "订单“微信”页签" in text and "公司" not in text
+    assert "微信支付商户号" in problem.message("zh_CN")

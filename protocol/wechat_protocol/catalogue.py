@@ -4,6 +4,8 @@ staff."""
 import enum
 from dataclasses import dataclass
 
+from . import labels as field_labels
+
 
 class Outcome(str, enum.Enum):
     """What the caller should do with an answer carrying a given code."""
@@ -32,11 +34,14 @@ class ErrorInfo:
     action_en: str
     action_zh: str
 
-    def text(self, lang: str) -> str:
-        """Return "meaning — action" in Chinese for zh* languages, else in English."""
+    def text(self, lang: str, labels=None) -> str:
+        """Return "meaning — action" in Chinese for zh* languages, else in English, the
+        fields it names by the reader's `labels` (wechat_protocol.labels.fill)."""
         if (lang or "").lower().startswith("zh"):
-            return f"{self.meaning_zh} — {self.action_zh}"
-        return f"{self.meaning_en} — {self.action_en}"
+            text = f"{self.meaning_zh} — {self.action_zh}"
+        else:
+            text = f"{self.meaning_en} — {self.action_en}"
+        return field_labels.fill(text, lang, labels)
 
 
 OK = 0
@@ -141,11 +146,11 @@ _ROWS = (
     (
         OPENID_EMPTY,
         _P,
-        "The payer's WeChat openid is missing.",
-        "缺少付款人的微信 openid。",
-        "Make sure the customer paid through the Mini "
-        "Program so the order records their openid.",
-        "请确认客户通过小程序付款，订单上需记录其 openid。",
+        "The payer's OpenID is missing.",
+        "缺少付款人 OpenID。",
+        "Make sure the customer paid through the Mini Program, "
+        "then fill in the order's [[openid]].",
+        "请确认客户通过小程序付款，再填写订单的“[[openid]]”。",
     ),
     (
         UPLOAD_TIME_MISSING,
@@ -158,74 +163,74 @@ _ROWS = (
     (
         TRANSACTION_ID_MISSING,
         _P,
-        "The WeChat Pay transaction number is missing.",
-        "缺少微信支付交易单号。",
-        "Record the WeChat Pay transaction id on the order's payment, then resend.",
-        "请在订单的付款记录中填写微信支付交易单号后重新上传。",
+        "The WeChat Pay transaction ID is missing.",
+        "缺少微信支付订单号。",
+        "Fill in [[transaction_id]] on the order's WeChat tab, then resend.",
+        "请在订单“微信”页签中填写“[[transaction_id]]”后重新上传。",
     ),
     (
         MCHID_MISSING,
         _P,
-        "The WeChat Pay merchant number (mchid) is missing.",
+        "The WeChat Pay merchant ID (mchid) is missing.",
         "缺少微信支付商户号（mchid）。",
-        "Enter the WeChat Pay Merchant ID on the order's WeChat tab, then resend.",
-        "请在订单“微信”页签中填写微信支付商户号后重新上传。",
+        "Fill in [[mchid]] on the order's WeChat tab, then resend.",
+        "请在订单“微信”页签中填写“[[mchid]]”后重新上传。",
     ),
     (
         OUT_TRADE_NO_MISSING,
         _P,
         "The merchant order number (out_trade_no) is missing.",
         "缺少商户订单号（out_trade_no）。",
-        "Make sure the order keeps the number it was paid with, then resend.",
-        "请确认订单保留了支付时使用的商户订单号后重新上传。",
+        "Fill in the order's [[out_trade_no]], the number it was paid with, then "
+        "resend.",
+        "请填写订单的“[[out_trade_no]]”（支付时使用的单号）后重新上传。",
     ),
     (
         ORDER_NUMBER_TYPE_ILLEGAL,
         _P,
         "The order number type is not one WeChat knows.",
         "订单单号类型不合法。",
-        "Use 1 (merchant order number) or 2 (WeChat "
-        "Pay number) in the WeChat settings.",
-        "请在微信设置中选择 1（商户订单号）或 2（微信支付单号）。",
+        "Choose [[order_number_type]] on the order's WeChat tab.",
+        "请在订单“微信”页签中选择“[[order_number_type]]”。",
     ),
     (
         ORDER_NUMBER_TYPE_MISMATCH,
         _P,
         "The combined order and its sub-orders use different order number types.",
-        "合单的主订单与子订单的单号类型不一致。",
-        "Use the same order number type for the combined order and every sub-order.",
-        "请让主订单和所有子订单使用同一种单号类型。",
+        "合单支付订单的主单与子单的订单单号类型不一致。",
+        "Give the combined order and every sub-order the same [[order_number_type]].",
+        "请让主单和所有子单使用相同的“[[order_number_type]]”。",
     ),
     (
         DELIVERY_MODE_ILLEGAL,
         _P,
         "The delivery mode is not one WeChat knows.",
-        "物流发货模式不合法。",
+        "发货模式不合法。",
         "This is a module defect: report it to your Odoo administrator.",
         "这是模块缺陷，请联系 Odoo 管理员。",
     ),
     (
         SHIPPING_LIST_EMPTY,
         _P,
-        "No shipment is listed for the order.",
-        "订单没有填写任何物流信息。",
-        "Validate at least one delivery with a tracking number before uploading.",
-        "请至少确认一张带运单号的发货单后再上传。",
+        "No parcel is listed for the order.",
+        "订单没有任何包裹。",
+        "Validate at least one delivery with its [[tracking_no]] filled in.",
+        "请至少验证一张填写了“[[tracking_no]]”的发货单。",
     ),
     (
         UNIFIED_NEEDS_ONE_SHIPPING,
         _P,
-        "A single-parcel shipment must have exactly one tracking number.",
-        "统一发货模式下只能有一个运单号。",
-        "Keep one tracking number, or ship the "
+        "Unified delivery (one parcel) takes exactly one tracking number.",
+        "统一发货只能有一个物流单号。",
+        "Keep one tracking number in the delivery's [[tracking_no]], or ship the "
         "items as several parcels (split delivery).",
-        "请只保留一个运单号，或改为分拆发货。",
+        "请在发货单的“[[tracking_no]]”中只保留一个物流单号，或改为分拆发货。",
     ),
     (
         UNIFIED_NO_ITEMS,
         _P,
-        "A single-parcel shipment must not list items.",
-        "统一发货模式下不需要填写商品。",
+        "Unified delivery (one parcel) lists no items.",
+        "统一发货不列出商品。",
         "This is a module defect: report it to your Odoo administrator.",
         "这是模块缺陷，请联系 Odoo 管理员。",
     ),
@@ -234,41 +239,42 @@ _ROWS = (
         _P,
         "A tracking number is empty.",
         "物流单号为空。",
-        "Set the tracking reference on the delivery, then resend.",
-        "请在发货单上填写运单号后重新上传。",
+        "Fill in the delivery's [[tracking_no]], then resend.",
+        "请在发货单上填写“[[tracking_no]]”后重新上传。",
     ),
     (
         EXPRESS_COMPANY_EMPTY,
         _P,
         "The express company code is empty.",
-        "物流公司编码为空。",
-        "Set the carrier's WeChat express company code on the carrier form.",
-        "请在承运商表单上设置微信物流公司编码。",
+        "快递公司编码为空。",
+        "Set the carrier's [[express_company]] on its form.",
+        "请在承运商表单上设置“[[express_company]]”。",
     ),
     (
         MERCHANT_ITEM_ID_EMPTY,
         _P,
-        "An item in a parcel has no merchant item id.",
+        "An item in a parcel has no merchant item ID.",
         "包裹中的商品缺少商户侧商品 ID。",
-        "Give every shipped product the item id used "
-        "when the order's shopping details were uploaded.",
-        "请为每个发货商品填写上传购物详情时使用的商品 ID。",
+        "Give every shipped product the merchant item ID used when the order's "
+        "shopping details were uploaded ([[merchant_item_id]] on the product).",
+        "请为每个发货产品填写上传购物详情时使用的商户侧商品 ID"
+        "（产品的“[[merchant_item_id]]”）。",
     ),
     (
         SPLIT_ITEMS_EMPTY,
         _P,
-        "A parcel of a split shipment lists no items.",
+        "A parcel of a split delivery lists no items.",
         "分拆发货时某个包裹没有商品。",
-        "Make sure every delivery of a split shipment contains at least one product.",
-        "请确认分拆发货的每张发货单至少包含一个商品。",
+        "Make sure every delivery of a split delivery holds at least one product.",
+        "请确认分拆发货的每张发货单至少包含一个产品。",
     ),
     (
         OPENID_INVALID,
         _P,
-        "WeChat cannot decode the payer's openid.",
-        "微信无法解析付款人的 openid。",
-        "Check that the openid recorded on the order belongs to this Mini Program.",
-        "请确认订单记录的 openid 属于本小程序。",
+        "WeChat cannot decode the payer's OpenID.",
+        "微信无法解析付款人 OpenID。",
+        "Check that the order's [[openid]] belongs to this Mini Program.",
+        "请确认订单的“[[openid]]”属于本小程序。",
     ),
     (
         UPLOAD_TIME_ILLEGAL,
@@ -282,10 +288,10 @@ _ROWS = (
     (
         MCHID_INVALID,
         _P,
-        "WeChat does not recognise the merchant number.",
+        "WeChat does not recognise the merchant ID.",
         "微信无法识别该商户号。",
-        "Check the WeChat Pay Merchant ID (8 to 12 digits) on the order's WeChat tab.",
-        "请核对订单“微信”页签中的微信支付商户号（8 至 12 位数字）。",
+        "Check [[mchid]] (8 to 12 digits) on the order's WeChat tab.",
+        "请核对订单“微信”页签中的“[[mchid]]”（8 至 12 位数字）。",
     ),
     (
         DATA_FORMAT_ERROR,
@@ -299,35 +305,35 @@ _ROWS = (
         TOKEN_INVALID,
         _T,
         "The WeChat access token is invalid or was replaced.",
-        "微信接口调用凭证无效或已被替换。",
+        "微信接口调用凭据无效或已被替换。",
         "The module fetches a new token and retries; if it "
         "repeats, make sure no other system uses the same AppID.",
-        "模块会自动刷新凭证并重试；"
-        "若反复出现，请确认没有其他系统使用同一 AppID 获取凭证。",
+        "模块会自动刷新凭据并重试；"
+        "若反复出现，请确认没有其他系统使用同一 AppID 获取凭据。",
     ),
     (
         TOKEN_ILLEGAL,
         _T,
         "The WeChat access token is not valid.",
-        "微信接口调用凭证不合法。",
+        "微信接口调用凭据不合法。",
         "The module fetches a new token and retries automatically.",
-        "模块会自动刷新凭证并重试。",
+        "模块会自动刷新凭据并重试。",
     ),
     (
         TOKEN_EXPIRED,
         _T,
         "The WeChat access token has expired.",
-        "微信接口调用凭证已过期。",
+        "微信接口调用凭据已过期。",
         "The module fetches a new token and retries automatically.",
-        "模块会自动刷新凭证并重试。",
+        "模块会自动刷新凭据并重试。",
     ),
     (
         TOKEN_MISSING,
         _T,
         "The WeChat access token was missing from the call.",
-        "调用缺少微信接口调用凭证。",
+        "调用缺少微信接口调用凭据。",
         "The module fetches a new token and retries automatically.",
-        "模块会自动刷新凭证并重试。",
+        "模块会自动刷新凭据并重试。",
     ),
     (
         RATE_LIMITED,
@@ -351,16 +357,17 @@ _ROWS = (
         _P,
         "WeChat does not recognise the AppID.",
         "微信无法识别该 AppID。",
-        "Check the Mini Program AppID in the WeChat settings.",
-        "请核对微信设置中的小程序 AppID。",
+        "Check [[appid]] in the WeChat Shipping settings.",
+        "请核对微信发货设置中的“[[appid]]”。",
     ),
     (
         APPSECRET_INVALID,
         _P,
         "The AppSecret is wrong.",
         "AppSecret 不正确。",
-        "Enter the current AppSecret from the WeChat console in the WeChat settings.",
-        "请在微信设置中填写微信后台当前的 AppSecret。",
+        "Enter the current AppSecret of WeChat's console in [[app_secret]] (WeChat "
+        "Shipping settings).",
+        "请在微信发货设置的“[[app_secret]]”中填写微信后台当前的 AppSecret。",
     ),
     (
         IP_NOT_WHITELISTED,
@@ -375,9 +382,9 @@ _ROWS = (
         TOKEN_ARGS_INVALID,
         _P,
         "WeChat rejected the token request's arguments.",
-        "微信拒绝了获取凭证的请求参数。",
-        "Check the AppID and AppSecret in the WeChat settings.",
-        "请核对微信设置中的 AppID 和 AppSecret。",
+        "微信拒绝了获取凭据的请求参数。",
+        "Check [[appid]] and [[app_secret]] in the WeChat Shipping settings.",
+        "请核对微信发货设置中的“[[appid]]”和“[[app_secret]]”。",
     ),
     (
         API_UNAUTHORIZED,
@@ -403,7 +410,7 @@ _ROWS = (
         "微信没有该订单的购物详情。",
         "Upload the order's shopping details (items and "
         "prices) with the same order key first, then resend.",
-        "请先用同一订单单号上传该订单的购物详情（商品和价格），再重新上传。",
+        "请先用同一订单标识上传该订单的购物详情（商品和价格），再重新上传。",
     ),
     (
         PAYMENT_NOT_FOUND,
@@ -414,7 +421,7 @@ _ROWS = (
         "minute after it); if it lasts, check the AppID, the order "
         "key and, for a service provider, the sub-merchant's mchid.",
         "系统会在一段时间内自动重试（支付约一分钟后微信才能查到）；"
-        "若持续出现，请核对 AppID、订单单号，服务商模式下请使用子商户号。",
+        "若持续出现，请核对 AppID、订单标识，服务商模式下请使用子商户号。",
     ),
     (
         ALREADY_SHIPPED,
@@ -448,16 +455,18 @@ _ROWS = (
         _P,
         "The logistics type is not one WeChat knows.",
         "物流模式不合法。",
-        "Set the carrier's WeChat logistics type (express, same-city, pickup).",
-        "请在承运商上设置微信物流模式（快递、同城配送、自提）。",
+        "Set the carrier's [[logistics_type]] (express, same-city delivery, "
+        "customer pickup).",
+        "请设置承运商的“[[logistics_type]]”（快递、同城配送、用户自提）。",
     ),
     (
         SPLIT_NOT_EXPRESS,
         _P,
         "Only express shipments can be split into several parcels.",
-        "只有快递发货可以分拆发货。",
-        "Ship same-city, virtual and pickup orders in one delivery.",
-        "同城配送、虚拟商品和自提订单请一次性发货。",
+        "只有快递可以分拆发货。",
+        "Ship same-city delivery, virtual goods and customer pickup orders in one "
+        "delivery.",
+        "同城配送、虚拟商品和用户自提的订单请一次性发货。",
     ),
     (
         ALL_DELIVERED_MISSING,
@@ -473,7 +482,7 @@ _ROWS = (
         "A parcel has no description of what it holds.",
         "包裹缺少商品描述。",
         "Give the shipped products a name.",
-        "请为发货商品填写名称。",
+        "请为发货产品填写名称。",
     ),
     (
         ITEM_DESC_TOO_LONG,
@@ -503,9 +512,9 @@ _ROWS = (
         DUPLICATE_SUB_ORDER,
         _P,
         "A combined order lists the same sub-order twice.",
-        "合单中同一子订单出现了两次。",
+        "合单支付订单中同一子单出现了两次。",
         "Link each sale order to the combined order once.",
-        "请确保每个销售订单只关联一次合单。",
+        "请确保每个销售订单只关联一次合单支付订单。",
     ),
     (
         OSM_PARAM_ERROR,
@@ -529,7 +538,7 @@ _ROWS = (
         "Shipping cannot be completed without any parcel description.",
         "没有任何商品描述，无法完成发货。",
         "Give the shipped products a name.",
-        "请为发货商品填写名称。",
+        "请为发货产品填写名称。",
     ),
     (
         NOT_MODIFIED,
@@ -551,17 +560,17 @@ _ROWS = (
         EXPRESS_COMPANY_TOO_LONG,
         _P,
         "The express company code is too long.",
-        "物流公司编码过长。",
-        "Use the delivery_id from WeChat's carrier list on the carrier.",
-        "请在承运商上使用微信运力列表中的 delivery_id。",
+        "快递公司编码过长。",
+        "Give the carrier a [[express_company]] of WeChat's express company list.",
+        "请为承运商选择微信快递公司列表中的“[[express_company]]”。",
     ),
     (
         TRACKING_NO_TOO_LONG,
         _P,
         "A tracking number is too long.",
         "物流单号过长。",
-        "Check the tracking reference on the delivery.",
-        "请核对发货单上的运单号。",
+        "Check the delivery's [[tracking_no]].",
+        "请核对发货单上的“[[tracking_no]]”。",
     ),
     (
         NOT_SHIPPED,
@@ -576,8 +585,9 @@ _ROWS = (
         _P,
         "The time the parcel was signed for is not after its shipping.",
         "签收时间不晚于发货时间。",
-        "Give the time the carrier reports the parcel delivered.",
-        "请填写承运商报告的签收时间。",
+        "Set the delivery's [[received_at]] to when the carrier reports the parcel "
+        "delivered.",
+        "请将发货单的“[[received_at]]”设为承运商报告的签收时间。",
     ),
     (
         REMINDER_USED,
@@ -590,11 +600,10 @@ _ROWS = (
     (
         PAYER_MISMATCH,
         _P,
-        "The payment does not belong to this openid.",
-        "该支付单不属于此 openid。",
-        "Check the payer's openid on the order: it "
-        "must be the Mini Program user who paid.",
-        "请核对订单上的付款人 openid：必须是付款的小程序用户。",
+        "The payment does not belong to this OpenID.",
+        "该支付单不属于此 OpenID。",
+        "Check the order's [[openid]]: it must be the Mini Program user who paid.",
+        "请核对订单的“[[openid]]”：必须是付款的小程序用户。",
     ),
     (
         SPECIAL_TYPE_ILLEGAL,
@@ -609,8 +618,8 @@ _ROWS = (
         _P,
         "A pre-sale's shipping date must lie 15 to 330 days after payment.",
         "预售的发货时间必须在支付后 15 至 330 天之间。",
-        "Set the order's delivery date between 15 and 330 days after its payment.",
-        "请将订单的交货日期设在支付后 15 至 330 天之间。",
+        "Set the order's [[delivery_date]] between 15 and 330 days after its payment.",
+        "请将订单的“[[delivery_date]]”设在支付后 15 至 330 天之间。",
     ),
     (
         SPECIAL_NO_SUCH_ORDER,

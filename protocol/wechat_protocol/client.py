@@ -16,6 +16,7 @@ from . import (
     shopping_details_validation,
     validation,
 )
+from . import labels as field_labels
 from .catalogue import ErrorInfo, Outcome, explain
 from .sessions import thread_session
 from .tokens import TokenError, network_reason, redact
@@ -46,7 +47,10 @@ _REASONS = {
     "connection failed": ("connection failed", "连接失败"),
     "answer is not JSON": ("its answer was not JSON", "返回内容不是 JSON"),
     "unexpected answer": ("its answer had no error code", "返回内容缺少错误码"),
-    "authorizer token unavailable": ("no authorizer token", "无法取得授权方凭证"),
+    "authorizer token unavailable": (
+        "no authorizer token",
+        "无法取得授权方接口调用凭据",
+    ),
 }
 
 
@@ -74,12 +78,13 @@ class CallResult:
         """WeChat refused the call because this AppID calls too often."""
         return self.errcode in catalogue.RATE_LIMIT_CODES
 
-    def describe(self, lang="en"):
+    def describe(self, lang="en", labels=None):
         """Explain the outcome to a person, in Chinese for zh* languages, else
-        English."""
+        English, the fields it names by the reader's `labels`
+        (wechat_protocol.labels.fill)."""
         zh = (lang or "").lower().startswith("zh")
         if self.info is not None:
-            return self.info.text(lang)
+            return self.info.text(lang, labels)
         cause_en, cause_zh = _REASONS.get(self.errmsg, (self.errmsg, self.errmsg))
         if self.retryable:
             if zh:
@@ -88,11 +93,16 @@ class CallResult:
                 f"WeChat could not be reached ({cause_en}); the upload will be retried."
             )
         if zh:
-            return f"微信调用失败（{cause_zh}）；请检查微信接口地址设置。"
-        return (
-            f"The WeChat call failed ({cause_en}); "
-            "check the WeChat API address setting."
-        )
+            text = (
+                f"微信调用失败（{cause_zh}）："
+                "请检查微信发货设置中的“[[api_base_url]]”。"
+            )
+        else:
+            text = (
+                f"The WeChat call failed ({cause_en}): check [[api_base_url]] in the "
+                "WeChat Shipping settings."
+            )
+        return field_labels.fill(text, lang, labels)
 
 
 def _result(outcome, errmsg, http_status=None, errcode=None, info=None, data=None):

@@ -22,15 +22,15 @@ RULES = {
     "logistics_type": (
         catalogue.LOGISTICS_TYPE_ILLEGAL,
         "Logistics type must be 1 (express), 2 (same-city delivery), 3 (virtual "
-        "goods) or 4 (customer pickup): set the carrier's WeChat logistics type.",
+        "goods) or 4 (customer pickup): set the carrier's [[logistics_type]].",
         "物流模式必须为 1（快递）、2（同城配送）、3（虚拟商品）或 4（用户自提）："
-        "请设置承运商的微信物流模式。",
+        "请设置承运商的“[[logistics_type]]”。",
     ),
     "split_not_express": (
         catalogue.SPLIT_NOT_EXPRESS,
-        "Split delivery is for express shipments only: ship "
-        "same-city, virtual and pickup orders in one go.",
-        "只有快递发货可以分拆发货：同城配送、虚拟商品和自提订单请一次性发货。",
+        "Split delivery is for express only: ship same-city delivery, virtual "
+        "goods and customer pickup orders in one go.",
+        "只有快递可以分拆发货：同城配送、虚拟商品和用户自提的订单请一次性发货。",
     ),
     "all_delivered_missing": (
         catalogue.ALL_DELIVERED_MISSING,
@@ -40,7 +40,7 @@ RULES = {
     "shipping_list_empty": (
         _PARAM,
         "No parcel listed: validate at least one delivery.",
-        "没有包裹信息：请至少确认一张发货单。",
+        "没有包裹：请至少验证一张发货单。",
     ),
     "shipping_list_too_long": (
         catalogue.TOO_MANY_PARCELS,
@@ -49,14 +49,14 @@ RULES = {
     ),
     "express_fields": (
         _PARAM,
-        "Same-city, virtual and pickup shipments "
-        "carry no tracking number or express company.",
-        "同城配送、虚拟商品和自提发货不填写运单号和物流公司。",
+        "Same-city delivery, virtual goods and customer pickup carry no tracking "
+        "number or express company.",
+        "同城配送、虚拟商品和用户自提不填写物流单号和快递公司。",
     ),
     "item_desc_empty": (
         catalogue.ITEM_DESC_EMPTY,
         "A parcel does not say what it holds (item_desc): give its products a name.",
-        "包裹缺少商品描述（item_desc）：请为商品填写名称。",
+        "包裹缺少商品描述（item_desc）：请为产品填写名称。",
     ),
     "item_desc_too_long": (
         catalogue.ITEM_DESC_TOO_LONG,
@@ -71,7 +71,7 @@ RULES = {
     "duplicate_sub_order": (
         catalogue.DUPLICATE_SUB_ORDER,
         "The same sub-order is listed twice: list each payment once.",
-        "同一子订单出现了两次：每笔支付只能出现一次。",
+        "同一子单出现了两次：每笔支付只能出现一次。",
     ),
     "tracking_no_too_long": (
         catalogue.TRACKING_NO_TOO_LONG,

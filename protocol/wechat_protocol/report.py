@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from . import catalogue
+from . import labels as field_labels
 from .validation import Problem
 
 
@@ -45,11 +46,11 @@ class ProblemReport:
             Problem(
                 param_code,
                 path,
-                f"WeChat's carrier list has no code {code} (Refresh from "
-                "WeChat did not return it): give the carrier "
-                "a WeChat express company from the list.",
-                f"微信运力列表中没有编码 {code}（从微信刷新时未返回）："
-                "请为承运商选择列表中的微信物流公司。",
+                f"WeChat's express company list has no code {code} (Refresh "
+                "from WeChat did not return it): give the carrier a "
+                "[[express_company]] of the list.",
+                f"微信快递公司列表中没有编码 {code}（从微信刷新时未返回）："
+                "请为承运商选择列表中的“[[express_company]]”。",
             )
         )
 
@@ -99,20 +100,22 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def describe(problems, lang: str, label: str = "") -> str:
+def describe(problems, lang: str, label: str = "", labels=None) -> str:
     """Validation problems as text for a form's error: `label: message [code]` per
-    line."""
+    line, the fields they name by the reader's `labels`."""
     return render(
         [
             {"code": p.code, "label": label, "en": p.message_en, "zh": p.message_zh}
             for p in problems
         ],
         lang,
+        labels,
     )
 
 
-def render(problems, lang: str) -> str:
-    """One line per problem in the reader's language: `label: message [code]`.
+def render(problems, lang: str, labels=None) -> str:
+    """One line per problem in the reader's language: `label: message [code]`, the
+    fields a message names by the reader's `labels` (wechat_protocol.labels.fill).
 
     `problems` is read as stored: anything that is not such a problem (a hand-edited or
     damaged value) reads as one line saying the reason cannot be read, never as an
@@ -122,7 +125,7 @@ def render(problems, lang: str) -> str:
     for problem in problems if isinstance(problems, list) else [UNREADABLE]:
         if not isinstance(problem, dict) or not isinstance(problem.get(key), str):
             problem = UNREADABLE
-        text = shorten(problem[key], MAX_MESSAGE_CHARS)
+        text = shorten(field_labels.fill(problem[key], lang, labels), MAX_MESSAGE_CHARS)
         label = problem.get("label")
         if label and isinstance(label, str):
             text = f"{shorten(label, MAX_LABEL_CHARS)}: {text}"

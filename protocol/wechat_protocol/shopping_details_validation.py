@@ -29,7 +29,7 @@ TEXT_LIMITS = {
 }
 TEXT_NAMES = {
     "merchant_order_no": ("Order number shown to the buyer", "向买家展示的订单号"),
-    "merchant_item_id": ("Merchant item id", "商户侧商品 ID"),
+    "merchant_item_id": ("Merchant item ID", "商户侧商品 ID"),
     "name": ("Item name", "商品名称"),
     "description": ("Item description", "商品描述"),
     "appid": ("Jump link AppID", "跳转链接的 AppID"),
@@ -49,7 +49,7 @@ RULES = {
     "item_list_empty": (
         _P,
         "The order lists no items: it needs at least one order line with a product.",
-        "订单没有商品：至少需要一行带产品的订单行。",
+        "订单没有商品：至少需要一行有产品的订单行。",
     ),
     "item_list_too_long": (
         _P,
@@ -103,9 +103,9 @@ RULES = {
     "logistics_type": (
         _P,
         "Logistics type must be 1 (express), 2 (same-city delivery), 3 (virtual "
-        "goods) or 4 (customer pickup): set the carrier's WeChat logistics type.",
-        "物流形式必须为 1（快递）、2（同城配送）、3（虚拟商品）或 4（用户自提）："
-        "请设置承运商的微信物流模式。",
+        "goods) or 4 (customer pickup): set the carrier's [[logistics_type]].",
+        "物流模式必须为 1（快递）、2（同城配送）、3（虚拟商品）或 4（用户自提）："
+        "请设置承运商的“[[logistics_type]]”。",
     ),
 }
 _UNITS = {"bytes": ("bytes", "字节"), "chars": ("characters", "字符")}

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from . import catalogue, enum_names
+from . import labels as field_labels
 from .masking import looks_masked
 from .rfc3339 import parse_rfc3339
 
@@ -24,8 +25,8 @@ _TRANSACTION_ID = re.compile(r"[0-9A-Za-z]+")
 # Names of the free-text fields in the "invisible characters" message.
 TEXT_NAMES = {
     "tracking_no": ("Tracking number", "物流单号"),
-    "express_company": ("Express company code", "物流公司编码"),
-    "merchant_item_id": ("Merchant item id", "商户侧商品 ID"),
+    "express_company": ("Express company code", "快递公司编码"),
+    "merchant_item_id": ("Merchant item ID", "商户侧商品 ID"),
 }
 
 _KINDS = {
@@ -45,81 +46,83 @@ RULES = {
     "order_key_missing": (
         catalogue.PARAM_ERROR,
         "Order key is missing: the order cannot be "
-        "identified; check its payment reference.",
-        "缺少订单标识（order_key）：无法识别订单，请核对订单的支付信息。",
+        "identified; check the order's WeChat tab.",
+        "缺少订单标识（order_key）：无法识别订单，请核对订单“微信”页签。",
     ),
     "order_number_type": (
         catalogue.ORDER_NUMBER_TYPE_ILLEGAL,
-        "Order number type must be 1 (merchant order number) "
-        "or 2 (WeChat Pay number): check the WeChat settings.",
-        "订单单号类型必须为 1（商户订单号）或 2（微信支付单号）：请检查微信设置。",
+        "Order number type must be 1 (merchant order number) or 2 (WeChat Pay "
+        "transaction ID): choose [[order_number_type]] on the order's WeChat tab.",
+        "订单单号类型必须为 1（商户订单号）或 2（微信支付订单号）："
+        "请在订单“微信”页签中选择“[[order_number_type]]”。",
     ),
     "transaction_id_missing": (
         catalogue.TRANSACTION_ID_MISSING,
-        "WeChat Pay transaction id is missing: record it on the order's payment.",
-        "缺少微信支付交易单号：请在订单的付款记录中填写。",
+        "WeChat Pay transaction ID is missing: fill in [[transaction_id]] on the "
+        "order's WeChat tab.",
+        "缺少微信支付订单号：请在订单“微信”页签中填写“[[transaction_id]]”。",
     ),
     "transaction_id_too_long": (
         catalogue.PARAM_ERROR,
-        "WeChat Pay transaction id is longer than "
-        "32 characters: check the payment reference.",
-        "微信支付交易单号超过 32 个字符：请核对付款单号。",
+        "WeChat Pay transaction ID is longer than 32 characters: check the "
+        "order's [[transaction_id]].",
+        "微信支付订单号超过 32 个字符：请核对订单的“[[transaction_id]]”。",
     ),
     "transaction_id_invalid": (
         catalogue.PARAM_ERROR,
-        "WeChat Pay transaction id must be letters "
-        "and digits only: check the payment reference.",
-        "微信支付交易单号只能包含字母和数字：请核对付款单号。",
+        "WeChat Pay transaction ID must be letters and digits only: check the "
+        "order's [[transaction_id]].",
+        "微信支付订单号只能包含字母和数字：请核对订单的“[[transaction_id]]”。",
     ),
     # The merchant number is the order's own, kept with its payment: never a company
     # setting.
     "mchid_missing": (
         catalogue.MCHID_MISSING,
-        "Merchant number (mchid) is missing: enter the "
-        "WeChat Pay Merchant ID on the order's WeChat tab.",
-        "缺少商户号（mchid）：请在订单“微信”页签中填写微信支付商户号。",
+        "Merchant ID (mchid) is missing: fill in [[mchid]] on the order's WeChat "
+        "tab.",
+        "缺少商户号（mchid）：请在订单“微信”页签中填写“[[mchid]]”。",
     ),
     "mchid_invalid": (
         catalogue.MCHID_INVALID,
-        "Merchant number must be 8 to 12 digits: check the "
-        "WeChat Pay Merchant ID on the order's WeChat tab.",
-        "商户号必须为 8 至 12 位数字：请检查订单“微信”页签中的微信支付商户号。",
+        "Merchant ID must be 8 to 12 digits: check [[mchid]] on the order's "
+        "WeChat tab.",
+        "商户号必须为 8 至 12 位数字：请核对订单“微信”页签中的“[[mchid]]”。",
     ),
     "sub_mchid_invalid": (
         catalogue.MCHID_INVALID,
-        "Sub-merchant ID must be 8 to 12 digits, as a merchant "
-        "number: check the WeChat Pay Sub-merchant ID.",
-        "子商户号必须为 8 至 12 位数字（与商户号相同）：请检查微信支付子商户号。",
+        "Sub-merchant ID must be 8 to 12 digits, as a merchant ID: check "
+        "[[sub_mchid]].",
+        "子商户号必须为 8 至 12 位数字（与商户号相同）：请核对“[[sub_mchid]]”。",
     ),
     # The query calls name a sub-merchant beside its service provider's merchant id.
     "sub_mchid_alone": (
         catalogue.MCHID_MISSING,
-        "A sub-merchant ID goes with its service provider's merchant "
-        "number: enter the WeChat Pay Merchant ID on the order's WeChat tab.",
-        "子商户号需与其服务商的商户号一起填写：请在订单“微信”页签中填写微信支付商户号。",
+        "A sub-merchant ID goes with its service provider's merchant ID: fill in "
+        "[[mchid]] on the order's WeChat tab.",
+        "子商户号需与其服务商的商户号一起填写：请在订单“微信”页签中填写“[[mchid]]”。",
     ),
     "out_trade_no_missing": (
         catalogue.OUT_TRADE_NO_MISSING,
-        "Merchant order number (out_trade_no) is missing: "
-        "the order must keep the number it was paid with.",
-        "缺少商户订单号（out_trade_no）：订单需保留支付时使用的单号。",
+        "Merchant order number (out_trade_no) is missing: fill in the order's "
+        "[[out_trade_no]], the number it was paid with.",
+        "缺少商户订单号（out_trade_no）：请填写订单的“[[out_trade_no]]”，即支付时使用的单号。",
     ),
     "out_trade_no_invalid": (
         catalogue.PARAM_ERROR,
-        "Merchant order number must be 1 to 32 letters, "
-        "digits or _-|*: check the order's payment reference.",
-        "商户订单号须为 1 至 32 位字母、数字或 _-|*：请核对订单的支付单号。",
+        "Merchant order number must be 1 to 32 letters, digits or _-|*: check "
+        "the order's [[out_trade_no]].",
+        "商户订单号须为 1 至 32 位字母、数字或 _-|*：请核对订单的“[[out_trade_no]]”。",
     ),
     "type_mismatch": (
         catalogue.ORDER_NUMBER_TYPE_MISMATCH,
-        "Sub-order uses a different order number type "
-        "from the combined order: use one type for all.",
-        "子订单的单号类型与主订单不一致：请统一使用同一种单号类型。",
+        "Sub-order uses another order number type than the combined order: give "
+        "them all the same [[order_number_type]].",
+        "子单的订单单号类型与主单不一致：请统一使用同一种“[[order_number_type]]”。",
     ),
     "sub_orders_empty": (
         catalogue.PARAM_ERROR,
-        "Combined order lists no sub-orders: add at least one sub-order.",
-        "合单没有子订单：请至少添加一个子订单。",
+        "Combined order lists no sub-orders: link at least one sale order to it.",
+        "合单支付订单没有子单：请至少关联一个销售订单。",
     ),
     "delivery_mode": (
         catalogue.DELIVERY_MODE_ILLEGAL,
@@ -128,24 +131,26 @@ RULES = {
     ),
     "shipping_list_empty": (
         catalogue.SHIPPING_LIST_EMPTY,
-        "No shipment listed: validate at least one delivery with a tracking number.",
-        "没有物流信息：请至少确认一张带运单号的发货单。",
+        "No parcel listed: validate at least one delivery with its [[tracking_no]] "
+        "filled in.",
+        "没有包裹：请至少验证一张填写了“[[tracking_no]]”的发货单。",
     ),
     "shipping_list_too_long": (
         catalogue.PARAM_ERROR,
-        "More than 10 shipments: WeChat accepts at most 10 tracking numbers per order.",
-        "物流信息超过 10 条：微信每个订单最多接受 10 个运单号。",
+        "More than 10 parcels: WeChat takes at most 10 tracking numbers per order.",
+        "包裹超过 10 个：微信每个订单最多接受 10 个物流单号。",
     ),
     "unified_one_shipment": (
         catalogue.UNIFIED_NEEDS_ONE_SHIPPING,
-        "One-parcel delivery must have exactly one "
-        "tracking number: keep one or split the delivery.",
-        "统一发货必须恰好有一个运单号：请只保留一个，或改为分拆发货。",
+        "Unified delivery (one parcel) takes exactly one tracking number: keep one "
+        "in the delivery's [[tracking_no]], or split the delivery.",
+        "统一发货只能有一个物流单号：请在发货单的“[[tracking_no]]”中只保留一个，"
+        "或改为分拆发货。",
     ),
     "unified_items": (
         catalogue.UNIFIED_NO_ITEMS,
-        "One-parcel delivery must not list items: remove the item list.",
-        "统一发货不需要填写商品：请去掉商品列表。",
+        "Unified delivery (one parcel) lists no items: remove the item list.",
+        "统一发货不列出商品：请去掉商品列表。",
     ),
     "split_items_empty": (
         catalogue.SPLIT_ITEMS_EMPTY,
@@ -160,44 +165,45 @@ RULES = {
     ),
     "tracking_no_empty": (
         catalogue.TRACKING_NO_EMPTY,
-        "Tracking number is empty: set the tracking reference on the delivery.",
-        "物流单号为空：请在发货单上填写运单号。",
+        "Tracking number is empty: fill in the delivery's [[tracking_no]].",
+        "物流单号为空：请在发货单上填写“[[tracking_no]]”。",
     ),
     "tracking_no_too_long": (
         catalogue.PARAM_ERROR,
-        "Tracking number is longer than 128 bytes: "
-        "check the tracking reference on the delivery.",
-        "物流单号超过 128 字节：请核对发货单上的运单号。",
+        "Tracking number is longer than 128 bytes: check the delivery's "
+        "[[tracking_no]].",
+        "物流单号超过 128 字节：请核对发货单上的“[[tracking_no]]”。",
     ),
     "express_company_empty": (
         catalogue.EXPRESS_COMPANY_EMPTY,
-        "Express company code is empty: set the carrier's "
-        "WeChat express company code on the carrier form.",
-        "物流公司编码为空：请在承运商表单上设置微信物流公司编码。",
+        "Express company code is empty: set the carrier's [[express_company]].",
+        "快递公司编码为空：请设置承运商的“[[express_company]]”。",
     ),
     "express_company_too_long": (
         catalogue.PARAM_ERROR,
-        "Express company code is longer than 128 bytes: "
-        "use the delivery_id from WeChat's carrier list.",
-        "物流公司编码超过 128 字节：请使用微信运力列表中的 delivery_id。",
+        "Express company code is longer than 128 bytes: give the carrier a "
+        "[[express_company]] of WeChat's express company list.",
+        "快递公司编码超过 128 字节："
+        "请为承运商选择微信快递公司列表中的“[[express_company]]”。",
     ),
     "express_company_spaces": (
         catalogue.PARAM_ERROR,
-        "Express company code contains spaces: use the "
-        "delivery_id exactly as in WeChat's carrier list, e.g. SF.",
-        "物流公司编码含有空格：请完全按照微信运力列表中的 delivery_id 填写，例如 SF。",
+        "Express company code contains spaces: write the code exactly as WeChat's "
+        "express company list has it, e.g. SF.",
+        "快递公司编码含有空格：请完全按照微信快递公司列表中的编码填写，例如 SF。",
     ),
     "merchant_item_id_empty": (
         catalogue.MERCHANT_ITEM_ID_EMPTY,
-        "Item has no merchant item id: give the product the id "
-        "used when the order's shopping details were uploaded.",
-        "商品缺少商户侧商品 ID：请填写上传购物详情时使用的商品 ID。",
+        "Item has no merchant item ID: give the product the one used when the "
+        "order's shopping details were uploaded ([[merchant_item_id]]).",
+        "商品缺少商户侧商品 ID："
+        "请为产品填写上传购物详情时使用的 ID（“[[merchant_item_id]]”）。",
     ),
     "merchant_item_id_too_long": (
         catalogue.PARAM_ERROR,
-        "Merchant item id is longer than 64 bytes: "
-        "shorten the product's WeChat item id.",
-        "商户侧商品 ID 超过 64 字节：请缩短该商品的微信商品 ID。",
+        "Merchant item ID is longer than 64 bytes: shorten the product's "
+        "[[merchant_item_id]].",
+        "商户侧商品 ID 超过 64 字节：请缩短产品的“[[merchant_item_id]]”。",
     ),
     "text_invisible": (
         catalogue.PARAM_ERROR,
@@ -219,21 +225,20 @@ RULES = {
     ),
     "openid_missing": (
         catalogue.OPENID_EMPTY,
-        "Payer's openid is missing: the customer "
-        "must have paid through the Mini Program.",
-        "缺少付款人 openid：客户需通过小程序付款。",
+        "Payer's OpenID is missing: the customer must have paid through the Mini "
+        "Program; fill in the order's [[openid]].",
+        "缺少付款人 OpenID：客户需通过小程序付款；请填写订单的“[[openid]]”。",
     ),
     "openid_invalid": (
         catalogue.OPENID_INVALID,
-        "Payer's openid has characters no WeChat openid "
-        "has: check the openid recorded on the order.",
-        "付款人 openid 含有非法字符：请核对订单记录的 openid。",
+        "Payer's OpenID has characters no WeChat OpenID has: check the order's "
+        "[[openid]].",
+        "付款人 OpenID 含有非法字符：请核对订单的“[[openid]]”。",
     ),
     "openid_too_long": (
         catalogue.PARAM_ERROR,
-        "Payer's openid is longer than 128 bytes: "
-        "check the openid recorded on the order.",
-        "付款人 openid 超过 128 字节：请核对订单记录的 openid。",
+        "Payer's OpenID is longer than 128 bytes: check the order's [[openid]].",
+        "付款人 OpenID 超过 128 字节：请核对订单的“[[openid]]”。",
     ),
     "appid_invalid": (
         catalogue.APPID_INVALID,
@@ -266,13 +271,15 @@ class Problem:
     message_en: str
     message_zh: str
 
-    def message(self, lang: str) -> str:
-        """Return the message in Chinese for zh* languages, else in English."""
-        return (
+    def message(self, lang: str, labels=None) -> str:
+        """Return the message in Chinese for zh* languages, else in English, the fields
+        it names by the reader's `labels` (wechat_protocol.labels.fill)."""
+        text = (
             self.message_zh
             if (lang or "").lower().startswith("zh")
             else self.message_en
         )
+        return field_labels.fill(text, lang, labels)
 
 
 class PayloadInvalid(ValueError):
@@ -282,10 +289,11 @@ class PayloadInvalid(ValueError):
         self.problems = tuple(problems)
         super().__init__(self.message("en"))
 
-    def message(self, lang: str) -> str:
+    def message(self, lang: str, labels=None) -> str:
         """Return one "path: message [code]" line per problem."""
         return "\n".join(
-            f"{p.path or '(body)'}: {p.message(lang)} [{p.code}]" for p in self.problems
+            f"{p.path or '(body)'}: {p.message(lang, labels)} [{p.code}]"
+            for p in self.problems
         )
 
 

@@ -9,12 +9,12 @@ const TEXTS = {
     en: {
         banner: "WeChat does not have this shipment yet", reason: "Tracking number is empty",
         accepted: "WeChat accepted the shipping information", sent: "Sent", attention: "Needs Attention",
-        delivery: "Delivery", problemCode: "Problem Code", strict: "Refuse Deliveries WeChat Would Refuse",
+        delivery: "Delivery", problemCode: "Problem Code",
     },
     zh: {
         banner: "微信尚未收到此发货信息", reason: "物流单号为空",
         accepted: "微信已接收发货信息", sent: "已上传", attention: "需要处理",
-        delivery: "发货单", problemCode: "问题代码", strict: "拦截微信会拒收的发货",
+        delivery: "发货单", problemCode: "问题代码",
     },
 };
 
@@ -80,33 +80,8 @@ function uploadsListSteps(text) {
     ];
 }
 
-function settingsSteps(text) {
-    return [
-        { content: "The WeChat Shipping block", trigger: "#wechat_credentials" },
-        { content: "The strict mode checkbox sits left of its label and description",
-          trigger: `#wechat_strict .o_setting_left_pane input[type=checkbox]` },
-        { content: "…labelled", trigger: `#wechat_strict .o_setting_right_pane:contains('${text.strict}')` },
-        { content: "The consignor phone has a description", trigger: "#wechat_consignor .text-muted" },
-        { content: "The token mode shows its whole choice",
-          trigger: "#wechat_credentials .o_field_widget[name=wechat_token_mode] select",
-          run: function () {
-              const select = this.anchor;
-              const probe = document.createElement("span");
-              probe.style.cssText = `font: ${getComputedStyle(select).font}; position: absolute; visibility: hidden`;
-              probe.textContent = select.options[select.selectedIndex].text;
-              document.body.appendChild(probe);
-              const needed = probe.offsetWidth;
-              probe.remove();
-              if (select.clientWidth < needed) {
-                  throw new Error(`token mode cut off: ${select.clientWidth}px shown, ${needed}px needed`);
-              }
-          } },
-    ];
-}
-
 const tours = registry.category("web_tour.tours");
 for (const [suffix, text] of [["", TEXTS.en], ["_zh", TEXTS.zh]]) {
     tours.add(`wechat_shipping_delivery${suffix}`, { steps: () => deliverySteps(text) });
     tours.add(`wechat_shipping_uploads_list${suffix}`, { steps: () => uploadsListSteps(text) });
-    tours.add(`wechat_shipping_settings${suffix}`, { steps: () => settingsSteps(text) });
 }
