@@ -1,7 +1,8 @@
-"""The troubleshooting page (docs/troubleshooting.md), written from the catalogue so that
-it says what the addon says: every WeChat code the addon knows, what a clerk sees, why,
-and what to do, in English and Chinese. `python -m wechat_protocol.troubleshooting PATH`
-writes it; the protocol tier fails when the page differs from what this renders."""
+"""The troubleshooting page (docs/troubleshooting.md), written from the catalogue so
+that it says what the addon says: every WeChat code the addon knows, what a clerk sees,
+why, and what to do, in English and Chinese.
+`python -m wechat_protocol.troubleshooting PATH` writes it; the protocol tier fails when
+the page differs from what this renders."""
 
 import sys
 
@@ -37,15 +38,16 @@ OUTCOMES = {
 }
 HEADER = """# Troubleshooting by WeChat code
 
-For the people who ship and the administrators who configure: every code WeChat (or the
-addon's own checks, which use WeChat's codes) can answer an upload or a question, as the
-delivery's banner, the upload's reason and the notifications show it, with why and what to
-do. The screens show a code as `[code] why — what to do`; a code the addon does not know,
-as "WeChat answered with unknown error code N". Written from the protocol's catalogue
-(`wechat_protocol/catalogue.py`) by
+For the people who ship and the administrators who configure: every code WeChat (or
+the addon's own checks, which use WeChat's codes) can answer an upload or a question,
+as the delivery's banner, the upload's reason and the notifications show it, with why
+and what to do. The screens show a code as `[code] why — what to do`; a code the addon
+does not know, as "WeChat answered with unknown error code N". Written from the
+protocol's catalogue (`wechat_protocol/catalogue.py`) by
 `python -m wechat_protocol.troubleshooting docs/troubleshooting.md`.
 
-按微信错误码排查：界面（发货单横幅、上传原因、通知）以“[错误码] 原因 — 处理方法”显示每个错误码。
+按微信错误码排查：界面（发货单横幅、上传原因、通知）以
+“[错误码] 原因 — 处理方法”显示每个错误码。
 """
 
 
