@@ -3,17 +3,20 @@
 UV_VERSION=0.13.9  # the installer of the virtualenvs (scripts/setup)
 ODOO_SRC=${ODOO_SRC:-/opt/odoo}
 WS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# Each checkout has a virtualenv of its own, inside it (.venv, ignored by git): two checkouts
-# never run each other's code, and deleting one leaves the others whole. What is shared is
-# only what cannot differ between them: uv and its cache of downloaded and built wheels.
-VENV=${WECHAT_SHIPPING_VENV:-$WS_ROOT/.venv}
-# The databases the tests, drills and benchmark make are this checkout's too, so that two
-# checkouts testing at once never drop each other's.
-CHECKOUT_ID=$(printf %s "$WS_ROOT" | sha256sum | cut -c1-8)
 WS_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/wechat_shipping
 UV=$WS_CACHE/uv-$UV_VERSION/bin/uv
-# Written by scripts/setup when it succeeds: setup_hash at that time.
+# Each checkout has a virtualenv of its own, named after its path: two checkouts never run
+# each other's code, and deleting one leaves the others whole. It lives outside the checkout,
+# where Odoo (which reads every file of an addon's folder) never sees it. What is shared is
+# only what cannot differ between checkouts: uv and its cache of downloaded and built wheels.
+# The databases the tests, drills and benchmark make are the checkout's too, so that two
+# checkouts testing at once never drop each other's.
+CHECKOUT_ID=$(printf %s "$WS_ROOT" | sha256sum | cut -c1-8)
+VENVS=$WS_CACHE/venvs
+VENV=${WECHAT_SHIPPING_VENV:-$VENVS/$(basename "$WS_ROOT")-$CHECKOUT_ID}
+# Written by scripts/setup when it succeeds: setup_hash at that time, and the checkout.
 SETUP_MARK=$VENV/.wechat_shipping-setup
+CHECKOUT_MARK=$VENV/.wechat_shipping-checkout
 odoo_present() { [ -f "$ODOO_SRC/odoo-bin" ] && [ -d "$ODOO_SRC/addons/stock_delivery" ]; }
 
 # What the virtualenv is made from: the requirements, the protocol's pyproject, scripts/setup, and
