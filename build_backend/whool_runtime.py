@@ -9,16 +9,14 @@ names the distribution after the checkout's folder, so a checkout named otherwis
 the addon is refused."""
 
 import ast
-import base64
-import csv
 import fnmatch
-import hashlib
-import io
 import os
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
+from wheel.wheelfile import WheelFile
 from whool import buildapi as _whool
 
 try:
@@ -58,41 +56,26 @@ def _excluded(relpath, patterns):
     return False
 
 
-def _record(kept, record_name):
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for name, data in kept.items():
-        digest = (
-            base64.urlsafe_b64encode(hashlib.sha256(data).digest())
-            .rstrip(b"=")
-            .decode()
-        )
-        writer.writerow([name, "sha256=" + digest, len(data)])
-    writer.writerow([record_name, "", ""])
-    return out.getvalue()
-
-
 def _strip_wheel(path, addon, patterns):
+    """Write the wheel again without the excluded paths; WheelFile (of `wheel`, which
+    whool builds with) hashes what it writes into a new RECORD."""
     prefix = f"odoo/addons/{addon}/"
-    tmp = path + ".tmp"
-    kept = {}
-    with (
-        zipfile.ZipFile(path) as src,
-        zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        infos = src.infolist()
-        record = next(i for i in infos if i.filename.endswith(".dist-info/RECORD"))
-        for info in infos:
+    # WheelFile reads the distribution's name and version from the file's name.
+    tmp = os.path.join(
+        tempfile.mkdtemp(dir=os.path.dirname(path)), os.path.basename(path)
+    )
+    kept = set()
+    with zipfile.ZipFile(path) as src, WheelFile(tmp, "w") as dst:
+        for info in src.infolist():
             name = info.filename
-            if name == record.filename:
+            if name.endswith(".dist-info/RECORD"):
                 continue
             if name.startswith(prefix) and _excluded(name[len(prefix) :], patterns):
                 continue
-            data = src.read(info)
-            dst.writestr(info, data)
-            kept[name] = data
-        dst.writestr(record, _record(kept, record.filename))
+            dst.writestr(info, src.read(info))
+            kept.add(name)
     os.replace(tmp, path)
+    os.rmdir(os.path.dirname(tmp))
     return {n[len(prefix) :] for n in kept if n.startswith(prefix)}
 
 
