@@ -1,16 +1,17 @@
-"""Who may see and do what with the addon: the README's security table, as data.
+"""Who may see and do what with the addon: the security table of docs/configuration.md,
+as data.
 
 tests/test_access_drill.py probes every cell of this table through Odoo's JSON-RPC doors
-and checks that the README shows the same table."""
+and checks that the page shows the same table."""
 
 import re
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"
 YES, NO = "✓", "—"
 
-# README column header -> the groups such a user has (base.group_user comes with each
-# but portal).
+# The page's column header -> the groups such a user has (base.group_user comes with
+# each but portal).
 ROLES = {
     "System admin": (
         "base.group_system,stock.group_stock_manager,sales_team.group_sale_manager"
@@ -51,10 +52,10 @@ def allowed(capability, role):
 
 
 def readme_table():
-    """{capability: marks} of the README's security table (the one headed by the
+    """{capability: marks} of the page's security table (the one headed by the
     roles)."""
     header = "| | " + " | ".join(ROLES) + " |"
-    lines = README.read_text(encoding="utf-8").splitlines()
+    lines = PAGE.read_text(encoding="utf-8").splitlines()
     start = lines.index(header)
     rows = {}
     for line in lines[start + 2 :]:

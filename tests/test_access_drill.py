@@ -9,7 +9,8 @@ naming the field) or a sane result (a trimmed value); in every case: no error of
 kind, a message of bounded size with nothing of Python in it, no ERROR line or traceback
 in the log, and for a refusal nothing written (the addon's records, chatter, activities
 and cron wake-ups compared before and after) and no call reaching the sandbox. The role
-cells follow tests/access_matrix.py, which is the README's security table."""
+cells follow tests/access_matrix.py, which is the security table of
+docs/configuration.md."""
 
 import json
 

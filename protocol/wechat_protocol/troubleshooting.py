@@ -7,6 +7,7 @@ the page differs from what this renders."""
 import sys
 
 from .catalogue import CATALOGUE, Outcome
+from .labels import fill
 
 # What the addon does with an answer of each outcome, as the page tells it.
 OUTCOMES = {
@@ -42,7 +43,9 @@ For the people who ship and the administrators who configure: every code WeChat 
 the addon's own checks, which use WeChat's codes) can answer an upload or a question,
 as the delivery's banner, the upload's reason and the notifications show it, with why
 and what to do. The screens show a code as `[code] why — what to do`; a code the addon
-does not know, as "WeChat answered with unknown error code N". Written from the
+does not know, as "WeChat answered with unknown error code N". Fields are named here
+with the words of the glossary (glossary.md); the screens name them by the label the
+reader sees, e.g. the delivery's *Tracking Reference*. Written from the
 protocol's catalogue (`wechat_protocol/catalogue.py`) by
 `python -m wechat_protocol.troubleshooting docs/troubleshooting.md`.
 
@@ -59,11 +62,11 @@ def render() -> str:
         then_en, then_zh = OUTCOMES[info.outcome]
         parts.append(
             f"\n## {code}\n\n"
-            f"- Why: {info.meaning_en}\n"
-            f"- What to do: {info.action_en}\n"
+            f"- Why: {fill(info.meaning_en, 'en')}\n"
+            f"- What to do: {fill(info.action_en, 'en')}\n"
             f"- Then: {then_en}\n"
-            f"- 原因：{info.meaning_zh}\n"
-            f"- 处理：{info.action_zh}\n"
+            f"- 原因：{fill(info.meaning_zh, 'zh')}\n"
+            f"- 处理：{fill(info.action_zh, 'zh')}\n"
             f"- 之后：{then_zh}\n"
         )
     return "".join(parts)
