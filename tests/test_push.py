@@ -76,6 +76,9 @@ class TestPush(WechatPushCase):
     ):
         order = self._paid_order([(self.tea, 1)])
         self._ship(order.picking_ids, "SFP000000001")
+        # What this transaction has still to compute is computed now: later, it would
+        # be computed from the state it read before the push changed it.
+        self.env.flush_all()
         self._run_cron()
         self.assertEqual([p["status"] for p in self.wechat.pushes()], [200])
         self.assertEqual(self._state(order), "shipped")
