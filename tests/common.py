@@ -217,3 +217,51 @@ class WechatPushCase(WechatShippingHttpCase):
         it."""
         order.invalidate_recordset()
         return order.wechat_order_state
+
+
+# The modules whose terms the screens under test show.
+SCREEN_MODULES = [
+    "base",
+    "web",
+    "mail",
+    "product",
+    "stock",
+    "sale",
+    "delivery",
+    "stock_delivery",
+    "wechat_shipping",
+]
+
+
+class ChineseScreens:
+    """Tours in a real headless Chromium, as admin in either language: the screens'
+    Chinese terms loaded as Settings > Languages loads them. Without a browser Odoo
+    skips a tour; scripts/test-odoo counts a skipped test as a failure."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(SCREEN_MODULES, ["zh_CN"])
+        cls.admin = cls.env.ref("base.user_admin")
+
+    def _tour(self, path, name, lang):
+        self.admin.lang = lang
+        self.start_tour(path, name, login="admin", timeout=180)
+
+
+def web_client_call(model, method, args, kwargs):
+    """The JSON-RPC body the web client posts to call_button or call_kw."""
+    return json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": kwargs,
+            },
+        }
+    )

@@ -10,25 +10,18 @@ failure."""
 from odoo.tests import tagged
 
 from ..demo.scenario import MCHID, OPENID
-from .common import APPID, SECRET, WechatShippingHttpCase
-from .test_tours import SCREEN_MODULES, UPLOADS_LIST
+from .common import APPID, SECRET, ChineseScreens, WechatShippingHttpCase
+from .test_tours import UPLOADS_LIST
 
 DELIVERY = "/odoo/action-stock.action_picking_tree_all/{}"
 LANGS = {"": "en_US", "_zh": "zh_CN"}
 
 
 @tagged("post_install", "-at_install")
-class TestDeliveryTours(WechatShippingHttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(SCREEN_MODULES, ["zh_CN"])
-        cls.admin = cls.env.ref("base.user_admin")
-
-    def _tour(self, path, name, suffix):
-        self.admin.lang = LANGS[suffix]
-        self.start_tour(path, f"{name}{suffix}", login="admin", timeout=180)
+class TestDeliveryTours(ChineseScreens, WechatShippingHttpCase):
+    def _tour_in(self, path, name, suffix):
+        """The tour `name` (`name`_zh in Chinese, as the suffix says)."""
+        self._tour(path, f"{name}{suffix}", LANGS[suffix])
 
     def _shipped(self, tracking, lines=None):
         """A paid WeChat order shipped with `tracking`, its upload job run."""
@@ -48,7 +41,7 @@ class TestDeliveryTours(WechatShippingHttpCase):
         upload = order.picking_ids.wechat_upload_id
         self.assertEqual(upload.state, "attention")
         calls = self._shipping_requests()
-        self._tour(
+        self._tour_in(
             DELIVERY.format(order.picking_ids.id),
             "wechat_shipping_delivery_retry",
             suffix,
@@ -76,7 +69,7 @@ class TestDeliveryTours(WechatShippingHttpCase):
         self.assertEqual(set(uploads.mapped("state")), {"sent"})
         kept = {u.family: (u.request_body, u.upload_time, u.sent_at) for u in uploads}
         calls, received = self._calls(), self._received()
-        self._tour(
+        self._tour_in(
             DELIVERY.format(order.picking_ids.id),
             "wechat_shipping_delivery_unchanged",
             suffix,
@@ -102,7 +95,7 @@ class TestDeliveryTours(WechatShippingHttpCase):
         )
         self._run_cron()
         self.assertEqual(order.picking_ids[:1].wechat_upload_state, "sent")
-        self._tour(
+        self._tour_in(
             DELIVERY.format(backorder.id), "wechat_shipping_delivery_backorder", suffix
         )
 
@@ -133,7 +126,7 @@ class TestDeliveryTours(WechatShippingHttpCase):
         self.assertIn(
             "retrying", self.Upload.search([]).mapped("state"), "a next attempt shown"
         )
-        self._tour(UPLOADS_LIST, "wechat_shipping_uploads_columns", suffix)
+        self._tour_in(UPLOADS_LIST, "wechat_shipping_uploads_columns", suffix)
 
     def test_uploads_columns(self):
         self._uploads_columns("")

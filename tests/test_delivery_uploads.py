@@ -8,7 +8,6 @@ clerk's language, naming the WeChat API where an order has several uploads, and 
 nothing WeChat already holds; strict mode names each problem once with its APIs; codes
 and times read as such; the Deliveries button is for those who may read deliveries."""
 
-import json
 from datetime import timezone
 
 from lxml import etree
@@ -17,7 +16,7 @@ from wechat_protocol import catalogue, rfc3339
 from odoo.tests import new_test_user, tagged
 
 from ..demo.scenario import MCHID, OPENID
-from .common import APPID, SECRET, WechatShippingHttpCase
+from .common import APPID, SECRET, WechatShippingHttpCase, web_client_call
 
 OSM = "Order Shipping Management"
 SHOPPING = "Shopping Order"
@@ -25,23 +24,6 @@ NOTHING_HELD = "Nothing to send: WeChat already holds this shipping information"
 HELD_LINE = "WeChat already holds exactly this; nothing was sent."
 UPLOAD_FORM = "wechat_shipping.wechat_shipping_upload_view_form"
 UPLOAD_LIST = "wechat_shipping.wechat_shipping_upload_view_list"
-
-
-def json_rpc(model, method, args, lang):
-    """The body the web client posts to call_button or call_kw."""
-    return json.dumps(
-        {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "model": model,
-                "method": method,
-                "args": args,
-                "kwargs": {"context": {"lang": lang, "tz": "Asia/Shanghai"}},
-            },
-        }
-    )
 
 
 @tagged("post_install", "-at_install")
@@ -81,7 +63,12 @@ class TestDeliveryUploads(WechatShippingHttpCase):
         self.authenticate(user.login, self.passwords[user.login])
         response = self.url_open(
             f"/web/dataset/{route}/{model}/{method}",
-            data=json_rpc(model, method, args, lang),
+            data=web_client_call(
+                model,
+                method,
+                args,
+                {"context": {"lang": lang, "tz": "Asia/Shanghai"}},
+            ),
             headers={"Content-Type": "application/json"},
         )
         answer = response.json()

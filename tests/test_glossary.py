@@ -23,22 +23,11 @@ from odoo.tests import new_test_user, tagged
 
 from ..demo.scenario import MCHID, OPENID
 from ..models.field_labels import FIELDS, field_labels
-from .common import WechatPushCase, WechatShippingCase
+from .common import SCREEN_MODULES, WechatPushCase, WechatShippingCase
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GLOSSARY = os.path.join(ROOT, "docs", "glossary.md")
 PO_PATH = os.path.join(ROOT, "i18n", "zh_CN.po")
-# The modules whose labels the addon's screens show, with their Chinese terms.
-SCREEN_MODULES = [
-    "base",
-    "mail",
-    "product",
-    "stock",
-    "sale",
-    "delivery",
-    "stock_delivery",
-    "wechat_shipping",
-]
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # A name quoted in a Chinese text: “追踪参考”.
 QUOTED = re.compile(r"“([^”]+)”")

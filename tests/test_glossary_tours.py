@@ -9,30 +9,13 @@ from odoo.tests import tagged
 from odoo.tests.common import ChromeBrowser
 
 from ..demo.scenario import MCHID, OPENID
-from .common import WechatPushCase, WechatShippingHttpCase
-from .test_tours import SCREEN_MODULES
+from .common import ChineseScreens, WechatPushCase, WechatShippingHttpCase
 
 SETTINGS = "/odoo/settings#stock"
 
 
-class _ChineseScreens:
-    """Chinese terms of the screens the tours read loaded, as Settings > Languages
-    loads them."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(SCREEN_MODULES, ["zh_CN"])
-        cls.admin = cls.env.ref("base.user_admin")
-
-    def _tour(self, path, name, lang):
-        self.admin.lang = lang
-        self.start_tour(path, name, login="admin", timeout=180)
-
-
 @tagged("post_install", "-at_install")
-class TestSettingsTour(_ChineseScreens, WechatShippingHttpCase):
+class TestSettingsTour(ChineseScreens, WechatShippingHttpCase):
     def setUp(self):
         super().setUp()
         # The copy button writes to the clipboard and the tour reads it back, as a
@@ -65,7 +48,7 @@ class TestSettingsTour(_ChineseScreens, WechatShippingHttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestOrderStateChatterTour(_ChineseScreens, WechatPushCase):
+class TestOrderStateChatterTour(ChineseScreens, WechatPushCase):
     def test_a_chinese_reader_sees_the_pushed_order_state_in_chinese(self):
         order = self._order([(self.tea, 1)])
         self.wechat.pay(OPENID, mchid=MCHID, out_trade_no=order.wechat_out_trade_no)
@@ -86,7 +69,7 @@ class TestOrderStateChatterTour(_ChineseScreens, WechatPushCase):
 
 
 @tagged("post_install", "-at_install")
-class TestBannerLabelTour(_ChineseScreens, WechatShippingHttpCase):
+class TestBannerLabelTour(ChineseScreens, WechatShippingHttpCase):
     def _delivery_without_tracking_number(self):
         order = self._order([(self.tea, 1)])
         self._ship(order.picking_ids, False)

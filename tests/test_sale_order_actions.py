@@ -6,7 +6,6 @@ quotation's tab says what each key is and where it comes from. The combined orde
 badges are coloured as everywhere else. The funds report sums the money WeChat holds,
 in the company's currency, by the day WeChat expects to release it."""
 
-import json
 import re
 from datetime import timedelta
 
@@ -18,7 +17,7 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from ..demo.scenario import MCHID, OPENID
-from .common import WechatPushCase
+from .common import WechatPushCase, web_client_call
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NO_DATE = {"en_US": "Not shipped, or date not announced", "zh_CN": "未发货或日期未公布"}
@@ -327,7 +326,7 @@ class TestSaleOrderActions(WechatPushCase):
         action = self.env["ir.actions.act_window"]._for_xml_id(FUNDS_ACTION)
         response = self.url_open(
             "/web/dataset/call_kw/sale.order/web_read_group",
-            data=json_call(
+            data=web_client_call(
                 "sale.order",
                 "web_read_group",
                 [safe_eval(action["domain"])],
@@ -435,26 +434,9 @@ class TestSaleOrderActions(WechatPushCase):
         )
 
 
-def json_call(model, method, args, kwargs):
-    """A JSON-RPC body as the web client posts it."""
-    return json.dumps(
-        {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "model": model,
-                "method": method,
-                "args": args,
-                "kwargs": kwargs,
-            },
-        }
-    )
-
-
 def json_rpc(record, method, lang):
     """The body the web client posts to call_button."""
-    return json_call(
+    return web_client_call(
         record._name,
         method,
         [record.ids],

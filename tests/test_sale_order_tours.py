@@ -10,20 +10,17 @@ failure."""
 from odoo.tests import new_test_user, tagged
 
 from ..demo.scenario import MCHID, OPENID
-from .common import WechatPushCase
-from .test_tours import SCREEN_MODULES
+from .common import ChineseScreens, WechatPushCase
 
 FUNDS_REPORT = "/odoo/action-wechat_shipping.sale_order_action_wechat_settlement"
 NEW_QUOTATION = "/odoo/action-sale.action_quotations_with_onboarding/new"
 
 
 @tagged("post_install", "-at_install")
-class TestSaleOrderTours(WechatPushCase):
+class TestSaleOrderTours(ChineseScreens, WechatPushCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(SCREEN_MODULES, ["zh_CN"])
         cls.clerk = new_test_user(
             cls.env,
             "wechat_tour_clerk",
@@ -43,6 +40,7 @@ class TestSaleOrderTours(WechatPushCase):
         return order
 
     def _tour(self, path, name, lang):
+        """As the salesperson, whom the order's chatter line names."""
         self.clerk.lang = lang
         self.start_tour(path, name, login=self.clerk.login, timeout=180)
 

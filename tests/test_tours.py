@@ -8,32 +8,18 @@ failure."""
 
 from odoo.tests import tagged
 
-from .common import WechatShippingHttpCase
+from .common import ChineseScreens, WechatShippingHttpCase
 
 # The modules whose screens the tours read, with their Chinese terms loaded for the
 # zh_CN tours.
 UPLOADS_LIST = "/odoo/action-wechat_shipping.wechat_shipping_upload_action"
-SCREEN_MODULES = [
-    "base",
-    "web",
-    "mail",
-    "product",
-    "stock",
-    "sale",
-    "delivery",
-    "stock_delivery",
-    "wechat_shipping",
-]
 
 
 @tagged("post_install", "-at_install")
-class TestTours(WechatShippingHttpCase):
+class TestTours(ChineseScreens, WechatShippingHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(SCREEN_MODULES, ["zh_CN"])
-        cls.admin = cls.env.ref("base.user_admin")
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
         )
@@ -49,10 +35,6 @@ class TestTours(WechatShippingHttpCase):
         picking.action_assign()
         self.assertEqual(picking.state, "assigned")
         return order, picking
-
-    def _tour(self, path, name, lang):
-        self.admin.lang = lang
-        self.start_tour(path, name, login="admin", timeout=180)
 
     def _assert_fixed_and_sent(self, order, picking):
         upload = order.wechat_upload_ids.filtered(
