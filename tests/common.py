@@ -17,7 +17,7 @@ from wechat_sandbox.process import SandboxProcess
 from odoo import fields
 from odoo.tests import HttpCase, TransactionCase
 
-from ..demo.scenario import CONSIGNOR_PHONE, CUSTOMER_PHONE, Scenario
+from ..demo.scenario import CONSIGNOR_PHONE, CUSTOMER_PHONE, MCHID, OPENID, Scenario
 
 APPID = "wxodootest0000001"
 # scripts/test-odoo passes the run's secret so that it can search the whole log for it
@@ -98,6 +98,19 @@ class WechatShippingSetup:
 
     def _combined(self, **vals):
         return self.scenario.combined(**vals)
+
+    def _pay_combined(self, combined, orders):
+        """WeChat Pay knows the combined payment of `combined`, `orders` its
+        sub-orders."""
+        self.wechat.pay(
+            OPENID,
+            mchid=MCHID,
+            out_trade_no=combined.wechat_out_trade_no,
+            sub_orders=[
+                {"mchid": MCHID, "out_trade_no": order.wechat_out_trade_no}
+                for order in orders
+            ],
+        )
 
     def _ship(self, picking, tracking, quantities=None, packages=None):
         backorder = self.scenario.ship(picking, tracking, quantities, packages)
@@ -208,6 +221,22 @@ class WechatPushCase(WechatShippingHttpCase):
         return push.push_query(self.settings, now, "n0nce", encrypted), (
             push.encode_body({"ToUserName": APPID, "Encrypt": encrypted}, xml)
         )
+
+    def _event(self, order, **values):
+        """WeChat's settlement event of `order`'s payment (named by merchant id and
+        order number), with `values` over it."""
+        return {
+            "ToUserName": APPID,
+            "FromUserName": OPENID,
+            "CreateTime": int(time.time()),
+            "MsgType": "event",
+            "Event": "trade_manage_order_settlement",
+            "transaction_id": "",
+            "merchant_id": MCHID,
+            "merchant_trade_no": order.wechat_out_trade_no,
+            "pay_time": int(time.time()) - 60,
+            **values,
+        }
 
     def _post(self, query, body, url=None):
         return requests.post(url or self.url, params=query, data=body, timeout=10)

@@ -173,15 +173,7 @@ class TestOrderShipping(WechatShippingCase):
         second = self._order(
             [(self.cup, cups)], combined=combined, wechat_payer_openid=False
         )
-        self.wechat.pay(
-            OPENID,
-            mchid=MCHID,
-            out_trade_no=combined.wechat_out_trade_no,
-            sub_orders=[
-                {"mchid": MCHID, "out_trade_no": order.wechat_out_trade_no}
-                for order in (first, second)
-            ],
-        )
+        self._pay_combined(combined, (first, second))
         return combined, first, second
 
     def test_a_combined_payment_goes_in_one_call_with_each_sub_order_on_its_own(self):

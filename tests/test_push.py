@@ -31,21 +31,6 @@ class TestPush(WechatPushCase):
         )
         return order
 
-    def _event(self, order, **values):
-        message = {
-            "ToUserName": APPID,
-            "FromUserName": OPENID,
-            "CreateTime": int(time.time()),
-            "MsgType": "event",
-            "Event": "trade_manage_order_settlement",
-            "transaction_id": "",
-            "merchant_id": MCHID,
-            "merchant_trade_no": order.wechat_out_trade_no,
-            "pay_time": int(time.time()) - 60,
-            **values,
-        }
-        return message
-
     def _awaiting_settlement(self):
         """The orders of the graph *WeChat Funds Awaiting Settlement*, grouped by day as
         it shows them."""

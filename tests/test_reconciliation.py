@@ -179,15 +179,7 @@ class TestReconciliation(ReconciliationSetup, WechatShippingCase):
         combined = self._combined()
         whole = self._order([(self.tea, 1)], combined=combined)
         half = self._order([(self.tea, 1), (self.cup, 1)], combined=combined)
-        self.wechat.pay(
-            OPENID,
-            mchid=MCHID,
-            out_trade_no=combined.wechat_out_trade_no,
-            sub_orders=[
-                {"mchid": MCHID, "out_trade_no": order.wechat_out_trade_no}
-                for order in (whole, half)
-            ],
-        )
+        self._pay_combined(combined, (whole, half))
         self._ship(whole.picking_ids, "SFC000000001")
         self._ship(half.picking_ids, "SFC000000002", quantities={self.cup: 0})
         self._run_cron()

@@ -12,7 +12,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from ..demo.scenario import MCHID, OPENID
-from .common import APPID, WechatPushCase
+from .common import WechatPushCase
 
 SUB_MCHID = "1900000109"
 TRANSACTION_ID = "4200000000000000000000000888"
@@ -124,19 +124,7 @@ class TestSubMerchant(WechatPushCase):
         )
         # The same merchant id and order number without the sub-merchant name another
         # payment (a direct merchant's): not this order.
-        stranger = {
-            "ToUserName": APPID,
-            "FromUserName": OPENID,
-            "CreateTime": int(time.time()),
-            "MsgType": "event",
-            "Event": "trade_manage_order_settlement",
-            "transaction_id": "",
-            "merchant_id": MCHID,
-            "sub_merchant_id": "",
-            "merchant_trade_no": order.wechat_out_trade_no,
-            "pay_time": int(time.time()) - 60,
-            "shipped_time": int(time.time()),
-        }
+        stranger = self._event(order, sub_merchant_id="", shipped_time=int(time.time()))
         self.assertEqual(self._push(stranger).status_code, 200)
         self.assertEqual(self._state(order), "awaiting_shipment")
         self.assertEqual(
