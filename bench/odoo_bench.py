@@ -312,9 +312,12 @@ class Bench:
             self.park_due(keep=upload_ids)
         uploads._request_upload(trigger=False)
         uploads.flush_recordset()
+        # The sandbox forgets what it holds (reset below), so Odoo forgets what it
+        # sent: an upload WeChat holds unchanged is never sent again.
         self.cr.execute(
             "UPDATE wechat_shipping_upload"
-            "   SET next_attempt_at = now() at time zone 'utc' - interval '1 day'"
+            "   SET next_attempt_at = now() at time zone 'utc' - interval '1 day',"
+            "       request_body = NULL"
             " WHERE id = ANY(%s)",
             [list(upload_ids)],
         )
