@@ -359,14 +359,18 @@ class SaleOrder(models.Model):
 
     @api.model
     def _cron_wechat_sync_states(self, limit=SYNC_BATCH):
-        """WeChat's order states: of the last day's payments from its order list,
-        then of the orders whose funds it still holds, in batches (get_order). The
-        pushes say it at once; this catches what a push missed (Odoo unreachable,
-        push not set up)."""
-        self._wechat_sync_recent()
+        """WeChat's order states of the orders whose funds it still holds, in batches
+        (get_order); the recent payments' come from WeChat's order list every 5
+        minutes (wechat.payment.matcher). The pushes say it at once; this catches what
+        a push missed (Odoo unreachable, push not set up)."""
         asked = self._wechat_sync_states(limit)
         asked += self.env["wechat.combined.order"]._wechat_sync_states(limit - asked)
         self.env["ir.cron"]._notify_progress(done=asked, remaining=0)
+
+    def _wechat_total_fen(self):
+        """The order's total in fen, as WeChat Pay's paid_amount counts it."""
+        self.ensure_one()
+        return round(self.amount_total * 100)
 
     def _wechat_queue_on_confirm(self):
         """What confirmed WeChat orders send before anything ships: their shopping
