@@ -240,7 +240,7 @@ class ResCompany(models.Model):
             if bad := payment_matching.merchant_ids(company.wechat_merchant_ids)[1]:
                 raise ValidationError(
                     self.env._(
-                        "%(field)s: WeChat Pay merchant numbers (8 to 12 digits), "
+                        "%(field)s: WeChat Pay merchant IDs (8 to 12 digits), "
                         "separated by commas; %(bad)s is not one.",
                         field=self._wechat_label("wechat_merchant_ids"),
                         bad=report.shorten(bad[0], 40),

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .wechat_order_key_mixin import notification
-from .wechat_reconciliation_line import UNKNOWN
+from .wechat_reconciliation_line import NOT_SHIPPED, UNKNOWN
 
 
 class WechatPaymentLink(models.TransientModel):
@@ -82,6 +82,8 @@ class WechatPaymentLink(models.TransientModel):
         self.env["wechat.payment.matcher"]._wechat_give_key(
             order, line._wechat_order(), "manual"
         )
+        # Until WeChat is asked again: the order is known now and nothing shipped.
+        line.sudo().write({"sale_order_id": order.id, "kind": NOT_SHIPPED})
         line._follow_wechat()
         action = notification(
             self.env._("WeChat Pay payment linked"),
