@@ -211,8 +211,11 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {*KEY_FIELDS, "wechat_combined_order_id"} & vals.keys():
-            # An order that gets its WeChat key once confirmed is uploaded then.
+        if {*KEY_FIELDS, "wechat_combined_order_id"} & vals.keys() and not (
+            self.env.context.get("wechat_ids_learnt")
+        ):
+            # An order that gets its WeChat key once confirmed is uploaded then (an
+            # identifier learnt from WeChat beside the key changes nothing WeChat got).
             self._wechat_queue_on_confirm()
         return res
 

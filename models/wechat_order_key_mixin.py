@@ -498,7 +498,7 @@ class WechatOrderKeyMixin(models.AbstractModel):
             ):
                 continue
             if values and not record._wechat_ids_taken(values):
-                record.write(values)
+                record.with_context(wechat_ids_learnt=True).write(values)
 
     def _wechat_ids_taken(self, values):
         """Whether another order of this one's company has a unique key that `values`

@@ -94,6 +94,8 @@ class WechatPaymentMatcher(models.AbstractModel):
         if error:
             return
         client.timeout = PUSH_TIMEOUT
+        if hasattr(client.token_source, "timeout"):  # a token fetched on the way too
+            client.token_source.timeout = PUSH_TIMEOUT
         ids = push.payment_ids(event)
         key = (
             {"order_number_type": 2, "transaction_id": ids["transaction_id"]}
