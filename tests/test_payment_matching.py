@@ -307,6 +307,18 @@ class TestPaymentMatching(WechatPushCase):
             {"transaction_id": first["transaction_id"]},
         )
 
+    def test_an_identifier_learnt_sends_nothing_again(self):
+        self.company.wechat_families = "both"
+        order = self._order([(self.tea, 1)])
+        details = order.wechat_upload_ids.filtered(
+            lambda u: u.family == "shopping_details"
+        )
+        self.assertEqual(details.state, "sent")
+        self.wechat.pay(OPENID, mchid=MCHID, out_trade_no=order.wechat_out_trade_no)
+        self.Matcher._cron_link_recent()
+        self.assertTrue(order.wechat_transaction_id)
+        self.assertEqual(details.state, "sent", "WeChat holds what it was sent")
+
     # --------------------------------------------------------- a person's link
 
     def test_link_to_an_order_from_the_reconciliation(self):
