@@ -234,7 +234,8 @@ def _is_command(command):
 
 def _has_invisible(value):
     """Text holding control or format characters (NUL, zero-width spaces, direction
-    marks)."""
+    marks) or half a UTF-16 pair (JSON's "\ud800"), which UTF-8, and so PostgreSQL,
+    cannot hold."""
     return isinstance(value, str) and any(
-        unicodedata.category(ch) in ("Cc", "Cf") for ch in value
+        unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in value
     )
