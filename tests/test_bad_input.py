@@ -619,9 +619,15 @@ class TestBadInput(WechatShippingCase):
                     self.assertNotIn(mark, message)
         self.assertEqual(Combined.search_count([]), count, "nothing half-created")
         combined = self._combined()
-        with self.assertRaisesRegex(ValidationError, "Payer OpenID"):
+        with (
+            self.assertRaisesRegex(ValidationError, "Payer OpenID"),
+            self.env.cr.savepoint(),
+        ):
             combined.write({"wechat_payer_openid": False})
-        with self.assertRaisesRegex(ValidationError, "WeChat Order Number Type"):
+        with (
+            self.assertRaisesRegex(ValidationError, "WeChat Order Number Type"),
+            self.env.cr.savepoint(),
+        ):
             combined.write(
                 {
                     "wechat_order_number_type": False,
@@ -629,6 +635,7 @@ class TestBadInput(WechatShippingCase):
                     "wechat_out_trade_no": False,
                 }
             )
+        combined.invalidate_recordset()
         self.assertEqual(combined.wechat_payer_openid, OPENID)
 
     def test_a_combined_orders_main_key_is_no_sale_orders_key(self):
@@ -646,8 +653,15 @@ class TestBadInput(WechatShippingCase):
             f"mchid {MCHID} / out_trade_no {combined.wechat_out_trade_no}",
         )
         self.assertTaken(
-            lambda lang: self._combined(
-                wechat_out_trade_no=self.order.wechat_out_trade_no
+            lambda lang: self.env["wechat.combined.order"]
+            .with_context(lang=lang)
+            .create(
+                {
+                    "wechat_order_number_type": "merchant_trade_number",
+                    "wechat_mchid": MCHID,
+                    "wechat_out_trade_no": self.order.wechat_out_trade_no,
+                    "wechat_payer_openid": OPENID,
+                }
             ),
             self.order,
             f"mchid {MCHID} / out_trade_no {self.order.wechat_out_trade_no}",

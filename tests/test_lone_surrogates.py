@@ -1,7 +1,7 @@
 """Half a UTF-16 pair (JSON's "\\ud800", which Python's json.dumps writes for such a
 character) typed into any field this addon adds, through the web client's JSON-RPC, or
 pushed by WeChat: UTF-8, and so PostgreSQL (psycopg2 cannot encode it), cannot hold
-it. Refused with the field's clear message, never a server error or a traceback, and
+it. Refused with the words a NUL gets, never a server error or a traceback, and
 nothing is written."""
 
 import json
@@ -15,7 +15,13 @@ from ..demo.scenario import MCHID, OPENID
 from .common import APPID, WechatPushCase, WechatShippingHttpCase, web_client_call
 
 HALF = "\ud800"
-INVISIBLE = {
+# What a NUL or another control character gets: the field's own rule (WeChat's code),
+CONTROL = {
+    "en_US": "contains invisible or control characters",
+    "zh_CN": "含有不可见字符或控制字符",
+}
+# else the general words.
+GENERAL = {
     "en_US": "remove the invisible or control characters",
     "zh_CN": "请删除其中的不可见字符或控制字符",
 }
@@ -114,6 +120,13 @@ class TestLoneSurrogates(WechatShippingHttpCase):
             {"en_US": "Merchant ID must be", "zh_CN": "商户号"},
             specification={"display_name": {}},
         )
+        # A text with no rule of its own: the general words.
+        self.assertRefused(
+            "wechat.combined.order",
+            "write",
+            [[self.combined.id], {"name": f"CB{HALF}"}],
+            GENERAL,
+        )
         self.assertEqual(Combined.search_count([]), count)
 
     def test_settings_and_company_fields(self):
@@ -121,7 +134,7 @@ class TestLoneSurrogates(WechatShippingHttpCase):
             "res.config.settings",
             "web_save",
             [[], {"wechat_order_page": f"pages/order{HALF}"}],
-            INVISIBLE,
+            {"en_US": "a page path such as", "zh_CN": "的页面路径"},
             specification={"display_name": {}},
         )
         page = self.company.wechat_order_page
@@ -129,7 +142,7 @@ class TestLoneSurrogates(WechatShippingHttpCase):
             "res.company",
             "write",
             [[self.company.id], {"wechat_public_base_url": f"https://shop{HALF}.cn"}],
-            INVISIBLE,
+            GENERAL,
         )
         self.company.invalidate_recordset()
         self.assertEqual(self.company.wechat_order_page, page)
@@ -139,7 +152,7 @@ class TestLoneSurrogates(WechatShippingHttpCase):
             "product.product",
             "write",
             [[self.tea.id], {"wechat_merchant_item_id": f"TEA{HALF}"}],
-            INVISIBLE,
+            CONTROL,
         )
         self.assertRefused(
             "delivery.carrier",
@@ -151,7 +164,7 @@ class TestLoneSurrogates(WechatShippingHttpCase):
             "wechat.express.company",
             "create",
             [{"code": f"X{HALF}", "name": "Express"}],
-            INVISIBLE,
+            CONTROL,
         )
         self.tea.invalidate_recordset()
         self.assertFalse(self.tea.wechat_merchant_item_id)
