@@ -107,7 +107,7 @@ def build(env, args):
             OPENID,
             mchid=MCHID,
             out_trade_no=order.wechat_out_trade_no,
-            paid_amount=round(order.amount_total * 100),
+            paid_amount=order._wechat_total_fen(),
         )
     wechat.pay(OPENID, mchid=MCHID, out_trade_no=f"DEMO-CLASS-{combined.id}")
     virtual = scenario.order(
@@ -128,7 +128,7 @@ def build(env, args):
         OPENID,
         mchid=MCHID,
         out_trade_no=unshipped.wechat_out_trade_no,
-        paid_amount=round(unshipped.amount_total * 100),
+        paid_amount=unshipped._wechat_total_fen(),
     )
 
     env["wechat.shipping.upload"]._cron_send_due()
@@ -162,12 +162,10 @@ def build(env, args):
         ],
         "lonely_state": lonely.wechat_upload_state,
         # Shopping Order: every WeChat order's key id -> {its (sub-)orders' key ids:
-        # total in fen}.
+        # total in fen of CNY, as WeChat Pay counts it}.
         "shopping": {
             f"mch:{MCHID}:{key.wechat_out_trade_no}": {
-                f"mch:{MCHID}:{order.wechat_out_trade_no}": round(
-                    order.amount_total * 100
-                )
+                f"mch:{MCHID}:{order.wechat_out_trade_no}": order._wechat_total_fen()
                 for order in orders
             }
             for key, orders in (
