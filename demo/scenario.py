@@ -25,6 +25,7 @@ class Scenario:
         self.prefix = prefix
         self.configure(self.company, api_url, appid, secret)
         self.carrier = self.sf_carrier()
+        self.pricelist = self.cny_pricelist()
         self.customer = env["res.partner"].create(
             {"name": "李雷", "phone": CUSTOMER_PHONE}
         )
@@ -43,6 +44,15 @@ class Scenario:
                 "wechat_families": families,
                 "wechat_order_page": ORDER_PAGE,
             }
+        )
+
+    def cny_pricelist(self):
+        """A pricelist in Chinese yuan, the currency WeChat Pay counts in (CNY made
+        active), shared by the companies: the orders are priced in it."""
+        cny = self.env.ref("base.CNY")
+        cny.active = True
+        return self.env["product.pricelist"].create(
+            {"name": "WeChat Pay (CNY)", "currency_id": cny.id, "company_id": False}
         )
 
     def sf_carrier(self):
@@ -73,10 +83,12 @@ class Scenario:
         )
 
     def order(self, lines, company=None, combined=None, **key):
-        """A confirmed sale order shipped by SF, keyed by merchant order number."""
+        """A confirmed sale order shipped by SF, keyed by merchant order number, priced
+        in CNY unless `key` gives another pricelist."""
         company = company or self.company
         vals = {
             "partner_id": self.customer.id,
+            "pricelist_id": self.pricelist.id,
             "company_id": company.id,
             "carrier_id": self.carrier.id,
             "wechat_order_number_type": "merchant_trade_number",

@@ -45,6 +45,18 @@ ORDER_PAGE_NO_APPID = _lt(
     "administrator sets [[appid]] in Inventory > Configuration > Settings > WeChat "
     "Shipping, then Retry."
 )
+# WeChat Pay counts money in fen of Chinese yuan (CNY): amounts in another currency are
+# converted at the order's date, never sent as they are.
+CNY_INACTIVE = _lt(
+    "WeChat Pay counts in Chinese yuan (CNY), and this database has the currency CNY "
+    "inactive or lacks it: activate CNY in Invoicing > Configuration > Accounting > "
+    "Currencies, give it a rate, then Retry."
+)
+CNY_RATE_MISSING = _lt(
+    "%(order)s is priced in %(currency)s and WeChat Pay counts in Chinese yuan (CNY), "
+    "but %(company)s has no rate of %(missing)s on or before %(date)s: add one in "
+    "Invoicing > Configuration > Accounting > Currencies, then Retry."
+)
 PRODUCT_PAGE_UNFILLED = _lt(
     "[[product_page]], filled in with this item's merchant item ID, is longer than "
     "512 bytes: shorten it in Inventory > Configuration > Settings > WeChat Shipping, "
@@ -370,11 +382,6 @@ class SaleOrder(models.Model):
         asked += self.env["wechat.combined.order"]._wechat_sync_states(limit - asked)
         self.env["ir.cron"]._notify_progress(done=asked, remaining=0)
 
-    def _wechat_total_fen(self):
-        """The order's total in fen, as WeChat Pay's paid_amount counts it."""
-        self.ensure_one()
-        return round(self.amount_total * 100)
-
     def _wechat_queue_on_confirm(self):
         """What confirmed WeChat orders send before anything ships: their shopping
         details (when this Odoo uploads them) and, for orders with nothing to deliver
@@ -560,6 +567,45 @@ class SaleOrder(models.Model):
                 )
         return parcels
 
+    def _wechat_fen(self, amount):
+        """`amount`, in this order's currency, as WeChat Pay counts money: (whole fen
+        of CNY, None), converted at the rate of the order's date; or (None, why not as
+        {"en": ..., "zh": ...}) when this database cannot convert it (CNY inactive, or
+        no rate of a currency the conversion needs, which Odoo would read as 1)."""
+        self.ensure_one()
+        company = self.company_id
+        currency = self.currency_id or company.currency_id
+        cny = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", "CNY")], limit=1)
+        )
+        if currency != cny:
+            day = (self.date_order or fields.Datetime.now()).date()
+            if not cny.active:
+                return None, _both(CNY_INACTIVE, {})
+            missing = (currency | cny).filtered(
+                lambda c: c != company.currency_id and not _has_rate(c, company, day)
+            )
+            if missing:
+                values = {
+                    "order": self.name,
+                    "currency": currency.name,
+                    "company": company.name,
+                    "missing": ", ".join(missing.mapped("name")),
+                    "date": day,
+                }
+                return None, _both(CNY_RATE_MISSING, values)
+            amount = currency._convert(amount, cny, company, day, round=False)
+        return shopping_details.fen(cny.round(amount)), None
+
+    def _wechat_total_fen(self):
+        """The order's total in fen of CNY, to compare with what WeChat Pay says was
+        paid (paid_amount); None when this database cannot convert it (_wechat_fen
+        says why)."""
+        self.ensure_one()
+        return self._wechat_fen(self.currency_id.round(self.amount_total))[0]
+
     def _wechat_shopping_details(self, path, report):
         """(this order's shopping details, how it travels): its lines as items in
         fen, named in the company's language, with the Mini Program pages of the order
@@ -568,7 +614,10 @@ class SaleOrder(models.Model):
         report.label(path, self.name)
         company = self.company_id
         lang = company.partner_id.lang or "zh_CN"
-        items = self.order_line._wechat_shopping_items(lang)
+        total_fen, why = self._wechat_fen(self.currency_id.round(self.amount_total))
+        if why:
+            report.extend([Problem(None, f"{path}.item_list", why["en"], why["zh"])])
+        items = self.order_line._wechat_shopping_items(lang, total_fen or 0)
         for index, item in enumerate(items):
             report.label(f"{path}.item_list[{index}]", f"{self.name} / {item.name}")
         link = self._wechat_order_jump_link(f"{path}.order_detail_jump_link", report)
@@ -667,6 +716,33 @@ class SaleOrder(models.Model):
                     )
                 )
         return payload.OrderShipping(self._wechat_order_key(), tuple(shipments))
+
+
+def _both(message, values):
+    """A lazy translation in English and Chinese, its placeholders filled in."""
+    return {
+        key: message._translate(lang) % values if values else message._translate(lang)
+        for key, lang in (("en", "en_US"), ("zh", "zh_CN"))
+    }
+
+
+def _has_rate(currency, company, day):
+    """Whether `company` has a rate of `currency` on or before `day`, as Odoo's
+    conversion reads them (res.currency._get_rates)."""
+    return bool(
+        currency.env["res.currency.rate"]
+        .sudo()
+        .search_count(
+            [
+                ("currency_id", "=", currency.id),
+                ("name", "<=", day),
+                "|",
+                ("company_id", "=", False),
+                ("company_id", "=", company.root_id.id),
+            ],
+            limit=1,
+        )
+    )
 
 
 def _problem(path, message):

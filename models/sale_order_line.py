@@ -9,15 +9,13 @@ MAX_DESCRIPTION_CHARS = 512
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    def _wechat_shopping_items(self, lang):
+    def _wechat_shopping_items(self, lang, total_fen):
         """The shopping details items of these lines (one order's), priced in fen from
         what the buyer pays: each line's total (taxes included, discounts applied) with
-        coupons and rounding shared out so that the items add up to the order's total
-        exactly. Lines cheaper than nothing (a coupon) and empty lines list no item of
-        their own."""
+        coupons and rounding shared out so that the items add up to `total_fen`, the
+        order's total in fen of CNY (sale.order._wechat_fen), exactly. Lines cheaper
+        than nothing (a coupon) and empty lines list no item of their own."""
         lines = self.filtered(lambda line: line.product_id and not line.display_type)
-        order = lines.order_id
-        total_fen = round(order.currency_id.round(order.amount_total) * 100)
         shares = shopping_details.allocate_fen(
             [str(line.price_total) for line in lines], total_fen
         )

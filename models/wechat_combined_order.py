@@ -1,4 +1,7 @@
+from wechat_protocol import report
+
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .wechat_shipping_upload import STATE_URGENCY
 from .wechat_shipping_upload import STATES as UPLOAD_STATES
@@ -48,6 +51,28 @@ class WechatCombinedOrder(models.Model):
         """WeChat refuses sub-orders keyed differently from the main order
         (268485253)."""
         self.sale_order_ids._check_wechat_combined_number_type()
+
+    # company_id: always set, so that a combined order created with neither key nor
+    # payer is checked too (a constraint runs for the fields a create sets).
+    @api.constrains("company_id", "wechat_order_number_type", "wechat_payer_openid")
+    def _check_wechat_main_key(self):
+        """WeChat's combined calls name the main order and its payer: neither may be
+        missing (the key's numbers are checked with the key:
+        _check_wechat_order_key)."""
+        for combined in self:
+            if combined.wechat_order_number_type and combined.wechat_payer_openid:
+                continue
+            names = ["wechat_order_number_type", "wechat_payer_openid"]
+            raise ValidationError(
+                self.env._(
+                    "%(record)s: a combined order needs its main order key "
+                    "(%(type)s and its numbers) and its %(payer)s: WeChat's "
+                    "combined calls cannot go without them.",
+                    record=report.shorten(combined.name or "", report.MAX_LABEL_CHARS),
+                    type=self._fields[names[0]]._description_string(self.env),
+                    payer=self._fields[names[1]]._description_string(self.env),
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -129,8 +129,11 @@ class WechatFieldGuard(models.AbstractModel):
             suspect.update(name for name in absent if _blank(defaults.get(name)))
         if not suspect:
             return
+        # Half a UTF-16 pair breaks any rule that encodes the text, and any message
+        # quoting it: the rules see a NUL instead, refused like any control character.
+        checked = {name: _without_half_pairs(value) for name, value in vals.items()}
         for record in self or [None]:
-            self.new(vals, origin=record)._validate_fields(suspect)
+            self.new(checked, origin=record)._validate_fields(suspect)
         name = min(suspect)
         label = self._fields[name]._description_string(self.env)
         if _has_invisible(vals.get(name)):
@@ -232,9 +235,17 @@ def _is_command(command):
     )
 
 
+def _without_half_pairs(value):
+    """`value` with each half of a UTF-16 pair (a lone surrogate) made a NUL."""
+    if not isinstance(value, str):
+        return value
+    return "".join("\x00" if unicodedata.category(ch) == "Cs" else ch for ch in value)
+
+
 def _has_invisible(value):
     """Text holding control or format characters (NUL, zero-width spaces, direction
-    marks)."""
+    marks) or half a UTF-16 pair (JSON's "\ud800"), which UTF-8, and so PostgreSQL,
+    cannot hold."""
     return isinstance(value, str) and any(
-        unicodedata.category(ch) in ("Cc", "Cf") for ch in value
+        unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in value
     )

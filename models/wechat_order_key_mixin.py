@@ -242,17 +242,7 @@ class WechatOrderKeyMixin(models.AbstractModel):
                         key=text,
                     )
                 )
-            other = self.sudo().search(
-                [
-                    ("company_id", "=", company.id),
-                    ("id", "!=", record.id or 0),
-                    *(
-                        (name, "=", value)
-                        for name, value in zip(names, values, strict=True)
-                    ),
-                ],
-                limit=1,
-            )
+            other = self._wechat_key_holder(company, names, values, record)
             if other:
                 # Its reference only: the user may not be allowed to read that order.
                 raise ValidationError(
@@ -266,6 +256,28 @@ class WechatOrderKeyMixin(models.AbstractModel):
                         other=report.shorten(other.name, 80),
                     )
                 )
+
+    def _wechat_key_holder(self, company, names, values, record):
+        """The sale order or combined order of `company` (other than `record`) whose
+        key is `values`: a combined order's main key is no sale order's key either, as
+        WeChat tells a combined payment from its sub-orders by their keys."""
+        domain = [
+            ("company_id", "=", company.id),
+            *((name, "=", value) for name, value in zip(names, values, strict=True)),
+        ]
+        for model in ("sale.order", "wechat.combined.order"):
+            others = (
+                self.env[model]
+                .sudo()
+                .search(
+                    domain
+                    + ([("id", "!=", record.id or 0)] if model == self._name else []),
+                    limit=1,
+                )
+            )
+            if others:
+                return others
+        return self.env[self._name]
 
     def _wechat_unique_keys(self, changes):
         """(index of the change, what the key is called, company, field names, values,

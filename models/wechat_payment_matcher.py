@@ -168,6 +168,13 @@ class WechatPaymentMatcher(models.AbstractModel):
                 for order in orders
             ],
         )
+        if why == Reason.OTHER_AMOUNT and orders._wechat_total_fen() is None:
+            # The one order's total cannot be counted in CNY: its reason says what to
+            # fix.
+            cannot = orders._wechat_fen(orders.currency_id.round(orders.amount_total))[
+                1
+            ]
+            return cannot["zh" if (self.env.lang or "").startswith("zh") else "en"]
         if why:
             total = orders[:1]._wechat_total_fen() if len(orders) == 1 else 0
             return self._reason(

@@ -110,7 +110,7 @@ def build(env, args):
             OPENID,
             mchid=MCHID,
             out_trade_no=order.wechat_out_trade_no,
-            paid_amount=round(order.amount_total * 100),
+            paid_amount=order._wechat_total_fen(),
         )
     wechat.pay(OPENID, mchid=MCHID, out_trade_no=f"DEMO-CLASS-{combined.id}")
     virtual = scenario.order(
@@ -131,7 +131,7 @@ def build(env, args):
         OPENID,
         mchid=MCHID,
         out_trade_no=unshipped.wechat_out_trade_no,
-        paid_amount=round(unshipped.amount_total * 100),
+        paid_amount=unshipped._wechat_total_fen(),
     )
 
     # Created in Odoo by the Mini Program's back end before the payment, its reference
@@ -139,6 +139,7 @@ def build(env, args):
     mini_program = env["sale.order"].create(
         {
             "partner_id": meimei.id,
+            "pricelist_id": scenario.pricelist.id,
             "carrier_id": scenario.carrier.id,
             "order_line": [(0, 0, {"product_id": cups.id, "product_uom_qty": 1})],
             **seller,
@@ -187,12 +188,10 @@ def build(env, args):
         "lonely_state": lonely.wechat_upload_state,
         "matched": (mini_program.name, mini_program.wechat_out_trade_no),
         # Shopping Order: every WeChat order's key id -> {its (sub-)orders' key ids:
-        # total in fen}.
+        # total in fen of CNY, as WeChat Pay counts it}.
         "shopping": {
             f"mch:{MCHID}:{key.wechat_out_trade_no}": {
-                f"mch:{MCHID}:{order.wechat_out_trade_no}": round(
-                    order.amount_total * 100
-                )
+                f"mch:{MCHID}:{order.wechat_out_trade_no}": order._wechat_total_fen()
                 for order in orders
             }
             for key, orders in (

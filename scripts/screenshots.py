@@ -33,11 +33,8 @@ import requests
 # pylint: disable=print-used
 
 ROOT = Path(__file__).resolve().parent.parent
-RUN_DIR = Path(
-    os.environ.get(
-        "WECHAT_SHIPPING_RUN_DIR", Path.home() / ".cache/wechat_shipping/demo"
-    )
-)
+# scripts/screenshots sets both to the checkout's demo.
+RUN_DIR = Path(os.environ["WECHAT_SHIPPING_RUN_DIR"])
 WIDTH, HEIGHT = 1400, 900
 # True once the condition holds and the web client has nothing in flight.
 IDLE = """(() => ({condition}) && document.readyState === "complete"
@@ -490,7 +487,9 @@ def main():
         ),
     )
     parser.add_argument(
-        "--db", default="wechat_shipping_demo", help="default: %(default)s"
+        "--db",
+        default=os.environ["WECHAT_SHIPPING_DEMO_DB"],
+        help="default: the checkout's demo database, %(default)s",
     )
     parser.add_argument(
         "--chromium",

@@ -28,3 +28,6 @@ from . import test_delivery_uploads
 from . import test_delivery_tours
 from . import test_glossary
 from . import test_glossary_tours
+from . import test_money
+from . import test_lone_surrogates
+from . import test_external_api

@@ -594,6 +594,96 @@ class TestBadInput(WechatShippingCase):
             self.Upload.search_count([("combined_order_id", "!=", False)]), 0
         )
 
+    def test_combined_order_needs_its_main_key_and_payer(self):
+        Combined = self.env["wechat.combined.order"]
+        key = {
+            "wechat_order_number_type": "merchant_trade_number",
+            "wechat_mchid": MCHID,
+            "wechat_out_trade_no": "CB-NOPAYER-1",
+        }
+        count = Combined.search_count([])
+        for vals in ({}, key, {"wechat_payer_openid": OPENID}):
+            for lang, says in (
+                ("en_US", "a combined order needs its main order key"),
+                ("zh_CN", "合单支付订单必须有主单标识"),
+            ):
+                with (
+                    self.subTest(vals=vals, lang=lang),
+                    self.assertRaises(ValidationError) as caught,
+                    self.env.cr.savepoint(),
+                ):
+                    Combined.with_context(lang=lang).create(vals)
+                message = caught.exception.args[0]
+                self.assertIn(says, message)
+                for mark in REPR_MARKS:
+                    self.assertNotIn(mark, message)
+        self.assertEqual(Combined.search_count([]), count, "nothing half-created")
+        combined = self._combined()
+        with (
+            self.assertRaisesRegex(ValidationError, "Payer OpenID"),
+            self.env.cr.savepoint(),
+        ):
+            combined.write({"wechat_payer_openid": False})
+        with (
+            self.assertRaisesRegex(ValidationError, "WeChat Order Number Type"),
+            self.env.cr.savepoint(),
+        ):
+            combined.write(
+                {
+                    "wechat_order_number_type": False,
+                    "wechat_mchid": False,
+                    "wechat_out_trade_no": False,
+                }
+            )
+        combined.invalidate_recordset()
+        self.assertEqual(combined.wechat_payer_openid, OPENID)
+
+    def test_a_combined_orders_main_key_is_no_sale_orders_key(self):
+        # WeChat tells a combined payment from its sub-orders by their keys.
+        combined = self._combined()
+        self.assertTaken(
+            lambda lang: self._quotation(
+                self.company,
+                lang,
+                wechat_order_number_type="merchant_trade_number",
+                wechat_mchid=MCHID,
+                wechat_out_trade_no=combined.wechat_out_trade_no,
+            ),
+            combined,
+            f"mchid {MCHID} / out_trade_no {combined.wechat_out_trade_no}",
+        )
+        self.assertTaken(
+            lambda lang: self.env["wechat.combined.order"]
+            .with_context(lang=lang)
+            .create(
+                {
+                    "wechat_order_number_type": "merchant_trade_number",
+                    "wechat_mchid": MCHID,
+                    "wechat_out_trade_no": self.order.wechat_out_trade_no,
+                    "wechat_payer_openid": OPENID,
+                }
+            ),
+            self.order,
+            f"mchid {MCHID} / out_trade_no {self.order.wechat_out_trade_no}",
+        )
+        paid = self.scenario.order(
+            [(self.tea, 1)],
+            wechat_order_number_type="wxpay_trade_number",
+            wechat_transaction_id="4200000000202612070001",
+            wechat_mchid=False,
+            wechat_out_trade_no=False,
+        )
+        self.assertTaken(
+            lambda lang: combined.with_context(lang=lang).write(
+                {
+                    "wechat_order_number_type": "wxpay_trade_number",
+                    "wechat_transaction_id": paid.wechat_transaction_id,
+                }
+            ),
+            paid,
+            f"transaction_id {paid.wechat_transaction_id}",
+        )
+
     def test_combined_order_key_edit(self):
         combined = self._combined()
         for value, code in BAD_TRANSACTION_IDS[:4]:

@@ -52,6 +52,7 @@ class TestPaymentMatching(WechatPushCase):
         order = self.env["sale.order"].create(
             {
                 "partner_id": self.customer.id,
+                "pricelist_id": self.scenario.pricelist.id,
                 "carrier_id": self.carrier.id,
                 "user_id": self.salesman.id,
                 "order_line": [(0, 0, {"product_id": self.tea.id, "price_unit": 123})],

@@ -20,7 +20,8 @@ BADGE_COLOURS = {
     "sending": "info",
     "waiting": "info",
 }
-ALERTS = {"attention": "alert-danger", "retrying": "alert-warning"}
+# One banner, alike on the order and the delivery; the badge tells the two states apart.
+ALERTS = {"attention": "alert-danger", "retrying": "alert-danger"}
 
 
 @tagged("post_install", "-at_install")

@@ -80,9 +80,12 @@ def _encode(message, xml):
 
 
 def _safe_push(message, settings=SAFE, now=NOW, xml=False, appid=APPID):
-    encrypted = push.encrypt(
-        push.aes_key(settings.encoding_aes_key), appid, _encode(message, xml)
-    )
+    return _safe_raw(_encode(message, xml), settings, now, xml, appid)
+
+
+def _safe_raw(plain, settings=SAFE, now=NOW, xml=False, appid=APPID):
+    """A safe-mode push of the body `plain` (bytes)."""
+    encrypted = push.encrypt(push.aes_key(settings.encoding_aes_key), appid, plain)
     raw = _encode({"ToUserName": APPID, "Encrypt": encrypted}, xml)
     return push.push_query(settings, now, "nonce2", encrypted), raw
 
@@ -168,6 +171,24 @@ def _bad_pushes():
         413,
     )
     yield "encrypted without key", PLAIN, query, raw, 400
+    # Half a UTF-16 pair, as JSON's escape carries it: no UTF-8 text can hold it.
+    surrogate = (
+        b'{"Event": "trade_manage_order_settlement", "merchant_trade_no": "\\ud800"}'
+    )
+    yield "unpaired surrogate", PLAIN, plain_query, surrogate, 400
+    yield (
+        "unpaired surrogate inside",
+        SAFE,
+        *_safe_raw(surrogate),
+        400,
+    )
+    yield (
+        "unpaired surrogate in Encrypt",
+        SAFE,
+        query,
+        b'{"ToUserName": "x", "Encrypt": "\\udfff"}',
+        400,
+    )
     yield (
         "safe mode without Encrypt",
         SAFE,

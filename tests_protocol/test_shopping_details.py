@@ -18,6 +18,7 @@ from wechat_protocol.shopping_details import (
     ShoppingDetails,
     SubOrderDetails,
     allocate_fen,
+    fen,
     priced,
     verify_body,
 )
@@ -380,6 +381,24 @@ def test_priced_entries_cost_exactly_the_line(fen, quantity, expected):
     assert entries == expected
     assert sum(unit * count for unit, count in entries) == fen
     assert sum(count for _unit, count in entries) == quantity
+
+
+@pytest.mark.parametrize(
+    "yuan, expected",
+    [
+        (0.29, 29),
+        (1.15, 115),
+        (159.75, 15975),
+        (0.005, 1),
+        (0.0049, 0),
+        (12345678.9, 1234567890),
+        (0, 0),
+        (-2.5, -250),
+    ],
+)
+def test_yuan_in_whole_fen_from_the_amounts_decimal_form(yuan, expected):
+    assert fen(yuan) == expected
+    assert isinstance(fen(yuan), int)
 
 
 # ----------------------------------------------------------------------- enum encodings

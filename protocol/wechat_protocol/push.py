@@ -141,6 +141,12 @@ def parse_body(raw: bytes) -> dict:
             raise PushRefused(400, "body is not JSON") from None
         if not isinstance(data, dict):
             raise PushRefused(400, "body is not a JSON object")
+        try:
+            # JSON's escapes can carry half a UTF-16 pair ("\ud800"), which no UTF-8
+            # text (a signature, a database query) can hold.
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise PushRefused(400, "body holds an unpaired surrogate") from None
         return data
     if text.startswith(b"<"):
         if b"<!DOCTYPE" in text.upper() or b"<!ENTITY" in text.upper():

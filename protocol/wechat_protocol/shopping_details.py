@@ -9,6 +9,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import ClassVar
 
@@ -149,6 +150,13 @@ class CombinedShoppingDetails(payload.CombinedShippingInfo):
 def verify_body(order_key: OrderKey, payer_openid: str) -> dict:
     """The body of `/user-order/shoppinginfo/verify`."""
     return {"order_key": order_key.to_wire(), "payer": {"openid": payer_openid}}
+
+
+def fen(yuan) -> int:
+    """An amount of Chinese yuan (CNY) in whole fen, as WeChat Pay counts money: half a
+    fen and more counts as a fen (0.005 -> 1), read from the amount's shortest decimal
+    form, so that 0.29 is 29 fen, never 28.999... ."""
+    return int((Decimal(str(yuan)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def allocate_fen(line_totals, total_fen: int) -> list[int]:
