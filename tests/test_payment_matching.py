@@ -163,6 +163,15 @@ class TestPaymentMatching(WechatPushCase):
         self.wechat.order_event("refund", mchid=MCHID, out_trade_no="MP-REFUND")
         self._pay("MP-FOREIGN", foreign._wechat_total_fen(), mchid=OTHER_MCHID)
         self._pay("MP-NOBODY", 100)
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        in_euros = self._quotation(
+            client_order_ref="MP-EUR",
+            pricelist_id=self.env["product.pricelist"]
+            .create({"name": "Euros", "currency_id": eur.id})
+            .id,
+        )
+        self._pay("MP-EUR", 12300)
 
         reasons = self._reasons()
         self.assertEqual(
@@ -174,6 +183,7 @@ class TestPaymentMatching(WechatPushCase):
                 "MP-REFUND",
                 "MP-FOREIGN",
                 "MP-NOBODY",
+                "MP-EUR",
             },
         )
         self.assertIn("Several quotations or orders", reasons["MP-TWIN"])
@@ -186,7 +196,10 @@ class TestPaymentMatching(WechatPushCase):
         self.assertIn("refunded", reasons["MP-REFUND"])
         self.assertIn(OTHER_MCHID, reasons["MP-FOREIGN"])
         self.assertIn("No quotation or order", reasons["MP-NOBODY"])
-        untouched = twin | other_amount | refunded | foreign
+        self.assertIn(
+            "has no rate of", reasons["MP-EUR"], "an order WeChat's yuan cannot measure"
+        )
+        untouched = twin | other_amount | refunded | foreign | in_euros
         self.assertFalse(any(untouched.mapped("wechat_order_number_type")))
         self.assertEqual(keyed.wechat_out_trade_no[:2], "WX", "its own key stays")
 
