@@ -2,7 +2,7 @@
     "name": "WeChat Shipping",
     "summary": "Upload deliveries to WeChat: Order Shipping Management and "
     "Shopping Order, combined payments included",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Inventory/Delivery",
     "license": "LGPL-3",
     "author": "wechat_shipping contributors",
@@ -19,6 +19,7 @@
         "views/wechat_shipping_upload_views.xml",
         "views/wechat_combined_order_views.xml",
         "views/wechat_reconciliation_line_views.xml",
+        "views/wechat_payment_link_views.xml",
         "views/wechat_express_company_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",

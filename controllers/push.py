@@ -7,6 +7,8 @@ from odoo import http
 from odoo.http import request
 
 _logger = logging.getLogger(__name__)
+# The events that name a payment (the 48-hour reminder, shipping and settlement).
+PAYMENT_EVENTS = ("trade_manage_remind_shipping", "trade_manage_order_settlement")
 
 
 class WechatPush(http.Controller):
@@ -48,11 +50,20 @@ class WechatPush(http.Controller):
                 refused.reason,
             )
             return _answer(refused.status, refused.reason)
-        for orders in request.env["sale.order"]._wechat_orders_of_payment(
-            company, event
-        ):
-            orders._wechat_apply_event(event)
+        _take_event(company, event)
         return _answer(200, "success")
+
+
+def _take_event(company, event):
+    """Apply a pushed event to the orders of its payment; a payment event Odoo has no
+    order of is first linked to the order it names, when it names one."""
+    SaleOrder = request.env["sale.order"]
+    found = SaleOrder._wechat_orders_of_payment(company, event)
+    if not any(found) and event.get("Event") in PAYMENT_EVENTS:
+        request.env["wechat.payment.matcher"].sudo()._wechat_link_pushed(company, event)
+        found = SaleOrder._wechat_orders_of_payment(company, event)
+    for orders in found:
+        orders._wechat_apply_event(event)
 
 
 def _answer(status, text):

@@ -8,6 +8,8 @@ from . import wechat_combined_order
 from . import wechat_shipping_upload
 from . import mail_tracking_value
 from . import wechat_reconciliation_line
+from . import wechat_payment_matcher
+from . import wechat_payment_link
 from . import res_company
 from . import res_config_settings
 from . import delivery_carrier

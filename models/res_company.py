@@ -1,6 +1,14 @@
 from urllib.parse import quote, urlsplit
 
-from wechat_protocol import client, masking, push, report, tokens, validation
+from wechat_protocol import (
+    client,
+    masking,
+    payment_matching,
+    push,
+    report,
+    tokens,
+    validation,
+)
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -85,6 +93,26 @@ class ResCompany(models.Model):
     )
     wechat_sub_mchid = fields.Char(
         "Sub-merchant ID (service provider payments)",
+        groups=INTERNAL_USERS,
+    )
+    wechat_payment_match = fields.Selection(
+        [
+            ("name", "Order reference"),
+            ("client_order_ref", "Customer reference"),
+            ("none", "Not at all"),
+        ],
+        string="Match WeChat Pay Payments By",
+        # Companies that upgrade keep "none" (migrations/18.0.1.5.0).
+        default="name",
+        required=True,
+        groups=INTERNAL_USERS,
+    )
+    wechat_merchant_ids = fields.Char(
+        "WeChat Pay Merchant IDs",
+        groups=INTERNAL_USERS,
+    )
+    wechat_confirm_paid_quotations = fields.Boolean(
+        "Confirm Paid Quotations",
         groups=INTERNAL_USERS,
     )
     wechat_item_id_source = fields.Selection(
@@ -204,6 +232,21 @@ class ResCompany(models.Model):
                     report.describe(problems, self.env.lang, company.name, names)
                 )
 
+    @api.constrains("wechat_merchant_ids")
+    def _check_wechat_merchant_ids(self):
+        """Merchant ids that are no WeChat Pay merchant numbers are refused when they
+        are typed."""
+        for company in self.sudo().filtered("wechat_merchant_ids"):
+            if bad := payment_matching.merchant_ids(company.wechat_merchant_ids)[1]:
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s: WeChat Pay merchant IDs (8 to 12 digits), "
+                        "separated by commas; %(bad)s is not one.",
+                        field=self._wechat_label("wechat_merchant_ids"),
+                        bad=report.shorten(bad[0], 40),
+                    )
+                )
+
     @api.constrains("wechat_appid")
     def _check_wechat_appid(self):
         """An AppID WeChat cannot know is refused when it is typed, not at the first
@@ -289,6 +332,10 @@ class ResCompany(models.Model):
         if "shopping_order" in names and company.wechat_shopping_details_by == "odoo":
             names.insert(names.index("shopping_order"), "shopping_details")
         return names
+
+    def _wechat_mchids(self):
+        """The WeChat Pay merchant ids this company's payments are taken by."""
+        return payment_matching.merchant_ids(self.sudo().wechat_merchant_ids)[0]
 
     def _wechat_order_page_path(self, values):
         """The order page with `values` (placeholder -> text) filled in; None when the

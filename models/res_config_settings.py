@@ -38,6 +38,15 @@ class ResConfigSettings(models.TransientModel):
     wechat_sub_mchid = fields.Char(
         related="company_id.wechat_sub_mchid", readonly=False
     )
+    wechat_payment_match = fields.Selection(
+        related="company_id.wechat_payment_match", readonly=False
+    )
+    wechat_merchant_ids = fields.Char(
+        related="company_id.wechat_merchant_ids", readonly=False
+    )
+    wechat_confirm_paid_quotations = fields.Boolean(
+        related="company_id.wechat_confirm_paid_quotations", readonly=False
+    )
     wechat_item_id_source = fields.Selection(
         related="company_id.wechat_item_id_source", readonly=False
     )

@@ -223,8 +223,11 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {*KEY_FIELDS, "wechat_combined_order_id"} & vals.keys():
-            # An order that gets its WeChat key once confirmed is uploaded then.
+        if {*KEY_FIELDS, "wechat_combined_order_id"} & vals.keys() and not (
+            self.env.context.get("wechat_ids_learnt")
+        ):
+            # An order that gets its WeChat key once confirmed is uploaded then (an
+            # identifier learnt from WeChat beside the key changes nothing WeChat got).
             self._wechat_queue_on_confirm()
         return res
 
@@ -371,11 +374,10 @@ class SaleOrder(models.Model):
 
     @api.model
     def _cron_wechat_sync_states(self, limit=SYNC_BATCH):
-        """WeChat's order states: of the last day's payments from its order list,
-        then of the orders whose funds it still holds, in batches (get_order). The
-        pushes say it at once; this catches what a push missed (Odoo unreachable,
-        push not set up)."""
-        self._wechat_sync_recent()
+        """WeChat's order states of the orders whose funds it still holds, in batches
+        (get_order); the recent payments' come from WeChat's order list every 5
+        minutes (wechat.payment.matcher). The pushes say it at once; this catches what
+        a push missed (Odoo unreachable, push not set up)."""
         asked = self._wechat_sync_states(limit)
         asked += self.env["wechat.combined.order"]._wechat_sync_states(limit - asked)
         self.env["ir.cron"]._notify_progress(done=asked, remaining=0)

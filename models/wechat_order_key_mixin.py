@@ -1,8 +1,5 @@
-import logging
-import time
 from datetime import datetime, timezone
 
-from wechat_protocol import client as wechat_client
 from wechat_protocol import payload, push, report, shopping_details, validation
 
 from odoo import api, fields, models
@@ -12,7 +9,6 @@ from odoo.tools import LazyTranslate
 
 from .field_labels import field_labels
 
-_logger = logging.getLogger(__name__)
 KEY_FIELDS = [
     "wechat_order_number_type",
     "wechat_mchid",
@@ -424,32 +420,20 @@ class WechatOrderKeyMixin(models.AbstractModel):
             self._wechat_remind_to_ship()
 
     @api.model
-    def _wechat_sync_recent(self, days=1):
-        """Take the states of the payments of the last `days` from WeChat's order list
-        (a page of 100 per call) into the orders they name; how many payments WeChat
-        listed."""
-        now, listed = int(time.time()), 0
-        for company in self._wechat_state_companies():
-            try:
-                orders = company._wechat_sender()[0].order_list(now - days * 86400, now)
-            except wechat_client.WeChatCallError as failure:
-                _logger.info(
-                    "WeChat order list of %s not read: %s",
-                    company.name,
-                    failure.result.describe("en_US"),
-                )
-                continue
-            listed += len(orders)
-            for order in orders:
-                if state := state_of_code(order.get("order_state")):
-                    for records in self._wechat_orders_of_payment(company, order):
-                        records._wechat_take_state(
-                            {
-                                "wechat_order_state": state,
-                                "wechat_state_since": fields.Datetime.now(),
-                            }
-                        )
-        return listed
+    def _wechat_take_listed(self, company, wechat_orders):
+        """Take what WeChat's order list (or get_order) tells of payments of `company`
+        Odoo has orders of: their states, and the identifiers they lack."""
+        for wechat_order in wechat_orders:
+            state = state_of_code(wechat_order.get("order_state"))
+            for records in self._wechat_orders_of_payment(company, wechat_order):
+                records._wechat_learn_ids(wechat_order)
+                if state:
+                    records._wechat_take_state(
+                        {
+                            "wechat_order_state": state,
+                            "wechat_state_since": fields.Datetime.now(),
+                        }
+                    )
 
     @api.model
     def _wechat_state_companies(self):
@@ -497,6 +481,49 @@ class WechatOrderKeyMixin(models.AbstractModel):
                     }
                 )
         return len(records)
+
+    def _wechat_learn_ids(self, wechat_order):
+        """Take the identifiers of the payment these orders are keyed by that they lack
+        from WeChat's record of it (`wechat_order`: an order of get_order or
+        get_order_list): the transaction id of an order keyed by merchant order number,
+        the merchant id, number and sub-merchant of one keyed by transaction id. An
+        identifier another order of the company has is left out (a person decides)."""
+        ids = push.payment_ids(wechat_order)
+        learnt = {
+            "wechat_transaction_id": ids["transaction_id"],
+            "wechat_mchid": ids["merchant_id"],
+            "wechat_out_trade_no": ids["merchant_trade_no"],
+            "wechat_sub_mchid": ids["sub_merchant_id"],
+        }
+        for record in self.sudo().filtered("wechat_order_number_type"):
+            if record.wechat_order_number_type == "merchant_trade_number":
+                names = ["wechat_transaction_id"]
+            else:
+                names = ["wechat_mchid", "wechat_out_trade_no", "wechat_sub_mchid"]
+            values = {
+                name: learnt[name]
+                for name in names
+                if learnt[name] and not record[name]
+            }
+            if values.keys() & {"wechat_mchid", "wechat_out_trade_no"} and not (
+                learnt["wechat_mchid"] and learnt["wechat_out_trade_no"]
+            ):
+                continue
+            if values and not record._wechat_ids_taken(values):
+                record.with_context(wechat_ids_learnt=True).write(values)
+
+    def _wechat_ids_taken(self, values):
+        """Whether another order of this one's company has a unique key that `values`
+        would give this one."""
+        self.ensure_one()
+        for names, _kind in UNIQUE_KEYS:
+            if not values.keys() & set(names):
+                continue
+            domain = [("company_id", "=", self.company_id.id), ("id", "!=", self.id)]
+            domain += [(name, "=", values.get(name) or self[name]) for name in names]
+            if self.sudo().search_count(domain, limit=1):
+                return True
+        return False
 
     def _wechat_take_state(self, values):
         """Write a state WeChat told (and its times) unless it would take an order's

@@ -66,6 +66,18 @@ class WechatReconciliationLine(models.Model):
     combined_order_id = fields.Many2one(
         "wechat.combined.order", readonly=True, check_company=True
     )
+    payer_openid = fields.Char(
+        "Payer OpenID",
+        readonly=True,
+        help="The buyer's OpenID in the Mini Program, as WeChat gives it with the "
+        "payment.",
+    )
+    reason = fields.Text(
+        "Why Not Linked",
+        readonly=True,
+        help="Why this payment gave no order its WeChat key by itself (Match WeChat "
+        "Pay Payments By), in the language of whoever reconciled.",
+    )
     what_to_do = fields.Text(compute="_compute_what_to_do")
 
     @api.depends("merchant_trade_no", "transaction_id")
@@ -85,8 +97,9 @@ class WechatReconciliationLine(models.Model):
         """What fixes each kind of line, in the reader's language."""
         return {
             UNKNOWN: self.env._(
-                "Find the Odoo order of this payment and give it this transaction "
-                "id or merchant order number (its WeChat tab), or import it."
+                "Find the Odoo order of this payment and Link to an order, or give "
+                "it this transaction id or merchant order number (its WeChat tab), "
+                "or import it."
             ),
             NOT_SHIPPED: self.env._(
                 "Ship the order: WeChat holds its funds until its shipping is uploaded."
@@ -122,10 +135,44 @@ class WechatReconciliationLine(models.Model):
                     self.env.lang or "en_US", field_labels(self.env)
                 )
             ) from None
+        reasons = {
+            id(order): reason
+            for order, reason in self.env["wechat.payment.matcher"]._wechat_link(
+                company, orders
+            )
+        }
         lines = self.sudo()
         lines.search([("company_id", "=", company.id)]).unlink()
-        lines.create([lines._values_of(company, client, order) for order in orders])
+        lines.create(
+            [
+                {
+                    **lines._values_of(company, client, order),
+                    "reason": reasons.get(id(order), False),
+                }
+                for order in orders
+            ]
+        )
         return self._list_action()
+
+    def action_link_order(self):
+        """Choose the order of a payment Odoo has none of: it takes the WeChat key and
+        payer WeChat gives of the payment (a small dialog, wechat.payment.link)."""
+        self.ensure_one()
+        if self.kind != UNKNOWN or self.sale_order_id or self.combined_order_id:
+            raise UserError(
+                self.env._(
+                    "Odoo already has an order of this payment: Open order shows it."
+                )
+            )
+        self.env["wechat.payment.link"]._check_may_link()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Link to an order"),
+            "res_model": "wechat.payment.link",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_line_id": self.id},
+        }
 
     def action_open_order(self):
         """The line's order (its combined order for a combined payment) as the user may
@@ -296,6 +343,19 @@ class WechatReconciliationLine(models.Model):
             line.unlink()
         return None
 
+    def _wechat_order(self):
+        """The payment as WeChat's order list gave it, from what the line keeps."""
+        self.ensure_one()
+        return {
+            "transaction_id": self.transaction_id or "",
+            "merchant_id": self.mchid or "",
+            "sub_merchant_id": self.sub_mchid or "",
+            "merchant_trade_no": self.merchant_trade_no or "",
+            "openid": self.payer_openid or "",
+            "paid_amount": round(self.paid_amount * 100),
+            "order_state": AWAITING_SHIPMENT,
+        }
+
     def _client(self, company):
         """The company's WeChat client; refused, with the reason, when it cannot
         call."""
@@ -323,6 +383,9 @@ class WechatReconciliationLine(models.Model):
             "mchid": ids["merchant_id"] or False,
             "sub_mchid": ids["sub_merchant_id"] or False,
             "merchant_trade_no": ids["merchant_trade_no"] or False,
+            "payer_openid": order.get("openid")
+            if isinstance(order.get("openid"), str)
+            else False,
             "paid_at": moment_from_unix(order.get("pay_time")) or False,
             "paid_amount": amount / 100 if isinstance(amount, int) else 0,
             "sale_order_id": sale_orders[:1].id,

@@ -44,6 +44,9 @@ def build(env, args):
     scenario.configure(
         env.company, args.sandbox_url, args.appid, args.secret, families="both"
     )
+    # Payments of the Mini Program name the orders it created in Odoo by their
+    # reference.
+    env.company.write({"wechat_payment_match": "name", "wechat_merchant_ids": MCHID})
     address = {
         "city": "杭州 Hangzhou",
         "zip": "310012",
@@ -131,8 +134,30 @@ def build(env, args):
         paid_amount=unshipped._wechat_total_fen(),
     )
 
+    # Created in Odoo by the Mini Program's back end before the payment, its reference
+    # the payment's merchant order number: the job of every 5 minutes gives it its key.
+    mini_program = env["sale.order"].create(
+        {
+            "partner_id": meimei.id,
+            "pricelist_id": scenario.pricelist.id,
+            "carrier_id": scenario.carrier.id,
+            "order_line": [(0, 0, {"product_id": cups.id, "product_uom_qty": 1})],
+            **seller,
+        }
+    )
+    mini_program.action_confirm()
+    wechat.pay(
+        OPENID,
+        mchid=MCHID,
+        out_trade_no=mini_program.name,
+        paid_amount=mini_program._wechat_total_fen(),
+    )
+
     env["wechat.shipping.upload"]._cron_send_due()
-    # WeChat's order states, as the hourly job reads them: what the funds report shows.
+    # WeChat's recent payments, as the job of every 5 minutes reads them (states, and
+    # the Mini Program's order linked), then the hourly state sync: what the funds
+    # report shows.
+    env["wechat.payment.matcher"]._cron_link_recent()
     env["sale.order"]._cron_wechat_sync_states()
     env.cr.commit()
     return {
@@ -161,6 +186,7 @@ def build(env, args):
             for picking in order.picking_ids
         ],
         "lonely_state": lonely.wechat_upload_state,
+        "matched": (mini_program.name, mini_program.wechat_out_trade_no),
         # Shopping Order: every WeChat order's key id -> {its (sub-)orders' key ids:
         # total in fen of CNY, as WeChat Pay counts it}.
         "shopping": {
@@ -252,6 +278,14 @@ def check_shopping_details(control, expected):
                         "details lack"
                     )
     return wrong
+
+
+def check_matched(expected):
+    """What is wrong with the order the Mini Program created before its payment."""
+    name, out_trade_no = expected["matched"]
+    if out_trade_no != name:
+        return [f"the payment of {name} did not give it its WeChat key"]
+    return []
 
 
 def check(upload, expected):
@@ -377,6 +411,7 @@ def main():
         check(upload, expected)
         + check_order_shipping(payments, expected)
         + check_shopping_details(control, expected)
+        + check_matched(expected)
     )
     for line in wrong:
         print(f"demo: FAILED: {line}", file=sys.stderr)
@@ -388,7 +423,8 @@ def main():
         "with both sub-orders (unified, split with items of the details per parcel), "
         "SF codes, masked contacts; Order Shipping Management holds both sub-orders "
         "complete with their descriptions, the half-shipped order as partial and the "
-        "class as virtual goods; the order without tracking needs attention"
+        "class as virtual goods; the order without tracking needs attention; the "
+        "Mini Program's order got its key from its payment"
     )
     return 0
 

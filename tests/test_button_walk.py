@@ -274,6 +274,7 @@ class TestButtonWalk(WechatShippingHttpCase):
             uploads.setdefault(f"{upload.family} upload, {upload.state}", upload)
         sf = self.carrier.wechat_express_company_id
         express = sf | sf.search([("id", "!=", sf.id)], limit=1)
+        lines = self._reconciliation_lines(orders)
         return {
             "sale.order": list(orders.items()),
             "stock.picking": [
@@ -286,7 +287,16 @@ class TestButtonWalk(WechatShippingHttpCase):
                 ("combined order with a shipped sub-order", self.combined),
                 ("combined order without sale orders", self.scenario.combined()),
             ],
-            "wechat.reconciliation.line": self._reconciliation_lines(orders),
+            "wechat.reconciliation.line": lines,
+            "wechat.payment.link": [
+                (
+                    f"link dialog choosing {label}",
+                    self.env["wechat.payment.link"].create(
+                        {"line_id": lines[0][1].id, "sale_order_id": orders[label].id}
+                    ),
+                )
+                for label in ("sale order without WeChat key", "WeChat quotation")
+            ],
             "wechat.express.company": [(f"[{e.code}]", e) for e in express],
             # Models the addon extends that show none of its buttons today.
             "delivery.carrier": [("SF carrier", self.carrier)],

@@ -1,7 +1,8 @@
 """The 18.0.1.1.0 migration trims WeChat keys stored before keys were trimmed on write;
 the 18.0.1.2.0 one keeps Shopping Order companies' shopping details with the system that
 uploaded them; the 18.0.1.3.0 one gives the express companies an older version created
-their XML ids and English names."""
+their XML ids and English names; the 18.0.1.5.0 one keeps companies that upgrade from
+matching WeChat Pay payments to orders until they choose to."""
 
 import importlib.util
 from pathlib import Path
@@ -197,4 +198,21 @@ class TestMigration(WechatShippingCase):
                 "ZTO": {"en_US": "中通 (ours)"},
                 "DHL": {"en_US": "DHL"},
             },
+        )
+
+    # ------------------------------------------- 18.0.1.5.0: payments find their orders
+
+    def test_companies_that_upgrade_match_no_payments_new_ones_by_reference(self):
+        self.assertEqual(
+            self.env["res.company"].create({"name": "New shop"}).wechat_payment_match,
+            "name",
+            "a new company matches payments by order reference",
+        )
+        self.env.flush_all()
+        _load_migration("18.0.1.5.0").migrate(self.env.cr, "18.0.1.4.0")
+        self.env.invalidate_all()
+        self.assertEqual(
+            set(self.env["res.company"].search([]).mapped("wechat_payment_match")),
+            {"none"},
+            "companies that upgrade keep typing, importing or sending their keys",
         )

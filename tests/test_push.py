@@ -172,7 +172,7 @@ class TestPush(WechatPushCase):
             "refused before any call",
         )
 
-    def test_the_order_list_of_the_last_day_brings_the_states_in_a_call_per_page(self):
+    def test_the_recent_order_list_brings_the_states_in_a_call_per_page(self):
         self.wechat.push_to(None, TOKEN)
         orders = self._paid_order([(self.tea, 1)]) | self._paid_order([(self.cup, 1)])
         for order in orders:
@@ -181,9 +181,17 @@ class TestPush(WechatPushCase):
         self.wechat.order_event(
             "settle", mchid=MCHID, out_trade_no=orders[0].wechat_out_trade_no
         )
-        self.assertEqual(self.env["sale.order"]._wechat_sync_recent(), 2)
+        # The job of every 5 minutes, as the scheduler runs it.
+        self.env.ref(
+            "wechat_shipping.ir_cron_wechat_payment_match"
+        ).method_direct_trigger()
         self.assertEqual(
             [self._state(order) for order in orders], ["trade_complete", "shipped"]
+        )
+        self.assertEqual(
+            orders.mapped("wechat_transaction_id"),
+            [p["transaction_id"] for p in self.wechat.payments()],
+            "each order learnt its payment's transaction id",
         )
         requests_made = self.wechat.stats()["requests"]
         self.assertEqual(requests_made.get(endpoints.OSM_GET_ORDER_LIST), 1)

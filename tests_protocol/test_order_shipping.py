@@ -3,6 +3,7 @@ network)."""
 
 import copy
 import unicodedata
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -127,6 +128,11 @@ def test_order_queries_name_the_merchant_keys_their_own_way():
         "transaction_id": "42001"
     }
     assert order_query(KEY.to_wire()) == order_query(KEY)
+    # A key of the merchant order number that knows its transaction id (learnt from
+    # WeChat) asks by WeChat Pay's own number, which names the payment alone.
+    assert order_query(replace(KEY, transaction_id="42001")) == {
+        "transaction_id": "42001"
+    }
 
 
 # ------------------------------------------------------------------ parcel descriptions

@@ -340,8 +340,11 @@ def order_query(order_key):
             **order_key.to_wire(),
             "mchid": order_key.mchid,
             "sub_mchid": order_key.sub_mchid,
+            "transaction_id": order_key.transaction_id,
         }
-    if key.get("order_number_type") == 2:
+    if key.get("order_number_type") == 2 or key.get("transaction_id"):
+        # WeChat Pay's own number names the payment alone, whoever took it: queries
+        # use it whenever it is known, also for a key of the merchant order number.
         return {"transaction_id": key.get("transaction_id")}
     query = {
         "merchant_id": key.get("mchid"),

@@ -14,7 +14,7 @@ const TEXTS = {
 const SETTINGS = ".o_setting_box[id^=wechat_][id$=_setting]";
 // What the settings page shows a system administrator of a Shopping Order company whose
 // shopping details this Odoo uploads: every one of them.
-const SETTINGS_SHOWN = 20;
+const SETTINGS_SHOWN = 23;
 
 /* Run `check` on each WeChat setting shown; it returns what is wrong, if anything. */
 function checkEachSetting(check) {
