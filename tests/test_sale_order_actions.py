@@ -77,7 +77,7 @@ class TestSaleOrderActions(WechatPushCase):
 
     def _synced(self, *orders):
         """WeChat's order state of these orders, asked as the hourly job asks."""
-        self.env["sale.order"]._wechat_sync_states(len(orders) + 10)
+        self._sync_states()
         for order in orders:
             order.invalidate_recordset()
         return orders

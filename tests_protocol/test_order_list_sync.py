@@ -202,12 +202,19 @@ def test_the_bulk_registration_takes_all_or_none_and_says_which_is_refused(
         sandbox.url + "/sandbox/payments/bulk", json={"payments": twice}, timeout=5
     )
     assert response.json()["error"].startswith("payments[1]:")
-    for body in ({}, {"payments": []}, {"payments": [{"openid": ""}]}):
+    for body in (
+        {},
+        {"payments": []},
+        {"payments": [{"openid": ""}]},
+        {"payments": [{"openid": OPENID, "order_state": 7}]},
+    ):
         response = requests.post(
             sandbox.url + "/sandbox/payments/bulk", json=body, timeout=5
         )
         assert response.status_code == 400 and response.json()["error"]
     assert len(control.payments()) == 3, "nothing of a refused lot was kept"
+    settled = control.pay_many([{"openid": OPENID, "order_state": 4, "paid_at": BASE}])
+    assert settled == {"registered": 1, "payments": 4}
 
 
 def test_the_sandbox_lists_many_payments_by_pay_time_and_finds_them_by_key(
@@ -236,3 +243,10 @@ def test_the_sandbox_lists_many_payments_by_pay_time_and_finds_them_by_key(
         )
     ).data["order"]
     assert sub["sub_merchant_id"] == SUB_MCHID
+
+
+def test_a_pass_under_way_never_reaches_back_before_where_it_is():
+    # The orders paid up to BASE + 900 were read in this pass's earlier calls.
+    paid = [(BASE + 600 * i, f"o{i}") for i in range(2, 6)]
+    first, *_rest = plan_slices(paid, per_slice=2, margin=3600, after=BASE + 900)
+    assert first.begin == BASE + 901 and first.refs == ("o2", "o3")

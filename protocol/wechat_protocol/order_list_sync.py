@@ -58,11 +58,14 @@ def plan_slices(
     max_gap=MAX_GAP,
     margin=MARGIN,
     min_listed=MIN_LISTED,
+    after=None,
 ):
     """Slices covering the pay times of `paid` ((Unix seconds, ref) pairs, any order),
     by pay time, none overlapping the next: at most `per_slice` orders each (more only
     when they were paid in the same second), cut where no order was paid for longer
-    than `max_gap`, each reaching `margin` seconds beyond its orders."""
+    than `max_gap`, each reaching `margin` seconds beyond its orders. A slice of fewer
+    than `min_listed` orders (or `per_slice`, when smaller) is not listed. `after`: the
+    pay time up to which a pass already read; no slice reaches back to it."""
     groups, group, last = [], [], None
     for paid_at, ref in sorted(paid, key=lambda pair: pair[0]):
         if group and (
@@ -74,7 +77,7 @@ def plan_slices(
         last = paid_at
     if group:
         groups.append(group)
-    slices, floor = [], None
+    slices, floor = [], None if after is None else after + 1
     for index, group in enumerate(groups):
         begin = group[0][0] - margin
         if floor is not None:
@@ -89,7 +92,7 @@ def plan_slices(
                 begin,
                 end,
                 tuple(ref for _paid_at, ref in group),
-                listed=len(group) >= min_listed,
+                listed=len(group) >= min(min_listed, per_slice),
             )
         )
         floor = end + 1
@@ -286,18 +289,19 @@ class SliceReader:
                 unnamed.append(order)
         events = [Page(slice_id, named, unnamed)]
         last_index = result.data.get("last_index")
-        if self.stopped or reading.cut:
-            reading.cut = True
-            return events + self._end_if_done(slice_id)
-        if (
+        more = (
             result.data.get("has_more")
             and isinstance(last_index, str)
             and last_index
             and reading.pages < MAX_PAGES
-        ):
+        )
+        missing = [ref for ref in reading.slice.refs if ref not in self.named]
+        if self.stopped and (more or missing):
+            reading.cut = True
+            return events + self._end_if_done(slice_id)
+        if more:
             self._page(slice_id, last_index)
             return events
-        missing = [ref for ref in reading.slice.refs if ref not in self.named]
         return events + self._ask(slice_id, missing)
 
     def _on_answer(self, slice_id, ref, result):

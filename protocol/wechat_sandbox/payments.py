@@ -252,6 +252,11 @@ class PaymentBook:
         taken[transaction_id] = True
         if merchant_key:
             taken[merchant_key] = True
+        state = body.get("order_state", AWAITING_SHIPMENT)
+        if state not in range(AWAITING_SHIPMENT, AWAITING_SETTLEMENT + 1) or isinstance(
+            state, bool
+        ):
+            raise PaymentError("order_state: WeChat's order_state, 1 to 6")
         amount = body.get("paid_amount", 0)
         return Payment(
             transaction_id,
@@ -263,6 +268,7 @@ class PaymentBook:
             paid_amount=amount if isinstance(amount, int) else 0,
             description=str(body.get("description", "")),
             main=main,
+            order_state=state,
         )
 
     def summary(self, payment) -> dict:
