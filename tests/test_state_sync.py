@@ -11,7 +11,7 @@ from odoo.tests import tagged
 
 from ..demo.scenario import MCHID, OPENID
 from ..models import wechat_state_sync
-from ..models.wechat_order_key_mixin import moment_from_unix
+from ..models.wechat_order_key_mixin import moment_from_unix, unix_from_moment
 from .common import APPID, SECRET, WechatShippingCase
 
 SUB_MCHID = "1900000109"
@@ -65,7 +65,14 @@ class TestStateSync(WechatShippingCase):
         orders = [self._held(state) for state in (1, 2, 3)]
         combined = self._combined()
         subs = [self._order([(self.cup, 1)], combined=combined, details=False)]
-        self._pay_combined(combined, subs)
+        # Paid when it was made: Odoo looks for a combined payment by that date.
+        self.wechat.pay(
+            OPENID,
+            mchid=MCHID,
+            out_trade_no=combined.wechat_out_trade_no,
+            paid_at=unix_from_moment(combined.create_date),
+            sub_orders=[{"mchid": MCHID, "out_trade_no": subs[0].wechat_out_trade_no}],
+        )
         self.wechat.order_event(
             "refund", mchid=MCHID, out_trade_no=combined.wechat_out_trade_no
         )
