@@ -329,6 +329,14 @@ def state_sync_rows(figures):
                 "{:.0f} states written".format(f["changed_median"]),
             ),
             (
+                f"{head}: the next pass, nothing changed: seconds / SQL queries",
+                "{:.1f} / {:.0f}".format(
+                    f["again_seconds_median"], f["again_queries_median"]
+                ),
+                runs([r["again_seconds"] for r in runs_], "%.1f"),
+                "",
+            ),
+            (
                 f"{head}: share of orders refreshed",
                 "{:.4f}".format(f["share_median"]),
                 runs([r["share"] for r in runs_], "%.4f"),
