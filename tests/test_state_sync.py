@@ -48,10 +48,10 @@ class TestStateSync(WechatShippingCase):
         return order
 
     def _calls(self):
-        requests = self.wechat.stats()["requests"]
+        counts = self.wechat.stats()["requests"]
         return (
-            requests.get(endpoints.OSM_GET_ORDER_LIST, 0),
-            requests.get(endpoints.OSM_GET_ORDER, 0),
+            counts.get(endpoints.OSM_GET_ORDER_LIST, 0),
+            counts.get(endpoints.OSM_GET_ORDER, 0),
         )
 
     def _cursor(self):
@@ -181,10 +181,10 @@ class TestStateSync(WechatShippingCase):
         )
         self.wechat.latency(300)
         cron = self.env.ref("wechat_shipping.ir_cron_wechat_order_state_sync")
-        cron, progress = cron._add_progress()
-        self.env["sale.order"].with_context(cron.env.context)._cron_wechat_sync_states(
-            seconds=0.5, auto_commit=False, per_slice=2
-        )
+        _cron, progress = cron._add_progress()
+        self.env["sale.order"].with_context(
+            ir_cron_progress_id=progress.id
+        )._cron_wechat_sync_states(seconds=0.5, auto_commit=False, per_slice=2)
         self.env.invalidate_all()
         self.assertTrue(progress.done, "what was read is reported")
         self.assertTrue(
