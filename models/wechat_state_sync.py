@@ -166,38 +166,56 @@ class StateSync:
                 self.report.failures.append(text)
         if told or unnamed:
             take = functools.partial(self._take, told, unnamed)
-            retrying(take, self.env) if self.commit else take()
+            states, paid, unmatched = (
+                retrying(take, self.env) if self.commit else take()
+            )
+            # Kept in memory once written: a retry after a serialization failure starts
+            # again from what the run knew before.
+            for ref, state in states.items():
+                self.held[ref].state = state
+            for ref, moment in paid.items():
+                self.held[ref].paid_at = unix_from_moment(moment)
+                self.held[ref].paid_known = True
+            self.refreshed.update(ref for ref, _order in told)
+            self.report.changed += len(states)
+            self.report.unmatched.setdefault(self.company.id, []).extend(unmatched)
 
     def _take(self, told, unnamed):
         """Write what WeChat told of these orders, and look up the payments naming
-        none of the held ones (run again whole after a serialization failure)."""
+        none of the held ones: (the new states written, the pay times written, the
+        payments naming no order). Run again whole after a serialization failure, it
+        changes nothing in memory."""
         states, paid = {}, {}
         for ref, order in told:
             held = self.held[ref]
-            self.refreshed.add(ref)
             state = state_of_code(order.get("order_state"))
-            if state and (
-                not held.state or STATE_RANK[state] >= STATE_RANK[held.state]
+            current = states.get(ref, held.state)
+            # WeChat's states only move on: a page older than the last never takes
+            # one back.
+            if (
+                state
+                and state != current
+                and (not current or STATE_RANK[state] >= STATE_RANK[current])
             ):
-                if state != held.state:
-                    states.setdefault((ref[0], state), []).append(held)
+                states[ref] = state
             moment = moment_from_unix(order.get("pay_time"))
             if moment and (
                 not held.paid_known or unix_from_moment(moment) != held.paid_at
             ):
-                paid.setdefault(ref[0], []).append((ref[1], moment))
+                paid[ref] = moment
         now = fields.Datetime.now()
-        for (code, state), records in states.items():
-            self.env[MODELS[code]].sudo().browse([h.ref[1] for h in records]).write(
+        by_value = {}
+        for (code, record_id), state in states.items():
+            by_value.setdefault((code, state), []).append(record_id)
+        for (code, state), ids in by_value.items():
+            self.env[MODELS[code]].sudo().browse(ids).write(
                 {"wechat_order_state": state, "wechat_state_since": now}
             )
-            for held in records:
-                held.state = state
-            self.report.changed += len(records)
-        for code, rows in paid.items():
-            self._write_paid_at(code, rows)
-        if unnamed:
-            self._take_unnamed(unnamed)
+        for code in MODELS:
+            rows = [(ref[1], moment) for ref, moment in paid.items() if ref[0] == code]
+            if rows:
+                self._write_paid_at(code, rows)
+        return states, paid, self._take_unnamed(unnamed) if unnamed else []
 
     def _write_paid_at(self, code, rows):
         """WeChat's pay time of these orders ((id, moment) rows of the model `code`
@@ -215,21 +233,19 @@ class StateSync:
             )
         )
         Model.invalidate_model(["wechat_paid_at"])
-        for record_id, moment in rows:
-            if held := self.held.get((code, record_id)):
-                held.paid_at, held.paid_known = unix_from_moment(moment), True
 
     def _take_unnamed(self, orders):
         """Listed payments naming no held order: the state of those naming another
-        order of the company (settled, or a quotation) is taken into it as a push's
-        would be; the others are WeChat's payments Odoo has no order of."""
+        order of the company (settled, a sub-order, a quotation) is taken into it as a
+        push's would be; the others, WeChat's payments Odoo has no order of, are
+        returned (their ids, pay time, state and amount)."""
         found = order_list_sync.OrderIndex()
         records = {}
         for code, model in MODELS.items():
             for record in self._orders_named(model, orders):
                 records[(code, record.id)] = record
                 found.add((code, record.id), **_key_ids(record._wechat_order_key()))
-        unmatched = self.report.unmatched.setdefault(self.company.id, [])
+        unmatched = []
         now = fields.Datetime.now()
         for order in orders:
             refs = found.find(order)
@@ -241,6 +257,7 @@ class StateSync:
                     )
             if not refs:
                 unmatched.append(_payment_of(order))
+        return unmatched
 
     def _orders_named(self, model, orders):
         """The orders of `model` of this company carrying a transaction id or merchant
