@@ -35,6 +35,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import odoo_session
+from state_sync_bench import StateSyncBench
 from wechat_protocol import tokens
 from wechat_sandbox.control import SandboxControl
 from wechat_sandbox.process import SandboxProcess
@@ -592,6 +593,18 @@ class Bench:
         return figures
 
 
+def latencies(args):
+    """The sandbox latencies asked for (ms)."""
+    return [int(value) for value in args.latency.split(",") if value.strip()]
+
+
+def state_sync(bench, args, asked):
+    """Figure 5 at 0 ms and at the largest latency asked for (200 by default)."""
+    bench.set_families("both")
+    chosen = sorted({0, max(asked)})
+    return StateSyncBench(bench, args.held, say).figures(chosen, args.held_runs)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", required=True)
@@ -627,6 +640,19 @@ def main():
     parser.add_argument(
         "--profile", help="cProfile one drain of the figure-2 uploads into this file"
     )
+    parser.add_argument(
+        "--held",
+        type=int,
+        default=100_000,
+        help="orders whose funds WeChat holds, brought current by the state sync "
+        "(figure 5; 0 skips it)",
+    )
+    parser.add_argument("--held-runs", type=int, default=3)
+    parser.add_argument(
+        "--only-state-sync",
+        action="store_true",
+        help="figure 5 alone (figures 1-4 skipped)",
+    )
     args = odoo_session.parse_args(parser)
     odoo.modules.module.initialize_sys_path()
 
@@ -637,6 +663,10 @@ def main():
             env.cr.execute("SHOW server_version")
             figures = {"postgresql": env.cr.fetchone()[0], "odoo": odoo.release.version}
             bench = Bench(env, sandbox.url, args)
+            if args.only_state_sync:
+                figures["state_sync"] = state_sync(bench, args, latencies(args))
+                Path(args.out).write_text(json.dumps(figures, indent=1))
+                return
             start = time.perf_counter()
             # Validation with both APIs on: each delivery queues two uploads. The drains
             # below measure Shopping Order uploads (Order Shipping Management ones make
@@ -648,11 +678,8 @@ def main():
             bench.set_families("shopping_order")
             figures["validation"]["seconds_total"] = time.perf_counter() - start
             start = time.perf_counter()
-            latencies = [
-                int(value) for value in args.latency.split(",") if value.strip()
-            ]
             figures["drain"] = bench.throughput(
-                shipped, args.drain, args.drain_runs, latencies
+                shipped, args.drain, args.drain_runs, latencies(args)
             )
             figures["queries"] = bench.queries_by_lines(
                 args.line_orders, args.line_runs
@@ -664,6 +691,8 @@ def main():
             figures["drain"]["seconds_total"] = time.perf_counter() - start
             if args.profile:
                 figures["profile"] = bench.profile(bench.drain_upload_ids, args.profile)
+            if args.held:
+                figures["state_sync"] = state_sync(bench, args, latencies(args))
     finally:
         sandbox.stop()
     Path(args.out).write_text(json.dumps(figures, indent=1))

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import LazyTranslate, format_datetime
 
+from . import wechat_state_sync
 from .field_labels import field_labels
 from .wechat_order_key_mixin import (
     FUNDS_HELD_STATES,
@@ -62,8 +63,6 @@ PRODUCT_PAGE_UNFILLED = _lt(
     "512 bytes: shorten it in Inventory > Configuration > Settings > WeChat Shipping, "
     "then Retry."
 )
-# Orders asked per run of the state sync (get_order is one call each).
-SYNC_BATCH = 200
 LOGISTICS_TYPES = {
     "express": order_shipping.LogisticsType.EXPRESS,
     "same_city": order_shipping.LogisticsType.SAME_CITY,
@@ -74,6 +73,7 @@ LOGISTICS_TYPES = {
 class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "wechat.order.key.mixin"]
+    _wechat_paid_fallback = "date_order"
 
     wechat_combined_order_id = fields.Many2one(
         "wechat.combined.order",
@@ -373,14 +373,32 @@ class SaleOrder(models.Model):
         return None
 
     @api.model
-    def _cron_wechat_sync_states(self, limit=SYNC_BATCH):
-        """WeChat's order states of the orders whose funds it still holds, in batches
-        (get_order); the recent payments' come from WeChat's order list every 5
-        minutes (wechat.payment.matcher). The pushes say it at once; this catches what
-        a push missed (Odoo unreachable, push not set up)."""
-        asked = self._wechat_sync_states(limit)
-        asked += self.env["wechat.combined.order"]._wechat_sync_states(limit - asked)
-        self.env["ir.cron"]._notify_progress(done=asked, remaining=0)
+    def _cron_wechat_sync_states(self, seconds=None, auto_commit=True, per_slice=None):
+        """WeChat's state of every order whose funds it holds, from its order list over
+        the time they were paid (get_order for those it does not list), for at most
+        `seconds` (by default half of Odoo's limit of a cron's run); the cron comes
+        back at once for the rest. The pushes say it at once; this catches what a push
+        missed (Odoo unreachable, push not set up). `per_slice`: orders per slice of
+        pay time read in turn (tests make it small). The SyncReport."""
+        report = wechat_state_sync.sync_states(
+            self.env,
+            wechat_state_sync.cron_seconds() if seconds is None else seconds,
+            commit=auto_commit,
+            per_slice=per_slice,
+        )
+        self.env["ir.cron"]._notify_progress(
+            done=report.refreshed, remaining=report.remaining
+        )
+        return report
+
+    @api.model
+    def _wechat_held_domain(self, company):
+        """Confirmed sale orders of their own (a combined order's sub-orders follow
+        its state)."""
+        return super()._wechat_held_domain(company) + [
+            ("state", "=", "sale"),
+            ("wechat_combined_order_id", "=", False),
+        ]
 
     def _wechat_queue_on_confirm(self):
         """What confirmed WeChat orders send before anything ships: their shopping

@@ -132,6 +132,16 @@ class WechatOrderKeyMixin(models.AbstractModel):
         help="What WeChat says of the payment (Order Shipping Management): its "
         "funds are released once the trade is complete.",
     )
+    wechat_paid_at = fields.Datetime(
+        "Paid On (WeChat)",
+        readonly=True,
+        copy=False,
+        groups=WECHAT_USERS,
+        help="When the buyer paid, as WeChat says (its order list or get_order): "
+        "the hourly state sync reads WeChat's order list over the time the orders "
+        "whose funds it holds were paid, and takes the order's date until WeChat "
+        "has said.",
+    )
     wechat_state_since = fields.Datetime(
         "WeChat State Since", readonly=True, copy=False, groups=WECHAT_USERS
     )
@@ -141,6 +151,9 @@ class WechatOrderKeyMixin(models.AbstractModel):
     wechat_settled_at = fields.Datetime(
         "WeChat Settled On", readonly=True, copy=False, groups=WECHAT_USERS
     )
+
+    # The date an order's payment is looked for by until WeChat gives its pay time.
+    _wechat_paid_fallback = "create_date"
 
     _sql_constraints = [
         (
@@ -450,37 +463,22 @@ class WechatOrderKeyMixin(models.AbstractModel):
         )
 
     @api.model
-    def _wechat_sync_states(self, limit):
-        """Ask WeChat (`get_order`) the state of up to `limit` of this model's WeChat
-        orders whose funds it still holds, the least recently told first; how many were
-        asked."""
-        if limit <= 0:
-            return 0
-        companies = self._wechat_state_companies()
-        domain = [
-            ("company_id", "in", companies.ids),
+    def _wechat_held_domain(self, company):
+        """This model's orders of `company` whose funds WeChat holds, as far as Odoo
+        knows: keyed, neither trade complete nor refunded."""
+        return [
+            ("company_id", "=", company.id),
             ("wechat_order_number_type", "!=", False),
             ("wechat_order_state", "not in", ("trade_complete", "refunded")),
         ]
-        if self._name == "sale.order":
-            domain += [("state", "=", "sale"), ("wechat_combined_order_id", "=", False)]
-        records = self.sudo().search(
-            domain, order="wechat_state_since asc nulls first, id", limit=limit
-        )
-        senders = {
-            company.id: company._wechat_sender()[0] for company in records.company_id
-        }
-        for record in records:
-            result = senders[record.company_id.id].get_order(record._wechat_order_key())
-            order = (result.data or {}).get("order") if result.accepted else None
-            if state := state_of_code((order or {}).get("order_state")):
-                record._wechat_take_state(
-                    {
-                        "wechat_order_state": state,
-                        "wechat_state_since": fields.Datetime.now(),
-                    }
-                )
-        return len(records)
+
+    @api.model
+    def _wechat_payments_unmatched(self, company, payments):
+        """WeChat's listed payments of `company` naming no order of Odoo (the state
+        sync's SyncReport.unmatched): linked where the company matches payments, as
+        the job of every 5 minutes links the recent ones."""
+        if company.sudo().wechat_payment_match != "none":
+            self.env["wechat.payment.matcher"]._wechat_link(company, payments)
 
     def _wechat_learn_ids(self, wechat_order):
         """Take the identifiers of the payment these orders are keyed by that they lack

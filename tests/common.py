@@ -122,6 +122,15 @@ class WechatShippingSetup:
         test)."""
         self.Upload._cron_send_due(auto_commit=False)
 
+    def _sync_states(self, **kwargs):
+        """One call of the state sync as the scheduler makes it (no commits inside a
+        test): its SyncReport; the orders are read anew after it."""
+        report = self.env["sale.order"]._cron_wechat_sync_states(
+            auto_commit=False, **kwargs
+        )
+        self.env.invalidate_all()
+        return report
+
     def _make_due(self, uploads):
         """Skip the backoff wait, as time passing would."""
         uploads.sudo().write(

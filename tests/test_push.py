@@ -125,7 +125,7 @@ class TestPush(WechatPushCase):
         )
         self.assertFalse(self._state(shipped), "no push: Odoo does not know yet")
         calls = self.wechat.stats()["requests"].get(endpoints.OSM_GET_ORDER, 0)
-        self.env["sale.order"]._cron_wechat_sync_states()
+        self._sync_states()
         self.assertEqual(
             (self._state(shipped), self._state(waiting)),
             ("trade_complete", "awaiting_shipment"),
@@ -133,7 +133,7 @@ class TestPush(WechatPushCase):
         self.assertEqual(
             self.wechat.stats()["requests"][endpoints.OSM_GET_ORDER] - calls, 2
         )
-        self.env["sale.order"]._cron_wechat_sync_states()
+        self._sync_states()
         self.assertEqual(
             self.wechat.stats()["requests"][endpoints.OSM_GET_ORDER] - calls,
             3,
@@ -253,7 +253,7 @@ class TestPush(WechatPushCase):
         )
         soon, later, test = (self._paid_order([(self.tea, 1)]) for _ in range(3))
         # WeChat's order state says it holds the payments awaiting shipment.
-        self.env["sale.order"]._cron_wechat_sync_states()
+        self._sync_states()
         soon.commitment_date = fields.Datetime.now() + timedelta(days=5)
         later.commitment_date = fields.Datetime.now() + timedelta(days=40)
         message = soon.with_context(lang="en_US").action_wechat_report_pre_sale()[

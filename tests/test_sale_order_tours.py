@@ -35,7 +35,7 @@ class TestSaleOrderTours(ChineseScreens, WechatPushCase):
         the hourly job learns it."""
         order = self._order(lines, user_id=self.clerk.id)
         self.wechat.pay(OPENID, mchid=MCHID, out_trade_no=order.wechat_out_trade_no)
-        self.env["sale.order"]._wechat_sync_states(10)
+        self._sync_states()
         self.assertEqual(order.wechat_order_state, "awaiting_shipment")
         return order
 

@@ -103,7 +103,7 @@ class TestSubMerchant(WechatPushCase):
         }
         self.wechat.order_event("settle", **key)
         self.assertEqual(self._state(order), "shipped")
-        self.assertEqual(self.env["sale.order"]._wechat_sync_states(10), 1)
+        self.assertEqual(self._sync_states().refreshed, 1)
         self.assertEqual(self._state(order), "trade_complete")
 
     def test_the_48_hour_reminder_and_the_order_list_find_the_sub_merchants_order(
@@ -170,7 +170,7 @@ class TestSubMerchant(WechatPushCase):
         )
         self.wechat.push_to(None, self.PUSH_TOKEN)
         self.wechat.order_event("settle", transaction_id=TRANSACTION_ID)
-        self.env["sale.order"]._wechat_sync_states(10)
+        self._sync_states()
         self.assertEqual(self._state(order), "trade_complete")
 
     def test_the_companys_sub_merchant_goes_to_keys_typed_without_one(self):

@@ -73,6 +73,13 @@ class SandboxControl:
         it."""
         return self._call("POST", "/sandbox/payments", json={"openid": openid, **key})
 
+    def pay_many(self, payments):
+        """Register many payments in one call (bodies as `pay` takes them, at most
+        payments.MAX_BULK): all or none; {registered, payments (the book's count)}."""
+        return self._call(
+            "POST", "/sandbox/payments/bulk", json={"payments": list(payments)}
+        )
+
     def payments(self):
         """Every registered payment, with WeChat's side of its shipping."""
         return self._call("GET", "/sandbox/payments")

@@ -13,6 +13,7 @@ completion are not counted either. Uploads name a payment by their order key (mc
 out_trade_no, or transaction_id, as its order_number_type says); queries by
 transaction_id or merchant_id + merchant_trade_no. Callers hold the state's lock."""
 
+import bisect
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ EXPRESS = 1
 EXAMPLE_SHAPE, RICH_SHAPE = "example", "rich"
 ORDER_SHAPES = (EXAMPLE_SHAPE, RICH_SHAPE)
 _NUMBERS = itertools.count(1)
+# Payments one bulk registration may carry (POST /sandbox/payments/bulk).
+MAX_BULK = 20_000
 
 
 class PaymentError(ValueError):
@@ -128,10 +131,17 @@ class Payment:
 
 class PaymentBook:
     """Every registered payment, found by transaction id or by merchant id and order
-    number."""
+    number (indexes, not scans: the sandbox holds 100,000 payments for the benchmark),
+    and listed by pay time (an index kept sorted)."""
 
     def __init__(self):
         self.payments: dict[str, Payment] = {}
+        # (mchid, sub_mchid or None, out_trade_no) -> payment: queries and control
+        self._merchant_keys: dict[tuple, Payment] = {}
+        # (sub_mchid or mchid, out_trade_no) -> the first payment registered: uploads
+        self._upload_keys: dict[tuple, Payment] = {}
+        self._numbers: dict[str, Payment] = {}  # out_trade_no -> first: opspecialorder
+        self._by_pay_time: list[tuple[int, str]] = []  # (paid_at, transaction_id)
         self.unknown_younger_than = 0  # seconds: a payment this recent is not found yet
         self.trade_managed = True
         self.msg_jump_path = ""  # set_msg_jump_path
@@ -146,10 +156,41 @@ class PaymentBook:
                 "expected {openid, transaction_id?, mchid?, "
                 "out_trade_no?, paid_at?, sub_orders?}"
             )
+        made = self._made(body, {})
+        self._store(made)
+        return self.summary(made[0])
+
+    def register_many(self, bodies) -> dict:
+        """Register many payments at once (the benchmark's 100,000), each body as
+        `register` takes it: all of them, or none when one is refused (its index and
+        why). The pay-time index is sorted once for the lot."""
+        if not isinstance(bodies, list) or not 0 < len(bodies) <= MAX_BULK:
+            raise PaymentError(
+                f"expected {{payments: a list of 1 to {MAX_BULK} payments}}"
+            )
+        made, taken = [], {}
+        for index, body in enumerate(bodies):
+            try:
+                made += self._made(body, taken)
+            except PaymentError as error:
+                raise PaymentError(f"payments[{index}]: {error}") from None
+        self._store(made, sort=True)
+        return {"registered": len(made), "payments": len(self.payments)}
+
+    def _made(self, body, taken) -> list:
+        """The payments a registration body makes, main first, checked against the book
+        and against `taken` (the keys of a bulk registration's earlier bodies, which it
+        extends); nothing is stored."""
+        if not isinstance(body, dict) or not _text(body.get("openid")):
+            raise PaymentError(
+                "expected {openid, transaction_id?, mchid?, "
+                "out_trade_no?, paid_at?, sub_orders?}"
+            )
         paid_at = body.get("paid_at", int(time.time()))
         if not isinstance(paid_at, int) or isinstance(paid_at, bool):
             raise PaymentError("paid_at: Unix seconds")
-        main = self._add(body, body["openid"], paid_at)
+        main = self._add(body, body["openid"], paid_at, taken)
+        made = [main]
         for sub in body.get("sub_orders") or ():
             if not isinstance(sub, dict):
                 raise PaymentError(
@@ -159,12 +200,32 @@ class PaymentBook:
                 sub,
                 sub.get("openid") or body["openid"],
                 paid_at,
+                taken,
                 main=main.transaction_id,
             )
             main.sub_orders.append(payment.transaction_id)
-        return self.summary(main)
+            made.append(payment)
+        return made
 
-    def _add(self, body, openid, paid_at, main=None) -> Payment:
+    def _store(self, made, sort=False) -> None:
+        """Keep checked payments and index them."""
+        for payment in made:
+            self.payments[payment.transaction_id] = payment
+            if payment.mchid:
+                self._merchant_keys[_merchant_key(payment)] = payment
+                self._upload_keys.setdefault(
+                    (payment.sub_mchid or payment.mchid, payment.out_trade_no), payment
+                )
+                self._numbers.setdefault(payment.out_trade_no, payment)
+            entry = (payment.paid_at, payment.transaction_id)
+            if sort:
+                self._by_pay_time.append(entry)
+            else:
+                bisect.insort(self._by_pay_time, entry)
+        if sort:
+            self._by_pay_time.sort()
+
+    def _add(self, body, openid, paid_at, taken, main=None) -> Payment:
         transaction_id = body.get("transaction_id") or "42%026d" % next(_NUMBERS)
         mchid, out_trade_no = body.get("mchid"), body.get("out_trade_no")
         sub_mchid = body.get("sub_mchid") or None
@@ -178,17 +239,26 @@ class PaymentBook:
                 "one), an openid, and mchid with out_trade_no or neither; "
                 "sub_mchid (a service provider's sub-merchant) goes with mchid"
             )
-        if transaction_id in self.payments or (
-            mchid
-            and self._by_merchant(
-                {"mchid": mchid, "out_trade_no": out_trade_no, "sub_mchid": sub_mchid}
-            )
+        merchant_key = (mchid, sub_mchid, out_trade_no) if mchid else None
+        if (
+            transaction_id in self.payments
+            or transaction_id in taken
+            or merchant_key in self._merchant_keys
+            or (merchant_key and merchant_key in taken)
         ):
             raise PaymentError(
                 "payment %s is registered already" % (out_trade_no or transaction_id)
             )
+        taken[transaction_id] = True
+        if merchant_key:
+            taken[merchant_key] = True
+        state = body.get("order_state", AWAITING_SHIPMENT)
+        if state not in range(AWAITING_SHIPMENT, AWAITING_SETTLEMENT + 1) or isinstance(
+            state, bool
+        ):
+            raise PaymentError("order_state: WeChat's order_state, 1 to 6")
         amount = body.get("paid_amount", 0)
-        payment = Payment(
+        return Payment(
             transaction_id,
             openid,
             paid_at,
@@ -198,9 +268,8 @@ class PaymentBook:
             paid_amount=amount if isinstance(amount, int) else 0,
             description=str(body.get("description", "")),
             main=main,
+            order_state=state,
         )
-        self.payments[transaction_id] = payment
-        return payment
 
     def summary(self, payment) -> dict:
         """What the control endpoints answer about a payment."""
@@ -226,15 +295,10 @@ class PaymentBook:
     def _by_merchant(self, key) -> Payment | None:
         """The payment of a merchant, sub-merchant and order number, all as
         registered."""
-        return next(
-            (
-                p
-                for p in self.payments.values()
-                if key.get("mchid")
-                and (p.mchid, p.sub_mchid or None, p.out_trade_no)
-                == (key["mchid"], key.get("sub_mchid") or None, key.get("out_trade_no"))
-            ),
-            None,
+        if not key.get("mchid"):
+            return None
+        return self._merchant_keys.get(
+            (key["mchid"], key.get("sub_mchid") or None, key.get("out_trade_no"))
         )
 
     def known(self, order_key) -> Payment | None:
@@ -246,15 +310,7 @@ class PaymentBook:
             payment = self.payments.get(order_key.get("transaction_id"))
         else:
             mchid, number = order_key.get("mchid"), order_key.get("out_trade_no")
-            payment = next(
-                (
-                    p
-                    for p in self.payments.values()
-                    if mchid
-                    and (p.sub_mchid or p.mchid, p.out_trade_no) == (mchid, number)
-                ),
-                None,
-            )
+            payment = self._upload_keys.get((mchid, number)) if mchid else None
         return self._if_known(payment)
 
     def queried(self, body) -> Payment | None:
@@ -365,15 +421,9 @@ class PaymentBook:
             body.get("type"),
             body.get("delay_to"),
         )
-        payment = self.payments.get(order_id) if isinstance(order_id, str) else None
-        payment = payment or next(
-            (
-                p
-                for p in self.payments.values()
-                if p.out_trade_no and p.out_trade_no == order_id
-            ),
-            None,
-        )
+        payment = None
+        if isinstance(order_id, str):
+            payment = self.payments.get(order_id) or self._numbers.get(order_id)
         if kind not in (1, 2) or isinstance(kind, bool):
             return c.SPECIAL_TYPE_ILLEGAL
         if payment is None or payment.order_state != AWAITING_SHIPMENT:
@@ -440,25 +490,40 @@ class PaymentBook:
         offset = _offset_of(start)
         if offset is None:
             return {"errcode": c.BAD_LAST_INDEX, "errmsg": "invalid last_index"}
-        found = sorted(
-            (
-                p
-                for p in self.payments.values()
-                if begin <= p.paid_at <= end
-                and body.get("order_state") in (None, p.order_state)
-                and body.get("openid") in (None, p.openid)
-                and p.paid_at <= time.time() - self.unknown_younger_than
-            ),
-            key=lambda p: (p.paid_at, p.transaction_id),
+        if self.unknown_younger_than:
+            # A payment WeChat does not know yet is not listed either.
+            end = min(end, int(time.time() - self.unknown_younger_than))
+        page = self._paid_between(
+            begin, end, offset, size + 1, body.get("order_state"), body.get("openid")
         )
-        page = found[offset : offset + size]
+        more, page = len(page) > size, page[:size]
         return {
             "errcode": 0,
             "errmsg": "ok",
             "order_list": [p.as_order(self.order_shape) for p in page],
             "last_index": _last_index(offset + len(page)),
-            "has_more": offset + len(page) < len(found),
+            "has_more": more,
         }
+
+    def _paid_between(self, begin, end, offset, count, order_state, openid) -> list:
+        """`count` payments from the `offset`-th of those paid from `begin` to `end`
+        (Unix seconds, both included), by pay time then transaction id, of
+        `order_state` and `openid` when given: a bisection of the pay-time index, then
+        a slice of it (a walk of that stretch when filtered)."""
+        index = self._by_pay_time
+        low = bisect.bisect_left(index, begin, key=lambda entry: entry[0])
+        high = bisect.bisect_right(index, end, key=lambda entry: entry[0])
+        if order_state is None and openid is None:
+            entries = index[low + offset : min(high, low + offset + count)]
+            return [self.payments[tid] for _paid_at, tid in entries]
+        matching = (
+            payment
+            for position in range(low, high)
+            for payment in [self.payments[index[position][1]]]
+            if order_state in (None, payment.order_state)
+            and openid in (None, payment.openid)
+        )
+        return list(itertools.islice(matching, offset, offset + count))
 
 
 def _last_index(offset) -> str:
@@ -477,6 +542,10 @@ def _offset_of(last_index) -> int | None:
         return int(last_index[2:], 16)
     except ValueError:
         return None
+
+
+def _merchant_key(payment) -> tuple:
+    return (payment.mchid, payment.sub_mchid or None, payment.out_trade_no)
 
 
 def _text(value) -> bool:

@@ -339,13 +339,15 @@ class Handler(BaseHTTPRequestHandler):
             return 400, {"error": str(error)}
 
     def _payments_control(self, path, raw):
-        """POST /sandbox/payments, /sandbox/payments/young, /sandbox/orders/<event>,
-        /sandbox/trade_managed."""
+        """POST /sandbox/payments, /sandbox/payments/bulk, /sandbox/payments/young,
+        /sandbox/orders/<event>, /sandbox/trade_managed."""
         body = _json_object(raw)
         try:
             with self.state.payments() as book:
                 if path == "/sandbox/payments":
                     return 200, book.register(body)
+                if path == "/sandbox/payments/bulk":
+                    return 200, book.register_many((body or {}).get("payments"))
                 if path == "/sandbox/payments/young":
                     seconds = (body or {}).get("seconds")
                     if (
