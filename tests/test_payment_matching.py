@@ -12,6 +12,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
 from ..demo.scenario import MCHID, OPENID
+from ..models.wechat_order_key_mixin import moment_from_unix
 from .common import WechatPushCase, web_client_call
 
 OTHER_MCHID = "1999999999"
@@ -250,6 +251,33 @@ class TestPaymentMatching(WechatPushCase):
         self.assertEqual(confirmed.state, "sale")
         self.assertTrue(confirmed.picking_ids, "its delivery is created at once")
         self.assertEqual(kept.state, "draft", "linked before: not confirmed now")
+
+    def test_the_hourly_pass_links_what_it_lists_beyond_the_recent_hours(self):
+        held = self._quotation()
+        paid_at = int(time.time()) - 3 * 86400  # out of the job of every 5 minutes
+        self._pay(held.name, held._wechat_total_fen(), paid_at=paid_at)
+        self.Matcher._cron_link_recent()
+        self.assertFalse(held.wechat_order_number_type, "not in the recent list")
+        # Keyed by hand, it is held: the hourly pass reads WeChat's list where it was
+        # paid, and the other payment of that time names the quotation.
+        held.write(
+            {
+                "wechat_order_number_type": "merchant_trade_number",
+                "wechat_mchid": MCHID,
+                "wechat_out_trade_no": held.name,
+                "wechat_payer_openid": OPENID,
+                "date_order": moment_from_unix(paid_at),
+            }
+        )
+        order = self._quotation()
+        self._pay(order.name, order._wechat_total_fen(), paid_at=paid_at + 60)
+        # Slices of one order, so that even one is read from the list.
+        self._sync_states(per_slice=1)
+        self.assertEqual(
+            (order.wechat_out_trade_no, order.wechat_payer_openid),
+            (order.name, OPENID),
+        )
+        self.assertEqual(held.wechat_order_state, "awaiting_shipment")
 
     def test_the_48_hour_reminder_of_an_unknown_payment_links_it(self):
         order = self._quotation()
