@@ -396,7 +396,8 @@ def render(args, protocol, odoo):
             "",
             f"Figure 5: {f['orders']:,} orders whose funds WeChat holds (made with SQL "
             f"in {f['orders_made_seconds']:.0f} s; {f['payments']:,} payments in the "
-            "sandbox, registered in bulk, a tenth of them settled and of no order), "
+            "sandbox, registered in bulk, a tenth of them of no order: settled, or "
+            "awaiting shipment for the payment matcher), "
             "pushes off; one pass of the hourly sync, its cron called until nothing "
             "remains; medians of "
             f"{len(next(iter(f['by_latency'].values()))['runs'])} runs.",

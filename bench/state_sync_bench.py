@@ -5,7 +5,9 @@ The orders are made with SQL (the ORM would take an hour): sale orders, every 50
 combined order instead, paid over the last 30 days, confirmed, keyed by merchant order
 number. WeChat's side is registered in the sandbox in bulk (POST
 /sandbox/payments/bulk): each order's payment in one of the held states, plus a tenth
-as many settled payments Odoo has no order of, paid among them. What Odoo knows before
+as many payments Odoo has no order of, paid among them: settled, one in ten awaiting
+shipment, which the company's payment matcher (by order reference) looks for an order
+of. What Odoo knows before
 each run is reset the same way (SQL): WeChat's state for nine orders in ten, the state
 before it for the tenth; the pay time for nine in ten (the others only their order
 date, two minutes after payment); and one order in a thousand paid 40 days before its
@@ -117,6 +119,9 @@ class StateSyncBench:
                 },
             )
         self.reset_odoo()
+        company.write(
+            {"wechat_merchant_ids": self.mchid, "wechat_payment_match": "name"}
+        )
         self.cr.execute("ANALYZE sale_order")
         self.cr.execute("ANALYZE wechat_combined_order")
         self.cr.commit()
@@ -137,7 +142,7 @@ class StateSyncBench:
                 "mchid": self.mchid,
                 "out_trade_no": f"ELSEWHERE{index:07d}",
                 "paid_at": self.now - WINDOW + index * WINDOW * 10 // self.orders,
-                "order_state": 4,
+                "order_state": 1 if index % 10 == 0 else 4,
             }
             for index in range(self.orders // 10)
         ]

@@ -476,9 +476,18 @@ class WechatOrderKeyMixin(models.AbstractModel):
     def _wechat_payments_unmatched(self, company, payments):
         """WeChat's listed payments of `company` naming no order of Odoo (the state
         sync's SyncReport.unmatched): linked where the company matches payments, as
-        the job of every 5 minutes links the recent ones."""
-        if company.sudo().wechat_payment_match != "none":
-            self.env["wechat.payment.matcher"]._wechat_link(company, payments)
+        the job of every 5 minutes links the recent ones. Only those whose funds WeChat
+        still holds: a settled or refunded payment has nothing left to ship, and a pass
+        lists a month of them."""
+        company = company.sudo()
+        if company.wechat_payment_match == "none" or not company._wechat_mchids():
+            return
+        held = [
+            payment
+            for payment in payments
+            if state_of_code(payment.get("order_state")) in FUNDS_HELD_STATES
+        ]
+        self.env["wechat.payment.matcher"]._wechat_link(company, held)
 
     def _wechat_learn_ids(self, wechat_order):
         """Take the identifiers of the payment these orders are keyed by that they lack
