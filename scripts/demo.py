@@ -6,15 +6,19 @@ Run through scripts/odoo-env.sh's odoo_python; exits 1 when the sandbox did not 
 it should."""
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
+import urllib.parse
 
 from odoo_session import environment, parse_args
 from wechat_protocol import endpoints
 from wechat_protocol.masking import looks_masked
 from wechat_protocol.order_shipping_record import key_id as order_key_id
 from wechat_sandbox.control import SandboxControl
+
+import odoo
 
 UNIFIED_TRACKING = "SF1400000000011"
 SPLIT_TRACKING = ("SF1400000000022", "SF1400000000033")
@@ -59,6 +63,8 @@ def build(env, args):
             "mobile": "+86 138 0013 8000",
             "street": "上城区河坊街 12 号",
             **address,
+            # Her orders, the Mini Program back end's too, are priced in CNY.
+            "property_product_pricelist": scenario.pricelist.id,
         }
     )
 
@@ -134,29 +140,9 @@ def build(env, args):
         paid_amount=unshipped._wechat_total_fen(),
     )
 
-    # Created in Odoo by the Mini Program's back end before the payment, its reference
-    # the payment's merchant order number: the job of every 5 minutes gives it its key.
-    mini_program = env["sale.order"].create(
-        {
-            "partner_id": meimei.id,
-            "pricelist_id": scenario.pricelist.id,
-            "carrier_id": scenario.carrier.id,
-            "order_line": [(0, 0, {"product_id": cups.id, "product_uom_qty": 1})],
-            **seller,
-        }
-    )
-    mini_program.action_confirm()
-    wechat.pay(
-        OPENID,
-        mchid=MCHID,
-        out_trade_no=mini_program.name,
-        paid_amount=mini_program._wechat_total_fen(),
-    )
-
     env["wechat.shipping.upload"]._cron_send_due()
-    # WeChat's recent payments, as the job of every 5 minutes reads them (states, and
-    # the Mini Program's order linked), then the hourly state sync: what the funds
-    # report shows.
+    # WeChat's recent payments, as the job of every 5 minutes reads them (their
+    # states), then the hourly state sync: what the funds report shows.
     env["wechat.payment.matcher"]._cron_link_recent()
     env["sale.order"]._cron_wechat_sync_states()
     env.cr.commit()
@@ -186,7 +172,8 @@ def build(env, args):
             for picking in order.picking_ids
         ],
         "lonely_state": lonely.wechat_upload_state,
-        "matched": (mini_program.name, mini_program.wechat_out_trade_no),
+        "buyer": meimei.id,
+        "product": cups.id,
         # Shopping Order: every WeChat order's key id -> {its (sub-)orders' key ids:
         # total in fen of CNY, as WeChat Pay counts it}.
         "shopping": {
@@ -280,12 +267,88 @@ def check_shopping_details(control, expected):
     return wrong
 
 
-def check_matched(expected):
-    """What is wrong with the order the Mini Program created before its payment."""
-    name, out_trade_no = expected["matched"]
-    if out_trade_no != name:
-        return [f"the payment of {name} did not give it its WeChat key"]
-    return []
+def mini_program_backend(args, expected):
+    """The README's recipe, as a Mini Program back end runs it over XML-RPC against this
+    Odoo (served from this process for the while): an order with its keys, one without
+    (a quotation whose reference WeChat Pay is given as out_trade_no), and a third
+    without, paid another amount. Once WeChat Pay has their payments, the job of every 5
+    minutes gives the quotation its key and payer, and the reconciliation says why the
+    third was not linked. What is wrong (an empty list when all is well)."""
+    # Run as a script outside the addon's package, so it cannot import relatively.
+    # pylint: disable=odoo-addons-relative-import
+    from odoo.addons.wechat_shipping.demo.recipe import recipe
+    from odoo.addons.wechat_shipping.demo.scenario import MCHID, OPENID
+
+    with environment(args.odoo_database) as env:
+        admin = env.ref("base.user_admin")
+        api_key = env["res.users.apikeys"].with_user(admin).sudo()
+        names = {
+            "ODOO_URL": args.web_url,
+            "ODOO_DB": env.cr.dbname,
+            "ODOO_USER": "admin",
+            "ODOO_API_KEY": api_key._generate(None, "Mini Program back end", None),
+            "PARTNER_ID": expected["buyer"],
+            "PRODUCT_ID": expected["product"],
+            "MCHID": MCHID,
+            "OUT_TRADE_NO": "DEMO-MINI-PROGRAM-1",
+            "OPENID": OPENID,
+        }
+    with odoo_http(args.web_url):
+        exec(recipe(), names)  # pylint: disable=exec-used
+        names["other_id"] = names["call"](
+            "sale.order",
+            "create",
+            {"partner_id": expected["buyer"], "order_line": names["lines"]},
+        )
+    wechat = SandboxControl(args.sandbox_url)
+    with environment(args.odoo_database) as env:
+        paid, quotation, other = env["sale.order"].browse(
+            [names["paid_id"], names["order_id"], names["other_id"]]
+        )
+        for order, number, extra in (
+            (paid, paid.wechat_out_trade_no, 0),
+            (quotation, names["out_trade_no"], 0),
+            (other, other.name, 100),
+        ):
+            total = order._wechat_total_fen() + extra
+            wechat.pay(OPENID, mchid=MCHID, out_trade_no=number, paid_amount=total)
+        env["wechat.payment.matcher"]._cron_link_recent()
+        env["wechat.shipping.upload"]._cron_send_due()
+        env["wechat.reconciliation.line"].action_reconcile()
+        line = env["wechat.reconciliation.line"].search(
+            [("merchant_trade_no", "=", other.name)]
+        )
+        print(
+            f"demo: the Mini Program's quotation {quotation.name} got its WeChat key "
+            f"{quotation.wechat_out_trade_no or '-'} and payer from its payment; "
+            f"{other.name}, paid another amount: {line.reason or '-'}"
+        )
+        wrong = []
+        if (quotation.wechat_out_trade_no, quotation.wechat_payer_openid) != (
+            quotation.name,
+            OPENID,
+        ):
+            wrong.append(f"the payment of {quotation.name} did not give it its key")
+        if other.wechat_order_number_type or not line.reason:
+            wrong.append(
+                f"{other.name}, paid another amount, is not left with a reason"
+            )
+        return wrong
+
+
+@contextlib.contextmanager
+def odoo_http(web_url):
+    """Odoo's HTTP server in this process, at `web_url`'s port, while the block runs."""
+    config = odoo.tools.config
+    config["http_interface"] = "127.0.0.1"
+    config["http_port"] = urllib.parse.urlsplit(web_url).port
+    server = odoo.service.server.ThreadedServer(odoo.http.root)
+    server.http_spawn()
+    try:
+        yield
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
 
 
 def check(upload, expected):
@@ -356,8 +419,10 @@ def main():
     parser.add_argument("--secret", required=True)
     parser.add_argument("--web-url", default="http://127.0.0.1:8069")
     args = parse_args(parser)
-    # Odoo's INFO lines (registry loading) would bury the demo's own output.
-    logging.getLogger("odoo").setLevel(logging.WARNING)
+    # Odoo's INFO lines (registry loading, the HTTP requests, each WeChat call) would
+    # bury the demo's own output.
+    for name in ("odoo", "werkzeug", "wechat_protocol"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     with environment(args.odoo_database) as env:
         expected = build(env, args)
 
@@ -411,7 +476,7 @@ def main():
         check(upload, expected)
         + check_order_shipping(payments, expected)
         + check_shopping_details(control, expected)
-        + check_matched(expected)
+        + mini_program_backend(args, expected)
     )
     for line in wrong:
         print(f"demo: FAILED: {line}", file=sys.stderr)

@@ -2,22 +2,11 @@
 block, taken from README.md, creates orders over XML-RPC against the test server, as a
 user with an API key; the README cannot say what Odoo does not do."""
 
-import re
-from pathlib import Path
-
 from odoo.tests import new_test_user, tagged
 
+from ..demo.recipe import recipe
 from ..demo.scenario import MCHID, OPENID
 from .common import WechatShippingHttpCase
-
-README = Path(__file__).resolve().parent.parent / "README.md"
-HEADING = "## Orders from a Mini Program back end (external API)"
-
-
-def recipe():
-    """The first Python block of the README's section on the external API."""
-    section = README.read_text(encoding="utf-8").split(HEADING, 1)[1]
-    return re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1)
 
 
 @tagged("post_install", "-at_install")
@@ -79,6 +68,44 @@ class TestExternalApi(WechatShippingHttpCase):
         self.assertFalse(order.wechat_upload_ids)
         # The reference is a merchant order number WeChat Pay takes.
         self.assertRegex(order.name, r"^[0-9A-Za-z_\-|*]{1,32}$")
+
+        # WeChat Pay takes its payment under that reference and total: WeChat's list of
+        # payments gives the order its key and payer. Another order, paid another
+        # amount, is left to a person, the reconciliation saying why.
+        # WeChat's list of payments is Order Shipping Management's.
+        self.company.write(
+            {
+                "wechat_families": "both",
+                "wechat_merchant_ids": MCHID,
+                "wechat_payment_match": "name",
+            }
+        )
+        other = self.env["sale.order"].browse(
+            names["call"](
+                "sale.order",
+                "create",
+                {"partner_id": self.customer.id, "order_line": names["lines"]},
+            )
+        )
+        for paid_order, extra in ((order, 0), (other, 100)):
+            self.wechat.pay(
+                OPENID,
+                mchid=MCHID,
+                out_trade_no=paid_order.name,
+                paid_amount=paid_order._wechat_total_fen() + extra,
+            )
+        self.env["wechat.payment.matcher"]._cron_link_recent()
+        self.assertEqual(
+            (order.wechat_mchid, order.wechat_out_trade_no, order.wechat_payer_openid),
+            (MCHID, order.name, OPENID),
+        )
+        self.assertTrue(order.wechat_transaction_id, "both identifiers")
+        self.assertFalse(other.wechat_order_number_type)
+        Line = self.env["wechat.reconciliation.line"]
+        Line.action_reconcile()
+        line = Line.search([("merchant_trade_no", "=", other.name)])
+        self.assertEqual(line.kind, "unknown")
+        self.assertIn("amounts to", line.reason)
 
     def test_the_recipe_refuses_a_wrong_api_key(self):
         names = {
