@@ -274,8 +274,9 @@ def mini_program_backend(args, expected):
     without, paid another amount. Once WeChat Pay has their payments, the job of every 5
     minutes gives the quotation its key and payer, and the reconciliation says why the
     third was not linked. What is wrong (an empty list when all is well)."""
-    # Run as a script outside the addon's package, so it cannot import relatively.
-    # pylint: disable=odoo-addons-relative-import
+    # A command-line tool: what it prints is its output. Run as a script outside the
+    # addon's package, so it cannot import relatively.
+    # pylint: disable=print-used,odoo-addons-relative-import
     from odoo.addons.wechat_shipping.demo.recipe import recipe
     from odoo.addons.wechat_shipping.demo.scenario import MCHID, OPENID
 
