@@ -279,13 +279,19 @@ class ChineseScreens:
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(SCREEN_MODULES, ["zh_CN"])
+        read_in_chinese(cls.env, SCREEN_MODULES)
         cls.admin = cls.env.ref("base.user_admin")
 
     def _tour(self, path, name, lang):
         self.admin.lang = lang
         self.start_tour(path, name, login="admin", timeout=180)
+
+
+def read_in_chinese(env, modules=("wechat_shipping",)):
+    """Simplified Chinese active with the terms of `modules`, as Settings > Languages
+    loads them: messages name fields by their Chinese labels."""
+    env["res.lang"]._activate_lang("zh_CN")
+    env["ir.module.module"]._load_module_terms(list(modules), ["zh_CN"])
 
 
 def web_client_call(model, method, args, kwargs):

@@ -17,7 +17,7 @@ from odoo.tests import Form, new_test_user, tagged
 
 from ..demo.scenario import CONSIGNOR_PHONE, MCHID, OPENID
 from ..models.field_labels import field_labels
-from .common import WechatShippingCase
+from .common import WechatShippingCase, read_in_chinese
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 REPR_MARKS = (
@@ -134,10 +134,7 @@ class TestBadInput(WechatShippingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        # Its terms too, as Settings > Languages loads them: messages name fields by
-        # their Chinese labels.
-        cls.env["ir.module.module"]._load_module_terms(["wechat_shipping"], ["zh_CN"])
+        read_in_chinese(cls.env)
         cls.order = cls.scenario.order([(cls.tea, 1)])
 
     # ------------------------------------------------------------------ helpers

@@ -12,7 +12,13 @@ from wechat_protocol import push
 from odoo.tests import tagged
 
 from ..demo.scenario import MCHID, OPENID
-from .common import APPID, WechatPushCase, WechatShippingHttpCase, web_client_call
+from .common import (
+    APPID,
+    WechatPushCase,
+    WechatShippingHttpCase,
+    read_in_chinese,
+    web_client_call,
+)
 
 HALF = "\ud800"
 # What a NUL or another control character gets: the field's own rule (WeChat's code),
@@ -32,8 +38,7 @@ class TestLoneSurrogates(WechatShippingHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(["wechat_shipping"], ["zh_CN"])
+        read_in_chinese(cls.env)
         cls.order = cls.scenario.order([(cls.tea, 1)])
         cls.combined = cls.scenario.combined()
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import MCHID, WechatShippingCase
+from .common import MCHID, WechatShippingCase, read_in_chinese
 
 
 @tagged("post_install", "-at_install")
@@ -14,8 +14,7 @@ class TestMoney(WechatShippingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(["wechat_shipping"], ["zh_CN"])
+        read_in_chinese(cls.env)
         cls.cny = cls.env.ref("base.CNY")
         cls.usd = cls.env.ref("base.USD")
         cls.eur = cls.env.ref("base.EUR")

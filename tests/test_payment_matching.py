@@ -13,7 +13,7 @@ from odoo.tests import new_test_user, tagged
 
 from ..demo.scenario import MCHID, OPENID
 from ..models.wechat_order_key_mixin import moment_from_unix
-from .common import WechatPushCase, web_client_call
+from .common import WechatPushCase, read_in_chinese, web_client_call
 
 OTHER_MCHID = "1999999999"
 SUB_MCHID = "1900000109"
@@ -457,8 +457,7 @@ class TestPaymentMatching(WechatPushCase):
         with self.assertRaises(ValidationError) as refused:
             self.company.wechat_merchant_ids = f"{MCHID}, 12AB"
         self.assertIn("12AB is not one", str(refused.exception))
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(["wechat_shipping"], ["zh_CN"])
+        read_in_chinese(self.env)
         with self.assertRaises(ValidationError) as refused:
             self.company.with_context(lang="zh_CN").wechat_merchant_ids = "12AB"
         self.assertIn("商户号", str(refused.exception))

@@ -36,6 +36,16 @@ def _payments(count, start=BASE, step=60, **extra):
     ]
 
 
+def _held(numbers):
+    """(index, [(pay time, ref)]) of the orders Odoo holds of _payments' `numbers`."""
+    index, paid = OrderIndex(), []
+    for number in numbers:
+        ref = f"BULK{number:06d}"
+        index.add(ref, mchid=MCHID, out_trade_no=ref)
+        paid.append((BASE + number * 60, ref))
+    return index, paid
+
+
 def _key(number):
     return OrderKey(
         OrderNumberType.MERCHANT_TRADE_NUMBER, mchid=MCHID, out_trade_no=number
@@ -114,12 +124,7 @@ def test_slices_are_paged_side_by_side_and_unlisted_orders_asked(
     client, control, sandbox
 ):
     control.pay_many(_payments(400))
-    index = OrderIndex()
-    paid = []
-    for number in range(0, 400, 2):  # Odoo holds every other payment
-        ref = f"BULK{number:06d}"
-        index.add(ref, mchid=MCHID, out_trade_no=ref)
-        paid.append((BASE + number * 60, ref))
+    index, paid = _held(range(0, 400, 2))  # Odoo holds every other payment
     # One Odoo guessed wrong by a day (outside every slice), one WeChat never had.
     index.add("BULK000399", mchid=MCHID, out_trade_no="BULK000399")
     paid.append((BASE - 86400, "BULK000399"))
@@ -151,12 +156,7 @@ def test_a_failing_page_ends_its_slice_with_the_failure_and_the_rest_read(
     client, control
 ):
     control.pay_many(_payments(100))
-    index = OrderIndex()
-    paid = []
-    for number in range(100):
-        ref = f"BULK{number:06d}"
-        index.add(ref, mchid=MCHID, out_trade_no=ref)
-        paid.append((BASE + number * 60, ref))
+    index, paid = _held(range(100))
     slices = plan_slices(paid, per_slice=50, margin=0, min_listed=1)
     control.fault("errcode", count=1, errcode=-1)
     events = _read(client, slices, index, pool_size=1)
@@ -168,12 +168,7 @@ def test_a_failing_page_ends_its_slice_with_the_failure_and_the_rest_read(
 
 def test_a_stop_starts_nothing_more_and_ends_no_slice_it_cut(client, control):
     control.pay_many(_payments(300))
-    index = OrderIndex()
-    paid = []
-    for number in range(300):
-        ref = f"BULK{number:06d}"
-        index.add(ref, mchid=MCHID, out_trade_no=ref)
-        paid.append((BASE + number * 60, ref))
+    index, paid = _held(range(300))
     slices = plan_slices(paid, per_slice=100, margin=0)
     events = _read(client, slices, index, pool_size=2, stop_after=2)
     ends = [e for e in events if isinstance(e, SliceEnd)]
