@@ -11,6 +11,8 @@ CUSTOMER_PHONE = "+86 189 1234 5678"
 CONSIGNOR_PHONE = "021-6688 1234"
 # The Mini Program page of an order: WeChat takes no shopping details without it.
 ORDER_PAGE = "pages/order/detail?out_trade_no={out_trade_no}"
+# The pricelist the scenario's orders are priced in (CNY, as WeChat Pay counts).
+CNY_PRICELIST = "WeChat Pay (CNY)"
 
 
 class Scenario:
@@ -52,7 +54,7 @@ class Scenario:
         cny = self.env.ref("base.CNY")
         cny.active = True
         return self.env["product.pricelist"].create(
-            {"name": "WeChat Pay (CNY)", "currency_id": cny.id, "company_id": False}
+            {"name": CNY_PRICELIST, "currency_id": cny.id, "company_id": False}
         )
 
     def sf_carrier(self):

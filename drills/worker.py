@@ -40,7 +40,10 @@ REGISTRY = odoo.modules.registry.Registry(ARGS.odoo_database)
 
 # Run as a script outside the addon's package, so it cannot import relatively.
 # pylint: disable=odoo-addons-relative-import
-from odoo.addons.wechat_shipping.demo.scenario import Scenario  # noqa: E402
+from odoo.addons.wechat_shipping.demo.scenario import (  # noqa: E402
+    CNY_PRICELIST,
+    Scenario,
+)
 
 CRON_XMLID = "wechat_shipping.ir_cron_wechat_shipping_upload"
 ADMIN = 2  # base.user_admin: validations are made by a user, not by the superuser
@@ -78,6 +81,9 @@ class DrillScenario(Scenario):
         scenario.env = env
         scenario.company = env.company
         scenario.prefix = prefix
+        scenario.pricelist = env["product.pricelist"].search(
+            [("name", "=", CNY_PRICELIST)], limit=1
+        )
         return scenario
 
 
