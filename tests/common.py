@@ -15,7 +15,7 @@ from wechat_sandbox.control import SandboxControl
 from wechat_sandbox.process import SandboxProcess
 
 from odoo import fields
-from odoo.tests import HttpCase, TransactionCase
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 from ..demo.scenario import CONSIGNOR_PHONE, CUSTOMER_PHONE, MCHID, OPENID, Scenario
 
@@ -67,6 +67,19 @@ class WechatShippingSetup:
         self._forget_tokens()
         self.throttles = call_pool.Throttles()
         self.patch(call_pool, "THROTTLES", self.throttles)
+
+    @classmethod
+    def _salesperson(cls, login, password=None):
+        """A salesperson who sees every order of the company (password: the login
+        unless given)."""
+        return new_test_user(
+            cls.env,
+            login,
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+            password=password,
+        )
 
     def _forget_tokens(self):
         """A fresh token cache for the process, until the test ends."""
@@ -287,11 +300,14 @@ class ChineseScreens:
         self.start_tour(path, name, login="admin", timeout=180)
 
 
-def read_in_chinese(env, modules=("wechat_shipping",)):
+def read_in_chinese(env, modules=("wechat_shipping",), overwrite=False):
     """Simplified Chinese active with the terms of `modules`, as Settings > Languages
-    loads them: messages name fields by their Chinese labels."""
+    loads them (`overwrite`: as it updates them): messages name fields by their
+    Chinese labels."""
     env["res.lang"]._activate_lang("zh_CN")
-    env["ir.module.module"]._load_module_terms(list(modules), ["zh_CN"])
+    env["ir.module.module"]._load_module_terms(
+        list(modules), ["zh_CN"], overwrite=overwrite
+    )
 
 
 def web_client_call(model, method, args, kwargs):

@@ -16,7 +16,13 @@ from wechat_protocol import catalogue, rfc3339
 from odoo.tests import new_test_user, tagged
 
 from ..demo.scenario import MCHID, OPENID
-from .common import APPID, SECRET, WechatShippingHttpCase, web_client_call
+from .common import (
+    APPID,
+    SECRET,
+    WechatShippingHttpCase,
+    read_in_chinese,
+    web_client_call,
+)
 
 OSM = "Order Shipping Management"
 SHOPPING = "Shopping Order"
@@ -31,10 +37,7 @@ class TestDeliveryUploads(WechatShippingHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["base", "web", "stock", "sale", "wechat_shipping"], ["zh_CN"]
-        )
+        read_in_chinese(cls.env, ["base", "web", "stock", "sale", "wechat_shipping"])
         cls.passwords = {}
         cls.clerk = cls._user("wechat_delivery_clerk", "stock.group_stock_user")
         # WeChat Shipping's own group, without inventory or sales rights.

@@ -23,7 +23,7 @@ from odoo.tests import new_test_user, tagged
 
 from ..demo.scenario import MCHID, OPENID
 from ..models.field_labels import FIELDS, field_labels
-from .common import SCREEN_MODULES, WechatPushCase, WechatShippingCase
+from .common import SCREEN_MODULES, WechatPushCase, WechatShippingCase, read_in_chinese
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GLOSSARY = os.path.join(ROOT, "docs", "glossary.md")
@@ -61,10 +61,7 @@ class TestGlossary(WechatShippingCase):
         super().setUpClass()
         # What a user does from Settings > Languages: activate zh_CN, then load the
         # modules' terms.
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            SCREEN_MODULES, ["zh_CN"], overwrite=True
-        )
+        read_in_chinese(cls.env, SCREEN_MODULES, overwrite=True)
         cls.po = [entry for entry in polib.pofile(PO_PATH) if not entry.obsolete]
 
     def _label_on_screen(self, model, field, lang):
@@ -215,9 +212,8 @@ class TestChatterLanguage(WechatPushCase):
     concerns, not of the job or integration that posts it."""
 
     def test_a_receipt_reminders_line_reads_in_the_salespersons_language(self):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(
-            ["stock", "stock_delivery", "wechat_shipping"], ["zh_CN"], overwrite=True
+        read_in_chinese(
+            self.env, ["stock", "stock_delivery", "wechat_shipping"], overwrite=True
         )
         salesperson = new_test_user(
             self.env,

@@ -9,7 +9,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.mail.tools.discuss import Store
 
-from .common import WechatShippingCase
+from .common import WechatShippingCase, read_in_chinese
 
 READERS = "sales_team.group_sale_salesman,wechat_shipping.group_wechat_shipping_user"
 SUMMARY = {"en_US": "WeChat upload needs attention", "zh_CN": "微信上传需要处理"}
@@ -39,9 +39,8 @@ class TestReaderLanguage(WechatShippingCase):
         super().setUpClass()
         # What a user does from Settings > Languages: activate zh_CN, then load the
         # modules' terms.
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["mail", "stock_delivery", "wechat_shipping"], ["zh_CN"], overwrite=True
+        read_in_chinese(
+            cls.env, ["mail", "stock_delivery", "wechat_shipping"], overwrite=True
         )
         cls.reader_zh = new_test_user(
             cls.env, "ws_reader_zh", groups=READERS, lang="zh_CN"

@@ -11,7 +11,13 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from ..demo.scenario import MCHID, OPENID
-from .common import APPID, SECRET, WechatShippingCase, WechatShippingHttpCase
+from .common import (
+    APPID,
+    SECRET,
+    WechatShippingCase,
+    WechatShippingHttpCase,
+    read_in_chinese,
+)
 
 LINES = "/odoo/action-wechat_shipping.wechat_reconciliation_line_action"
 # The modules whose screens the tours read, with their Chinese terms loaded.
@@ -327,8 +333,7 @@ class TestReconciliationScreen(ReconciliationSetup, WechatShippingHttpCase):
         order = self._paid()
         self.company.wechat_auto_upload = False
         self._ship(order.picking_ids, "SFN000000003")
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(["wechat_shipping"], ["zh_CN"])
+        read_in_chinese(self.env)
         self._reconciled()
         result, error = self._press(
             "action_upload_now", self._line(order).ids, lang="zh_CN"
@@ -350,10 +355,7 @@ class TestReconciliationScreen(ReconciliationSetup, WechatShippingHttpCase):
         # No order: refused, saying what to do, in the reader's language.
         for lang, words in (("en_US", "Odoo has no order"), ("zh_CN", "Odoo 中没有")):
             if lang == "zh_CN":
-                self.env["res.lang"]._activate_lang("zh_CN")
-                self.env["ir.module.module"]._load_module_terms(
-                    ["wechat_shipping"], ["zh_CN"]
-                )
+                read_in_chinese(self.env)
             result, error = self._press("action_open_order", unknown.ids, lang=lang)
             self.assertEqual(error["name"], "odoo.exceptions.UserError")
             self.assertIn(words, error["message"])
@@ -399,8 +401,7 @@ class TestReconciliationScreen(ReconciliationSetup, WechatShippingHttpCase):
         self._ship(lacking.picking_ids, "SFT000000002")
 
     def _tour(self, name, lang):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(SCREEN_MODULES, ["zh_CN"])
+        read_in_chinese(self.env, SCREEN_MODULES)
         self.admin.lang = lang
         self.start_tour(LINES, name, login="admin", timeout=180)
 

@@ -13,11 +13,11 @@ from lxml import etree
 from wechat_protocol import catalogue, endpoints
 
 from odoo import fields
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from ..demo.scenario import MCHID, OPENID
-from .common import WechatPushCase, web_client_call
+from .common import WechatPushCase, read_in_chinese, web_client_call
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NO_DATE = {"en_US": "Not shipped, or date not announced", "zh_CN": "未发货或日期未公布"}
@@ -48,18 +48,8 @@ class TestSaleOrderActions(WechatPushCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["base", "web", "sale", "stock", "wechat_shipping"], ["zh_CN"]
-        )
-        cls.clerk = new_test_user(
-            cls.env,
-            "wechat_actions_clerk",
-            groups="sales_team.group_sale_salesman_all_leads",
-            company_id=cls.company.id,
-            company_ids=[(6, 0, cls.company.ids)],
-            password="wechat_actions_clerk-pw",
-        )
+        read_in_chinese(cls.env, ["base", "web", "sale", "stock", "wechat_shipping"])
+        cls.clerk = cls._salesperson("wechat_actions_clerk", "wechat_actions_clerk-pw")
         cls.tea.list_price = 100.0
         cls.cup.list_price = 30.0
 

@@ -30,13 +30,7 @@ class TestSaleOrderTab(WechatShippingCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.salesman = new_test_user(
-            cls.env,
-            "wechat_tab_salesman",
-            groups="sales_team.group_sale_salesman_all_leads",
-            company_id=cls.company.id,
-            company_ids=[(6, 0, cls.company.ids)],
-        )
+        cls.salesman = cls._salesperson("wechat_tab_salesman")
         cls.states = [
             state
             for state, _label in cls.env["sale.order"]

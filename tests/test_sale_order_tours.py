@@ -7,7 +7,7 @@ new quotation's tab guiding the salesperson.
 Without a browser Odoo skips a tour; scripts/test-odoo counts a skipped test as a
 failure."""
 
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from ..demo.scenario import MCHID, OPENID
 from .common import ChineseScreens, WechatPushCase
@@ -21,14 +21,7 @@ class TestSaleOrderTours(ChineseScreens, WechatPushCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.clerk = new_test_user(
-            cls.env,
-            "wechat_tour_clerk",
-            groups="sales_team.group_sale_salesman_all_leads",
-            company_id=cls.company.id,
-            company_ids=[(6, 0, cls.company.ids)],
-            password="wechat_tour_clerk",
-        )
+        cls.clerk = cls._salesperson("wechat_tour_clerk")
 
     def _paid(self, lines):
         """A confirmed WeChat order whose payment WeChat holds awaiting shipment, as

@@ -6,7 +6,7 @@ from wechat_protocol import endpoints
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .common import APPID, WechatShippingCase
+from .common import APPID, WechatShippingCase, read_in_chinese
 
 # A 1x1 PNG: a product with an image.
 PIXEL = base64.b64encode(
@@ -22,10 +22,9 @@ class TestShoppingDetails(WechatShippingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
         # Its terms too, as Settings > Languages loads them: messages name fields by
         # their Chinese labels.
-        cls.env["ir.module.module"]._load_module_terms(["wechat_shipping"], ["zh_CN"])
+        read_in_chinese(cls.env)
 
     def _details(self, order):
         return order.wechat_upload_ids.filtered(

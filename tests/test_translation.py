@@ -15,6 +15,8 @@ from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import TranslationModuleReader
 
+from .common import read_in_chinese
+
 I18N = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "i18n")
 POT_PATH = os.path.join(I18N, "wechat_shipping.pot")
 PO_PATH = os.path.join(I18N, "zh_CN.po")
@@ -51,10 +53,7 @@ class TestChineseTranslation(TransactionCase):
         super().setUpClass()
         # What a user does from Settings > Languages: activate zh_CN, then load the
         # modules' terms.
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["wechat_shipping"], ["zh_CN"], overwrite=True
-        )
+        read_in_chinese(cls.env, overwrite=True)
         cls.env_zh = cls.env(context=dict(cls.env.context, lang="zh_CN"))
 
     # ------------------------------------------------------------------ the files
