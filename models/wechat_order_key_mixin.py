@@ -520,17 +520,19 @@ class WechatOrderKeyMixin(models.AbstractModel):
                 record.with_context(wechat_ids_learnt=True).write(values)
 
     def _wechat_ids_taken(self, values):
-        """Whether another order of this one's company has a unique key that `values`
-        would give this one."""
+        """Whether another sale order or combined order of this one's company has a
+        unique key that `values` would give this one (the check its write makes)."""
         self.ensure_one()
-        for names, _kind in UNIQUE_KEYS:
-            if not values.keys() & set(names):
-                continue
-            domain = [("company_id", "=", self.company_id.id), ("id", "!=", self.id)]
-            domain += [(name, "=", values.get(name) or self[name]) for name in names]
-            if self.sudo().search_count(domain, limit=1):
-                return True
-        return False
+        return any(
+            self._wechat_key_holder(
+                self.company_id,
+                names,
+                [values.get(name) or self[name] for name in names],
+                self,
+            )
+            for names, _kind in UNIQUE_KEYS
+            if values.keys() & set(names)
+        )
 
     def _wechat_take_state(self, values):
         """Write a state WeChat told (and its times) unless it would take an order's

@@ -349,6 +349,20 @@ class TestPaymentMatching(WechatPushCase):
             {"transaction_id": first["transaction_id"]},
         )
 
+    def test_an_identifier_a_combined_order_holds_is_not_learnt(self):
+        order = self.scenario.order([(self.tea, 1)])
+        taken = "4200000000000000000000008888"
+        self._combined(wechat_transaction_id=taken)
+        self.wechat.pay(
+            OPENID,
+            mchid=MCHID,
+            out_trade_no=order.wechat_out_trade_no,
+            transaction_id=taken,
+        )
+        # The job runs on: the order keeps its key, left for a person to decide.
+        self.Matcher._cron_link_recent()
+        self.assertFalse(order.wechat_transaction_id)
+
     def test_an_identifier_learnt_sends_nothing_again(self):
         self.company.wechat_families = "both"
         order = self._order([(self.tea, 1)])
