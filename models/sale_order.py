@@ -594,9 +594,8 @@ class SaleOrder(models.Model):
         company = self.company_id
         currency = self.currency_id or company.currency_id
         cny = (
-            self.env["res.currency"]
-            .with_context(active_test=False)
-            .search([("name", "=", "CNY")], limit=1)
+            self.env.ref("base.CNY", raise_if_not_found=False)
+            or self.env["res.currency"].browse()
         )
         if currency != cny:
             day = (self.date_order or fields.Datetime.now()).date()
@@ -621,8 +620,13 @@ class SaleOrder(models.Model):
         """The order's total in fen of CNY, to compare with what WeChat Pay says was
         paid (paid_amount); None when this database cannot convert it (_wechat_fen
         says why)."""
+        return self._wechat_total()[0]
+
+    def _wechat_total(self):
+        """The order's total as WeChat Pay counts money: _wechat_fen's (fen, why
+        not)."""
         self.ensure_one()
-        return self._wechat_fen(self.currency_id.round(self.amount_total))[0]
+        return self._wechat_fen(self.currency_id.round(self.amount_total))
 
     def _wechat_shopping_details(self, path, report):
         """(this order's shopping details, how it travels): its lines as items in
@@ -632,7 +636,7 @@ class SaleOrder(models.Model):
         report.label(path, self.name)
         company = self.company_id
         lang = company.partner_id.lang or "zh_CN"
-        total_fen, why = self._wechat_fen(self.currency_id.round(self.amount_total))
+        total_fen, why = self._wechat_total()
         if why:
             report.extend([Problem(None, f"{path}.item_list", why["en"], why["zh"])])
         items = self.order_line._wechat_shopping_items(lang, total_fen or 0)

@@ -96,18 +96,7 @@ class WechatPaymentMatcher(models.AbstractModel):
         client.timeout = PUSH_TIMEOUT
         if hasattr(client.token_source, "timeout"):  # a token fetched on the way too
             client.token_source.timeout = PUSH_TIMEOUT
-        ids = push.payment_ids(event)
-        key = (
-            {"order_number_type": 2, "transaction_id": ids["transaction_id"]}
-            if ids["transaction_id"]
-            else {
-                "order_number_type": 1,
-                "mchid": ids["merchant_id"],
-                "out_trade_no": ids["merchant_trade_no"],
-                "sub_mchid": ids["sub_merchant_id"] or None,
-            }
-        )
-        result = client.get_order(key)
+        result = client.get_order(wechat_client.payment_key(push.payment_ids(event)))
         wechat_order = (result.data or {}).get("order") if result.accepted else None
         if not isinstance(wechat_order, dict):
             return
@@ -159,24 +148,22 @@ class WechatPaymentMatcher(models.AbstractModel):
                 limit=3,
             )
         )
+        totals = {order.id: order._wechat_total() for order in orders}
         chosen, why = payment_matching.choose(
             wechat_order,
             [
                 Candidate(
-                    order.id, order._wechat_total_fen(), order._wechat_is_wechat_order()
+                    order.id, totals[order.id][0], order._wechat_is_wechat_order()
                 )
                 for order in orders
             ],
         )
-        if why == Reason.OTHER_AMOUNT and orders._wechat_total_fen() is None:
+        total, cannot = totals[orders.id] if len(orders) == 1 else (0, None)
+        if why == Reason.OTHER_AMOUNT and cannot:
             # The one order's total cannot be counted in CNY: its reason says what to
             # fix.
-            cannot = orders._wechat_fen(orders.currency_id.round(orders.amount_total))[
-                1
-            ]
             return cannot["zh" if (self.env.lang or "").startswith("zh") else "en"]
         if why:
-            total = orders[:1]._wechat_total_fen() if len(orders) == 1 else 0
             return self._reason(
                 why,
                 number=number,

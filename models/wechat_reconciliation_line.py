@@ -25,8 +25,6 @@ KINDS = [
 # covers what a warehouse can still act on).
 DAYS_BACK = 30
 AWAITING_SHIPMENT = 1
-# WeChat's order key type of a transaction id (order_number_type 2).
-TRANSACTION_ID_KEY = 2
 
 
 def held_tracking_numbers(wechat_order):
@@ -323,15 +321,7 @@ class WechatReconciliationLine(models.Model):
         client, error = company._wechat_sender()
         if error:
             return error._translate(lang)
-        key = (
-            {
-                "order_number_type": TRANSACTION_ID_KEY,
-                "transaction_id": self.transaction_id,
-            }
-            if self.transaction_id
-            else self._target().sudo()._wechat_order_key()
-        )
-        result = client.get_order(key)
+        result = client.get_order(wechat_client.payment_key(self._wechat_order()))
         if not result.accepted:
             return result.describe(lang, field_labels(self.env))
         order = result.data.get("order")

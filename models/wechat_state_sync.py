@@ -15,7 +15,7 @@ import functools
 import logging
 import time
 
-from wechat_protocol import call_pool, order_list_sync, payload
+from wechat_protocol import call_pool, order_list_sync, payload, push
 
 from odoo import fields
 from odoo.service.model import retrying
@@ -262,8 +262,9 @@ class StateSync:
     def _orders_named(self, model, orders):
         """The orders of `model` of this company carrying a transaction id or merchant
         order number of `orders` (one query)."""
-        transaction_ids = [o.get("transaction_id") for o in orders]
-        numbers = [o.get("merchant_trade_no") for o in orders]
+        ids = [push.payment_ids(order) for order in orders]
+        transaction_ids = [i["transaction_id"] for i in ids if i["transaction_id"]]
+        numbers = [i["merchant_trade_no"] for i in ids if i["merchant_trade_no"]]
         return (
             self.env[model]
             .sudo()
@@ -368,17 +369,8 @@ def _key_ids(key):
 def _payment_of(order):
     """What the run keeps of a listed payment naming no order: its ids, payer, pay
     time (Unix s), state and amount (fen), what the payment matcher reads."""
-    ids = {
-        name: order.get(name) or ""
-        for name in (
-            "transaction_id",
-            "merchant_id",
-            "sub_merchant_id",
-            "merchant_trade_no",
-        )
-    }
     return {
-        **ids,
+        **push.payment_ids(order),
         "openid": order.get("openid") or "",
         "pay_time": order.get("pay_time"),
         "order_state": order.get("order_state"),

@@ -13,7 +13,7 @@ import sys
 import urllib.parse
 
 from odoo_session import environment, parse_args
-from wechat_protocol import endpoints
+from wechat_protocol import endpoints, shopping_details
 from wechat_protocol.masking import looks_masked
 from wechat_protocol.order_shipping_record import key_id as order_key_id
 from wechat_sandbox.control import SandboxControl
@@ -130,7 +130,7 @@ def build(env, args):
         OPENID,
         mchid=MCHID,
         out_trade_no=f"DEMO-UNKNOWN-{combined.id}",
-        paid_amount=round(tea.list_price * 100),
+        paid_amount=shopping_details.fen(tea.list_price),
     )
     unshipped = scenario.order([(teapot, 1)], partner_id=meimei.id, **seller)
     wechat.pay(

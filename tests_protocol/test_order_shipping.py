@@ -10,8 +10,8 @@ import pytest
 from builders import DELETE, OPENID, set_at, valid_osm_body, valid_osm_combined_body
 from helpers import wechat_example
 from wechat_protocol import catalogue as c
-from wechat_protocol import endpoints
-from wechat_protocol.client import order_query
+from wechat_protocol import endpoints, push
+from wechat_protocol.client import order_query, payment_key
 from wechat_protocol.order_shipping import (
     CombinedShippingInfo,
     LogisticsType,
@@ -689,3 +689,15 @@ def test_a_sub_merchant_id_is_a_merchant_number_beside_its_service_providers(
         assert "merchant" in problems[0].message("en").lower()
         assert "商户号" in problems[0].message("zh_CN")
     assert [p.code for p in by_id.check()] == (codes if mchid != "12300" else [])
+
+
+def test_a_payment_wechat_named_is_queried_by_its_ids():
+    listed = {"transaction_id": "4200001", "merchant_id": 1230000109}
+    assert order_query(payment_key(push.payment_ids(listed))) == {
+        "transaction_id": "4200001"
+    }
+    by_number = {"merchant_id": "1230000109", "merchant_trade_no": "N1"}
+    assert order_query(payment_key(by_number)) == {
+        "merchant_id": "1230000109",
+        "merchant_trade_no": "N1",
+    }

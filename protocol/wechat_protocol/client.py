@@ -328,6 +328,17 @@ def _token_failure(exc):
     )
 
 
+def payment_key(ids):
+    """The key (wire form, as order_query takes it) of a payment WeChat named by its
+    ids: push.payment_ids of a pushed event or of an order of its order list."""
+    return {
+        "transaction_id": ids.get("transaction_id") or None,
+        "mchid": ids.get("merchant_id") or None,
+        "out_trade_no": ids.get("merchant_trade_no") or None,
+        "sub_mchid": ids.get("sub_merchant_id") or None,
+    }
+
+
 def order_query(order_key):
     """The body naming a payment in WeChat's order queries, which call the merchant keys
     merchant_id / merchant_trade_no where uploads say mchid / out_trade_no, and name a

@@ -156,7 +156,7 @@ class PaymentBook:
                 "expected {openid, transaction_id?, mchid?, "
                 "out_trade_no?, paid_at?, sub_orders?}"
             )
-        made = self._made(body, {})
+        made = self._made(body, set())
         self._store(made)
         return self.summary(made[0])
 
@@ -168,7 +168,7 @@ class PaymentBook:
             raise PaymentError(
                 f"expected {{payments: a list of 1 to {MAX_BULK} payments}}"
             )
-        made, taken = [], {}
+        made, taken = [], set()
         for index, body in enumerate(bodies):
             try:
                 made += self._made(body, taken)
@@ -249,9 +249,9 @@ class PaymentBook:
             raise PaymentError(
                 "payment %s is registered already" % (out_trade_no or transaction_id)
             )
-        taken[transaction_id] = True
+        taken.add(transaction_id)
         if merchant_key:
-            taken[merchant_key] = True
+            taken.add(merchant_key)
         state = body.get("order_state", AWAITING_SHIPMENT)
         if state not in range(AWAITING_SHIPMENT, AWAITING_SETTLEMENT + 1) or isinstance(
             state, bool
