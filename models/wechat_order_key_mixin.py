@@ -435,10 +435,15 @@ class WechatOrderKeyMixin(models.AbstractModel):
     @api.model
     def _wechat_take_listed(self, company, wechat_orders):
         """Take what WeChat's order list (or get_order) tells of payments of `company`
-        Odoo has orders of: their states, and the identifiers they lack."""
+        Odoo has orders of: their states, and the identifiers they lack. The payments
+        Odoo has no order of."""
+        unknown = []
         for wechat_order in wechat_orders:
             state = state_of_code(wechat_order.get("order_state"))
-            for records in self._wechat_orders_of_payment(company, wechat_order):
+            named = self._wechat_orders_of_payment(company, wechat_order)
+            if not any(named):
+                unknown.append(wechat_order)
+            for records in named:
                 records._wechat_learn_ids(wechat_order)
                 if state:
                     records._wechat_take_state(
@@ -447,6 +452,7 @@ class WechatOrderKeyMixin(models.AbstractModel):
                             "wechat_state_since": fields.Datetime.now(),
                         }
                     )
+        return unknown
 
     @api.model
     def _wechat_state_companies(self):
@@ -487,7 +493,7 @@ class WechatOrderKeyMixin(models.AbstractModel):
             for payment in payments
             if state_of_code(payment.get("order_state")) in FUNDS_HELD_STATES
         ]
-        self.env["wechat.payment.matcher"]._wechat_link(company, held)
+        self.env["wechat.payment.matcher"]._wechat_link_unknown(company, held)
 
     def _wechat_learn_ids(self, wechat_order):
         """Take the identifiers of the payment these orders are keyed by that they lack

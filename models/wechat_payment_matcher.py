@@ -79,9 +79,9 @@ class WechatPaymentMatcher(models.AbstractModel):
                     failure.result.describe("en_US"),
                 )
                 continue
-            SaleOrder._wechat_take_listed(company, listed)
+            unknown = SaleOrder._wechat_take_listed(company, listed)
             if company.wechat_payment_match != "none":
-                self._wechat_link(company, listed)
+                self._wechat_link_unknown(company, unknown)
 
     @api.model
     def _wechat_link_pushed(self, company, event):
@@ -111,16 +111,25 @@ class WechatPaymentMatcher(models.AbstractModel):
         that Odoo has no order of to the order it names under the company's rules;
         [(wechat_order, reason)] of those not linked, the reason in the user's
         language. Payments Odoo has an order of are left out: they are linked."""
+        SaleOrder = self.env["sale.order"]
+        return self._wechat_link_unknown(
+            company,
+            [
+                wechat_order
+                for wechat_order in wechat_orders
+                if not any(SaleOrder._wechat_orders_of_payment(company, wechat_order))
+            ],
+        )
+
+    @api.model
+    def _wechat_link_unknown(self, company, wechat_orders):
+        """_wechat_link of payments Odoo is known to have no order of."""
         company = company.sudo()
-        unlinked = []
-        for wechat_order in wechat_orders:
-            if any(
-                self.env["sale.order"]._wechat_orders_of_payment(company, wechat_order)
-            ):
-                continue
-            if reason := self._wechat_link_one(company, wechat_order):
-                unlinked.append((wechat_order, reason))
-        return unlinked
+        return [
+            (wechat_order, reason)
+            for wechat_order in wechat_orders
+            if (reason := self._wechat_link_one(company, wechat_order))
+        ]
 
     @api.model
     def _wechat_link_one(self, company, wechat_order):
